@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# Idempotent machine setup for ccci's tests and demo: a real single-node Docker Swarm on
+# loopback, the `proxy` overlay network abra recipes expect, Chromium, and the local test
+# images. Safe to run twice; fast when everything is already up. Needs root for apt/dockerd.
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+log() { printf '[setup] %s\n' "$*"; }
+
+need_apt=()
+command -v dockerd >/dev/null 2>&1 || need_apt+=(docker.io)
+[ -x /bin/busybox ] && /bin/busybox --list 2>/dev/null | grep -qx httpd || need_apt+=(busybox-static)
+command -v chromium >/dev/null 2>&1 || need_apt+=(chromium)
+command -v setpriv >/dev/null 2>&1 || need_apt+=(util-linux)
+if [ ${#need_apt[@]} -gt 0 ]; then
+  log "installing ${need_apt[*]} (apt)"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq "${need_apt[@]}" >/dev/null
+fi
+
+if ! docker info >/dev/null 2>&1; then
+  log "starting dockerd"
+  mkdir -p /var/log
+  nohup dockerd >/var/log/ccci-dockerd.log 2>&1 &
+  for _ in $(seq 1 60); do docker info >/dev/null 2>&1 && break; sleep 0.5; done
+  docker info >/dev/null 2>&1 || { log "dockerd did not start; see /var/log/ccci-dockerd.log"; exit 1; }
+fi
+
+state=$(docker info --format '{{.Swarm.LocalNodeState}}')
+if [ "$state" != "active" ]; then
+  log "initialising swarm on 127.0.0.1"
+  docker swarm init --advertise-addr 127.0.0.1 >/dev/null
+fi
+
+if ! docker network inspect proxy >/dev/null 2>&1; then
+  log "creating overlay network proxy"
+  docker network create --driver overlay --attachable --scope swarm proxy >/dev/null
+fi
+
+if [ -x "$here/build-images.sh" ]; then
+  "$here/build-images.sh"
+fi
+log "ready: swarm $(docker info --format '{{.Swarm.LocalNodeState}}'), network proxy"

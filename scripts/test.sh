@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# Set up (idempotent) and run the whole test suite, then print the plain summary line
+# `N passed, N failed, N skipped` taken from vitest's JSON report.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/setup.sh || exit 1
+pnpm -s lint || exit 1
+pnpm -s typecheck || exit 1
+rm -f test-results.json
+pnpm -s test:ci
+rc=$?
+node scripts/summary.mjs test-results.json || rc=1
+exit $rc
