@@ -1,1 +1,4 @@
-export {};
+// The fake forge and fake Drone live in their own folders (owned separately); the abra double,
+// gateway, fixtures and swarm helpers are exported below them.
+export * from './drone/index.js';
+export * from './forge/index.js';
