@@ -1,1 +1,26 @@
-export {};
+export { type Abra, type AbraResult, createAbra } from './abra.js';
+export { incrementDeployCount, readDeployCount } from './deploy-count.js';
+export {
+  type AbraCallInfo,
+  AbraError,
+  type AbraErrorCode,
+  type AbraErrorFields,
+  classifyFailure,
+  parseFatalLines,
+} from './errors.js';
+export { type LintReport, type LintRule, type LintSeverity, parseLintTable } from './lint.js';
+export {
+  type AbraLogger,
+  type AbraOperation,
+  type CallOptions,
+  type CreateAbraOptions,
+  DEFAULT_DEPLOY_TIMEOUT_SEC,
+  DEFAULT_TIMEOUTS_MS,
+  DEPLOY_TIMEOUT_MARGIN_MS,
+} from './options.js';
+export { type PsService, parsePs } from './ps.js';
+export { quoteArg, quoteCommand } from './quote.js';
+export type { OutputStream } from './run-process.js';
+export { type GeneratedSecret, maskSecrets, parseGeneratedSecrets } from './secrets.js';
+export { type ParsedTable, parseTable, type TableRow } from './table.js';
+export { cleanTerminalOutput } from './terminal.js';

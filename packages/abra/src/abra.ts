@@ -1,0 +1,390 @@
+import { incrementDeployCount } from './deploy-count.js';
+import {
+  type AbraCallInfo,
+  AbraError,
+  type AbraErrorCode,
+  classifyFailure,
+  parseFatalLines,
+} from './errors.js';
+import { LintParseError, type LintReport, parseLintTable } from './lint.js';
+import {
+  type AbraOperation,
+  type CallOptions,
+  type CreateAbraOptions,
+  DEFAULT_DEPLOY_TIMEOUT_SEC,
+  DEFAULT_TIMEOUTS_MS,
+  DEPLOY_TIMEOUT_MARGIN_MS,
+} from './options.js';
+import { type PsService, parsePs } from './ps.js';
+import { type ProcessOutcome, runProcess } from './run-process.js';
+import { type GeneratedSecret, maskSecrets, parseGeneratedSecrets } from './secrets.js';
+import { checkArgv, checkName, checkPositiveInt } from './validate.js';
+
+/** What a successful call returns. */
+export type AbraResult = AbraCallInfo;
+
+export interface Abra {
+  /** `abra server add [--local] [<server>]`. */
+  serverAdd(o: { server?: string; local?: boolean } & CallOptions): Promise<AbraResult>;
+  /** `abra app new <recipe> [version] --server --domain [--secrets] [--chaos]`; returns generated secrets. */
+  appNew(
+    o: {
+      recipe: string;
+      server: string;
+      domain: string;
+      version?: string;
+      secrets?: boolean;
+      chaos?: boolean;
+    } & CallOptions,
+  ): Promise<AbraResult & { secrets: GeneratedSecret[] }>;
+  /** `abra app deploy <domain> [version] ...` with `TIMEOUT=timeoutSec`; counted in the deploy file. */
+  deploy(
+    o: {
+      domain: string;
+      version?: string;
+      chaos?: boolean;
+      force?: boolean;
+      noDomainChecks?: boolean;
+      timeoutSec?: number;
+    } & CallOptions,
+  ): Promise<AbraResult & { deployCount: number | undefined }>;
+  /** `abra app undeploy <domain> [--prune]`. */
+  undeploy(o: { domain: string; prune?: boolean } & CallOptions): Promise<AbraResult>;
+  /** `abra app rm <domain> [--volumes] [--force]`. */
+  rm(o: { domain: string; volumes?: boolean; force?: boolean } & CallOptions): Promise<AbraResult>;
+  /** `abra app secret generate <domain> --all [--machine]`; returns the values (register them with the redactor). */
+  secretGenerate(
+    o: { domain: string; all: true; machine?: boolean } & CallOptions,
+  ): Promise<AbraResult & { secrets: GeneratedSecret[] }>;
+  /** `abra app backup create <domain> [service]`. */
+  backupCreate(o: { domain: string; service?: string } & CallOptions): Promise<AbraResult>;
+  /** `abra app restore <domain> [service] [--snapshot id]`. */
+  restore(
+    o: { domain: string; service?: string; snapshot?: string } & CallOptions,
+  ): Promise<AbraResult>;
+  /** `abra app ps <domain>`, parsed. */
+  ps(o: { domain: string } & CallOptions): Promise<AbraResult & { services: PsService[] }>;
+  /** `abra app run <domain> <service> -- <cmd...>`. */
+  run(o: { domain: string; service: string; cmd: string[] } & CallOptions): Promise<AbraResult>;
+  /**
+   * `abra app logs <domain> [service]`. abra follows the logs; with `followMs` the call stops
+   * them after that long and resolves normally (`stopped: true`).
+   */
+  logs(
+    o: { domain: string; service?: string; followMs?: number } & CallOptions,
+  ): Promise<AbraResult & { stopped: boolean }>;
+  /** `abra recipe lint <recipe>`, its rule table parsed. */
+  recipeLint(recipe: string, o?: CallOptions): Promise<AbraResult & LintReport>;
+}
+
+interface Invocation {
+  op: AbraOperation;
+  /** Subcommand words for messages, e.g. `app deploy`. */
+  label: string;
+  args: string[];
+  call: CallOptions;
+  env?: Record<string, string>;
+  defaultTimeoutMs?: number;
+  /** The output holds secret values: do not stream it, never put it in an error. */
+  secretBearing?: boolean;
+  /** An abort from this signal ends the call normally (logs --follow). */
+  stopSignal?: AbortSignal;
+}
+
+const WITHHELD = '[output withheld: this abra command prints secret values]';
+
+/** Creates an abra client bound to one `ABRA_DIR`. Invalid options throw a TypeError naming them. */
+export function createAbra(options: CreateAbraOptions): Abra {
+  if (typeof options?.abraDir !== 'string' || options.abraDir === '') {
+    throw new TypeError(`abraDir: expected a directory path, found ${String(options?.abraDir)}`);
+  }
+  const bin = options.bin ?? 'abra';
+  if (typeof bin !== 'string' || bin === '' || bin.includes('\0')) {
+    throw new TypeError(`bin: expected an executable name or path, found ${String(bin)}`);
+  }
+  const killGraceMs =
+    options.killGraceMs === undefined ? 5000 : checkPositiveInt('killGraceMs', options.killGraceMs);
+  const maxOutputChars =
+    options.maxOutputChars === undefined
+      ? 256 * 1024
+      : checkPositiveInt('maxOutputChars', options.maxOutputChars);
+  for (const [op, ms] of Object.entries(options.timeoutMs ?? {})) {
+    if (!(op in DEFAULT_TIMEOUTS_MS)) throw new TypeError(`timeoutMs.${op}: unknown operation`);
+    checkPositiveInt(`timeoutMs.${op}`, ms);
+  }
+  const deployCountFile = options.deployCountFile ?? process.env['CCCI_DEPLOY_COUNT_FILE'];
+  const terminal = options.terminal ?? true;
+  const log = options.log ?? {};
+  const baseEnv: Record<string, string> = {
+    ...(process.env['TERM'] ? {} : { TERM: 'xterm' }),
+    ...options.env,
+    ABRA_DIR: options.abraDir,
+  };
+
+  async function invoke(inv: Invocation): Promise<AbraCallInfo & { outcome: ProcessOutcome }> {
+    const timeoutMs =
+      inv.call.timeoutMs ??
+      options.timeoutMs?.[inv.op] ??
+      inv.defaultTimeoutMs ??
+      DEFAULT_TIMEOUTS_MS[inv.op];
+    checkPositiveInt('timeoutMs', timeoutMs);
+    const command = [bin, ...inv.args];
+    const signals = [inv.call.signal, inv.stopSignal].filter((s) => s !== undefined);
+    log.debug?.(`abra ${inv.label}: start`, { command, timeoutMs });
+    const outcome = await runProcess({
+      argv: command,
+      env: { ...baseEnv, ...inv.env },
+      terminal,
+      timeoutMs,
+      killGraceMs,
+      signal: signals.length > 0 ? AbortSignal.any(signals) : undefined,
+      onOutput: inv.secretBearing ? undefined : options.onOutput,
+      maxOutputChars,
+    });
+    const info: AbraCallInfo = {
+      command,
+      exitCode: outcome.exitCode,
+      output: outcome.output,
+      durationMs: outcome.durationMs,
+    };
+    const stopped =
+      outcome.aborted && inv.stopSignal?.aborted === true && !inv.call.signal?.aborted;
+    if (!stopped && (outcome.exitCode !== 0 || outcome.timedOut || outcome.aborted)) {
+      throw failure(inv, info, outcome, timeoutMs);
+    }
+    log.debug?.(`abra ${inv.label}: done`, { durationMs: outcome.durationMs });
+    return { ...info, outcome };
+  }
+
+  function failure(
+    inv: Invocation,
+    info: AbraCallInfo,
+    outcome: ProcessOutcome,
+    timeoutMs: number,
+  ): AbraError {
+    const secrets = inv.secretBearing ? parseGeneratedSecrets(outcome.output) : [];
+    const fatalLines = parseFatalLines(outcome.output).map((m) => maskSecrets(m, secrets));
+    const fatal = fatalLines[0];
+    let code: AbraErrorCode;
+    let reason: string;
+    if (outcome.timedOut) {
+      code = 'ABRA_TIMEOUT';
+      reason = `no result after ${timeoutMs} ms; its process tree was killed`;
+    } else if (outcome.aborted) {
+      code = 'ABRA_ABORTED';
+      reason = 'aborted by the caller; its process tree was killed';
+    } else if (
+      outcome.spawnError ||
+      (outcome.exitCode === 127 && /not found|No such file/i.test(outcome.output))
+    ) {
+      code = 'ABRA_MISSING';
+      reason = `cannot start ${JSON.stringify(bin)}: not found (is abra on PATH?)`;
+    } else {
+      code = classifyFailure(fatalLines, outcome.output);
+      reason = fatal ?? `exit code ${String(outcome.exitCode)}, no FATA line in its output`;
+    }
+    const output = inv.secretBearing
+      ? [WITHHELD, ...fatalLines.map((m) => `FATA ${m}`)].join('\n')
+      : info.output;
+    if (!inv.secretBearing)
+      log.warn?.(`abra ${inv.label} failed`, { code, exitCode: info.exitCode });
+    return new AbraError(`abra ${inv.label} failed [${code}]: ${reason}`, {
+      ...info,
+      output,
+      code,
+      fatal,
+      timedOut: outcome.timedOut,
+      isAborted: outcome.aborted,
+      cause: outcome.spawnError,
+    });
+  }
+
+  /** Runs a secret-printing command: parse, report a masked summary, mask the kept output. */
+  async function withSecrets(inv: Invocation) {
+    const { outcome: _, ...info } = await invoke({ ...inv, secretBearing: true });
+    const secrets = parseGeneratedSecrets(info.output);
+    options.onOutput?.(
+      `abra ${inv.label}: ${secrets.length} secret(s) generated: ${secrets.map((s) => s.name).join(', ') || '-'}\n`,
+      'stdout',
+    );
+    return { ...info, output: maskSecrets(info.output, secrets), secrets };
+  }
+
+  const strip = ({ outcome: _, ...info }: AbraCallInfo & { outcome: ProcessOutcome }) => info;
+  const flag = (on: boolean | undefined, name: string) => (on ? [name] : []);
+
+  return {
+    async serverAdd(o) {
+      const server = o.server === undefined ? [] : [checkName('server', 'server', o.server)];
+      const args = ['server', 'add', ...flag(o.local, '--local'), ...server];
+      return strip(await invoke({ op: 'serverAdd', label: 'server add', args, call: o }));
+    },
+
+    async appNew(o) {
+      const args = [
+        'app',
+        'new',
+        checkName('recipe', 'recipe', o.recipe),
+        ...(o.version === undefined ? [] : [checkName('version', 'version', o.version)]),
+        '--server',
+        checkName('server', 'server', o.server),
+        '--domain',
+        checkName('domain', 'domain', o.domain),
+        ...flag(o.secrets, '--secrets'),
+        ...flag(o.chaos, '--chaos'),
+        '--no-input',
+      ];
+      const inv: Invocation = { op: 'appNew', label: 'app new', args, call: o };
+      if (o.secrets) return withSecrets(inv);
+      return { ...strip(await invoke(inv)), secrets: [] };
+    },
+
+    async deploy(o) {
+      const timeoutSec =
+        o.timeoutSec === undefined
+          ? DEFAULT_DEPLOY_TIMEOUT_SEC
+          : checkPositiveInt('timeoutSec', o.timeoutSec);
+      const args = [
+        'app',
+        'deploy',
+        checkName('domain', 'domain', o.domain),
+        ...(o.version === undefined ? [] : [checkName('version', 'version', o.version)]),
+        ...flag(o.chaos, '--chaos'),
+        ...flag(o.force, '--force'),
+        ...flag(o.noDomainChecks, '--no-domain-checks'),
+        '--no-input',
+      ];
+      // Counted before abra starts: an attempted deploy spends budget too.
+      const deployCount = deployCountFile ? await incrementDeployCount(deployCountFile) : undefined;
+      const info = strip(
+        await invoke({
+          op: 'deploy',
+          label: 'app deploy',
+          args,
+          call: o,
+          env: { TIMEOUT: String(timeoutSec) },
+          defaultTimeoutMs: timeoutSec * 1000 + DEPLOY_TIMEOUT_MARGIN_MS,
+        }),
+      );
+      return { ...info, deployCount };
+    },
+
+    async undeploy(o) {
+      const args = [
+        'app',
+        'undeploy',
+        checkName('domain', 'domain', o.domain),
+        ...flag(o.prune, '--prune'),
+        '--no-input',
+      ];
+      return strip(await invoke({ op: 'undeploy', label: 'app undeploy', args, call: o }));
+    },
+
+    async rm(o) {
+      const args = [
+        'app',
+        'rm',
+        checkName('domain', 'domain', o.domain),
+        ...flag(o.volumes, '--volumes'),
+        ...flag(o.force, '--force'),
+        '--no-input',
+      ];
+      return strip(await invoke({ op: 'rm', label: 'app rm', args, call: o }));
+    },
+
+    async secretGenerate(o) {
+      if (o.all !== true) throw new TypeError(`all: expected true, found ${String(o.all)}`);
+      const args = [
+        'app',
+        'secret',
+        'generate',
+        checkName('domain', 'domain', o.domain),
+        '--all',
+        ...flag(o.machine, '--machine'),
+      ];
+      return withSecrets({ op: 'secretGenerate', label: 'app secret generate', args, call: o });
+    },
+
+    async backupCreate(o) {
+      const service = o.service === undefined ? [] : [checkName('service', 'service', o.service)];
+      const args = ['app', 'backup', 'create', checkName('domain', 'domain', o.domain), ...service];
+      return strip(await invoke({ op: 'backupCreate', label: 'app backup create', args, call: o }));
+    },
+
+    async restore(o) {
+      const args = [
+        'app',
+        'restore',
+        checkName('domain', 'domain', o.domain),
+        ...(o.service === undefined ? [] : [checkName('service', 'service', o.service)]),
+        ...(o.snapshot === undefined
+          ? []
+          : ['--snapshot', checkName('snapshot', 'snapshot', o.snapshot)]),
+      ];
+      return strip(await invoke({ op: 'restore', label: 'app restore', args, call: o }));
+    },
+
+    async ps(o) {
+      const args = ['app', 'ps', checkName('domain', 'domain', o.domain)];
+      const info = strip(await invoke({ op: 'ps', label: 'app ps', args, call: o }));
+      const services = parsePs(info.output);
+      if (!services) {
+        throw new AbraError('abra app ps failed [ABRA_UNKNOWN]: no service table in its output', {
+          ...info,
+          code: 'ABRA_UNKNOWN',
+          fatal: undefined,
+          timedOut: false,
+          isAborted: false,
+        });
+      }
+      return { ...info, services };
+    },
+
+    async run(o) {
+      const args = [
+        'app',
+        'run',
+        checkName('domain', 'domain', o.domain),
+        checkName('service', 'service', o.service),
+        '--',
+        ...checkArgv('cmd', o.cmd),
+      ];
+      return strip(await invoke({ op: 'run', label: 'app run', args, call: o }));
+    },
+
+    async logs(o) {
+      const service = o.service === undefined ? [] : [checkName('service', 'service', o.service)];
+      const args = ['app', 'logs', checkName('domain', 'domain', o.domain), ...service];
+      const stop =
+        o.followMs === undefined
+          ? undefined
+          : AbortSignal.timeout(checkPositiveInt('followMs', o.followMs));
+      const result = await invoke({
+        op: 'logs',
+        label: 'app logs',
+        args,
+        call: o,
+        ...(stop ? { stopSignal: stop } : {}),
+      });
+      return { ...strip(result), stopped: result.outcome.aborted };
+    },
+
+    async recipeLint(recipe, o = {}) {
+      const args = ['recipe', 'lint', checkName('recipe', 'recipe', recipe)];
+      const info = strip(await invoke({ op: 'recipeLint', label: 'recipe lint', args, call: o }));
+      try {
+        return { ...info, ...parseLintTable(info.output) };
+      } catch (error) {
+        if (!(error instanceof LintParseError)) throw error;
+        throw new AbraError(`abra recipe lint failed [ABRA_UNKNOWN]: ${error.message}`, {
+          ...info,
+          code: 'ABRA_UNKNOWN',
+          fatal: undefined,
+          timedOut: false,
+          isAborted: false,
+          cause: error,
+        });
+      }
+    },
+  };
+}
