@@ -1,0 +1,258 @@
+import { posix } from 'node:path';
+import { isMap, isSeq, type Node } from 'yaml';
+import { interpolate } from './interpolate.js';
+import type { Rule, Violation } from './types.js';
+import type { Nav } from './yaml-nav.js';
+
+const EXCEPTION_HINT =
+  'If the recipe truly needs it, an operator can allow this rule for this service in ' +
+  'recipes/<recipe>/recipe_meta.yml under COMPOSE_POLICY_EXCEPTIONS, with a reason.';
+
+const SOCKETS = ['/var/run/docker.sock', '/run/docker.sock'];
+
+/** Collects findings for one file; values are interpolated with the app env first. */
+export class FileChecker {
+  readonly found: Violation[] = [];
+
+  constructor(
+    readonly file: string,
+    readonly nav: Nav,
+    readonly env: Readonly<Record<string, string>>,
+    readonly allowedBindPrefixes: readonly string[],
+    readonly allowedCapabilities: ReadonlySet<string>,
+  ) {}
+
+  add(node: Node | null, service: string, rule: Rule, what: string, hint: string): void {
+    const line = this.nav.line(node);
+    this.found.push({
+      file: this.file,
+      line,
+      service,
+      rule,
+      message: `${this.file}:${line}: ${service.includes('.') ? service : `service "${service}"`} ${what}`,
+      hint: `${hint} ${EXCEPTION_HINT}`,
+    });
+  }
+
+  /** Interpolated scalar, or null; an unresolved variable in a checked value is itself refused. */
+  value(node: Node | null, service: string, key: string): string | null {
+    const raw = this.nav.scalar(node);
+    if (raw === null) return null;
+    const { value, unresolved } = interpolate(raw, this.env);
+    if (unresolved.length > 0) {
+      this.add(
+        node,
+        service,
+        'unresolved-variable',
+        `sets ${key} from \${${unresolved.join('}, ${')}}, which has no value, so the policy cannot verify it`,
+        `Give ${key} a literal value, or set the variable in the app env (.env.sample or EXTRA_ENV).`,
+      );
+      return null;
+    }
+    return value;
+  }
+
+  service(name: string, svc: Node | null, hostNetworks: ReadonlySet<string>): void {
+    for (const { key, value, at } of this.nav.entries(svc)) {
+      switch (key) {
+        case 'privileged':
+          if (/^(true|yes|on|1)$/i.test(this.value(value, name, key) ?? '')) {
+            this.add(
+              at,
+              name,
+              'privileged',
+              'sets privileged: true, which hands the container the host',
+              'Remove privileged.',
+            );
+          }
+          break;
+        case 'network_mode':
+          this.namespace(at, value, name, key, 'host-network', 'network');
+          break;
+        case 'pid':
+          this.namespace(at, value, name, key, 'host-pid', 'process');
+          break;
+        case 'ipc':
+          this.namespace(at, value, name, key, 'host-ipc', 'IPC');
+          break;
+        case 'userns_mode':
+          this.namespace(at, value, name, key, 'host-userns', 'user');
+          break;
+        case 'uts':
+          this.namespace(at, value, name, key, 'host-uts', 'UTS');
+          break;
+        case 'networks':
+          this.networks(value, name, hostNetworks);
+          break;
+        case 'volumes':
+          for (const item of this.nav.items(value)) this.volume(item, name);
+          break;
+        case 'cap_add':
+          for (const item of this.nav.items(value)) this.capability(item, name);
+          break;
+        case 'devices':
+          if (this.nav.items(value).length > 0 || isMap(value)) {
+            this.add(
+              at,
+              name,
+              'devices',
+              'maps host devices into the container',
+              'Remove devices.',
+            );
+          }
+          break;
+        case 'security_opt':
+          for (const item of this.nav.items(value)) {
+            const opt = this.value(item, name, key) ?? '';
+            if (/unconfined|^label[:=]disable$|^no-new-privileges[:=]false$/i.test(opt)) {
+              this.add(
+                item,
+                name,
+                'security-opt',
+                `sets security_opt "${opt}", which lifts the host's confinement`,
+                'Remove the option.',
+              );
+            }
+          }
+          break;
+      }
+    }
+  }
+
+  private namespace(
+    at: Node | null,
+    value: Node | null,
+    name: string,
+    key: string,
+    rule: Rule,
+    what: string,
+  ): void {
+    if (this.value(value, name, key)?.trim() === 'host') {
+      this.add(
+        at,
+        name,
+        rule,
+        `sets ${key}: host, which shares the host's ${what} namespace`,
+        `Remove ${key}.`,
+      );
+    }
+  }
+
+  private networks(value: Node | null, name: string, hostNetworks: ReadonlySet<string>): void {
+    const refs: { net: string; at: Node | null }[] = isSeq(value)
+      ? this.nav.items(value).map((n) => ({ net: this.nav.scalar(n) ?? '', at: n }))
+      : this.nav.entries(value).map((e) => ({ net: e.key, at: e.at }));
+    for (const { net, at } of refs) {
+      if (hostNetworks.has(net)) {
+        this.add(
+          at,
+          name,
+          'host-network',
+          `attaches to network "${net}", which is the host's network`,
+          'Use the stack network or the shared proxy network.',
+        );
+      }
+    }
+  }
+
+  private volume(item: Node, name: string): void {
+    if (isMap(item)) {
+      const type = this.value(this.nav.get(item, 'type')?.value ?? null, name, 'volumes.type');
+      const source = this.nav.get(item, 'source');
+      if (type === 'bind' && source) {
+        const src = this.value(source.value, name, 'volumes.source');
+        if (src !== null) this.bind(src, source.at, name);
+      }
+      return;
+    }
+    const spec = this.value(item, name, 'volumes');
+    if (spec === null) return;
+    const parts = spec.split(':');
+    if (parts.length < 2) return; // anonymous volume: only a container path
+    const src = parts[0] as string;
+    if (/^[/.~]/.test(src)) this.bind(src, item, name);
+  }
+
+  /** A host path bound into a container (service volume or local-driver volume with a device). */
+  bind(source: string, at: Node | null, name: string): void {
+    if (!source.startsWith('/')) {
+      this.add(
+        at,
+        name,
+        'host-bind',
+        `bind-mounts the host path "${source}"; relative and home paths can reach anywhere on the host (symlinks)`,
+        'Use a named volume, or a config for a file.',
+      );
+      return;
+    }
+    const path = posix.normalize(source).replace(/(.)\/+$/, '$1');
+    if (SOCKETS.some((s) => s === path || s.startsWith(path === '/' ? '/' : `${path}/`))) {
+      this.add(
+        at,
+        name,
+        'docker-socket',
+        `bind-mounts "${source}", which exposes the Docker socket: full control of the host`,
+        'Remove the bind mount; CI apps never get the Docker API.',
+      );
+      return;
+    }
+    const allowed = this.allowedBindPrefixes.some((p) => {
+      const prefix = posix.normalize(p).replace(/(.)\/+$/, '$1');
+      return path === prefix || path.startsWith(prefix === '/' ? '/' : `${prefix}/`);
+    });
+    if (!allowed) {
+      this.add(
+        at,
+        name,
+        'host-bind',
+        `bind-mounts the host path "${source}", which is outside the allowed host paths (${this.allowedBindPrefixes.join(', ') || 'none'})`,
+        'Use a named volume, or a config for a file.',
+      );
+    }
+  }
+
+  private capability(item: Node, name: string): void {
+    const cap = (this.value(item, name, 'cap_add') ?? '').trim().toUpperCase().replace(/^CAP_/, '');
+    if (cap && !this.allowedCapabilities.has(cap)) {
+      this.add(
+        item,
+        name,
+        'cap-add',
+        `adds capability ${cap}, which is not among the allowed (${[...this.allowedCapabilities].join(', ')})`,
+        `Drop ${cap} from cap_add.`,
+      );
+    }
+  }
+
+  /** Top-level configs/secrets read `file:` from the host at deploy time. */
+  hostFile(kind: string, objName: string, def: Node | null): void {
+    const entry = this.nav.get(def, 'file');
+    if (!entry) return;
+    const where = `${kind}.${objName}`;
+    const file = this.value(entry.value, where, 'file');
+    if (file === null) return;
+    const norm = posix.normalize(file);
+    if (norm.startsWith('/') || norm.startsWith('~') || norm === '..' || norm.startsWith('../')) {
+      this.add(
+        entry.at,
+        where,
+        'host-file',
+        `reads "${file}" from the host, outside the recipe`,
+        'Keep config and secret files inside the recipe repository (relative paths).',
+      );
+    }
+  }
+
+  /** A local-driver volume with `o: bind` and a `device` is a bind mount in disguise. */
+  volumeDefinition(objName: string, def: Node | null): void {
+    const opts = this.nav.get(def, 'driver_opts');
+    if (!opts) return;
+    const where = `volumes.${objName}`;
+    const o =
+      this.value(this.nav.get(opts.value, 'o')?.value ?? null, where, 'driver_opts.o') ?? '';
+    const device = this.nav.get(opts.value, 'device');
+    if (!device || !/(^|,)r?bind(,|$)/.test(o)) return;
+    const src = this.value(device.value, where, 'driver_opts.device');
+    if (src !== null) this.bind(src, device.at, where);
+  }
+}
