@@ -1,1 +1,36 @@
-export {};
+export type {
+  CreateBuildInput,
+  Drone,
+  DroneBuild,
+  DroneBuildStatus,
+  DroneLogLine,
+  DroneOptions,
+} from './drone.js';
+export { createDrone, DRONE_BUILD_STATUSES, validateBuildParams } from './drone.js';
+export type { DroneErrorCode, ForgeErrorCode } from './errors.js';
+export { DroneError, ForgeError } from './errors.js';
+export type { CallOptions, Forge, ListCommentsOptions } from './forge.js';
+export { createForge } from './forge.js';
+export type { ForgeOptions } from './options.js';
+export type { RetryOptions } from './retry.js';
+export type {
+  CommentRef,
+  CommitState,
+  Dialect,
+  ForgeComment,
+  ForgeLog,
+  ForgePull,
+  ForgeStatus,
+  Membership,
+  MembershipAnswer,
+  StatusInput,
+} from './types.js';
+export type {
+  ParseWebhookOptions,
+  WebhookCommentEvent,
+  WebhookHeaders,
+  WebhookRejection,
+  WebhookRejectionCode,
+  WebhookResult,
+} from './webhook.js';
+export { parseWebhook, verifyGiteaSignature, verifyHubSignature256 } from './webhook.js';

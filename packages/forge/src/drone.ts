@@ -1,0 +1,323 @@
+import { DroneError, type DroneErrorCode } from './errors.js';
+import { commitSha, positiveInt, resolveBaseUrl, resolveToken, splitRepo } from './options.js';
+import { asArray, asObject, int, type Json, MalformedAnswer, str } from './parse.js';
+import {
+  type Failure,
+  parseRetryAfter,
+  RetryExhausted,
+  type RetryOptions,
+  resolveRetryPolicy,
+  withRetry,
+} from './retry.js';
+import type { ForgeLog } from './types.js';
+
+export interface DroneOptions {
+  /** Drone server URL, e.g. `https://drone.example.org`. Required. */
+  baseUrl: string;
+  /** Drone API token, sent as `Authorization: Bearer <t>`, never logged. Required. */
+  token: string;
+  /** fetch implementation. Default `globalThis.fetch`. */
+  fetch?: typeof globalThis.fetch;
+  /** pino-compatible logger. Default: silent. */
+  log?: ForgeLog;
+  /** Retries, backoff and per-attempt timeout. */
+  retry?: RetryOptions;
+}
+
+export type DroneBuildStatus =
+  | 'pending'
+  | 'running'
+  | 'success'
+  | 'failure'
+  | 'killed'
+  | 'error'
+  | 'skipped'
+  | 'blocked'
+  | 'declined'
+  | 'waiting_on_dependencies';
+
+export const DRONE_BUILD_STATUSES: readonly DroneBuildStatus[] = [
+  'pending',
+  'running',
+  'success',
+  'failure',
+  'killed',
+  'error',
+  'skipped',
+  'blocked',
+  'declined',
+  'waiting_on_dependencies',
+];
+
+export interface DroneBuild {
+  number: number;
+  status: DroneBuildStatus;
+  /** Build parameters as Drone recorded them. */
+  params: Record<string, string>;
+}
+
+export interface DroneLogLine {
+  pos: number;
+  out: string;
+  time: number;
+}
+
+export interface CreateBuildInput {
+  /** `owner/name` of the Drone repository. */
+  repo: string;
+  branch: string;
+  /** Full commit id: Drone builds exactly this commit (a fork PR's head too). */
+  commit: string;
+  /**
+   * Build parameters; each reaches the pipeline as an environment variable. Keys are upper
+   * snake case and may not start with `DRONE_` (Drone would not let them override its own).
+   */
+  params?: Record<string, string>;
+}
+
+export interface Drone {
+  createBuild(input: CreateBuildInput, options?: { signal?: AbortSignal }): Promise<DroneBuild>;
+  getBuild(repo: string, number: number, options?: { signal?: AbortSignal }): Promise<DroneBuild>;
+  cancelBuild(repo: string, number: number, options?: { signal?: AbortSignal }): Promise<void>;
+  logs(
+    repo: string,
+    build: number,
+    stage: number,
+    step: number,
+    options?: { signal?: AbortSignal },
+  ): Promise<DroneLogLine[]>;
+}
+
+const PARAM_KEY = /^[A-Z][A-Z0-9_]{0,63}$/;
+// URLs (clone URL), refs, versions, comma lists, ids. No spaces, quotes, `$` or shell syntax.
+const PARAM_VALUE = /^[A-Za-z0-9._:/@+=,~-]{0,512}$/;
+const BRANCH = /^(?!-)(?!.*\.\.)(?!.*\/\/)[A-Za-z0-9._/+-]{1,200}(?<![./])$/;
+
+/** Validates build parameters; TypeError naming the key, never running anything. */
+export function validateBuildParams(
+  params: Record<string, string> | undefined,
+): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [key, value] of Object.entries(params ?? {})) {
+    if (!PARAM_KEY.test(key)) {
+      throw new TypeError(
+        `params: key ${JSON.stringify(key)} must match ${PARAM_KEY} (upper snake case)`,
+      );
+    }
+    if (key.startsWith('DRONE_') || key === 'CI') {
+      throw new TypeError(
+        `params: key ${key} is reserved by Drone and cannot be set by a build parameter`,
+      );
+    }
+    if (typeof value !== 'string' || !PARAM_VALUE.test(value)) {
+      const shown = typeof value === 'string' ? JSON.stringify(value.slice(0, 40)) : typeof value;
+      throw new TypeError(
+        `params.${key}: value must match ${PARAM_VALUE} (no spaces, quotes or shell characters), found ${shown}`,
+      );
+    }
+    out[key] = value;
+  }
+  return out;
+}
+
+function toBuild(data: unknown): DroneBuild {
+  const b = asObject(data, 'build');
+  const status = str(b, 'status', 'build');
+  if (!(DRONE_BUILD_STATUSES as readonly string[]).includes(status)) {
+    throw new MalformedAnswer(`build.status: unknown status "${status}"`);
+  }
+  const params: Record<string, string> = {};
+  if (b.params !== undefined && b.params !== null) {
+    for (const [k, v] of Object.entries(asObject(b.params, 'build.params') as Json)) {
+      if (typeof v === 'string') params[k] = v;
+    }
+  }
+  return { number: int(b, 'number', 'build'), status: status as DroneBuildStatus, params };
+}
+
+class HttpStatusError extends Error {
+  constructor(
+    readonly status: number,
+    readonly headers: Headers,
+  ) {
+    super(`HTTP ${status}`);
+  }
+}
+
+function causeCode(error: unknown): string | undefined {
+  let e: unknown = error;
+  for (let i = 0; i < 5 && typeof e === 'object' && e !== null; i++) {
+    const code = (e as { code?: unknown }).code;
+    if (typeof code === 'string') return code;
+    e = (e as { cause?: unknown }).cause;
+  }
+  return undefined;
+}
+
+/** A small client of the Drone API: custom builds, their status, cancel, step logs. */
+export function createDrone(options: DroneOptions): Drone {
+  if (typeof options !== 'object' || options === null) {
+    throw new TypeError('createDrone(options): options must be an object');
+  }
+  const baseUrl = resolveBaseUrl('options.baseUrl', options.baseUrl);
+  const token = resolveToken('options.token', options.token);
+  const fetchImpl = options.fetch ?? globalThis.fetch;
+  const log = options.log ?? {};
+  const policy = resolveRetryPolicy(options.retry);
+
+  async function call<T>(
+    method: 'GET' | 'POST' | 'DELETE',
+    path: string,
+    query: URLSearchParams | undefined,
+    idempotent: boolean,
+    signal: AbortSignal | undefined,
+    parse: (data: unknown, status: number) => T,
+  ): Promise<T> {
+    const described = `${method} ${path}`;
+    const url = `${baseUrl}${path}${query && [...query].length ? `?${query}` : ''}`;
+    try {
+      return await withRetry(
+        async (attemptSignal) => {
+          const res = await fetchImpl(url, {
+            method,
+            redirect: 'manual',
+            signal: attemptSignal,
+            headers: { authorization: `Bearer ${token}`, accept: 'application/json' },
+          });
+          const text = await res.text();
+          if (res.status >= 300) throw new HttpStatusError(res.status, res.headers);
+          if (res.status === 204 || text === '') return parse(undefined, res.status);
+          let data: unknown;
+          try {
+            data = JSON.parse(text);
+          } catch {
+            throw new MalformedAnswer('body is not valid JSON');
+          }
+          return parse(data, res.status);
+        },
+        {
+          policy,
+          signal,
+          idempotent,
+          classify: (error, timedOut): Failure => {
+            if (error instanceof HttpStatusError) {
+              const { status } = error;
+              if (status === 429) {
+                return {
+                  kind: 'rate-limited',
+                  status,
+                  retryAfterMs: parseRetryAfter(
+                    error.headers.get('retry-after') ?? undefined,
+                    policy.now(),
+                  ),
+                  cause: error,
+                };
+              }
+              return { kind: status >= 500 ? 'server' : 'http', status, cause: error };
+            }
+            if (timedOut) return { kind: 'timeout', cause: error };
+            if (error instanceof MalformedAnswer) return { kind: 'malformed', cause: error };
+            if (causeCode(error) === 'ECONNREFUSED') return { kind: 'refused', cause: error };
+            return { kind: 'network', cause: error };
+          },
+          onRetry: (failure, attempt, delayMs) =>
+            log.warn?.(
+              {
+                request: described,
+                attempt,
+                delayMs,
+                failure: failure.kind,
+                status: failure.status,
+              },
+              'drone request failed; retrying',
+            ),
+        },
+      );
+    } catch (error) {
+      if (!(error instanceof RetryExhausted)) throw error;
+      const { failure, attempts } = error;
+      const codes: Record<Failure['kind'], DroneErrorCode> = {
+        http: 'DRONE_HTTP',
+        server: 'DRONE_HTTP',
+        'rate-limited': 'DRONE_RATE_LIMITED',
+        timeout: 'DRONE_TIMEOUT',
+        network: 'DRONE_NETWORK',
+        refused: 'DRONE_NETWORK',
+        malformed: 'DRONE_MALFORMED',
+        aborted: 'DRONE_ABORTED',
+      };
+      let code = codes[failure.kind];
+      if (failure.status === 401 || failure.status === 403) code = 'DRONE_AUTH';
+      if (failure.status === 404) code = 'DRONE_NOT_FOUND';
+      const detail =
+        failure.kind === 'malformed'
+          ? `unexpected answer: ${(failure.cause as Error).message}`
+          : failure.status !== undefined
+            ? `HTTP ${failure.status}`
+            : failure.kind;
+      const message = `${described}: ${detail} after ${attempts} attempt${attempts === 1 ? '' : 's'}`;
+      log.warn?.({ request: described, code, status: failure.status, attempts }, message);
+      throw new DroneError(code, message, {
+        request: described,
+        status: failure.status,
+        attempts,
+        retryAfterMs: failure.retryAfterMs,
+        cause: failure.cause,
+      });
+    }
+  }
+
+  const repoPath = (repo: string): string => {
+    const r = splitRepo(repo);
+    return `/api/repos/${encodeURIComponent(r.owner)}/${encodeURIComponent(r.repo)}`;
+  };
+
+  return {
+    createBuild(input, opts) {
+      if (typeof input !== 'object' || input === null)
+        throw new TypeError('createBuild(input): input must be an object');
+      const path = `${repoPath(input.repo)}/builds`;
+      if (typeof input.branch !== 'string' || !BRANCH.test(input.branch)) {
+        throw new TypeError(
+          `branch must be a plain git branch name, found ${JSON.stringify(input.branch)}`,
+        );
+      }
+      const commit = commitSha('commit', input.commit);
+      const params = validateBuildParams(input.params);
+      const query = new URLSearchParams({ branch: input.branch, commit });
+      for (const [k, v] of Object.entries(params)) query.append(k, v);
+      // Creating a build is not idempotent: a lost answer must not start a second build.
+      return call('POST', path, query, false, opts?.signal, (data) => toBuild(data));
+    },
+    getBuild(repo, number, opts) {
+      const n = positiveInt('number', number);
+      return call('GET', `${repoPath(repo)}/builds/${n}`, undefined, true, opts?.signal, (data) =>
+        toBuild(data),
+      );
+    },
+    async cancelBuild(repo, number, opts) {
+      const n = positiveInt('number', number);
+      await call(
+        'DELETE',
+        `${repoPath(repo)}/builds/${n}`,
+        undefined,
+        true,
+        opts?.signal,
+        () => undefined,
+      );
+    },
+    logs(repo, build, stage, step, opts) {
+      const path = `${repoPath(repo)}/builds/${positiveInt('build', build)}/logs/${positiveInt('stage', stage)}/${positiveInt('step', step)}`;
+      return call('GET', path, undefined, true, opts?.signal, (data) =>
+        asArray(data, 'logs').map((line, i) => {
+          const l = asObject(line, `logs[${i}]`);
+          return {
+            pos: int(l, 'pos', `logs[${i}]`),
+            out: str(l, 'out', `logs[${i}]`),
+            time: int(l, 'time', `logs[${i}]`),
+          };
+        }),
+      );
+    },
+  };
+}

@@ -1,0 +1,191 @@
+/** Retry, backoff and timeout policy shared by the forge and Drone clients. */
+export interface RetryOptions {
+  /** Retries after the first attempt. Default 3. */
+  retries?: number;
+  /** First backoff delay in ms (doubles each retry, with jitter). Default 250. */
+  minDelayMs?: number;
+  /** Largest backoff delay in ms. Default 5000. */
+  maxDelayMs?: number;
+  /** Largest `Retry-After` we wait for, in ms; a longer one fails fast with a rate-limit error. Default 60000. */
+  maxRetryAfterMs?: number;
+  /** Timeout of one attempt in ms. Default 10000. */
+  timeoutMs?: number;
+  /** Waits `ms`; tests pass one that records the delay. Default: an abortable `setTimeout`. */
+  sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
+  /** Current time in ms, for `Retry-After` dates. Default `Date.now`. */
+  now?: () => number;
+}
+
+export interface RetryPolicy {
+  retries: number;
+  minDelayMs: number;
+  maxDelayMs: number;
+  maxRetryAfterMs: number;
+  timeoutMs: number;
+  sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
+  now: () => number;
+}
+
+export type FailureKind =
+  | 'http'
+  | 'server'
+  | 'rate-limited'
+  | 'timeout'
+  | 'network'
+  | 'refused'
+  | 'malformed'
+  | 'aborted';
+
+/** One failed attempt, classified. */
+export interface Failure {
+  kind: FailureKind;
+  status?: number | undefined;
+  retryAfterMs?: number | undefined;
+  cause: unknown;
+}
+
+export function abortableSleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) {
+      reject(signal.reason);
+      return;
+    }
+    const timer = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    const onAbort = (): void => {
+      clearTimeout(timer);
+      reject(signal?.reason);
+    };
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+}
+
+function nonNegativeInt(name: string, value: unknown, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 0) {
+    throw new TypeError(`${name} must be a non-negative integer, found ${String(value)}`);
+  }
+  return value;
+}
+
+/** Validates retry options (TypeError naming the option) and fills in defaults. */
+export function resolveRetryPolicy(
+  retry: RetryOptions | undefined,
+  prefix = 'options.retry',
+): RetryPolicy {
+  const r = retry ?? {};
+  const timeoutMs = nonNegativeInt(`${prefix}.timeoutMs`, r.timeoutMs, 10_000);
+  if (timeoutMs === 0) throw new TypeError(`${prefix}.timeoutMs must be > 0, found 0`);
+  return {
+    retries: nonNegativeInt(`${prefix}.retries`, r.retries, 3),
+    minDelayMs: nonNegativeInt(`${prefix}.minDelayMs`, r.minDelayMs, 250),
+    maxDelayMs: nonNegativeInt(`${prefix}.maxDelayMs`, r.maxDelayMs, 5_000),
+    maxRetryAfterMs: nonNegativeInt(`${prefix}.maxRetryAfterMs`, r.maxRetryAfterMs, 60_000),
+    timeoutMs,
+    sleep: r.sleep ?? abortableSleep,
+    now: r.now ?? Date.now,
+  };
+}
+
+/**
+ * `Retry-After` is either delta-seconds or an HTTP-date (RFC 9110 §10.2.3). Returns ms to wait
+ * (never negative) or undefined when absent or unreadable.
+ */
+export function parseRetryAfter(value: string | undefined, now: number): number | undefined {
+  if (value === undefined) return undefined;
+  const trimmed = value.trim();
+  if (/^\d+$/.test(trimmed)) return Number(trimmed) * 1000;
+  if (trimmed === '') return undefined;
+  const at = Date.parse(trimmed);
+  if (Number.isNaN(at)) return undefined;
+  return Math.max(0, at - now);
+}
+
+/** Exponential backoff with "equal jitter": half fixed, half random, capped. */
+export function backoffDelay(policy: RetryPolicy, retryIndex: number): number {
+  const base = Math.min(policy.maxDelayMs, policy.minDelayMs * 2 ** retryIndex);
+  return Math.round(base / 2 + (Math.random() * base) / 2);
+}
+
+export interface RetryContext {
+  policy: RetryPolicy;
+  /** The caller's signal: aborting it ends the call at once, without retries. */
+  signal?: AbortSignal | undefined;
+  /**
+   * Whether repeating the request is harmless. A non-idempotent request (creating a comment) is
+   * repeated only when the server cannot have acted on it: 429, or a refused connection.
+   */
+  idempotent: boolean;
+  /** Turns an error thrown by `run` into a failure; `timedOut` is true when our own timer fired. */
+  classify: (error: unknown, timedOut: boolean) => Failure;
+  onRetry?: (failure: Failure, attempt: number, delayMs: number) => void;
+}
+
+export class RetryExhausted extends Error {
+  constructor(
+    readonly failure: Failure,
+    readonly attempts: number,
+  ) {
+    super('request failed');
+  }
+}
+
+function isRetryable(failure: Failure, ctx: RetryContext): boolean {
+  switch (failure.kind) {
+    case 'rate-limited':
+      return (failure.retryAfterMs ?? 0) <= ctx.policy.maxRetryAfterMs;
+    case 'refused':
+      return true;
+    case 'server':
+    case 'timeout':
+    case 'network':
+      return ctx.idempotent;
+    default:
+      return false;
+  }
+}
+
+/**
+ * Runs `run` with a per-attempt timeout, retrying transient failures with backoff. Throws
+ * {@link RetryExhausted} carrying the last failure; callers map it to their error class.
+ */
+export async function withRetry<T>(
+  run: (signal: AbortSignal, attempt: number) => Promise<T>,
+  ctx: RetryContext,
+): Promise<T> {
+  const { policy } = ctx;
+  for (let attempt = 1; ; attempt++) {
+    const timer = new AbortController();
+    let timedOut = false;
+    const handle = setTimeout(() => {
+      timedOut = true;
+      timer.abort(new Error(`attempt timed out after ${policy.timeoutMs} ms`));
+    }, policy.timeoutMs);
+    const signal = ctx.signal ? AbortSignal.any([ctx.signal, timer.signal]) : timer.signal;
+    let failure: Failure;
+    try {
+      return await run(signal, attempt);
+    } catch (error) {
+      failure = ctx.signal?.aborted
+        ? { kind: 'aborted', cause: error }
+        : ctx.classify(error, timedOut);
+    } finally {
+      clearTimeout(handle);
+    }
+    if (attempt > policy.retries || !isRetryable(failure, ctx)) {
+      throw new RetryExhausted(failure, attempt);
+    }
+    const delayMs =
+      failure.kind === 'rate-limited' && failure.retryAfterMs !== undefined
+        ? failure.retryAfterMs
+        : backoffDelay(policy, attempt - 1);
+    ctx.onRetry?.(failure, attempt, delayMs);
+    try {
+      await policy.sleep(delayMs, ctx.signal);
+    } catch (error) {
+      throw new RetryExhausted({ kind: 'aborted', cause: error }, attempt);
+    }
+  }
+}
