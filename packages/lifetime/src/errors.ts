@@ -1,0 +1,13 @@
+/** The process was started with no live parent (its executor is gone); it refuses to run. */
+export class OrphanError extends Error {
+  readonly code = 'ORPHAN';
+  constructor(readonly parentPid: number) {
+    super(
+      parentPid === 1
+        ? 'refusing to start: this process is an orphan (its parent is pid 1, so the executor that started it is gone). ' +
+            'Start it from its executor, or pass allowOrphan for a deliberately detached local run.'
+        : `refusing to start: parent process ${parentPid} is gone. Start it from its executor.`,
+    );
+    this.name = 'OrphanError';
+  }
+}

@@ -1,0 +1,182 @@
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { execa, type ResultPromise } from 'execa';
+import { afterEach, describe, expect, it } from 'vitest';
+import { EXIT_CODES, installLifetimeGuards, OrphanError } from '../src/index.js';
+
+const fixture = join(import.meta.dirname, 'fixtures/guarded.ts');
+const started: ResultPromise[] = [];
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return !/^\d+ \(.*\) Z/.test(stat); // a zombie is dead
+  } catch {
+    return false;
+  }
+}
+
+async function until(cond: () => boolean, timeoutMs = 10_000): Promise<boolean> {
+  const end = Date.now() + timeoutMs;
+  while (!cond()) {
+    if (Date.now() > end) return false;
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  return true;
+}
+
+async function start(env: Record<string, string> = {}) {
+  const dir = mkdtempSync(join(tmpdir(), 'lifetime-'));
+  const marker = join(dir, 'marker');
+  writeFileSync(marker, '');
+  const child = execa('node', ['--conditions=source', '--import', 'tsx', fixture], {
+    env: { MARKER: marker, ...env },
+    reject: false,
+    cwd: join(import.meta.dirname, '..'),
+  });
+  started.push(child);
+  const grandchild = await new Promise<number>((resolve, reject) => {
+    let out = '';
+    child.stdout?.on('data', (d: Buffer) => {
+      out += d;
+      const m = /ready (\d+)/.exec(out);
+      if (m) resolve(Number(m[1]));
+    });
+    child.then((r) => reject(new Error(`fixture exited early: ${r.exitCode} ${r.stderr}`)), reject);
+  });
+  const lines = () => readFileSync(marker, 'utf8').split('\n').filter(Boolean);
+  return { child, grandchild, lines, dir };
+}
+
+afterEach(() => {
+  for (const c of started.splice(0)) c.kill('SIGKILL');
+});
+
+describe('teardown funnel (real processes)', () => {
+  it.each([
+    ['SIGTERM', 143],
+    ['SIGINT', 130],
+    ['SIGHUP', 129],
+  ] as const)('%s → exit %i, teardown once, grandchild gone', async (sig, code) => {
+    const { child, grandchild, lines } = await start();
+    expect(alive(grandchild)).toBe(true);
+    child.kill(sig);
+    const result = await child;
+    expect(result.exitCode).toBe(code);
+    expect(lines().filter((l) => l.startsWith('teardown-done'))).toEqual([`teardown-done ${sig}`]);
+    expect(await until(() => !alive(grandchild))).toBe(true);
+  });
+
+  it('a second SIGTERM during a slow teardown does not interrupt it', async () => {
+    const gate = join(mkdtempSync(join(tmpdir(), 'lifetime-gate-')), 'go');
+    const { child, lines } = await start({ GATE: gate });
+    child.kill('SIGTERM');
+    expect(await until(() => lines().includes('teardown-start SIGTERM'))).toBe(true);
+    child.kill('SIGTERM');
+    expect(
+      await until(() => lines().some((l) => l.startsWith('warn SIGTERM received during teardown'))),
+    ).toBe(true);
+    child.kill('SIGINT');
+    expect(
+      await until(() => lines().some((l) => l.startsWith('warn SIGINT received during teardown'))),
+    ).toBe(true);
+    writeFileSync(gate, '');
+    const result = await child;
+    expect(result.exitCode).toBe(143);
+    expect(lines().filter((l) => l.startsWith('teardown-'))).toEqual([
+      'teardown-start SIGTERM',
+      'teardown-done SIGTERM',
+    ]);
+  });
+
+  it('deadline → exit 124 through the same funnel', async () => {
+    const { child, grandchild, lines } = await start({ DEADLINE_MS: '300' });
+    const result = await child;
+    expect(result.exitCode).toBe(EXIT_CODES.deadline);
+    expect(lines().filter((l) => l.startsWith('teardown-'))).toEqual([
+      'teardown-start deadline',
+      'teardown-done deadline',
+    ]);
+    expect(await until(() => !alive(grandchild))).toBe(true);
+  });
+
+  it('SIGKILL of the parent → the pdeathsig child dies', async () => {
+    const { child, grandchild } = await start();
+    child.kill('SIGKILL');
+    await child;
+    expect(await until(() => !alive(grandchild))).toBe(true);
+  });
+});
+
+describe('orphan refusal', () => {
+  it('refuses to start when the parent is pid 1', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'lifetime-orphan-'));
+    const marker = join(dir, 'marker');
+    // sh starts the fixture in the background and exits at once: the fixture is reparented to
+    // pid 1 before it checks.
+    await execa(
+      'sh',
+      [
+        '-c',
+        'sleep 0.01 & wait; "$@" & exit 0',
+        'sh',
+        'node',
+        '--conditions=source',
+        '--import',
+        'tsx',
+        fixture,
+      ],
+      {
+        env: { MARKER: marker },
+        cwd: join(import.meta.dirname, '..'),
+      },
+    );
+    expect(
+      await until(() => {
+        try {
+          return readFileSync(marker, 'utf8').startsWith('refused');
+        } catch {
+          return false;
+        }
+      }),
+    ).toBe(true);
+    expect(readFileSync(marker, 'utf8')).toMatch(
+      /^refused ORPHAN refusing to start: this process is an orphan/,
+    );
+  });
+
+  it('throws OrphanError in-process for a dead parent unless allowed', () => {
+    const opts = { deadlineMs: 1000, onShutdown: async () => {}, log: console, exit: () => {} };
+    expect(() => installLifetimeGuards({ ...opts, parentPid: 1 })).toThrow(OrphanError);
+    const g = installLifetimeGuards({ ...opts, parentPid: 1, allowOrphan: true });
+    g.dispose();
+  });
+
+  it('validates its options', () => {
+    expect(() =>
+      installLifetimeGuards({ deadlineMs: 0, onShutdown: async () => {}, log: console }),
+    ).toThrow(/deadlineMs must be a positive number, got 0/);
+  });
+});
+
+describe('shutdown("done")', () => {
+  it('runs teardown once and exits with the work code; signals afterwards are ignored', async () => {
+    const calls: string[] = [];
+    const codes: number[] = [];
+    const g = installLifetimeGuards({
+      deadlineMs: 60_000,
+      onShutdown: async (r) => {
+        calls.push(r);
+      },
+      log: { info() {}, warn: (m) => calls.push(`warn ${m}`), error() {} },
+      exit: (c) => codes.push(c),
+    });
+    await Promise.all([g.shutdown('done', 7), g.shutdown('SIGTERM')]);
+    expect(g.signal.aborted).toBe(true);
+    expect(calls).toEqual(['done']);
+    expect(codes).toEqual([7]);
+    g.dispose();
+  });
+});
