@@ -1,12 +1,12 @@
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { execa, type ResultPromise } from 'execa';
+import { execa } from 'execa';
 import { afterEach, describe, expect, it } from 'vitest';
 import { EXIT_CODES, installLifetimeGuards, OrphanError } from '../src/index.js';
 
 const fixture = join(import.meta.dirname, 'fixtures/guarded.ts');
-const started: ResultPromise[] = [];
+const started: { kill(signal: NodeJS.Signals): boolean }[] = [];
 
 function alive(pid: number): boolean {
   try {
