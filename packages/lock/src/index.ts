@@ -1,1 +1,81 @@
-export {};
+export {
+  type DecideInput,
+  type Decision,
+  decide,
+  heldState,
+  LOCK_STATES,
+  type LockState,
+} from './decide.js';
+export {
+  type DockerResult,
+  type DockerRunner,
+  execaDocker,
+  inventory,
+  type StackObjects,
+} from './docker.js';
+export {
+  appDomain,
+  assertCiDomain,
+  assertNamesFit,
+  ciObjectPattern,
+  ciStackPattern,
+  DEFAULT_NAME_RESERVE,
+  domainOfStack,
+  MAX_SWARM_NAME,
+  recipePrefix,
+  stackName,
+  warmDomain,
+} from './domain.js';
+export {
+  DockerCommandError,
+  LockBusyError,
+  LockCompromisedError,
+  LockIdentityError,
+  LockPackageError,
+  ReapAbortedError,
+  RunStateEnvError,
+  WaitTimeoutError,
+} from './errors.js';
+export {
+  DEFAULT_DEADLINE_MS,
+  DEFAULT_MARGIN_MS,
+  type JanitorEntry,
+  type JanitorLog,
+  type JanitorReport,
+  type RunJanitorOptions,
+  runJanitor,
+} from './janitor.js';
+export { JANITOR_EXIT, janitorMain, stderrLog } from './janitor-main.js';
+export {
+  type AcquireDomainLockOptions,
+  acquireDomainLock,
+  DEFAULT_STALE_MS,
+  type DomainLock,
+  type LockOwner,
+  lockPaths,
+  readOwner,
+} from './lock.js';
+export { type LockProbe, type ProbeLockOptions, probeLock } from './probe.js';
+export { ReapIncompleteError, type ReapReport, reapStack } from './reap.js';
+export {
+  addDeploy,
+  type ChildRunState,
+  fromEnv,
+  type PrepareRunDirOptions,
+  prepareRunDir,
+  type RunStateEnv,
+  type RunStatePaths,
+  type RunStatePathsOptions,
+  readDeployCount,
+  removeRunDir,
+  runDirOf,
+  runStatePaths,
+  toEnv,
+} from './run-state.js';
+export {
+  type ReapContext,
+  type SweepDomainOptions,
+  type SweepOutcome,
+  type SweepResult,
+  sweepDomain,
+} from './sweep.js';

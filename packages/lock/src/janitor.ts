@@ -1,0 +1,147 @@
+import { randomBytes } from 'node:crypto';
+import { isAbsolute } from 'node:path';
+import type { Decision } from './decide.js';
+import { type DockerRunner, execaDocker, inventory } from './docker.js';
+import { assertCiDomain, domainOfStack } from './domain.js';
+import { DEFAULT_STALE_MS } from './lock.js';
+import type { LockProbe } from './probe.js';
+import { type ReapReport, reapStack } from './reap.js';
+import { type SweepResult, sweepDomain } from './sweep.js';
+
+/** Default run deadline: 60 minutes. */
+export const DEFAULT_DEADLINE_MS = 60 * 60_000;
+/** Default slack on top of the deadline before a held lock is a "possible leaked run". */
+export const DEFAULT_MARGIN_MS = 10 * 60_000;
+
+/** A pino-compatible logger (`log.info(fields, message)`). */
+export interface JanitorLog {
+  info(fields: object, message: string): void;
+  warn(fields: object, message: string): void;
+  error(fields: object, message: string): void;
+}
+
+const silent: JanitorLog = { info() {}, warn() {}, error() {} };
+
+export interface RunJanitorOptions {
+  /** The ci domain whose run stacks (`xxxx-hhhhhh_<ci_domain>`) this janitor owns. */
+  ciDomain: string;
+  /** The domain locks directory the runs use (absolute). */
+  locksDir: string;
+  /** Where run dirs live; when given, a reaped run's `<runId>.<pid>` dir is removed too. */
+  runsDir?: string;
+  /** `<abraDir>/servers/<server>`; when given, a reaped app's `<domain>.env` is removed too. */
+  envDir?: string;
+  /** Run deadline (default 60 min). */
+  deadlineMs?: number;
+  /** Slack before a held lock is reported as a possible leaked run (default 10 min). */
+  marginMs?: number;
+  /** Stale threshold; must equal the runs' (default 30 000 ms). */
+  staleMs?: number;
+  /** Upper bound for tasks to stop and volumes to be released (default 120 000 ms). */
+  waitTimeoutMs?: number;
+  /** Docker CLI runner (default: execa, argument arrays). */
+  docker?: DockerRunner;
+  /** Logger (default: silent). */
+  log?: JanitorLog;
+  /** Run id written to the owner file while reaping (default `janitor-<8 hex>`). */
+  janitorId?: string;
+  /** Called between probe and reap of each stack (instrumentation, race tests). */
+  afterProbe?: (stack: string, probe: LockProbe, decision: Decision) => Promise<void> | void;
+}
+
+/** One stack the janitor looked at. */
+export type JanitorEntry = SweepResult<ReapReport> & { stack: string };
+
+export interface JanitorReport {
+  ciDomain: string;
+  janitorId: string;
+  startedAt: string;
+  finishedAt: string;
+  entries: JanitorEntry[];
+}
+
+function assertOptions(options: RunJanitorOptions): void {
+  assertCiDomain(options.ciDomain);
+  for (const key of ['locksDir', 'runsDir', 'envDir'] as const) {
+    const v = options[key];
+    if ((key === 'locksDir' || v !== undefined) && (typeof v !== 'string' || !isAbsolute(v))) {
+      throw new TypeError(`${key}: expected an absolute path, found ${JSON.stringify(v)}`);
+    }
+  }
+  for (const key of ['deadlineMs', 'marginMs', 'staleMs', 'waitTimeoutMs'] as const) {
+    const v = options[key];
+    if (v !== undefined && (typeof v !== 'number' || !Number.isFinite(v) || v < 0)) {
+      throw new TypeError(
+        `${key}: expected a non-negative number of milliseconds, found ${JSON.stringify(v)}`,
+      );
+    }
+  }
+}
+
+/**
+ * One janitor pass: inventories the CI run stacks of `ciDomain` (services, volumes, secrets,
+ * configs, networks, grouped by stack name) and sweeps each under its domain lock
+ * ({@link sweepDomain}). Never touches a name outside the CI pattern. Per-stack failures are
+ * in the report; only invalid options and a failing inventory throw.
+ */
+export async function runJanitor(options: RunJanitorOptions): Promise<JanitorReport> {
+  assertOptions(options);
+  const {
+    ciDomain,
+    locksDir,
+    docker = execaDocker,
+    log = silent,
+    deadlineMs = DEFAULT_DEADLINE_MS,
+    marginMs = DEFAULT_MARGIN_MS,
+    staleMs = DEFAULT_STALE_MS,
+  } = options;
+  const janitorId = options.janitorId ?? `janitor-${randomBytes(4).toString('hex')}`;
+  const startedAt = new Date().toISOString();
+  const stacks = [...(await inventory(docker, ciDomain)).keys()].sort();
+  const entries: JanitorEntry[] = [];
+  for (const stack of stacks) {
+    const domain = domainOfStack(stack, ciDomain);
+    const result = await sweepDomain<ReapReport>({
+      locksDir,
+      domain,
+      janitorId,
+      deadlineMs,
+      marginMs,
+      staleMs,
+      ...(options.afterProbe
+        ? { afterProbe: (probe, decision) => options.afterProbe?.(stack, probe, decision) }
+        : {}),
+      reap: (context) =>
+        reapStack(context, {
+          docker,
+          ciDomain,
+          stack,
+          envDir: options.envDir,
+          runsDir: options.runsDir,
+          waitTimeoutMs: options.waitTimeoutMs,
+        }),
+    });
+    const entry: JanitorEntry = { stack, ...result };
+    entries.push(entry);
+    const fields = {
+      stack,
+      domain,
+      lockState: entry.lockState,
+      ageMs: entry.ageMs,
+      outcome: entry.outcome,
+      ...(entry.owner ? { ownerRunId: entry.owner.runId, ownerPid: entry.owner.pid } : {}),
+      ...(entry.error ? { reason: entry.error } : {}),
+    };
+    if (entry.outcome === 'warned') {
+      log.warn(
+        fields,
+        `possible leaked run: ${domain} held for ${Math.round(entry.ageMs / 60_000)} min, past the deadline; see docs/concurrency.md`,
+      );
+    } else if (entry.outcome === 'failed' || entry.outcome === 'lock-lost') {
+      log.error(fields, `janitor could not reap ${stack}: ${entry.error ?? 'unknown'}`);
+    } else {
+      log.info(fields, `janitor: ${stack} ${entry.outcome}`);
+    }
+  }
+  return { ciDomain, janitorId, startedAt, finishedAt: new Date().toISOString(), entries };
+}
