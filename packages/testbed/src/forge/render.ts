@@ -1,0 +1,134 @@
+import type { FakeComment, FakeIssue, FakeRepo, FakeStatus } from './state.js';
+
+export type FakeDialect = 'gitea' | 'github';
+
+export interface Urls {
+  dialect: FakeDialect;
+  /** Web root, e.g. http://127.0.0.1:1234 */
+  web: string;
+  /** API root: `<web>/api/v1` (Gitea) or `<web>/api/v3` (GitHub, as GitHub Enterprise). */
+  api: string;
+}
+
+/** RFC 3339 at one-second resolution in UTC, as Go renders a TimeStamp in UTC. */
+export function rfc3339(unixSeconds: number): string {
+  return `${new Date(unixSeconds * 1000).toISOString().slice(0, 19)}Z`;
+}
+
+function user(login: string) {
+  return { id: loginId(login), login, username: login, type: 'User' };
+}
+
+function loginId(login: string): number {
+  let h = 0;
+  for (const ch of login) h = (h * 31 + ch.charCodeAt(0)) % 1_000_000;
+  return h + 1;
+}
+
+export function issueHtmlUrl(u: Urls, issue: FakeIssue): string {
+  const kind = issue.isPull ? (u.dialect === 'gitea' ? 'pulls' : 'pull') : 'issues';
+  return `${u.web}/${issue.repo}/${kind}/${issue.number}`;
+}
+
+export function renderComment(u: Urls, c: FakeComment, issue: FakeIssue) {
+  const html = `${issueHtmlUrl(u, issue)}#issuecomment-${c.id}`;
+  if (u.dialect === 'gitea') {
+    // services/convert/issue_comment.go ToAPIComment + models/issues/comment.go IssueURL/PRURL:
+    // for a PR, issue_url is "" and pull_request_url the PR's HTML URL; the reverse for an issue.
+    return {
+      id: c.id,
+      html_url: html,
+      pull_request_url: issue.isPull ? issueHtmlUrl(u, issue) : '',
+      issue_url: issue.isPull ? '' : issueHtmlUrl(u, issue),
+      user: user(c.user),
+      original_author: '',
+      original_author_id: 0,
+      body: c.body,
+      assets: [],
+      created_at: rfc3339(c.created),
+      updated_at: rfc3339(c.updated),
+    };
+  }
+  // GitHub: issue_url is the API URL of the issue, for PRs too (PRs are issues).
+  return {
+    id: c.id,
+    node_id: `IC_${c.id}`,
+    url: `${u.api}/repos/${c.repo}/issues/comments/${c.id}`,
+    html_url: html,
+    issue_url: `${u.api}/repos/${c.repo}/issues/${c.issue}`,
+    body: c.body,
+    user: user(c.user),
+    created_at: rfc3339(c.created),
+    updated_at: rfc3339(c.updated),
+    author_association: 'NONE',
+  };
+}
+
+export function renderRepo(u: Urls, repo: FakeRepo) {
+  const full = `${repo.owner}/${repo.name}`;
+  return {
+    id: repo.id,
+    name: repo.name,
+    full_name: full,
+    owner: user(repo.owner),
+    html_url: `${u.web}/${full}`,
+    clone_url: `${u.web}/${full}.git`,
+    archived: repo.archived,
+  };
+}
+
+export function renderPull(u: Urls, pr: FakeIssue, repo: FakeRepo) {
+  return {
+    id: repo.id * 100_000 + pr.number,
+    number: pr.number,
+    state: pr.state,
+    title: pr.title,
+    user: user(pr.user),
+    locked: pr.locked,
+    merged: pr.merged,
+    html_url: issueHtmlUrl(u, pr),
+    head: {
+      label: pr.headRef,
+      ref: pr.headRef,
+      sha: pr.headSha,
+      // Both forges answer a null head repo once the fork is deleted.
+      repo: pr.cloneUrl === null ? null : { full_name: pr.repo, clone_url: pr.cloneUrl },
+    },
+    base: { label: pr.baseRef, ref: pr.baseRef, repo: renderRepo(u, repo) },
+  };
+}
+
+export function renderIssue(u: Urls, issue: FakeIssue) {
+  return {
+    id: issue.number,
+    number: issue.number,
+    title: issue.title,
+    state: issue.state,
+    user: user(issue.user),
+    html_url: issueHtmlUrl(u, issue),
+    // GitHub marks a PR's issue with a pull_request key; Gitea too (with `merged`).
+    ...(issue.isPull
+      ? { pull_request: { merged: issue.merged, html_url: issueHtmlUrl(u, issue) } }
+      : {}),
+  };
+}
+
+export function renderStatus(u: Urls, repo: string, sha: string, s: FakeStatus) {
+  // modules/structs/status.go: Gitea's CommitStatus names the state field `status`.
+  const stateField = u.dialect === 'gitea' ? { status: s.state } : { state: s.state };
+  return {
+    id: s.id,
+    ...stateField,
+    target_url: s.targetUrl,
+    description: s.description,
+    url: `${u.api}/repos/${repo}/statuses/${sha}`,
+    context: s.context,
+    creator: user(s.creator),
+    created_at: rfc3339(s.created),
+    updated_at: rfc3339(s.updated),
+  };
+}
+
+export function renderUser(login: string) {
+  return user(login);
+}
