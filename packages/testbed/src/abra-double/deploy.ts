@@ -1,0 +1,188 @@
+// `abra app deploy <domain> [version] [-C/--chaos] [-f/--force] [-n/--no-domain-checks]`.
+// Follows abra's deploy (docs.coopcloud.tech operators handbook "How is the new deployment
+// version determined?", maintainers handbook "Hacking on an existing recipe"):
+//  - without --chaos the recipe worktree must be clean ("unstaged changes" refusal) and is
+//    checked out at the version: [version], else the env's `TYPE=<recipe>:<version>`, else the
+//    latest release tag;
+//  - --chaos deploys the worktree as it is (version = commit hash, `+U` when dirty);
+//  - an already deployed app needs --force or --chaos;
+//  - `docker stack deploy --resolve-image never` as stack `<domain with . → _>`, the version
+//    as label `coop-cloud.<stack>.version` on the `app` service, then wait for convergence up
+//    to TIMEOUT seconds ("deploy timed out" otherwise), then record the version in the env.
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { stringify } from 'yaml';
+import { type App, loadApp } from './app.js';
+import { composeFiles, deployEnv, loadCompose } from './compose.js';
+import { converged, docker, lines, pollUntil, type ServiceState, stackServices } from './docker.js';
+import { setEnvValue } from './env-file.js';
+import type { Faults } from './faults.js';
+import { checkout, exactTag, isClean, releases, shortHash, tags } from './git.js';
+import { fatal, info, warn } from './log.js';
+
+export interface DeployOptions {
+  version: string | undefined;
+  chaos: boolean;
+  force: boolean;
+  /** Accepted; the double never checks DNS (one local swarm, loopback domains). */
+  noDomainChecks: boolean;
+  /** abra's -c/--no-converge-checks: do not wait for convergence. */
+  noConvergeChecks: boolean;
+}
+
+const DEFAULT_TIMEOUT_S = 50;
+
+async function resolveVersion(app: App, opts: DeployOptions): Promise<string> {
+  const dir = app.recipeDir;
+  if (opts.chaos) {
+    const clean = await isClean(dir);
+    const tag = clean ? await exactTag(dir) : undefined;
+    return tag ?? `${await shortHash(dir)}${clean ? '' : '+U'}`;
+  }
+  if (!(await isClean(dir))) {
+    fatal(
+      `${app.recipe} has locally unstaged changes? please commit/remove your changes before proceeding`,
+    );
+  }
+  const target = opts.version ?? app.envVersion ?? (await releases(dir)).at(-1);
+  if (!target) {
+    warn(`no published releases of ${app.recipe}, deploying latest commit`);
+    return shortHash(dir);
+  }
+  if (opts.version && !(await tags(dir)).some((t) => t.name === opts.version)) {
+    if (!/^[0-9a-f]{7,40}$/.test(opts.version)) {
+      fatal(`${opts.version} is not a published version of ${app.recipe}`);
+    }
+  }
+  await checkout(dir, target);
+  return target;
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.once('error', reject);
+    srv.listen(0, '0.0.0.0', () => {
+      const addr = srv.address();
+      srv.close(() =>
+        typeof addr === 'object' && addr ? resolve(addr.port) : reject(new Error('no port')),
+      );
+    });
+  });
+}
+
+/** Testbed extension: `<NAME>PORT=auto` in the env gets a free host port, written back. */
+async function allocatePorts(app: App): Promise<void> {
+  for (const [key, value] of Object.entries(app.env)) {
+    if (value === 'auto' && /PORT$/.test(key)) {
+      const port = await freePort();
+      setEnvValue(app.envPath, key, String(port));
+      app.env[key] = String(port);
+      info(`allocated host port ${port} for ${key}`);
+    }
+  }
+}
+
+function timeoutSeconds(app: App): number {
+  const raw = process.env['TIMEOUT'] ?? app.env['TIMEOUT'];
+  const n = raw === undefined ? DEFAULT_TIMEOUT_S : Number(raw);
+  if (!Number.isFinite(n) || n <= 0)
+    fatal(`TIMEOUT must be a positive number of seconds, found ${JSON.stringify(raw)}`);
+  return n;
+}
+
+function passthroughEnv(): Record<string, string> {
+  const keep: Record<string, string> = {};
+  for (const [k, v] of Object.entries(process.env)) {
+    if (v !== undefined && (k === 'PATH' || k === 'HOME' || k.startsWith('DOCKER_'))) keep[k] = v;
+  }
+  return keep;
+}
+
+async function explainNotConverged(
+  stack: string,
+  before: Map<string, ServiceState>,
+): Promise<void> {
+  for (const s of await stackServices(stack)) {
+    if (converged(s, before.get(s.name))) continue;
+    const ps = await docker([
+      'service',
+      'ps',
+      s.name,
+      '--no-trunc',
+      '--format',
+      '{{.CurrentState}}\t{{.Error}}',
+    ]);
+    const last = lines(ps.stdout)[0] ?? '';
+    warn(
+      `${s.name}: ${s.replicas} running, update ${s.updateState || 'n/a'}; last task: ${last.replace('\t', ' ')}`,
+    );
+  }
+}
+
+export async function deploy(
+  domain: string | undefined,
+  opts: DeployOptions,
+  f: Faults,
+): Promise<void> {
+  const app = loadApp(domain);
+  const before = new Map((await stackServices(app.stack)).map((s) => [s.name, s]));
+  const deployed = before.size > 0;
+  if (deployed && !opts.force && !opts.chaos) fatal(`${app.domain} is already deployed`);
+  const version = await resolveVersion(app, opts);
+  await allocatePorts(app);
+
+  const env = deployEnv(app);
+  const files = composeFiles(app.recipeDir, env);
+  const compose = loadCompose(files, env);
+  const labels: Record<string, string> = {
+    [`coop-cloud.${app.stack}.version`]: version,
+    [`coop-cloud.${app.stack}.chaos`]: String(opts.chaos),
+  };
+  if (opts.chaos) labels[`coop-cloud.${app.stack}.chaos-version`] = version;
+  const tmp = mkdtempSync(join(tmpdir(), 'abra-double-'));
+  try {
+    const override = join(tmp, 'compose.abra-labels.yml');
+    const services = 'app' in compose.services ? { app: { deploy: { labels } } } : {};
+    writeFileSync(override, stringify({ version: compose.version ?? '3.8', services }));
+    if (f.has('deploy-fail'))
+      fatal(`failed to deploy ${app.domain}: injected by ABRA_DOUBLE_FAULT`);
+    info(`deploying ${app.recipe} ${version} to ${app.server} as stack ${app.stack}`);
+    const args = ['stack', 'deploy', '--resolve-image', 'never', '--detach=true'];
+    for (const file of [...files, override]) args.push('-c', file);
+    args.push(app.stack);
+    const r = await docker(args, { env: { ...passthroughEnv(), ...env }, cwd: app.recipeDir });
+    if (r.exitCode !== 0) fatal(`failed to deploy ${app.domain}: ${r.stderr.trim()}`);
+  } finally {
+    rmSync(tmp, { recursive: true, force: true });
+  }
+
+  const timeout = timeoutSeconds(app);
+  let ok = true;
+  if (f.has('deploy-timeout')) {
+    await new Promise((r) => setTimeout(r, timeout * 1000));
+    ok = false;
+  } else if (!opts.noConvergeChecks) {
+    ok = await pollUntil(async () => {
+      const s = await stackServices(app.stack);
+      if (process.env['ABRA_DOUBLE_DEBUG']) {
+        for (const x of s) {
+          const b = before.get(x.name);
+          process.stderr.write(
+            `DEBU ${x.name} ${x.replicas} ${x.updateState} ${x.updateStarted} changed=${b ? b.template !== x.template : 'new'} before=${b?.updateStarted ?? ''}\n`,
+          );
+        }
+      }
+      return s.length > 0 && s.every((x) => converged(x, before.get(x.name)));
+    }, timeout * 1000);
+  }
+  if (!ok) {
+    await explainNotConverged(app.stack, before);
+    fatal(`${app.domain}: deploy timed out after ${timeout}s 🟠`);
+  }
+  const typeKey = app.env['RECIPE'] !== undefined ? 'RECIPE' : 'TYPE';
+  setEnvValue(app.envPath, typeKey, `${app.recipe}:${version}`);
+  info(`${app.domain} deployed: ${app.recipe} ${version} converged`);
+}
