@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { DIALECTS, REPO, SHA, type Setup, setup } from './helpers.js';
+import { DIALECTS, REPO, type Setup, SHA, setup } from './helpers.js';
 
 describe.each(DIALECTS)('listCommentsSince (%s)', (dialect) => {
   let s: Setup;
@@ -12,7 +12,12 @@ describe.each(DIALECTS)('listCommentsSince (%s)', (dialect) => {
     const pr = s.fake.openPull(REPO, { headSha: SHA });
     const issue = s.fake.openIssue(REPO);
     for (let i = 0; i < 120; i++) {
-      s.fake.addComment({ repo: REPO, pr: i % 10 === 0 ? issue : pr, user: 'alice', body: `c${i}` });
+      s.fake.addComment({
+        repo: REPO,
+        pr: i % 10 === 0 ? issue : pr,
+        user: 'alice',
+        body: `c${i}`,
+      });
       s.clock.advance(1000);
     }
     const all = await s.forge.listCommentsSince(REPO, { since: '2026-11-22T00:00:00Z' });
@@ -47,7 +52,13 @@ describe.each(DIALECTS)('listCommentsSince (%s)', (dialect) => {
 
   it('is inclusive at one-second resolution: the cursor comment comes back (dedupe by id)', async () => {
     const pr = s.fake.openPull(REPO, { headSha: SHA });
-    const c = s.fake.addComment({ repo: REPO, pr, user: 'alice', body: '!testme', at: '2026-11-22T10:00:05Z' });
+    const c = s.fake.addComment({
+      repo: REPO,
+      pr,
+      user: 'alice',
+      body: '!testme',
+      at: '2026-11-22T10:00:05Z',
+    });
     const first = await s.forge.listCommentsSince(REPO, { since: '2026-11-22T10:00:05.900Z' });
     expect(first.map((x) => x.id)).toEqual([c.id]);
     const later = await s.forge.listCommentsSince(REPO, { since: '2026-11-22T10:00:06Z' });
@@ -56,7 +67,13 @@ describe.each(DIALECTS)('listCommentsSince (%s)', (dialect) => {
 
   it('returns an old comment again once it is edited (updated time moves)', async () => {
     const pr = s.fake.openPull(REPO, { headSha: SHA });
-    const c = s.fake.addComment({ repo: REPO, pr, user: 'alice', body: 'hello', at: '2026-11-22T09:00:00Z' });
+    const c = s.fake.addComment({
+      repo: REPO,
+      pr,
+      user: 'alice',
+      body: 'hello',
+      at: '2026-11-22T09:00:00Z',
+    });
     s.fake.editComment(c.id, '!testme', { at: '2026-11-22T10:30:00Z' });
     const got = await s.forge.listCommentsSince(REPO, { since: '2026-11-22T10:00:00Z' });
     expect(got).toHaveLength(1);
@@ -91,13 +108,19 @@ describe.each(DIALECTS)('listCommentsSince (%s)', (dialect) => {
 
   it('refuses a bad repo or since with a TypeError naming it, before any request', async () => {
     s.fake.clearRequests();
-    await expect(s.forge.listCommentsSince('no-slash', { since: new Date() })).rejects.toThrow(/repo must be/);
-    await expect(s.forge.listCommentsSince(REPO, { since: 'yesterday' })).rejects.toThrow(/options.since/);
+    await expect(s.forge.listCommentsSince('no-slash', { since: new Date() })).rejects.toThrow(
+      /repo must be/,
+    );
+    await expect(s.forge.listCommentsSince(REPO, { since: 'yesterday' })).rejects.toThrow(
+      /options.since/,
+    );
     expect(s.fake.requests.length).toBe(0);
   });
 
   it('answers FORGE_NOT_FOUND for an unknown repository', async () => {
-    await expect(s.forge.listCommentsSince('nobody/nothing', { since: new Date(0) })).rejects.toMatchObject({
+    await expect(
+      s.forge.listCommentsSince('nobody/nothing', { since: new Date(0) }),
+    ).rejects.toMatchObject({
       code: 'FORGE_NOT_FOUND',
       status: 404,
     });
