@@ -1,1 +1,75 @@
-export {};
+export { APPROVAL_FILE, type ApprovalList, readApprovalList } from './approval.js';
+export type { FolderFiles } from './discover.js';
+export {
+  type GeneratedFile,
+  generatedFiles,
+  renderDocs,
+  renderSchema,
+  renderTypes,
+} from './generate.js';
+export type {
+  Awaitable,
+  ComposePolicyException,
+  ComposePolicyRule,
+  DataKey,
+  EnvMap,
+  ExpectedNaTarget,
+  HookName,
+  ReadyProbe,
+  RecipeHooks,
+  RecipeMeta,
+  RecipeMetaInput,
+} from './generated/types.js';
+export {
+  type BackupInfo,
+  createHookContext,
+  type ExecInService,
+  type ExecResult,
+  type HookContext,
+  type HookLogger,
+  type HookOp,
+  type ProvisionedDep,
+  type ScreenshotPage,
+} from './hook-context.js';
+export { importHooks } from './hooks-runtime.js';
+export { analyseHooks, type HookExport, type HooksAnalysis } from './hooks-static.js';
+export {
+  defaultMeta,
+  type LoadedHooks,
+  type LoadedRecipe,
+  type LoadRecipeMetaOptions,
+  loadRecipeMeta,
+  type RecipeFiles,
+  type Source,
+} from './load.js';
+export {
+  type BuildManifestOptions,
+  buildManifest,
+  type CustomizationManifest,
+  renderManifest,
+} from './manifest.js';
+export { looksSecret, MASK, maskSecrets } from './mask.js';
+export {
+  HookImportError,
+  HookNotApprovedError,
+  MetaError,
+  type MetaProblem,
+  MetaValidationError,
+  PROBLEM_CODES,
+  type ProblemCode,
+  renderProblem,
+} from './problems.js';
+export {
+  COMPOSE_POLICY_RULES,
+  EXPECTED_NA_TARGETS,
+  type HookSignature,
+  hookSignatureText,
+  type KeyDefinition,
+  OVERLAY_OPS,
+  type RemovedKey,
+  RUNGS,
+  registry,
+} from './registry.js';
+export { buildJsonSchema } from './schema.js';
+export { nearest } from './suggest.js';
+export { PathNotFoundError, type ValidationReport, validateRecipes } from './validate.js';

@@ -1,0 +1,166 @@
+import { type Dirent, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { LineCounter, parseDocument } from 'yaml';
+import { type MetaProblem, problem } from './problems.js';
+import { OVERLAY_OPS } from './registry.js';
+import { nearest } from './suggest.js';
+
+/** Files of one settings folder (`recipes/<name>/` or a recipe's `.ccci/`). */
+export interface FolderFiles {
+  dir: string;
+  metaFile: string | null;
+  hooksFile: string | null;
+  /** `compose.ccci.yml` with the reason given on its first line. */
+  composeOverlay: { file: string; why: string } | null;
+  installSteps: string | null;
+  testOverlays: { op: (typeof OVERLAY_OPS)[number]; file: string }[];
+  functionalTests: string[];
+  playwrightTests: { file: string; tests: number }[];
+  /** Files under `previous/`, relative to it; null when there is no `previous/`. */
+  previous: string[] | null;
+}
+
+export const META_FILE = 'recipe_meta.yml';
+export const HOOKS_FILE = 'hooks.ts';
+export const COMPOSE_OVERLAY = 'compose.ccci.yml';
+export const INSTALL_STEPS = 'install_steps.sh';
+const KNOWN_ENTRIES = [META_FILE, HOOKS_FILE, COMPOSE_OVERLAY, INSTALL_STEPS, 'tests', 'previous'];
+const IGNORED = /^(\.|_)|^README(\..*)?$|^LICENSE/i;
+
+function list(dir: string): Dirent[] {
+  try {
+    return readdirSync(dir, { withFileTypes: true });
+  } catch {
+    return [];
+  }
+}
+
+function filesUnder(dir: string, base = ''): string[] {
+  return list(dir).flatMap((e) => {
+    if (IGNORED.test(e.name)) return [];
+    const rel = base ? `${base}/${e.name}` : e.name;
+    return e.isDirectory() ? filesUnder(join(dir, e.name), rel) : [rel];
+  });
+}
+
+/** Finds the known files of a settings folder; reports near-miss names (silently ignored before). */
+export function discoverFolder(dir: string, problems: MetaProblem[]): FolderFiles {
+  const files: FolderFiles = {
+    dir,
+    metaFile: null,
+    hooksFile: null,
+    composeOverlay: null,
+    installSteps: null,
+    testOverlays: [],
+    functionalTests: [],
+    playwrightTests: [],
+    previous: null,
+  };
+  for (const e of list(dir)) {
+    const path = join(dir, e.name);
+    if (e.name === META_FILE && e.isFile()) files.metaFile = path;
+    else if (e.name === HOOKS_FILE && e.isFile()) files.hooksFile = path;
+    else if (e.name === INSTALL_STEPS && e.isFile()) files.installSteps = path;
+    else if (e.name === COMPOSE_OVERLAY && e.isFile())
+      files.composeOverlay = readOverlay(path, problems);
+    else if (e.name === 'tests' && e.isDirectory()) discoverTests(path, files, problems);
+    else if (e.name === 'previous' && e.isDirectory()) files.previous = filesUnder(path).sort();
+    else if (!IGNORED.test(e.name)) {
+      const suggestion = nearest(e.name, KNOWN_ENTRIES);
+      problems.push(
+        problem({
+          code: 'unknown_file',
+          file: path,
+          message: `${e.name} is not a file ccci reads${suggestion ? ` — did you mean ${suggestion}?` : ''}`,
+          hint: `known entries: ${KNOWN_ENTRIES.join(', ')}; names starting with _ or . are ignored`,
+        }),
+      );
+    }
+  }
+  return files;
+}
+
+function readOverlay(file: string, problems: MetaProblem[]): { file: string; why: string } | null {
+  const text = readFileSync(file, 'utf8');
+  const first = text.split('\n', 1)[0] ?? '';
+  const why = /^#\s*(\S.*)$/.exec(first)?.[1]?.trim();
+  if (!why) {
+    problems.push(
+      problem({
+        code: 'compose_overlay_no_why',
+        file,
+        line: 1,
+        message: `${COMPOSE_OVERLAY} must start with a comment saying why this CI needs it`,
+        hint: '# e.g. "# ghost migrates its database on first start: allow 5 minutes before health counts"',
+      }),
+    );
+  }
+  const lc = new LineCounter();
+  const doc = parseDocument(text, { lineCounter: lc, prettyErrors: false });
+  for (const e of doc.errors) {
+    problems.push(
+      problem({
+        code: 'compose_overlay_syntax',
+        file,
+        line: lc.linePos(e.pos[0]).line,
+        message: `not valid YAML: ${e.message.split('\n')[0]}`,
+        hint: 'fix the YAML syntax at this line',
+      }),
+    );
+  }
+  return why ? { file, why } : null;
+}
+
+const OVERLAY_NAMES = OVERLAY_OPS.map((op) => `test_${op}`);
+
+function discoverTests(dir: string, files: FolderFiles, problems: MetaProblem[]): void {
+  for (const e of list(dir)) {
+    const path = join(dir, e.name);
+    if (e.isDirectory()) {
+      if (e.name === 'functional') files.functionalTests = filesUnder(path).sort();
+      else if (e.name === 'playwright') files.playwrightTests = playwrightTests(path);
+      else if (!IGNORED.test(e.name)) {
+        const suggestion = nearest(e.name, ['functional', 'playwright']);
+        if (suggestion)
+          problems.push(
+            problem({
+              code: 'unknown_file',
+              file: path,
+              message: `tests/${e.name}/ is not read by ccci — did you mean tests/${suggestion}/?`,
+              hint: `rename it to tests/${suggestion}/`,
+            }),
+          );
+      }
+      continue;
+    }
+    const m = /^(test_[^.]+)\.[A-Za-z0-9]+$/.exec(e.name);
+    if (!m?.[1]) continue; // helpers used by overlays
+    const op = OVERLAY_OPS.find((o) => `test_${o}` === m[1]);
+    if (op) files.testOverlays.push({ op, file: path });
+    else {
+      const suggestion = nearest(m[1], OVERLAY_NAMES);
+      problems.push(
+        problem({
+          code: 'unknown_test_overlay',
+          file: path,
+          message: `${e.name} is not an overlay of a known op${suggestion ? ` — did you mean ${suggestion}?` : ''}`,
+          hint: `overlays are ${OVERLAY_NAMES.map((n) => `${n}.*`).join(', ')}; rename helpers so they do not start with test_`,
+        }),
+      );
+    }
+  }
+  files.testOverlays.sort((a, b) => OVERLAY_OPS.indexOf(a.op) - OVERLAY_OPS.indexOf(b.op));
+}
+
+const SPEC_FILE = /\.(spec|test)\.(ts|js|mjs|cjs)$/;
+const TEST_CALL = /\btest(?:\.(?:only|skip|fixme|fail|slow))?\s*\(/g;
+
+function playwrightTests(dir: string): { file: string; tests: number }[] {
+  return filesUnder(dir)
+    .filter((f) => SPEC_FILE.test(f))
+    .sort()
+    .map((f) => ({
+      file: f,
+      tests: (readFileSync(join(dir, f), 'utf8').match(TEST_CALL) ?? []).length,
+    }));
+}

@@ -1,0 +1,165 @@
+import {
+  COMPOSE_POLICY_RULES,
+  EXPECTED_NA_TARGETS,
+  HOOKS,
+  KEYS,
+  REMOVED_KEYS,
+} from './registry.js';
+import { buildJsonSchema } from './schema.js';
+import { describeSpec, namedUnions, objectSpecs, toTsType } from './type-spec.js';
+
+/** A file generated from the registry, path relative to the repository root. */
+export interface GeneratedFile {
+  path: string;
+  content: string;
+}
+
+const HEADER =
+  'Generated from packages/recipe-meta/src/registry.ts by `pnpm --filter @ccci/recipe-meta generate`. Do not edit.';
+
+function fmtDefault(value: unknown): string {
+  return value === null ? 'none' : JSON.stringify(value).replace(/,/g, ', ');
+}
+
+function jsdoc(lines: string[], indent = ''): string {
+  if (lines.length === 1) return `${indent}/** ${lines[0]} */\n`;
+  return `${indent}/**\n${lines.map((l) => `${indent} * ${l}`).join('\n')}\n${indent} */\n`;
+}
+
+/** Wraps prose for comments at ~90 columns. */
+function wrap(text: string, width = 88): string[] {
+  const out: string[] = [];
+  let line = '';
+  for (const word of text.split(/\s+/)) {
+    if (line && line.length + word.length + 1 > width) {
+      out.push(line);
+      line = word;
+    } else line = line ? `${line} ${word}` : word;
+  }
+  if (line) out.push(line);
+  return out;
+}
+
+/** src/generated/types.ts: the TypeScript types of the settings and hooks. */
+export function renderTypes(): string {
+  let s = `// ${HEADER}\n`;
+  s += "import type { BackupInfo, HookContext, ScreenshotPage } from '../hook-context.js';\n\n";
+  s += '/** A value or a promise of it: every hook may be async. */\n';
+  s += 'export type Awaitable<T> = T | Promise<T>;\n\n';
+  s += '/** Env variables by name. */\n';
+  s += 'export type EnvMap = Readonly<Record<string, string>>;\n\n';
+  const seen = new Set<string>();
+  for (const def of KEYS) {
+    for (const u of def.type ? namedUnions(def.type) : []) {
+      if (seen.has(u.name)) continue;
+      seen.add(u.name);
+      s += `export type ${u.name} =\n${u.values.map((v) => `  | ${typeof v === 'string' ? `'${v}'` : String(v)}`).join('\n')};\n\n`;
+    }
+  }
+  for (const def of KEYS) {
+    if (!def.type) continue;
+    for (const obj of objectSpecs(def.type)) {
+      if (seen.has(obj.name)) continue;
+      seen.add(obj.name);
+      s += `export interface ${obj.name} {\n`;
+      for (const [name, p] of Object.entries(obj.props)) {
+        s += jsdoc(wrap(p.doc), '  ');
+        s += `  readonly ${name}${p.required ? '' : '?'}: ${toTsType(p.spec)};\n`;
+      }
+      s += '}\n\n';
+    }
+  }
+  const dataKeys = KEYS.filter((k) => k.type !== null);
+  s += jsdoc(["A recipe's CI settings with every default applied: what consumers read."]);
+  s += 'export interface RecipeMeta {\n';
+  for (const def of dataKeys) {
+    s += jsdoc(wrap(`${def.meaning}. Default: ${fmtDefault(def.default)}.`), '  ');
+    s += `  readonly ${def.key}: ${toTsType(def.type!)}${def.default === null ? ' | null' : ''};\n`;
+  }
+  s += '}\n\n';
+  s += jsdoc(['`recipe_meta.yml` as written: every key optional.']);
+  s += 'export interface RecipeMetaInput {\n';
+  for (const def of dataKeys) s += `  readonly ${def.key}?: ${toTsType(def.type!)};\n`;
+  s += '}\n\n';
+  s += '/** Names of the data keys. */\n';
+  s += 'export type DataKey = keyof RecipeMeta;\n\n';
+  s += '/** Names of the hooks `hooks.ts` may export. */\n';
+  s += `export type HookName =\n${HOOKS.map((h) => `  | '${h.name}'`).join('\n')};\n\n`;
+  s += jsdoc(['What `hooks.ts` may export; every hook may be async.']);
+  s += 'export interface RecipeHooks {\n';
+  for (const h of HOOKS) {
+    s += jsdoc(wrap(h.meaning), '  ');
+    const params = h.params.map((p) => `${p.name}: ${p.type}`).join(', ');
+    s += `  readonly ${h.name}?: (${params}) => Awaitable<${h.returns}>;\n`;
+  }
+  s += '}\n';
+  return s;
+}
+
+function cell(text: string): string {
+  return text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
+}
+
+/** docs/recipe-meta.md: the reference table. */
+export function renderDocs(): string {
+  const lines = [
+    '# Recipe CI settings reference',
+    '',
+    `<!-- ${HEADER} -->`,
+    '',
+    'Settings live in `recipes/<recipe>/recipe_meta.yml` (operator side) or, for recipes on the',
+    "operator's approval list, in the recipe repository's `.ccci/recipe_meta.yml`. How to enrol a",
+    'recipe: [enroll-recipe.md](enroll-recipe.md). Keys starting with `_` are private and ignored.',
+    '',
+    '## Keys',
+    '',
+    '| key | type | default | hook | meaning |',
+    '| --- | --- | --- | --- | --- |',
+  ];
+  for (const def of KEYS) {
+    const hook = HOOKS.find((h) => h.name === def.hook);
+    const type = def.type ? describeSpec(def.type) : 'hook only';
+    const hookText = hook ? `\`${hook.name}(${hook.params.map((p) => p.name).join(', ')})\`` : '—';
+    const meaning = `${def.meaning}${def.operatorOnly ? ' (operator only)' : ''}`;
+    lines.push(
+      `| \`${def.key}\` | ${cell(type)} | ${def.type ? `\`${fmtDefault(def.default)}\`` : 'none'} | ${hookText} | ${cell(meaning)} |`,
+    );
+  }
+  lines.push(
+    '',
+    `\`EXPECTED_NA\` may name: ${EXPECTED_NA_TARGETS.map((t) => `\`${t}\``).join(', ')}.`,
+    '`COMPOSE_POLICY_EXCEPTIONS[].rule` is one of: ' +
+      COMPOSE_POLICY_RULES.map((r) => `\`${r}\``).join(', ') +
+      '.',
+    '',
+    '## Hooks (`hooks.ts`)',
+    '',
+    'Each hook receives the frozen `HookContext` (domain, baseUrl, meta, deps, op, runId, log,',
+    'http, exec) and may be async. Parameters are checked before any deploy.',
+    '',
+    '| export | signature | returns | meaning |',
+    '| --- | --- | --- | --- |',
+  );
+  for (const h of HOOKS) {
+    const sig = `${h.name}(${h.params.map((p) => `${p.name}: ${p.type}`).join(', ')})`;
+    lines.push(`| \`${h.name}\` | \`${sig}\` | \`${cell(h.returns)}\` | ${cell(h.meaning)} |`);
+  }
+  lines.push('', '## Removed keys', '', '| key | use instead | how |', '| --- | --- | --- |');
+  for (const r of REMOVED_KEYS)
+    lines.push(`| \`${r.key}\` | \`${r.replacement}\` | ${cell(r.hint)} |`);
+  return `${lines.join('\n')}\n`;
+}
+
+/** machine-docs/recipe-meta.schema.json */
+export function renderSchema(): string {
+  return `${JSON.stringify(buildJsonSchema(), null, 2)}\n`;
+}
+
+/** Every generated file, paths relative to the repository root. */
+export function generatedFiles(): GeneratedFile[] {
+  return [
+    { path: 'packages/recipe-meta/src/generated/types.ts', content: renderTypes() },
+    { path: 'docs/recipe-meta.md', content: renderDocs() },
+    { path: 'machine-docs/recipe-meta.schema.json', content: renderSchema() },
+  ];
+}

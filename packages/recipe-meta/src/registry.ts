@@ -1,0 +1,416 @@
+import type { TypeSpec } from './type-spec.js';
+
+/**
+ * THE registry of per-recipe CI settings. Everything else — the JSON Schema, the TypeScript
+ * types (src/generated/types.ts), docs/recipe-meta.md, machine-docs/recipe-meta.schema.json and
+ * every validation message — is derived from this file. Edit here, then run
+ * `pnpm --filter @ccci/recipe-meta generate`.
+ */
+
+/** Rungs of the ladder, in order (TIERS-AND-LEVELS.md). */
+export const RUNGS = ['install', 'upgrade', 'backup_restore', 'functional', 'lint'] as const;
+
+/**
+ * What `EXPECTED_NA` may name: every rung but install (an app that does not install is level 0,
+ * never "not applicable"), plus two generic checks a recipe may opt out of with a reason.
+ */
+export const EXPECTED_NA_TARGETS = [
+  'upgrade',
+  'backup_restore',
+  'functional',
+  'lint',
+  'http_health',
+  'data_continuity',
+] as const;
+
+/** Lifecycle ops that may carry a `tests/test_<op>.*` overlay. */
+export const OVERLAY_OPS = ['install', 'upgrade', 'backup', 'restore'] as const;
+
+/**
+ * Compose-policy rules an operator may grant an exception for. Mirrors the rule ids of
+ * @ccci/compose-policy (minus `unparseable`, which no exception can allow).
+ */
+export const COMPOSE_POLICY_RULES = [
+  'privileged',
+  'host-network',
+  'host-pid',
+  'host-ipc',
+  'host-userns',
+  'host-uts',
+  'docker-socket',
+  'host-bind',
+  'host-file',
+  'cap-add',
+  'devices',
+  'security-opt',
+  'unresolved-variable',
+] as const;
+
+/** A hook's expected signature: exported from `hooks.ts` under `name`. */
+export interface HookSignature {
+  name: string;
+  kind: 'lifecycle' | 'key';
+  params: readonly { name: string; type: string }[];
+  /** TypeScript return type (without the Promise; hooks may be async). */
+  returns: string;
+  meaning: string;
+}
+
+export interface KeyDefinition {
+  key: string;
+  /** Value type in recipe_meta.yml; null for a key that can only be a hook. */
+  type: TypeSpec | null;
+  /** Default when unset; null means "none". */
+  default: unknown;
+  meaning: string;
+  /** Name of the hook signature when the key may (or must) be a hook instead of data. */
+  hook: string | null;
+  /** Settable only in the operator's `recipes/<name>/`, never from a recipe's `.ccci/`. */
+  operatorOnly: boolean;
+}
+
+export interface RemovedKey {
+  key: string;
+  replacement: string;
+  hint: string;
+}
+
+const seconds = (max: number): TypeSpec => ({
+  kind: 'integer',
+  min: 1,
+  max,
+  text: `whole seconds (1–${max})`,
+});
+const envMap: TypeSpec = {
+  kind: 'map',
+  keys: { pattern: '^[A-Za-z_][A-Za-z0-9_]*$', text: 'env var name' },
+  of: { kind: 'string', text: 'string (quote numbers: "8080")' },
+};
+const reason: TypeSpec = { kind: 'string', minLength: 3, text: 'a reason (text)' };
+const statusCode: TypeSpec = { kind: 'integer', min: 100, max: 599, text: 'HTTP status (100–599)' };
+const httpPath: TypeSpec = { kind: 'string', pattern: '^/', text: 'string starting with /' };
+const recipeName: TypeSpec = {
+  kind: 'string',
+  pattern: '^[a-z0-9][a-z0-9-]*$',
+  text: 'recipe name ([a-z0-9-])',
+};
+const VERSION_PATTERN = '^[0-9]+\\.[0-9]+\\.[0-9]+\\+[0-9A-Za-z][0-9A-Za-z._-]*$';
+const recipeVersion: TypeSpec = {
+  kind: 'string',
+  pattern: VERSION_PATTERN,
+  text: 'recipe version (e.g. 1.2.0+3.4.5)',
+};
+
+const readyProbe: TypeSpec = {
+  kind: 'object',
+  name: 'ReadyProbe',
+  props: {
+    tcp: {
+      spec: { kind: 'integer', min: 1, max: 65535, text: 'TCP port (1–65535)' },
+      required: false,
+      doc: 'TCP port that must accept a connection',
+    },
+    http: { spec: httpPath, required: false, doc: 'path that must answer one of `status`' },
+    status: {
+      spec: { kind: 'list', of: statusCode, minItems: 1 },
+      required: false,
+      doc: 'statuses that count for an http probe (default: HEALTH_OK)',
+    },
+    stable: {
+      spec: { kind: 'integer', min: 1, max: 100, text: 'count (1–100)' },
+      required: false,
+      doc: 'consecutive successes required (default 1)',
+    },
+    service: {
+      spec: { kind: 'string', pattern: '^[a-zA-Z0-9_.-]+$', text: 'service name' },
+      required: false,
+      doc: 'compose service the probe targets (default: the app service)',
+    },
+  },
+  exactlyOneOf: ['tcp', 'http'],
+};
+
+const policyException: TypeSpec = {
+  kind: 'object',
+  name: 'ComposePolicyException',
+  props: {
+    service: {
+      spec: { kind: 'string', pattern: '^[a-zA-Z0-9_.-]+$', text: 'service name' },
+      required: true,
+      doc: 'compose service the exception applies to',
+    },
+    rule: {
+      spec: { kind: 'enum', values: COMPOSE_POLICY_RULES, name: 'ComposePolicyRule' },
+      required: true,
+      doc: 'compose-policy rule that is allowed',
+    },
+    reason: { spec: reason, required: true, doc: 'why; shown in the manifest' },
+  },
+};
+
+export const KEYS: readonly KeyDefinition[] = [
+  {
+    key: 'HEALTH_PATH',
+    type: httpPath,
+    default: '/',
+    meaning: 'path probed to assert the app serves',
+    hook: null,
+    operatorOnly: false,
+  },
+  {
+    key: 'HEALTH_OK',
+    type: { kind: 'list', of: statusCode, minItems: 1, unique: true },
+    default: [200, 301, 302],
+    meaning: 'statuses that count as serving',
+    hook: null,
+    operatorOnly: false,
+  },
+  {
+    key: 'DEPLOY_TIMEOUT',
+    type: seconds(7200),
+    default: 600,
+    meaning: 'one abra deploy including convergence (also handed to abra as `TIMEOUT`)',
+    hook: null,
+    operatorOnly: false,
+  },
+  {
+    key: 'HTTP_TIMEOUT',
+    type: seconds(3600),
+    default: 300,
+    meaning: 'wait for `HEALTH_PATH` to answer after convergence',
+    hook: null,
+    operatorOnly: false,
+  },
+  {
+    key: 'UPGRADE_BASE_VERSION',
+    type: recipeVersion,
+    default: null,
+    meaning: 'explicit upgrade base; wins over dynamic resolution',
+    hook: null,
+    operatorOnly: false,
+  },
+  {
+    key: 'UNTESTABLE_VERSIONS',
+    type: {
+      kind: 'map',
+      keys: { pattern: VERSION_PATTERN, text: 'recipe version' },
+      of: reason,
+    },
+    default: {},
+    meaning: 'versions this CI cannot deploy; the base resolver steps over them, honestly reported',
+    hook: null,
+    operatorOnly: false,
+  },
+  {
+    key: 'EXTRA_ENV',
+    type: envMap,
+    default: {},
+    meaning: 'added to the app env before deploy (e.g. `COMPOSE_FILE`)',
+    hook: 'EXTRA_ENV',
+    operatorOnly: false,
+  },
+  {
+    key: 'UPGRADE_EXTRA_ENV',
+    type: envMap,
+    default: {},
+    meaning: 'applied at the upgrade redeploy only',
+    hook: 'UPGRADE_EXTRA_ENV',
+    operatorOnly: false,
+  },
+  {
+    key: 'READY_PROBE',
+    type: { kind: 'list', of: readyProbe, minItems: 1 },
+    default: [],
+    meaning: 'extra readiness for apps that are not plain HTTP; all probes must pass',
+    hook: 'READY_PROBE',
+    operatorOnly: false,
+  },
+  {
+    key: 'BACKUP_CAPABLE',
+    type: { kind: 'enum', values: [true, false, 'auto'] },
+    default: 'auto',
+    meaning: '`auto`: backupbot labels found in the compose files',
+    hook: null,
+    operatorOnly: false,
+  },
+  {
+    key: 'BACKUP_VERIFY',
+    type: null,
+    default: null,
+    meaning: 'read-only check after a backup; false → redo the backup, at most 3 times, then fail',
+    hook: 'BACKUP_VERIFY',
+    operatorOnly: false,
+  },
+  {
+    key: 'EXPECTED_NA',
+    type: {
+      kind: 'map',
+      keys: { values: EXPECTED_NA_TARGETS, name: 'ExpectedNaTarget', text: 'rung or check' },
+      of: reason,
+    },
+    default: {},
+    meaning:
+      'rungs (or the generic `http_health` / `data_continuity` checks) intentionally not applicable: they become `skip`, not `unver`; `http_health` needs a `READY_PROBE`',
+    hook: null,
+    operatorOnly: false,
+  },
+  {
+    key: 'SCREENSHOT',
+    type: { kind: 'boolean' },
+    default: true,
+    meaning:
+      'landing-page screenshot for the card; a hook may log in first and must not capture credentials',
+    hook: 'SCREENSHOT',
+    operatorOnly: false,
+  },
+  {
+    key: 'DEPS',
+    type: { kind: 'list', of: recipeName, unique: true },
+    default: [],
+    meaning:
+      'apps deployed before this one (e.g. an SSO provider); their credentials reach hooks and tests',
+    hook: null,
+    operatorOnly: false,
+  },
+  {
+    key: 'WARM_CANONICAL',
+    type: { kind: 'boolean' },
+    default: false,
+    meaning:
+      'keep a warm instance after green runs on the default branch (upgrade base, quick mode)',
+    hook: null,
+    operatorOnly: false,
+  },
+  {
+    key: 'COMPOSE_POLICY_EXCEPTIONS',
+    type: { kind: 'list', of: policyException, minItems: 1 },
+    default: [],
+    meaning:
+      'compose-policy exceptions granted by the operator, each with a reason shown in the manifest; operator-side only',
+    hook: null,
+    operatorOnly: true,
+  },
+];
+
+export const HOOKS: readonly HookSignature[] = [
+  ...(['preInstall', 'preUpgrade', 'preBackup', 'preRestore'] as const).map(
+    (name): HookSignature => ({
+      name,
+      kind: 'lifecycle',
+      params: [{ name: 'ctx', type: 'HookContext' }],
+      returns: 'void',
+      meaning: `runs before the ${name.slice(3).toLowerCase()} op`,
+    }),
+  ),
+  {
+    name: 'EXTRA_ENV',
+    kind: 'key',
+    params: [{ name: 'ctx', type: 'HookContext' }],
+    returns: 'EnvMap',
+    meaning: 'env added before deploy',
+  },
+  {
+    name: 'UPGRADE_EXTRA_ENV',
+    kind: 'key',
+    params: [{ name: 'ctx', type: 'HookContext' }],
+    returns: 'EnvMap',
+    meaning: 'env applied at the upgrade redeploy',
+  },
+  {
+    name: 'READY_PROBE',
+    kind: 'key',
+    params: [{ name: 'ctx', type: 'HookContext' }],
+    returns: 'boolean',
+    meaning: 'true when ready; polled until true or HTTP_TIMEOUT',
+  },
+  {
+    name: 'BACKUP_VERIFY',
+    kind: 'key',
+    params: [
+      { name: 'ctx', type: 'HookContext' },
+      { name: 'backup', type: 'BackupInfo' },
+    ],
+    returns: 'boolean',
+    meaning: 'read-only check of a backup; false → redo (at most 3 times)',
+  },
+  {
+    name: 'SCREENSHOT',
+    kind: 'key',
+    params: [
+      { name: 'page', type: 'ScreenshotPage' },
+      { name: 'ctx', type: 'HookContext' },
+    ],
+    returns: 'void',
+    meaning: 'prepares the page (e.g. logs in); the harness then captures it',
+  },
+];
+
+/** Keys of the old Python system, refused with their replacement. */
+export const REMOVED_KEYS: readonly RemovedKey[] = [
+  {
+    key: 'HEALTHCHECK_URL',
+    replacement: 'HEALTH_PATH',
+    hint: 'give only the path, e.g. HEALTH_PATH: /status',
+  },
+  {
+    key: 'TIMEOUT',
+    replacement: 'DEPLOY_TIMEOUT',
+    hint: 'seconds for one deploy; the harness hands it to abra as TIMEOUT',
+  },
+  {
+    key: 'HTTP_HEALTHCHECK_TIMEOUT',
+    replacement: 'HTTP_TIMEOUT',
+    hint: 'seconds to wait for HEALTH_PATH after convergence',
+  },
+  {
+    key: 'SKIP_BACKUP',
+    replacement: 'EXPECTED_NA',
+    hint: 'declare it with a reason: EXPECTED_NA: { backup_restore: "why" }',
+  },
+  {
+    key: 'SKIP_UPGRADE',
+    replacement: 'EXPECTED_NA',
+    hint: 'declare it with a reason: EXPECTED_NA: { upgrade: "why" }',
+  },
+  {
+    key: 'SCREENSHOT_PATH',
+    replacement: 'SCREENSHOT',
+    hint: 'to screenshot another page, export SCREENSHOT(page, ctx) from hooks.ts and navigate there',
+  },
+  {
+    key: 'BASE_VERSION',
+    replacement: 'UPGRADE_BASE_VERSION',
+    hint: 'a full recipe version, e.g. 1.2.0+3.4.5',
+  },
+  {
+    key: 'EXTRA_ENV_UPGRADE',
+    replacement: 'UPGRADE_EXTRA_ENV',
+    hint: 'same map, applied at the upgrade redeploy',
+  },
+  { key: 'DEPENDS_ON', replacement: 'DEPS', hint: 'a list of recipe names' },
+];
+
+/** Lookup helpers. */
+export const KEY_BY_NAME: ReadonlyMap<string, KeyDefinition> = new Map(KEYS.map((k) => [k.key, k]));
+export const HOOK_BY_NAME: ReadonlyMap<string, HookSignature> = new Map(
+  HOOKS.map((h) => [h.name, h]),
+);
+export const REMOVED_BY_NAME: ReadonlyMap<string, RemovedKey> = new Map(
+  REMOVED_KEYS.map((r) => [r.key, r]),
+);
+
+/** The whole registry, as one value. */
+export const registry = {
+  keys: KEYS,
+  hooks: HOOKS,
+  removed: REMOVED_KEYS,
+  rungs: RUNGS,
+  expectedNaTargets: EXPECTED_NA_TARGETS,
+  overlayOps: OVERLAY_OPS,
+  composePolicyRules: COMPOSE_POLICY_RULES,
+} as const;
+
+/** Text of a hook's expected signature, e.g. `SCREENSHOT(page, ctx)`. */
+export function hookSignatureText(h: HookSignature): string {
+  return `${h.name}(${h.params.map((p) => p.name).join(', ')})`;
+}
