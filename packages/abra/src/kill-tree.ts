@@ -23,6 +23,15 @@ function readStat(pid: number): ProcStat | undefined {
   return { pid, ppid: Number(rest[1]), pgrp: Number(rest[2]), session: Number(rest[3]) };
 }
 
+/** Whether the process's environment holds `marker` (`NAME=value`); false when unreadable. */
+function hasMarker(pid: number, marker: string): boolean {
+  try {
+    return readFileSync(`/proc/${pid}/environ`, 'latin1').split('\0').includes(marker);
+  } catch {
+    return false; // exited, or another user's process
+  }
+}
+
 function processTable(): ProcStat[] {
   const rows: ProcStat[] = [];
   for (const name of readdirSync('/proc')) {
@@ -38,25 +47,36 @@ function processTable(): ProcStat[] {
  * in its own session and process group (execa `detached`). `script` starts the command in yet
  * another session, the one owning the pty, so a kill of the leader's group alone misses the
  * shell, abra and anything they started — and a grandchild that ignores SIGHUP outlives the
- * pty. So we track every session whose leader is a child of ours, and kill by session.
+ * pty. So a member is any process in the leader's group, in a session we saw the leader start,
+ * or carrying the call's environment marker (`CCCI_ABRA_CALL=<uuid>`, inherited by every
+ * descendant however it re-parents or re-sessions itself; Jenkins' process-tree killer finds
+ * build processes the same way). The marker also finds leftovers after the leader is gone.
  */
 export class ProcessTree {
   readonly #leader: number;
+  readonly #marker: string | undefined;
   readonly #sessions = new Set<number>();
 
-  constructor(leaderPid: number) {
+  constructor(leaderPid: number, marker?: string) {
     this.#leader = leaderPid;
+    this.#marker = marker;
     this.#sessions.add(leaderPid);
   }
 
-  /** Live processes in the leader's group or in any session we have seen it start. */
+  /** Live processes of this call (never our own process). */
   members(): ProcStat[] {
     const table = processTable();
     for (const p of table) {
       // A direct child of the leader that leads its own session: script's pty session.
       if (p.ppid === this.#leader && p.session === p.pid) this.#sessions.add(p.session);
     }
-    return table.filter((p) => p.pgrp === this.#leader || this.#sessions.has(p.session));
+    return table.filter(
+      (p) =>
+        p.pid !== process.pid &&
+        (p.pgrp === this.#leader ||
+          this.#sessions.has(p.session) ||
+          (this.#marker !== undefined && hasMarker(p.pid, this.#marker))),
+    );
   }
 
   /** Sends `signal` to every member; returns how many were signalled. */

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { StringDecoder } from 'node:string_decoder';
 import { setTimeout as delay } from 'node:timers/promises';
 import { execa } from 'execa';
@@ -85,17 +86,22 @@ export async function runProcess(options: RunProcessOptions): Promise<ProcessOut
   const wrapped = options.terminal
     ? ['script', '-qefc', TERMINAL_PREFIX + quoteCommand(options.argv), '/dev/null']
     : options.argv;
+  const marker = `CCCI_ABRA_CALL=${randomUUID()}`;
   const child = execa('setpriv', ['--pdeathsig', 'KILL', '--', ...wrapped], {
     detached: true,
     stdin: 'ignore',
     buffer: false,
     reject: false,
     // script runs its command with `$SHELL -c`; quoteArg is POSIX quoting, so pin a POSIX sh.
-    env: { ...options.env, SHELL: '/bin/sh' },
+    env: {
+      ...options.env,
+      SHELL: '/bin/sh',
+      CCCI_ABRA_CALL: marker.slice('CCCI_ABRA_CALL='.length),
+    },
     extendEnv: true,
   });
 
-  const tree = child.pid === undefined ? undefined : new ProcessTree(child.pid);
+  const tree = child.pid === undefined ? undefined : new ProcessTree(child.pid, marker);
   const buffer = new TailBuffer(options.maxOutputChars);
   let discovered = false;
   const listen = (stream: OutputStream) => {

@@ -33,7 +33,7 @@ function splitBordered(line: string, width: number): string[] {
     head.push(cells.slice(width - 1).join(' | '));
     return head;
   }
-  while (cells.length < width) cells.push('');
+  while (Number.isFinite(width) && cells.length < width) cells.push('');
   return cells;
 }
 

@@ -1,0 +1,38 @@
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { incrementDeployCount, readDeployCount } from '../src/index.js';
+
+let dir: string;
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'ccci-deploys-'));
+});
+afterEach(() => {
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe('deploy counter', () => {
+  it('reads a missing file as 0', async () => {
+    await expect(readDeployCount(join(dir, 'deploys'))).resolves.toBe(0);
+  });
+
+  it('counts every increment, also when they overlap, and leaves no temp file', async () => {
+    const file = join(dir, 'deploys');
+    const results = await Promise.all(Array.from({ length: 25 }, () => incrementDeployCount(file)));
+    expect(results.sort((a, b) => a - b)).toEqual(Array.from({ length: 25 }, (_, i) => i + 1));
+    await expect(readDeployCount(file)).resolves.toBe(25);
+    expect(readdirSync(dir)).toEqual(['deploys']);
+  });
+
+  it('names the file and what it found when the content is not a count', async () => {
+    const file = join(dir, 'deploys');
+    writeFileSync(file, 'two\n');
+    await expect(readDeployCount(file)).rejects.toThrow(
+      `deploy count file ${file}: expected a non-negative integer, found "two"`,
+    );
+    await expect(incrementDeployCount(file)).rejects.toThrow(TypeError);
+    // A failed increment changes nothing.
+    await expect(readDeployCount(file)).rejects.toThrow(/found "two"/);
+  });
+});
