@@ -1,0 +1,222 @@
+import { mkdir, readdir, rm, utimes, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import {
+  acquireDomainLock,
+  LockBusyError,
+  type LockCompromisedError,
+  LockIdentityError,
+  lockPaths,
+  probeLock,
+  readOwner,
+} from '../src/index.js';
+import { tempDir } from './helpers/tmp.js';
+
+const domain = 'cust-a1b2c3.ci.localhost';
+const times = { deadlineMs: 3_600_000, marginMs: 600_000 };
+
+function compromisedPromise(): [Promise<LockCompromisedError>, (e: LockCompromisedError) => void] {
+  let resolve!: (e: LockCompromisedError) => void;
+  const p = new Promise<LockCompromisedError>((r) => {
+    resolve = r;
+  });
+  return [p, resolve];
+}
+
+describe('acquireDomainLock', () => {
+  it('writes an owner file next to the lock, and release leaves nothing', async () => {
+    const locksDir = await tempDir();
+    const lock = await acquireDomainLock({ locksDir, domain, owner: { runId: 'r1', pid: 1234 } });
+    expect(lock.isHeld()).toBe(true);
+    expect(await lock.verify()).toBe(true);
+    const owner = await readOwner(lockPaths(locksDir, domain).ownerPath);
+    expect(owner).toMatchObject({ runId: 'r1', pid: 1234, token: lock.owner.token });
+    expect(owner?.token).toMatch(/^[0-9a-f]{32}$/);
+    expect(Date.parse(owner?.startedAt ?? '')).toBeGreaterThan(0);
+    await lock.release();
+    await lock.release(); // idempotent
+    expect(lock.isHeld()).toBe(false);
+    expect(await readdir(locksDir)).toEqual([]);
+  });
+
+  it('refuses a second holder with LockBusyError naming the holder', async () => {
+    const locksDir = await tempDir();
+    const first = await acquireDomainLock({ locksDir, domain, owner: { runId: 'r1' } });
+    const second = acquireDomainLock({ locksDir, domain, owner: { runId: 'r2' } });
+    await expect(second).rejects.toBeInstanceOf(LockBusyError);
+    await expect(second).rejects.toThrow(/held by run r1/);
+    await first.release();
+  });
+
+  it('waits for the holder when given waitMs (serializes)', async () => {
+    const locksDir = await tempDir();
+    const first = await acquireDomainLock({ locksDir, domain, owner: { runId: 'r1' } });
+    let waited = false;
+    const second = acquireDomainLock({
+      locksDir,
+      domain,
+      owner: { runId: 'r2' },
+      waitMs: 20_000,
+      onWait: (holder) => {
+        waited = holder?.runId === 'r1';
+        void first.release();
+      },
+    });
+    const lock = await second;
+    expect(waited).toBe(true);
+    expect(lock.owner.runId).toBe('r2');
+    await lock.release();
+  });
+
+  it('reports compromise when the lock directory is removed', async () => {
+    const locksDir = await tempDir();
+    const [compromised, onCompromised] = compromisedPromise();
+    const lock = await acquireDomainLock({
+      locksDir,
+      domain,
+      owner: { runId: 'r1' },
+      staleMs: 2_000,
+      updateMs: 1_000,
+      onCompromised,
+    });
+    await rm(lockPaths(locksDir, domain).lockPath, { recursive: true });
+    const error = await compromised;
+    expect(error.code).toBe('ERR_LOCK_COMPROMISED');
+    expect(lock.isHeld()).toBe(false);
+    expect(await lock.verify()).toBe(false);
+    await lock.release();
+  });
+
+  it('reports compromise when the lock is replaced by another holder', async () => {
+    const locksDir = await tempDir();
+    const [compromised, onCompromised] = compromisedPromise();
+    const lock = await acquireDomainLock({
+      locksDir,
+      domain,
+      owner: { runId: 'r1' },
+      staleMs: 2_000,
+      updateMs: 1_000,
+      onCompromised,
+    });
+    const { lockPath, ownerPath } = lockPaths(locksDir, domain);
+    await rm(lockPath, { recursive: true });
+    await mkdir(lockPath);
+    await writeFile(
+      ownerPath,
+      JSON.stringify({
+        runId: 'intruder',
+        pid: 1,
+        startedAt: new Date().toISOString(),
+        token: 'other',
+      }),
+    );
+    expect(await lock.verify()).toBe(false); // the owner file is not ours any more
+    await compromised;
+    await lock.release();
+    // The new holder's lock and owner file are left alone.
+    expect((await readOwner(ownerPath))?.runId).toBe('intruder');
+    expect(await readdir(locksDir)).toContain(`${domain}.lock`);
+  });
+
+  it('reports compromise when its mtime was made stale (someone else may take it)', async () => {
+    const locksDir = await tempDir();
+    const [compromised, onCompromised] = compromisedPromise();
+    const lock = await acquireDomainLock({
+      locksDir,
+      domain,
+      owner: { runId: 'r1' },
+      staleMs: 2_000,
+      updateMs: 1_000,
+      onCompromised,
+    });
+    const old = new Date(Date.now() - 60_000);
+    await utimes(lockPaths(locksDir, domain).lockPath, old, old);
+    expect((await probeLock({ locksDir, domain, staleMs: 2_000, ...times })).lockState).toBe(
+      'stale',
+    );
+    await compromised;
+    expect(lock.isHeld()).toBe(false);
+    await lock.release();
+  });
+
+  it('takes over a stale lock, and checks the identity it was told to expect', async () => {
+    const locksDir = await tempDir();
+    const { lockPath, ownerPath } = lockPaths(locksDir, domain);
+    await mkdir(lockPath);
+    await writeFile(
+      ownerPath,
+      JSON.stringify({
+        runId: 'dead',
+        pid: 1,
+        startedAt: new Date(0).toISOString(),
+        token: 'T-dead',
+      }),
+    );
+    const old = new Date(Date.now() - 60_000);
+    await utimes(lockPath, old, old);
+    const refused = acquireDomainLock({
+      locksDir,
+      domain,
+      owner: { runId: 'j' },
+      staleMs: 2_000,
+      expectOwnerToken: 'T-other',
+    });
+    await expect(refused).rejects.toBeInstanceOf(LockIdentityError);
+    // Refusing gave the lock back and left the dead owner's file untouched.
+    expect((await readOwner(ownerPath))?.token).toBe('T-dead');
+    const lock = await acquireDomainLock({
+      locksDir,
+      domain,
+      owner: { runId: 'j' },
+      staleMs: 2_000,
+      expectOwnerToken: 'T-dead',
+    });
+    expect(lock.isHeld()).toBe(true);
+    await lock.release();
+  });
+
+  it('rejects invalid options with a TypeError naming the option', async () => {
+    await expect(
+      acquireDomainLock({ locksDir: 'rel', domain, owner: { runId: 'r' } }),
+    ).rejects.toThrow(/locksDir: .*"rel"/);
+    await expect(
+      acquireDomainLock({ locksDir: '/tmp', domain: 'Bad_Domain', owner: { runId: 'r' } }),
+    ).rejects.toThrow(/domain: /);
+    await expect(
+      acquireDomainLock({ locksDir: '/tmp', domain, owner: { runId: 'r' }, staleMs: 500 }),
+    ).rejects.toThrow(/staleMs: .*2000/);
+    await expect(
+      acquireDomainLock({ locksDir: '/tmp', domain, owner: { runId: '' } }),
+    ).rejects.toThrow(/owner.runId/);
+  });
+});
+
+describe('probeLock', () => {
+  it('tells absent, held-fresh, held-old and stale apart', async () => {
+    const locksDir = await tempDir();
+    expect(await probeLock({ locksDir, domain, ...times })).toMatchObject({
+      lockState: 'absent',
+      ownerToken: null,
+    });
+    const lock = await acquireDomainLock({ locksDir, domain, owner: { runId: 'r1' } });
+    expect(await probeLock({ locksDir, domain, ...times })).toMatchObject({
+      lockState: 'held-fresh',
+      ownerToken: lock.owner.token,
+      owner: { runId: 'r1' },
+    });
+    // Held for longer than deadline + margin (here both 0).
+    await new Promise((r) => setTimeout(r, 5));
+    expect((await probeLock({ locksDir, domain, deadlineMs: 0, marginMs: 0 })).lockState).toBe(
+      'held-old',
+    );
+    await lock.release();
+    const { lockPath } = lockPaths(locksDir, domain);
+    await mkdir(lockPath);
+    const old = new Date(Date.now() - 120_000);
+    await utimes(lockPath, old, old);
+    expect(await probeLock({ locksDir, domain, staleMs: 60_000, ...times })).toMatchObject({
+      lockState: 'stale',
+      ownerToken: null,
+    });
+  });
+});
