@@ -1,1 +1,56 @@
-export {};
+export { type BadgeOptions, badgeMessage, renderBadge } from './badge.js';
+export {
+  type AddTestInput,
+  collectSkips,
+  createResultsBuilder,
+  type FinishOptions,
+  type ResultsBuilder,
+  type ResultsBuilderOptions,
+} from './builder.js';
+export { CARD_WIDTH, type CardOptions, renderCardSvg } from './card.js';
+export { type CardPngOptions, renderCardPng, svgToPng } from './card-png.js';
+export { COMMENT_MARKER, type CommentInput, type CommentLinks, renderComment } from './comment.js';
+export {
+  ResultsBuilderError,
+  ResultsError,
+  type ResultsErrorCode,
+  type ResultsIssue,
+  ResultsSchemaError,
+  ResultsVersionError,
+} from './errors.js';
+export { escapeMarkdown, escapeXml } from './escape.js';
+export { type ExampleOptions, exampleResults } from './examples.js';
+export { formatDuration, STATUS_EMOJI, STATUS_TEXT } from './format.js';
+export { type CommitState, level, type RungStatuses, type VerdictInput, verdict } from './level.js';
+export { normalizeResults, READABLE_SCHEMA_VERSIONS } from './normalize.js';
+export { LEVEL_COLORS, levelColor, STATUS_COLORS, UNKNOWN_COLOR } from './palette.js';
+export {
+  isRungName,
+  isRungStatus,
+  LEVEL_MEANINGS,
+  type Level,
+  MAX_LEVEL,
+  RUNG_LABELS,
+  RUNG_NAMES,
+  RUNG_STATUSES,
+  type RungName,
+  type RungStatus,
+} from './rungs.js';
+export { RESULTS_SCHEMA_VERSION, resultsSchema } from './schema.js';
+export type {
+  ArtifactName,
+  Artifacts,
+  DeployCount,
+  FlagName,
+  Flags,
+  LintDetails,
+  LintRule,
+  Results,
+  RungResult,
+  SkipEntry,
+  Skips,
+  TestResult,
+} from './types.js';
+export type { ResultsV0, TierV0 } from './v0.js';
+export { assertResults, type ValidationOutcome, validateResults } from './validate.js';
+export { safeWriteResults, type WriteOutcome } from './write.js';

@@ -1,0 +1,382 @@
+import { ResultsBuilderError } from './errors.js';
+import { level } from './level.js';
+import {
+  isRungName,
+  isRungStatus,
+  RUNG_LABELS,
+  RUNG_NAMES,
+  type RungName,
+  type RungStatus,
+} from './rungs.js';
+import { RESULTS_SCHEMA_VERSION } from './schema.js';
+import type {
+  ArtifactName,
+  Artifacts,
+  FlagName,
+  Flags,
+  LintRule,
+  Results,
+  RungResult,
+  SkipEntry,
+  TestResult,
+} from './types.js';
+import { assertResults } from './validate.js';
+
+export interface ResultsBuilderOptions {
+  /** Recipe name (required). */
+  recipe: string;
+  /** Run id (required). */
+  runId: string;
+  /** Commit SHA under test (required; 40 or 64 lowercase hex). */
+  sha: string;
+  /** Git ref the run was asked for (required). */
+  ref: string;
+  /** Recipe version under test. Default `null`. */
+  version?: string | null;
+  /** Pull request number. Default `null` (branch run). */
+  pr?: number | null;
+  /** Link to the executor's page for this run. Default `null`. */
+  executorUrl?: string | null;
+  /** Deploy budget: 1 (base) + number of cold deps. Default 1; change later with setDeployBudget. */
+  deployBudget?: number;
+  /** A `--quick` run. Default `false`. */
+  quick?: boolean;
+  /** Milliseconds since the epoch. Default `Date.now`. */
+  clock?: () => number;
+  /**
+   * Applied to every free-text string (reasons, test names, lint descriptions) as it comes in,
+   * e.g. `redactString` from @ccci/redact. Default: identity.
+   */
+  redact?: (text: string) => string;
+}
+
+export interface AddTestInput {
+  name: string;
+  status: RungStatus;
+  ms: number;
+  reason?: string | null;
+}
+
+export interface FinishOptions {
+  /** Why the run stopped early; unreached rungs get "not reached: <reason>". */
+  abortReason?: string;
+}
+
+/** Fills results.json as a run goes; `finish()` returns validated Results. */
+export interface ResultsBuilder {
+  /** Starts a rung (each rung at most once); the rung before it, if still open, must be finished. */
+  startRung(name: RungName): void;
+  /** Finishes the open rung with a status and reason; records its wall time. */
+  finishRung(status: RungStatus, reason?: string | null): void;
+  /** Records a rung that never runs (e.g. an intentional skip) without starting it. */
+  setRung(name: RungName, status: RungStatus, reason?: string | null): void;
+  /** Adds a test to the named rung, or to the open rung when `rung` is omitted. */
+  addTest(test: AddTestInput, rung?: RungName): void;
+  /** Records `abra recipe lint`'s unsatisfied rules. */
+  setLint(rules: readonly LintRule[]): void;
+  /** Counts one deploy (the base deploy, each cold dep). */
+  countDeploy(): void;
+  setDeployBudget(budget: number): void;
+  /** Sets a flag; `deploy_budget_ok` is derived at finish unless set here. */
+  setFlag(name: FlagName, value: boolean | null): void;
+  /** The customization manifest (opaque here; @ccci/recipe-meta owns its shape). */
+  setManifest(manifest: Record<string, unknown> | null): void;
+  addArtifact(kind: ArtifactName, fileName: string): void;
+  /** Records why the run stops early (first call wins); used for unreached rungs. */
+  abort(reason: string): void;
+  /** The rung currently open, if any. */
+  readonly currentRung: RungName | null;
+  /** Closes everything and returns Results; throws ResultsSchemaError if they are invalid (a bug). */
+  finish(options?: FinishOptions): Results;
+}
+
+const MAX_REASON = 1000;
+const MAX_NAME = 300;
+
+function clip(text: string, max: number): string {
+  const oneLine = text.replace(/\s+/g, ' ').trim();
+  return oneLine.length > max ? `${oneLine.slice(0, max - 1)}…` : oneLine;
+}
+
+function requireString(option: string, value: unknown): string {
+  if (typeof value !== 'string' || value.length === 0) {
+    throw new TypeError(
+      `createResultsBuilder: option ${option} must be a non-empty string, got ${typeof value}`,
+    );
+  }
+  return value;
+}
+
+/** Creates a builder; invalid options throw a TypeError naming the option. */
+export function createResultsBuilder(options: ResultsBuilderOptions): ResultsBuilder {
+  const recipe = requireString('recipe', options.recipe);
+  const runId = requireString('runId', options.runId);
+  const sha = requireString('sha', options.sha);
+  const ref = requireString('ref', options.ref);
+  const clock = options.clock ?? Date.now;
+  if (typeof clock !== 'function')
+    throw new TypeError('createResultsBuilder: option clock must be a function');
+  const redact = options.redact ?? ((s: string) => s);
+  if (typeof redact !== 'function')
+    throw new TypeError('createResultsBuilder: option redact must be a function');
+  const pr = options.pr ?? null;
+  if (pr !== null && !(Number.isInteger(pr) && pr >= 1)) {
+    throw new TypeError(
+      `createResultsBuilder: option pr must be a positive integer or null, got ${String(pr)}`,
+    );
+  }
+  checkCount('deployBudget', options.deployBudget ?? 1);
+
+  const cleanText = (text: string, max: number) => clip(redact(text), max);
+  const cleanReason = (reason: string | null | undefined) =>
+    reason == null || reason.trim() === '' ? null : cleanText(reason, MAX_REASON);
+
+  const startedAt = clock();
+  const rungs = new Map<RungName, RungResult>();
+  const tests = new Map<RungName, TestResult[]>(RUNG_NAMES.map((n) => [n, []]));
+  let open: { name: RungName; started: number } | null = null;
+  let abortReason: string | null = null;
+  let lint: LintRule[] = [];
+  let deploys = 0;
+  let budget = options.deployBudget ?? 1;
+  const flags: Flags = {
+    clean_teardown: null,
+    no_secret_leak: null,
+    deploy_budget_ok: null,
+    quick: options.quick ?? false,
+    flaky: false,
+  };
+  let budgetFlagSet = false;
+  let manifest: Record<string, unknown> | null = null;
+  const artifacts: Artifacts = {
+    card_svg: null,
+    card_png: null,
+    screenshot: null,
+    badge: null,
+    log: null,
+    results: null,
+  };
+  let finished = false;
+
+  const guard = (what: string) => {
+    if (finished) throw new ResultsBuilderError(`${what} after finish()`);
+  };
+  const checkRung = (what: string, name: unknown): RungName => {
+    if (!isRungName(name)) {
+      throw new ResultsBuilderError(
+        `${what}: unknown rung ${JSON.stringify(name)}; expected one of ${RUNG_NAMES.join(', ')}`,
+      );
+    }
+    return name;
+  };
+  const checkStatus = (what: string, status: unknown): RungStatus => {
+    if (!isRungStatus(status)) {
+      throw new ResultsBuilderError(
+        `${what}: unknown status ${JSON.stringify(status)}; expected pass, fail, skip or unver`,
+      );
+    }
+    return status;
+  };
+  const record = (
+    name: RungName,
+    status: RungStatus,
+    reason: string | null,
+    duration: number | null,
+  ) => {
+    rungs.set(name, {
+      status,
+      reason: cleanReason(reason),
+      duration_ms: duration,
+      tests: tests.get(name) ?? [],
+    });
+  };
+  const closeOpen = (status: RungStatus, reason: string | null) => {
+    if (!open) return;
+    record(open.name, status, reason, Math.max(0, Math.round(clock() - open.started)));
+    open = null;
+  };
+
+  return {
+    get currentRung() {
+      return open?.name ?? null;
+    },
+    startRung(name) {
+      guard('startRung');
+      checkRung('startRung', name);
+      if (open)
+        throw new ResultsBuilderError(
+          `startRung(${name}): rung ${open.name} is still open; finish it first`,
+        );
+      if (rungs.has(name))
+        throw new ResultsBuilderError(`startRung(${name}): rung already recorded`);
+      open = { name, started: clock() };
+    },
+    finishRung(status, reason = null) {
+      guard('finishRung');
+      checkStatus('finishRung', status);
+      if (!open) throw new ResultsBuilderError('finishRung: no rung is open; call startRung first');
+      closeOpen(status, reason);
+    },
+    setRung(name, status, reason = null) {
+      guard('setRung');
+      checkRung('setRung', name);
+      checkStatus('setRung', status);
+      if (open?.name === name)
+        throw new ResultsBuilderError(`setRung(${name}): rung is open; use finishRung`);
+      if (rungs.has(name)) throw new ResultsBuilderError(`setRung(${name}): rung already recorded`);
+      record(name, status, reason, null);
+    },
+    addTest(test, rung) {
+      guard('addTest');
+      const target = rung ?? open?.name;
+      if (target === undefined)
+        throw new ResultsBuilderError('addTest: no rung given and none is open');
+      checkRung('addTest', target);
+      checkStatus('addTest', test.status);
+      if (typeof test.name !== 'string' || test.name.trim() === '') {
+        throw new ResultsBuilderError('addTest: test name must be a non-empty string');
+      }
+      if (!Number.isFinite(test.ms) || test.ms < 0) {
+        throw new ResultsBuilderError(
+          `addTest(${test.name}): ms must be a number ≥ 0, got ${String(test.ms)}`,
+        );
+      }
+      const list = tests.get(target)!;
+      const name = cleanText(test.name, MAX_NAME);
+      list.push({
+        name,
+        status: test.status,
+        ms: Math.round(test.ms),
+        reason: cleanReason(test.reason),
+      });
+      if (test.status === 'pass' && list.some((t) => t.name === name && t.status !== 'pass')) {
+        // A test that failed and then passed on a retry is flaky.
+        flags.flaky = true;
+      }
+    },
+    setLint(rules) {
+      guard('setLint');
+      lint = rules.map((r) => ({
+        id: cleanText(r.id, 64),
+        severity: r.severity === 'error' ? 'error' : 'warn',
+        description: cleanText(r.description, MAX_REASON) || '(no description)',
+      }));
+    },
+    countDeploy() {
+      guard('countDeploy');
+      deploys += 1;
+    },
+    setDeployBudget(value) {
+      guard('setDeployBudget');
+      checkCount('deployBudget', value);
+      budget = value;
+    },
+    setFlag(name, value) {
+      guard('setFlag');
+      if (!(name in flags))
+        throw new ResultsBuilderError(`setFlag: unknown flag ${JSON.stringify(name)}`);
+      flags[name] = value;
+      if (name === 'deploy_budget_ok') budgetFlagSet = true;
+    },
+    setManifest(value) {
+      guard('setManifest');
+      manifest = value === null ? null : structuredClone(value);
+    },
+    addArtifact(kind, fileName) {
+      guard('addArtifact');
+      if (!(kind in artifacts))
+        throw new ResultsBuilderError(`addArtifact: unknown artifact ${JSON.stringify(kind)}`);
+      artifacts[kind] = fileName;
+    },
+    abort(reason) {
+      guard('abort');
+      abortReason ??= cleanText(reason, 300) || 'aborted';
+    },
+    finish(finishOptions = {}) {
+      guard('finish');
+      if (finishOptions.abortReason !== undefined)
+        abortReason ??= cleanText(finishOptions.abortReason, 300);
+      closeOpen(
+        'unver',
+        `interrupted: ${abortReason ?? 'the run ended while this rung was running'}`,
+      );
+      for (const name of RUNG_NAMES) {
+        if (!rungs.has(name))
+          record(name, 'unver', `not reached: ${abortReason ?? earlierStop(rungs)}`, null);
+      }
+      finished = true;
+      const rungResults = Object.fromEntries(
+        RUNG_NAMES.map((n) => [n, rungs.get(n)!]),
+      ) as Results['rungs'];
+      const results: Results = {
+        schema_version: RESULTS_SCHEMA_VERSION,
+        recipe,
+        version: options.version ?? null,
+        pr,
+        ref,
+        sha,
+        run_id: runId,
+        executor_url: options.executorUrl ?? null,
+        started_at: new Date(startedAt).toISOString(),
+        finished_at: new Date(clock()).toISOString(),
+        level: level(rungResults),
+        rungs: rungResults,
+        lint: { rules_failed: lint },
+        skips: collectSkips(rungResults),
+        deploys: { count: deploys, budget },
+        flags: {
+          ...flags,
+          deploy_budget_ok: budgetFlagSet
+            ? flags.deploy_budget_ok
+            : budgetOk(deploys, budget, rungResults),
+        },
+        manifest,
+        artifacts: { ...artifacts },
+      };
+      return assertResults(results, `results of run ${runId}`);
+    },
+  };
+}
+
+function checkCount(option: string, value: unknown) {
+  if (!(typeof value === 'number' && Number.isInteger(value) && value >= 0)) {
+    throw new TypeError(
+      `createResultsBuilder: option ${option} must be an integer ≥ 0, got ${String(value)}`,
+    );
+  }
+}
+
+/** The earliest rung that blocked the climb, in words, for "not reached: …". */
+function earlierStop(rungs: ReadonlyMap<RungName, RungResult>): string {
+  for (const name of RUNG_NAMES) {
+    const r = rungs.get(name);
+    if (r && (r.status === 'fail' || r.status === 'unver')) {
+      return `${RUNG_LABELS[name]} ${r.status === 'fail' ? 'failed' : 'unverified'}`;
+    }
+  }
+  return 'the run ended before this rung';
+}
+
+/** Derived from the rungs and their tests: skip → intentional, unver → unintentional. */
+export function collectSkips(rungs: Results['rungs']): Results['skips'] {
+  const intentional: SkipEntry[] = [];
+  const unintentional: SkipEntry[] = [];
+  for (const name of RUNG_NAMES) {
+    const r = rungs[name];
+    const bucket = (status: RungStatus) =>
+      status === 'skip' ? intentional : status === 'unver' ? unintentional : null;
+    bucket(r.status)?.push({ rung: name, test: null, reason: r.reason ?? 'no reason given' });
+    for (const t of r.tests)
+      bucket(t.status)?.push({ rung: name, test: t.name, reason: t.reason ?? 'no reason given' });
+  }
+  return { intentional, unintentional };
+}
+
+/**
+ * Deploys must equal the budget. A run that deployed nothing because it stopped before the base
+ * deploy (install never passed) did not overspend: that is not a budget breach.
+ */
+function budgetOk(count: number, budget: number, rungs: Results['rungs']): boolean {
+  if (count === budget) return true;
+  return count === 0 && rungs.install.status !== 'pass';
+}
