@@ -1,14 +1,8 @@
 import { incrementDeployCount } from './deploy-count.js';
-import {
-  type AbraCallInfo,
-  AbraError,
-  type AbraErrorCode,
-  classifyFailure,
-  parseFatalLines,
-} from './errors.js';
+import type { AbraCallInfo } from './errors.js';
+import { type Invocation, Invoker, toResult, unreadable } from './invoke.js';
 import { LintParseError, type LintReport, parseLintTable } from './lint.js';
 import {
-  type AbraOperation,
   type CallOptions,
   type CreateAbraOptions,
   DEFAULT_DEPLOY_TIMEOUT_SEC,
@@ -16,8 +10,7 @@ import {
   DEPLOY_TIMEOUT_MARGIN_MS,
 } from './options.js';
 import { type PsService, parsePs } from './ps.js';
-import { type ProcessOutcome, runProcess } from './run-process.js';
-import { type GeneratedSecret, maskSecrets, parseGeneratedSecrets } from './secrets.js';
+import type { GeneratedSecret } from './secrets.js';
 import { checkArgv, checkName, checkPositiveInt } from './validate.js';
 
 /** What a successful call returns. */
@@ -77,22 +70,6 @@ export interface Abra {
   recipeLint(recipe: string, o?: CallOptions): Promise<AbraResult & LintReport>;
 }
 
-interface Invocation {
-  op: AbraOperation;
-  /** Subcommand words for messages, e.g. `app deploy`. */
-  label: string;
-  args: string[];
-  call: CallOptions;
-  env?: Record<string, string>;
-  defaultTimeoutMs?: number;
-  /** The output holds secret values: do not stream it, never put it in an error. */
-  secretBearing?: boolean;
-  /** An abort from this signal ends the call normally (logs --follow). */
-  stopSignal?: AbortSignal;
-}
-
-const WITHHELD = '[output withheld: this abra command prints secret values]';
-
 /** Creates an abra client bound to one `ABRA_DIR`. Invalid options throw a TypeError naming them. */
 export function createAbra(options: CreateAbraOptions): Abra {
   if (typeof options?.abraDir !== 'string' || options.abraDir === '') {
@@ -114,103 +91,25 @@ export function createAbra(options: CreateAbraOptions): Abra {
   }
   const deployCountFile = options.deployCountFile ?? process.env['CCCI_DEPLOY_COUNT_FILE'];
   const terminal = options.terminal ?? true;
-  const log = options.log ?? {};
   const baseEnv: Record<string, string> = {
     ...(process.env['TERM'] ? {} : { TERM: 'xterm' }),
     ...options.env,
     ABRA_DIR: options.abraDir,
   };
 
-  async function invoke(inv: Invocation): Promise<AbraCallInfo & { outcome: ProcessOutcome }> {
-    const timeoutMs =
-      inv.call.timeoutMs ??
-      options.timeoutMs?.[inv.op] ??
-      inv.defaultTimeoutMs ??
-      DEFAULT_TIMEOUTS_MS[inv.op];
-    checkPositiveInt('timeoutMs', timeoutMs);
-    const command = [bin, ...inv.args];
-    const signals = [inv.call.signal, inv.stopSignal].filter((s) => s !== undefined);
-    log.debug?.(`abra ${inv.label}: start`, { command, timeoutMs });
-    const outcome = await runProcess({
-      argv: command,
-      env: { ...baseEnv, ...inv.env },
-      terminal,
-      timeoutMs,
-      killGraceMs,
-      signal: signals.length > 0 ? AbortSignal.any(signals) : undefined,
-      onOutput: inv.secretBearing ? undefined : options.onOutput,
-      maxOutputChars,
-    });
-    const info: AbraCallInfo = {
-      command,
-      exitCode: outcome.exitCode,
-      output: outcome.output,
-      durationMs: outcome.durationMs,
-    };
-    const stopped =
-      outcome.aborted && inv.stopSignal?.aborted === true && !inv.call.signal?.aborted;
-    if (!stopped && (outcome.exitCode !== 0 || outcome.timedOut || outcome.aborted)) {
-      throw failure(inv, info, outcome, timeoutMs);
-    }
-    log.debug?.(`abra ${inv.label}: done`, { durationMs: outcome.durationMs });
-    return { ...info, outcome };
-  }
-
-  function failure(
-    inv: Invocation,
-    info: AbraCallInfo,
-    outcome: ProcessOutcome,
-    timeoutMs: number,
-  ): AbraError {
-    const secrets = inv.secretBearing ? parseGeneratedSecrets(outcome.output) : [];
-    const fatalLines = parseFatalLines(outcome.output).map((m) => maskSecrets(m, secrets));
-    const fatal = fatalLines[0];
-    let code: AbraErrorCode;
-    let reason: string;
-    if (outcome.timedOut) {
-      code = 'ABRA_TIMEOUT';
-      reason = `no result after ${timeoutMs} ms; its process tree was killed`;
-    } else if (outcome.aborted) {
-      code = 'ABRA_ABORTED';
-      reason = 'aborted by the caller; its process tree was killed';
-    } else if (
-      outcome.spawnError ||
-      (outcome.exitCode === 127 && /not found|No such file/i.test(outcome.output))
-    ) {
-      code = 'ABRA_MISSING';
-      reason = `cannot start ${JSON.stringify(bin)}: not found (is abra on PATH?)`;
-    } else {
-      code = classifyFailure(fatalLines, outcome.output);
-      reason = fatal ?? `exit code ${String(outcome.exitCode)}, no FATA line in its output`;
-    }
-    const output = inv.secretBearing
-      ? [WITHHELD, ...fatalLines.map((m) => `FATA ${m}`)].join('\n')
-      : info.output;
-    if (!inv.secretBearing)
-      log.warn?.(`abra ${inv.label} failed`, { code, exitCode: info.exitCode });
-    return new AbraError(`abra ${inv.label} failed [${code}]: ${reason}`, {
-      ...info,
-      output,
-      code,
-      fatal,
-      timedOut: outcome.timedOut,
-      isAborted: outcome.aborted,
-      cause: outcome.spawnError,
-    });
-  }
-
-  /** Runs a secret-printing command: parse, report a masked summary, mask the kept output. */
-  async function withSecrets(inv: Invocation) {
-    const { outcome: _, ...info } = await invoke({ ...inv, secretBearing: true });
-    const secrets = parseGeneratedSecrets(info.output);
-    options.onOutput?.(
-      `abra ${inv.label}: ${secrets.length} secret(s) generated: ${secrets.map((s) => s.name).join(', ') || '-'}\n`,
-      'stdout',
-    );
-    return { ...info, output: maskSecrets(info.output, secrets), secrets };
-  }
-
-  const strip = ({ outcome: _, ...info }: AbraCallInfo & { outcome: ProcessOutcome }) => info;
+  const invoker = new Invoker({
+    bin,
+    env: baseEnv,
+    terminal,
+    killGraceMs,
+    maxOutputChars,
+    timeoutMs: options.timeoutMs ?? {},
+    onOutput: options.onOutput,
+    log: options.log ?? {},
+  });
+  const invoke = (inv: Invocation) => invoker.invoke(inv);
+  const withSecrets = (inv: Invocation) => invoker.withSecrets(inv);
+  const strip = toResult;
   const flag = (on: boolean | undefined, name: string) => (on ? [name] : []);
 
   return {
@@ -329,13 +228,7 @@ export function createAbra(options: CreateAbraOptions): Abra {
       const info = strip(await invoke({ op: 'ps', label: 'app ps', args, call: o }));
       const services = parsePs(info.output);
       if (!services) {
-        throw new AbraError('abra app ps failed [ABRA_UNKNOWN]: no service table in its output', {
-          ...info,
-          code: 'ABRA_UNKNOWN',
-          fatal: undefined,
-          timedOut: false,
-          isAborted: false,
-        });
+        throw unreadable('app ps', info, 'no service table in its output');
       }
       return { ...info, services };
     },
@@ -376,14 +269,7 @@ export function createAbra(options: CreateAbraOptions): Abra {
         return { ...info, ...parseLintTable(info.output) };
       } catch (error) {
         if (!(error instanceof LintParseError)) throw error;
-        throw new AbraError(`abra recipe lint failed [ABRA_UNKNOWN]: ${error.message}`, {
-          ...info,
-          code: 'ABRA_UNKNOWN',
-          fatal: undefined,
-          timedOut: false,
-          isAborted: false,
-          cause: error,
-        });
+        throw unreadable('recipe lint', info, error.message, error);
       }
     },
   };
