@@ -40,7 +40,7 @@ async function interleave(
   return { a, b, bFirst, aChecked, bChecked, aExit, bExit };
 }
 
-describe('two runs on one app domain (real processes)', () => {
+describe('two runs on one app domain (real processes)', { timeout: 90_000 }, () => {
   it('domain-keyed state (the old system): the second run resets the first one’s deploy counter and its cleanup crashes the first', async () => {
     const shared = await tempDir();
     const r = await interleave('naive-run', (runId, deploys) => [
