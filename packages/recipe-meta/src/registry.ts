@@ -219,7 +219,7 @@ export const KEYS: readonly KeyDefinition[] = [
   },
   {
     key: 'READY_PROBE',
-    type: { kind: 'list', of: readyProbe, minItems: 1 },
+    type: { kind: 'list', of: readyProbe },
     default: [],
     meaning: 'extra readiness for apps that are not plain HTTP; all probes must pass',
     hook: 'READY_PROBE',
@@ -283,7 +283,7 @@ export const KEYS: readonly KeyDefinition[] = [
   },
   {
     key: 'COMPOSE_POLICY_EXCEPTIONS',
-    type: { kind: 'list', of: policyException, minItems: 1 },
+    type: { kind: 'list', of: policyException },
     default: [],
     meaning:
       'compose-policy exceptions granted by the operator, each with a reason shown in the manifest; operator-side only',

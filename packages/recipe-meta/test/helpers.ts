@@ -1,0 +1,32 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { afterEach } from 'vitest';
+import { type LoadedRecipe, loadRecipeMeta } from '../src/index.js';
+
+const made: string[] = [];
+afterEach(() => {
+  for (const d of made.splice(0)) rmSync(d, { recursive: true, force: true });
+});
+
+/** A real temp folder holding `files` (path → content); removed after the test. */
+export function tempTree(files: Record<string, string>): string {
+  const root = mkdtempSync(join(tmpdir(), 'recipe-meta-'));
+  made.push(root);
+  for (const [path, content] of Object.entries(files)) {
+    mkdirSync(dirname(join(root, path)), { recursive: true });
+    writeFileSync(join(root, path), content);
+  }
+  return root;
+}
+
+/** Loads recipe `r` from a temp recipes folder holding `files` under `recipes/`. */
+export function loadWith(files: Record<string, string>, recipe = 'r'): LoadedRecipe {
+  const root = tempTree(files);
+  return loadRecipeMeta({ recipesDir: join(root, 'recipes'), recipe });
+}
+
+/** Loads `recipe_meta.yml` text for a recipe named r. */
+export function loadMeta(yaml: string): LoadedRecipe {
+  return loadWith({ 'recipes/r/recipe_meta.yml': yaml });
+}
