@@ -65,7 +65,7 @@ export async function stackServices(stack: string): Promise<ServiceState[]> {
       return [id, { state, started, template }];
     }),
   );
-  return rows.map(([id, name, replicas]) => ({
+  return rows.map(([, name, replicas]) => ({
     name,
     replicas: replicas.split(' ')[0] ?? replicas,
     updateState: details.get(name)?.state ?? '',

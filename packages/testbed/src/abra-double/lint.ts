@@ -153,9 +153,10 @@ const RULES: Rule[] = [
 export async function lint(recipe: string | undefined): Promise<void> {
   if (!recipe) return void warn('no recipe provided');
   const dir = recipeDir(recipe);
-  // Lint reads the compose files with placeholder values, as abra does with its sample env.
+  // Lint reads the compose files uninterpolated: each ${VAR} becomes the marker __VAR__, so
+  // R012 can see whether a config name carries a vendored `*_VERSION` variable.
   const env = new Proxy({} as Record<string, string>, {
-    get: (_t, k) => (k === 'STACK_NAME' ? `${recipe}_example_com` : 'x'),
+    get: (_t, k) => (k === 'STACK_NAME' ? `${recipe}_example_com` : `__${String(k)}__`),
   });
   const compose = loadCompose(composeFiles(dir, {}), env);
   const ctx: Ctx = { dir, compose, recipe };

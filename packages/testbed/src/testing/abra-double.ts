@@ -1,0 +1,87 @@
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { delimiter, dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { execa } from 'execa';
+import { shellQuote } from './shell-quote.js';
+
+/** Folder holding the `abra` double executable (put it first on PATH). */
+export const ABRA_DOUBLE_BIN_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '../../bin');
+/** Path of the `abra` double executable. */
+export const ABRA_DOUBLE = join(ABRA_DOUBLE_BIN_DIR, 'abra');
+
+export interface AbraDoubleEnv {
+  /** The fresh `ABRA_DIR` (with `servers/<server>/` and `recipes/`). */
+  abraDir: string;
+  /** `{ PATH, ABRA_DIR }` to merge into a child's env. */
+  env: { PATH: string; ABRA_DIR: string };
+  /** Remove the ABRA_DIR. Swarm objects are the caller's to remove. */
+  cleanup(): void;
+}
+
+/** A fresh ABRA_DIR temp dir with `servers/<server>` (default `default`) and the double on PATH. */
+export function withAbraDouble(options: { server?: string } = {}): AbraDoubleEnv {
+  const server = options.server ?? 'default';
+  if (!/^[\w.-]+$/.test(server))
+    throw new TypeError(
+      `withAbraDouble: option server must be a plain name, got ${JSON.stringify(server)}`,
+    );
+  const abraDir = mkdtempSync(join(tmpdir(), 'ccci-abra-'));
+  mkdirSync(join(abraDir, 'servers', server), { recursive: true });
+  mkdirSync(join(abraDir, 'recipes'), { recursive: true });
+  return {
+    abraDir,
+    env: {
+      PATH: `${ABRA_DOUBLE_BIN_DIR}${delimiter}${process.env['PATH'] ?? ''}`,
+      ABRA_DIR: abraDir,
+    },
+    cleanup: () => rmSync(abraDir, { recursive: true, force: true }),
+  };
+}
+
+export interface RunAbraOptions {
+  /** Extra env (e.g. `withAbraDouble().env`, `TIMEOUT`, `ABRA_DOUBLE_FAULT`). */
+  env?: Record<string, string>;
+  /** Run under a terminal (`script`); default true. false reproduces abra's no-TTY failure. */
+  tty?: boolean;
+  /** Kill after this many ms; default 180000. */
+  timeoutMs?: number;
+  /** Text for stdin (answers to prompts); default none. */
+  input?: string;
+}
+
+export interface RunAbraResult {
+  exitCode: number;
+  /** stdout+stderr as the terminal showed them (CRLF → LF) — or just stdout without a tty. */
+  output: string;
+  stderr: string;
+}
+
+/**
+ * Run the abra double (test helper): under a pseudo-terminal via util-linux
+ * `script -qefc <command> /dev/null`, every argument quoted with {@link shellQuote}.
+ */
+export async function runAbraDouble(
+  args: string[],
+  options: RunAbraOptions = {},
+): Promise<RunAbraResult> {
+  const { env = {}, tty = true, timeoutMs = 180_000, input } = options;
+  const common = {
+    reject: false,
+    timeout: timeoutMs,
+    env: { SHELL: '/bin/sh', ...env },
+    ...(input !== undefined ? { input } : { stdin: 'ignore' as const }),
+  };
+  const r = tty
+    ? await execa(
+        'script',
+        ['-qefc', [ABRA_DOUBLE, ...args].map(shellQuote).join(' '), '/dev/null'],
+        common,
+      )
+    : await execa(ABRA_DOUBLE, args, common);
+  return {
+    exitCode: r.exitCode ?? (r.timedOut ? 124 : 1),
+    output: String(r.stdout).replace(/\r\n/g, '\n'),
+    stderr: String(r.stderr).replace(/\r\n/g, '\n'),
+  };
+}

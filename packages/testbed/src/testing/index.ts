@@ -1,0 +1,19 @@
+export {
+  ABRA_DOUBLE,
+  ABRA_DOUBLE_BIN_DIR,
+  type AbraDoubleEnv,
+  type RunAbraOptions,
+  type RunAbraResult,
+  runAbraDouble,
+  withAbraDouble,
+} from './abra-double.js';
+export {
+  type DockerStatus,
+  describeDocker,
+  dockerAvailable,
+  removeStackObjects,
+  type StackObjects,
+  stackObjects,
+} from './docker.js';
+export { stackNameOf, uniqueAppDomain, uniqueCiDomain } from './domains.js';
+export { shellQuote } from './shell-quote.js';
