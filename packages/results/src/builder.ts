@@ -159,7 +159,7 @@ export function createResultsBuilder(options: ResultsBuilderOptions): ResultsBui
   let finished = false;
 
   const guard = (what: string) => {
-    if (finished) throw new ResultsBuilderError(`${what} after finish()`);
+    if (finished) throw new ResultsBuilderError(`${what}() called after finish()`);
   };
   const checkRung = (what: string, name: unknown): RungName => {
     if (!isRungName(name)) {

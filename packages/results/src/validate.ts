@@ -64,7 +64,7 @@ export function toIssues(errors: readonly ErrorObject[]): ResultsIssue[] {
         expected = JSON.stringify(p.allowedValue);
         break;
       case 'type':
-        expected = `type ${String(p.type)}`;
+        expected = `type ${Array.isArray(p.type) ? p.type.join(' or ') : String(p.type)}`;
         found = typeof e.data === 'object' && e.data !== null ? describe(e.data) : found;
         break;
       case 'pattern':

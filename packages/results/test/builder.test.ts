@@ -1,0 +1,194 @@
+import { describe, expect, it } from 'vitest';
+import { createResultsBuilder, ResultsBuilderError, RUNG_NAMES } from '../src/index.js';
+import { manualBuilder, SHA } from './helpers.js';
+
+describe('createResultsBuilder', () => {
+  it('records rungs with durations from the clock, tests, and the level', () => {
+    const { builder: b, tick } = manualBuilder();
+    tick(1000);
+    b.startRung('install');
+    expect(b.currentRung).toBe('install');
+    tick(42_000);
+    b.addTest({ name: 'test_install.sh', status: 'pass', ms: 812.6 });
+    b.finishRung('pass');
+    expect(b.currentRung).toBeNull();
+    b.setRung('upgrade', 'skip', 'EXPECTED_NA: upgrade (first release)');
+    b.startRung('backup_restore');
+    tick(7_000);
+    b.finishRung('pass');
+    const r = b.finish();
+    expect(r.started_at).toBe('2026-11-22T03:00:00.000Z');
+    expect(r.finished_at).toBe('2026-11-22T03:00:50.000Z');
+    expect(r.rungs.install).toEqual({
+      status: 'pass',
+      reason: null,
+      duration_ms: 42_000,
+      tests: [{ name: 'test_install.sh', status: 'pass', ms: 813, reason: null }],
+    });
+    expect(r.rungs.upgrade).toMatchObject({ status: 'skip', duration_ms: null });
+    expect(r.level).toBe(3);
+    expect(r.skips.intentional).toEqual([
+      { rung: 'upgrade', test: null, reason: 'EXPECTED_NA: upgrade (first release)' },
+    ]);
+  });
+
+  it('ends unreached rungs as unver "not reached: <earlier abort>"', () => {
+    const { builder: b } = manualBuilder();
+    b.startRung('install');
+    b.finishRung('fail', 'HEALTH_PATH answered 502');
+    const r = b.finish();
+    expect(r.level).toBe(0);
+    for (const name of RUNG_NAMES.slice(1)) {
+      expect(r.rungs[name]).toEqual({
+        status: 'unver',
+        reason: 'not reached: install failed',
+        duration_ms: null,
+        tests: [],
+      });
+    }
+    expect(r.skips.unintentional.map((s) => s.rung)).toEqual(RUNG_NAMES.slice(1));
+  });
+
+  it('uses an explicit abort reason for the open rung and the unreached ones', () => {
+    const { builder: b, tick } = manualBuilder();
+    b.startRung('install');
+    b.finishRung('pass');
+    b.startRung('upgrade');
+    tick(5000);
+    b.abort('lifetime guard: run exceeded 45 min');
+    b.abort('a second reason is ignored');
+    const r = b.finish();
+    expect(r.rungs.upgrade).toMatchObject({
+      status: 'unver',
+      reason: 'interrupted: lifetime guard: run exceeded 45 min',
+      duration_ms: 5000,
+    });
+    expect(r.rungs.lint.reason).toBe('not reached: lifetime guard: run exceeded 45 min');
+    expect(r.level).toBe(1);
+  });
+
+  it('says why when nothing failed but the run ended early', () => {
+    const { builder: b } = manualBuilder();
+    expect(b.finish().rungs.install.reason).toBe('not reached: the run ended before this rung');
+  });
+
+  it('derives deploy_budget_ok: equal is ok, over is not, zero before install is not a breach', () => {
+    const over = manualBuilder({ deployBudget: 1 }).builder;
+    over.countDeploy();
+    over.countDeploy();
+    over.setRung('install', 'pass');
+    expect(over.finish().flags.deploy_budget_ok).toBe(false);
+
+    const exact = manualBuilder({ deployBudget: 2 }).builder;
+    exact.countDeploy();
+    exact.countDeploy();
+    expect(exact.finish()).toMatchObject({
+      deploys: { count: 2, budget: 2 },
+      flags: { deploy_budget_ok: true },
+    });
+
+    const none = manualBuilder().builder;
+    none.setRung('install', 'unver', 'compose policy refused');
+    expect(none.finish().flags.deploy_budget_ok).toBe(true);
+
+    const passedWithoutDeploy = manualBuilder().builder;
+    passedWithoutDeploy.setRung('install', 'pass');
+    expect(passedWithoutDeploy.finish().flags.deploy_budget_ok).toBe(false);
+
+    const explicit = manualBuilder().builder;
+    explicit.setDeployBudget(3);
+    explicit.setFlag('deploy_budget_ok', null);
+    expect(explicit.finish()).toMatchObject({
+      deploys: { budget: 3 },
+      flags: { deploy_budget_ok: null },
+    });
+  });
+
+  it('marks a test that failed then passed on retry as flaky', () => {
+    const { builder: b } = manualBuilder();
+    b.startRung('install');
+    b.addTest({ name: 'a', status: 'fail', ms: 1 });
+    b.addTest({ name: 'b', status: 'pass', ms: 1 });
+    expect(b.finish().flags.flaky).toBe(false);
+
+    const { builder: c } = manualBuilder();
+    c.addTest({ name: 'login', status: 'fail', ms: 1 }, 'functional');
+    c.addTest({ name: 'login', status: 'pass', ms: 1 }, 'functional');
+    expect(c.finish().flags.flaky).toBe(true);
+  });
+
+  it('passes every free-text string through redact and keeps it to one clipped line', () => {
+    const secret = 'hunter2hunter2';
+    const { builder: b } = manualBuilder({ redact: (s) => s.replaceAll(secret, '***') });
+    b.startRung('install');
+    b.addTest({
+      name: `login as ${secret}`,
+      status: 'fail',
+      ms: 3,
+      reason: `bad password\n${secret}`,
+    });
+    b.finishRung('fail', `abra said:\n\tpassword=${secret} ${'x'.repeat(2000)}`);
+    b.setLint([{ id: 'R001', severity: 'error', description: `has ${secret}` }]);
+    const r = b.finish();
+    const text = JSON.stringify(r);
+    expect(text).not.toContain(secret);
+    expect(r.rungs.install.tests[0]).toMatchObject({
+      name: 'login as ***',
+      reason: 'bad password ***',
+    });
+    expect(r.rungs.install.reason!.startsWith('abra said: password=*** xxx')).toBe(true);
+    expect(r.rungs.install.reason!).toHaveLength(1000);
+    expect(r.rungs.install.reason!.endsWith('…')).toBe(true);
+    expect(r.lint.rules_failed[0]!.description).toBe('has ***');
+  });
+
+  it('copies the manifest so later mutation by the caller does not change the results', () => {
+    const { builder: b } = manualBuilder();
+    const manifest = { overlays: ['a.yml'] };
+    b.setManifest(manifest);
+    manifest.overlays.push('b.yml');
+    expect(b.finish().manifest).toEqual({ overlays: ['a.yml'] });
+  });
+
+  it('throws ResultsBuilderError on misuse, naming what was wrong', () => {
+    const { builder: b } = manualBuilder();
+    expect(() => b.finishRung('pass')).toThrow(/no rung is open/);
+    b.startRung('install');
+    expect(() => b.startRung('upgrade')).toThrow(/install is still open/);
+    expect(() => b.setRung('install', 'pass')).toThrow(/use finishRung/);
+    b.finishRung('pass');
+    expect(() => b.startRung('install')).toThrow(/already recorded/);
+    expect(() => b.addTest({ name: 'x', status: 'pass', ms: 1 })).toThrow(/none is open/);
+    // @ts-expect-error: runtime check of a bad rung name
+    expect(() => b.startRung('deploy')).toThrow(/unknown rung "deploy"/);
+    // @ts-expect-error: runtime check of a bad status
+    expect(() => b.setRung('lint', 'ok')).toThrow(/unknown status "ok"/);
+    expect(() => b.addTest({ name: ' ', status: 'pass', ms: 1 }, 'lint')).toThrow(/non-empty/);
+    expect(() => b.addTest({ name: 't', status: 'pass', ms: -1 }, 'lint')).toThrow(/ms must be/);
+    b.finish();
+    expect(() => b.countDeploy()).toThrow(ResultsBuilderError);
+    expect(() => b.finish()).toThrow(/finish\(\) called after finish\(\)/);
+  });
+
+  it('rejects invalid options with a TypeError naming the option', () => {
+    const base = { recipe: 'x', runId: 'r', sha: SHA, ref: 'main' };
+    expect(() => createResultsBuilder({ ...base, recipe: '' })).toThrow(/option recipe/);
+    // @ts-expect-error: runtime check
+    expect(() => createResultsBuilder({ ...base, runId: 5 })).toThrow(TypeError);
+    expect(() => createResultsBuilder({ ...base, pr: 0 })).toThrow(
+      /option pr must be a positive integer/,
+    );
+    expect(() => createResultsBuilder({ ...base, deployBudget: 1.5 })).toThrow(
+      /option deployBudget/,
+    );
+    // @ts-expect-error: runtime check
+    expect(() => createResultsBuilder({ ...base, clock: 3 })).toThrow(/option clock/);
+  });
+
+  it('fails finish() with a typed schema error when given data the schema refuses (a harness bug)', () => {
+    const b = createResultsBuilder({ recipe: 'Bad Name', runId: 'r', sha: SHA, ref: 'main' });
+    expect(() => b.finish()).toThrow(
+      expect.objectContaining({ code: 'RESULTS_INVALID', name: 'ResultsSchemaError' }),
+    );
+  });
+});
