@@ -48,7 +48,7 @@ describe('level', () => {
       const expected = definition(c);
       const asObjects = Object.fromEntries(
         RUNG_NAMES.map((n, i) => [n, { status: c[i]!, reason: null }]),
-      ) as Record<RungName, { status: RungStatus }>;
+      ) as unknown as Record<RungName, { status: RungStatus }>;
       return level(toRecord(c)) !== expected || level(asObjects) !== expected;
     });
     expect(mismatches).toEqual([]);
