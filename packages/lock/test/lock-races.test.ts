@@ -175,4 +175,19 @@ describe('lock races (real processes)', { timeout: 90_000 }, () => {
     await Promise.all([a.exited, b.exited]);
     expect(await readdir(dir)).toEqual([]);
   });
+
+  it('SIGTERM with a teardown handler keeps the lock until teardown releases it; without one, exit releases it', async () => {
+    const dir = await tempDir();
+    const trapped = holder(dir, 'run-a', ['--trapTerm', '1']);
+    await trapped.next('held');
+    trapped.kill('SIGTERM');
+    expect(await trapped.next('term')).toMatchObject({ ok: true });
+    expect((await trapped.exited).code).toBe(143);
+    expect(await readdir(dir)).toEqual([]);
+    const plain = holder(dir, 'run-b');
+    await plain.next('held');
+    plain.kill('SIGTERM');
+    expect((await plain.exited).signal).toBe('SIGTERM');
+    expect(await readdir(dir)).toEqual([`${domain}.owner.json`]); // lock dir gone, no owner cleanup
+  });
 });
