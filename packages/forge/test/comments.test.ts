@@ -117,6 +117,18 @@ describe.each(DIALECTS)('listCommentsSince (%s)', (dialect) => {
     expect(s.fake.requests.length).toBe(0);
   });
 
+  it('normalizes times rendered in a server-local zone to UTC', async () => {
+    const local = await setup(dialect, {}, { utcOffsetMinutes: 90 });
+    try {
+      const pr = local.fake.openPull(REPO, { headSha: SHA });
+      local.fake.addComment({ repo: REPO, pr, user: 'a', body: 'x', at: '2026-11-22T10:00:07Z' });
+      const [c] = await local.forge.listCommentsSince(REPO, { since: '2026-11-22T10:00:07Z' });
+      expect(c?.createdAt).toBe('2026-11-22T10:00:07Z');
+    } finally {
+      await local.close();
+    }
+  });
+
   it('answers FORGE_NOT_FOUND for an unknown repository', async () => {
     await expect(
       s.forge.listCommentsSince('nobody/nothing', { since: new Date(0) }),

@@ -1,4 +1,4 @@
-import { type FakeForge, manualClock, startFakeForge } from '@ccci/testbed';
+import { type FakeForge, type FakeForgeOptions, manualClock, startFakeForge } from '@ccci/testbed';
 import { createForge, type Forge, type ForgeOptions } from '../src/index.js';
 
 export const DIALECTS = ['gitea', 'github'] as const;
@@ -24,9 +24,15 @@ export interface Setup {
 export async function setup(
   dialect: 'gitea' | 'github',
   overrides: Partial<ForgeOptions> = {},
+  fakeOptions: Partial<FakeForgeOptions> = {},
 ): Promise<Setup> {
   const clock = manualClock('2026-11-22T10:00:00Z');
-  const fake = await startFakeForge({ dialect, clock: clock.now, token: 'tok-SECRET-0123456789' });
+  const fake = await startFakeForge({
+    dialect,
+    clock: clock.now,
+    token: 'tok-SECRET-0123456789',
+    ...fakeOptions,
+  });
   fake.addRepo(REPO);
   const sleeps: number[] = [];
   const logs: LogLine[] = [];

@@ -54,6 +54,20 @@ describe('fake forge: Gitea quirks', () => {
     expect((await get(fake, `/repos/${REPO}/issues/comments?since=yesterday`)).status).toBe(422);
   });
 
+  it('renders times in the configured zone, as Go does', async () => {
+    const local = await startFakeForge({ dialect: 'gitea', utcOffsetMinutes: 60 });
+    try {
+      local.addRepo(REPO);
+      const pr = local.openPull(REPO, { headSha: SHA });
+      local.addComment({ repo: REPO, pr, user: 'u', body: 'x', at: '2026-11-22T10:00:00Z' });
+      const r = await get(local, `/repos/${REPO}/issues/comments?page=1`);
+      const [c] = (await r.json()) as { created_at: string }[];
+      expect(c?.created_at).toBe('2026-11-22T11:00:00+01:00');
+    } finally {
+      await local.close();
+    }
+  });
+
   it('answers the status field as `status`', async () => {
     const r = await get(fake, `/repos/${REPO}/statuses/${SHA}`, {
       method: 'POST',

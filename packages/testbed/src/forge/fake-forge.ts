@@ -23,6 +23,11 @@ export interface FakeForgeOptions {
   botUser?: string;
   /** Time source for comment and status timestamps (stored at one-second resolution). Default: real time. */
   clock?: () => Date;
+  /**
+   * Zone of rendered times, minutes east of UTC (Gitea renders the server's local zone, e.g.
+   * `2026-11-22T11:00:00+01:00`). Default 0 (`Z`).
+   */
+  utcOffsetMinutes?: number;
 }
 
 export interface RequestRecord {
@@ -128,7 +133,7 @@ export async function startFakeForge(options: FakeForgeOptions): Promise<FakeFor
   const faults = new FaultList();
   const requests: RequestRecord[] = [];
   const closing = new AbortController();
-  const urls: Urls = { dialect, web: '', api: '' };
+  const urls: Urls = { dialect, web: '', api: '', utcOffsetMinutes: options.utcOffsetMinutes ?? 0 };
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', urls.web);

@@ -8,11 +8,21 @@ export interface Urls {
   web: string;
   /** API root: `<web>/api/v1` (Gitea) or `<web>/api/v3` (GitHub, as GitHub Enterprise). */
   api: string;
+  /** Offset of the times rendered, in minutes east of UTC (Gitea renders server-local time). */
+  utcOffsetMinutes: number;
 }
 
-/** RFC 3339 at one-second resolution in UTC, as Go renders a TimeStamp in UTC. */
-export function rfc3339(unixSeconds: number): string {
-  return `${new Date(unixSeconds * 1000).toISOString().slice(0, 19)}Z`;
+/**
+ * RFC 3339 at one-second resolution, as Go's time.Time marshals a TimeStamp: `Z` in UTC,
+ * `+01:00` style in a server-local zone.
+ */
+export function rfc3339(unixSeconds: number, offsetMinutes = 0): string {
+  const local = new Date((unixSeconds + offsetMinutes * 60) * 1000).toISOString().slice(0, 19);
+  if (offsetMinutes === 0) return `${local}Z`;
+  const abs = Math.abs(offsetMinutes);
+  const hh = String(Math.floor(abs / 60)).padStart(2, '0');
+  const mm = String(abs % 60).padStart(2, '0');
+  return `${local}${offsetMinutes < 0 ? '-' : '+'}${hh}:${mm}`;
 }
 
 function user(login: string) {
@@ -45,8 +55,8 @@ export function renderComment(u: Urls, c: FakeComment, issue: FakeIssue) {
       original_author_id: 0,
       body: c.body,
       assets: [],
-      created_at: rfc3339(c.created),
-      updated_at: rfc3339(c.updated),
+      created_at: rfc3339(c.created, u.utcOffsetMinutes),
+      updated_at: rfc3339(c.updated, u.utcOffsetMinutes),
     };
   }
   // GitHub: issue_url is the API URL of the issue, for PRs too (PRs are issues).
@@ -58,8 +68,8 @@ export function renderComment(u: Urls, c: FakeComment, issue: FakeIssue) {
     issue_url: `${u.api}/repos/${c.repo}/issues/${c.issue}`,
     body: c.body,
     user: user(c.user),
-    created_at: rfc3339(c.created),
-    updated_at: rfc3339(c.updated),
+    created_at: rfc3339(c.created, u.utcOffsetMinutes),
+    updated_at: rfc3339(c.updated, u.utcOffsetMinutes),
     author_association: 'NONE',
   };
 }
@@ -124,8 +134,8 @@ export function renderStatus(u: Urls, repo: string, sha: string, s: FakeStatus) 
     url: `${u.api}/repos/${repo}/statuses/${sha}`,
     context: s.context,
     creator: user(s.creator),
-    created_at: rfc3339(s.created),
-    updated_at: rfc3339(s.updated),
+    created_at: rfc3339(s.created, u.utcOffsetMinutes),
+    updated_at: rfc3339(s.updated, u.utcOffsetMinutes),
   };
 }
 
