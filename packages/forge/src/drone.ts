@@ -1,3 +1,4 @@
+import { validateBranch, validateBuildParams } from './drone-params.js';
 import { DroneError, type DroneErrorCode } from './errors.js';
 import { commitSha, positiveInt, resolveBaseUrl, resolveToken, splitRepo } from './options.js';
 import { asArray, asObject, int, type Json, MalformedAnswer, str } from './parse.js';
@@ -86,38 +87,6 @@ export interface Drone {
     step: number,
     options?: { signal?: AbortSignal },
   ): Promise<DroneLogLine[]>;
-}
-
-const PARAM_KEY = /^[A-Z][A-Z0-9_]{0,63}$/;
-// URLs (clone URL), refs, versions, comma lists, ids. No spaces, quotes, `$` or shell syntax.
-const PARAM_VALUE = /^[A-Za-z0-9._:/@+=,~-]{0,512}$/;
-const BRANCH = /^(?!-)(?!.*\.\.)(?!.*\/\/)[A-Za-z0-9._/+-]{1,200}(?<![./])$/;
-
-/** Validates build parameters; TypeError naming the key, never running anything. */
-export function validateBuildParams(
-  params: Record<string, string> | undefined,
-): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [key, value] of Object.entries(params ?? {})) {
-    if (!PARAM_KEY.test(key)) {
-      throw new TypeError(
-        `params: key ${JSON.stringify(key)} must match ${PARAM_KEY} (upper snake case)`,
-      );
-    }
-    if (key.startsWith('DRONE_') || key === 'CI') {
-      throw new TypeError(
-        `params: key ${key} is reserved by Drone and cannot be set by a build parameter`,
-      );
-    }
-    if (typeof value !== 'string' || !PARAM_VALUE.test(value)) {
-      const shown = typeof value === 'string' ? JSON.stringify(value.slice(0, 40)) : typeof value;
-      throw new TypeError(
-        `params.${key}: value must match ${PARAM_VALUE} (no spaces, quotes or shell characters), found ${shown}`,
-      );
-    }
-    out[key] = value;
-  }
-  return out;
 }
 
 function toBuild(data: unknown): DroneBuild {
@@ -277,11 +246,7 @@ export function createDrone(options: DroneOptions): Drone {
       if (typeof input !== 'object' || input === null)
         throw new TypeError('createBuild(input): input must be an object');
       const path = `${repoPath(input.repo)}/builds`;
-      if (typeof input.branch !== 'string' || !BRANCH.test(input.branch)) {
-        throw new TypeError(
-          `branch must be a plain git branch name, found ${JSON.stringify(input.branch)}`,
-        );
-      }
+      validateBranch(input.branch);
       const commit = commitSha('commit', input.commit);
       const params = validateBuildParams(input.params);
       const query = new URLSearchParams({ branch: input.branch, commit });

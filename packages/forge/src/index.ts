@@ -6,7 +6,8 @@ export type {
   DroneLogLine,
   DroneOptions,
 } from './drone.js';
-export { createDrone, DRONE_BUILD_STATUSES, validateBuildParams } from './drone.js';
+export { createDrone, DRONE_BUILD_STATUSES } from './drone.js';
+export { validateBranch, validateBuildParams } from './drone-params.js';
 export type { DroneErrorCode, ForgeErrorCode } from './errors.js';
 export { DroneError, ForgeError } from './errors.js';
 export type { CallOptions, Forge, ListCommentsOptions } from './forge.js';
@@ -27,10 +28,16 @@ export type {
 } from './types.js';
 export type {
   ParseWebhookOptions,
+  ReadBodyResult,
   WebhookCommentEvent,
   WebhookHeaders,
   WebhookRejection,
   WebhookRejectionCode,
   WebhookResult,
 } from './webhook.js';
-export { parseWebhook, verifyGiteaSignature, verifyHubSignature256 } from './webhook.js';
+export {
+  parseWebhook,
+  readWebhookBody,
+  verifyGiteaSignature,
+  verifyHubSignature256,
+} from './webhook.js';

@@ -75,7 +75,11 @@ export function classifyHttp(error: unknown, timedOut: boolean, now: () => numbe
   if (response) {
     const status = response.status;
     const headers = response.headers;
-    if (status === 429 || (status === 403 && headers['x-ratelimit-remaining'] === '0')) {
+    // GitHub: primary limit = 403 + x-ratelimit-remaining 0; secondary limit = 403 + retry-after.
+    const limited403 =
+      status === 403 &&
+      (headers['x-ratelimit-remaining'] === '0' || headers['retry-after'] !== undefined);
+    if (status === 429 || limited403) {
       let retryAfterMs = parseRetryAfter(headers['retry-after'], now());
       const reset = headers['x-ratelimit-reset'];
       if (retryAfterMs === undefined && reset && /^\d+$/.test(reset)) {

@@ -1,4 +1,5 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
+import type { Readable } from 'node:stream';
 import { dialectSpec, normalizeComment } from './dialects.js';
 import { asObject, int, MalformedAnswer, str } from './parse.js';
 import type { Dialect, ForgeComment } from './types.js';
@@ -196,4 +197,64 @@ export function parseWebhook(
     if (error instanceof MalformedAnswer) return reject('WEBHOOK_MALFORMED', 400, error.message);
     throw error;
   }
+}
+
+export type ReadBodyResult =
+  | { ok: true; body: Buffer }
+  | { ok: false; rejection: WebhookRejection };
+
+/**
+ * Reads a request body up to `maxBytes` (default 1 MiB) and keeps nothing past it, so an
+ * oversized delivery costs no more memory than the limit; refuses at once when `Content-Length`
+ * already says too much. Answer the rejection with its 413 (and `Connection: close`); pass an
+ * accepted body to {@link parseWebhook}.
+ */
+export function readWebhookBody(
+  req: Readable & { headers?: Record<string, unknown> },
+  options: { maxBytes?: number } = {},
+): Promise<ReadBodyResult> {
+  const maxBytes = options.maxBytes ?? 1024 * 1024;
+  const tooLarge = (size: string): ReadBodyResult => ({
+    ok: false,
+    rejection: {
+      code: 'WEBHOOK_TOO_LARGE',
+      httpStatus: 413,
+      message: `body of ${size} bytes is over the limit of ${maxBytes}`,
+    },
+  });
+  const declared = req.headers?.['content-length'];
+  if (typeof declared === 'string' && /^\d+$/.test(declared) && Number(declared) > maxBytes) {
+    return Promise.resolve(tooLarge(declared));
+  }
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const onData = (chunk: Buffer | string): void => {
+      const buf = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
+      size += buf.length;
+      if (size > maxBytes) {
+        cleanup();
+        chunks.length = 0;
+        resolve(tooLarge(`more than ${maxBytes}`));
+        return;
+      }
+      chunks.push(buf);
+    };
+    const onEnd = (): void => {
+      cleanup();
+      resolve({ ok: true, body: Buffer.concat(chunks) });
+    };
+    const onError = (error: unknown): void => {
+      cleanup();
+      reject(error);
+    };
+    const cleanup = (): void => {
+      req.off('data', onData);
+      req.off('end', onEnd);
+      req.off('error', onError);
+    };
+    req.on('data', onData);
+    req.on('end', onEnd);
+    req.on('error', onError);
+  });
 }

@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
   parseWebhook,
+  readWebhookBody,
   verifyGiteaSignature,
   verifyHubSignature256,
   type WebhookResult,
@@ -15,18 +16,16 @@ const SECRET = 'webhook-secret-123';
 /** A real receiver on loopback: reads the raw body, parses, answers the suggested status. */
 async function startReceiver(maxBytes?: number) {
   const results: WebhookResult[] = [];
-  const server: Server = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      const result = parseWebhook(req.headers, Buffer.concat(chunks), {
-        secret: SECRET,
-        ...(maxBytes === undefined ? {} : { maxBytes }),
-      });
-      results.push(result);
-      res.statusCode = result.ok ? 200 : result.rejection.httpStatus;
-      res.end(result.ok ? 'ok' : result.rejection.code);
-    });
+  const server: Server = createServer(async (req, res) => {
+    const limit = maxBytes === undefined ? {} : { maxBytes };
+    const read = await readWebhookBody(req, limit);
+    const result = read.ok
+      ? parseWebhook(req.headers, read.body, { secret: SECRET, ...limit })
+      : read;
+    results.push(result);
+    res.statusCode = result.ok ? 200 : result.rejection.httpStatus;
+    if (!read.ok) res.setHeader('connection', 'close');
+    res.end(result.ok ? 'ok' : result.rejection.code);
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`;
@@ -163,6 +162,17 @@ describe('parseWebhook on hand-made bodies', () => {
   it('accepts a Headers object too', () => {
     const r = parseWebhook(new Headers({ 'x-gitea-event': 'push' }), '{}', { secret: SECRET });
     expect(!r.ok && r.rejection.code).toBe('WEBHOOK_BAD_SIGNATURE');
+  });
+});
+
+describe('readWebhookBody', () => {
+  it('stops keeping bytes past the limit even without Content-Length', async () => {
+    const { Readable } = await import('node:stream');
+    const big = Readable.from([Buffer.alloc(3000), Buffer.alloc(3000)]);
+    const r = await readWebhookBody(big, { maxBytes: 4096 });
+    expect(!r.ok && r.rejection).toMatchObject({ code: 'WEBHOOK_TOO_LARGE', httpStatus: 413 });
+    const small = await readWebhookBody(Readable.from([Buffer.from('{}')]), { maxBytes: 4096 });
+    expect(small.ok && small.body.toString()).toBe('{}');
   });
 });
 
