@@ -1,0 +1,109 @@
+/** How a secret value appears in the text: its bytes as they are, or one of their encodings. */
+export type PatternKind =
+  | 'raw'
+  | 'json'
+  | 'json-ascii'
+  | 'url'
+  | 'url-lower'
+  | 'form'
+  | 'form-lower'
+  | 'base64'
+  | 'base64url';
+
+/** One byte string the matcher looks for, and which encoding of a secret it is. */
+export interface Pattern {
+  readonly bytes: Uint8Array;
+  readonly kind: PatternKind;
+}
+
+const HEX_UPPER = '0123456789ABCDEF';
+const HEX_LOWER = '0123456789abcdef';
+
+/**
+ * Every form in which `value` can show up in logs and artifacts, deduplicated, each at least
+ * `minLength` bytes long (a shorter encoded fragment would mask innocent text).
+ */
+export function patternsOf(value: Uint8Array, minLength: number): Pattern[] {
+  const seen = new Map<string, Pattern>();
+  const put = (kind: PatternKind, bytes: Uint8Array): void => {
+    if (bytes.length < minLength) return;
+    const key = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length).toString('latin1');
+    if (!seen.has(key)) seen.set(key, { bytes, kind });
+  };
+  put('raw', value);
+  const text = utf8Text(value);
+  if (text !== undefined) {
+    // JSON.stringify escapes quotes, backslashes and control characters; the quotes around
+    // it are not part of the secret. Python's json.dumps also escapes non-ASCII as \uXXXX.
+    const json = JSON.stringify(text).slice(1, -1);
+    put('json', Buffer.from(json, 'utf8'));
+    put('json-ascii', Buffer.from(asciiJson(json), 'latin1'));
+  }
+  // encodeURIComponent leaves A-Z a-z 0-9 - _ . ! ~ * ' ( ) alone; the WHATWG form
+  // encoding (URLSearchParams) only * - . _ and writes a space as '+'. Some encoders write
+  // lower-case hex digits.
+  const uriKeep = (b: number) => isAlnum(b) || "-_.!~*'()".includes(String.fromCharCode(b));
+  const formKeep = (b: number) => isAlnum(b) || '*-._'.includes(String.fromCharCode(b));
+  put('url', percent(value, uriKeep, false, HEX_UPPER));
+  put('url-lower', percent(value, uriKeep, false, HEX_LOWER));
+  put('form', percent(value, uriKeep, true, HEX_UPPER));
+  put('form', percent(value, formKeep, true, HEX_UPPER));
+  put('form-lower', percent(value, formKeep, true, HEX_LOWER));
+  for (const [kind, inner] of base64Inner(value)) put(kind, Buffer.from(inner, 'latin1'));
+  return [...seen.values()];
+}
+
+/**
+ * Inside a larger base64 blob the secret starts at byte offset 0, 1 or 2 modulo 3, and each
+ * alignment encodes differently. For each, keep only the characters whose 6 bits all come
+ * from the secret: those are the same whatever bytes surround it.
+ */
+function base64Inner(value: Uint8Array): Array<['base64' | 'base64url', string]> {
+  const out: Array<['base64' | 'base64url', string]> = [];
+  const n = value.length;
+  for (let k = 0; k < 3; k++) {
+    const padded = Buffer.alloc(k + n);
+    padded.set(value, k);
+    const encoded = padded.toString('base64');
+    const first = Math.ceil((8 * k) / 6);
+    const end = Math.floor((8 * (k + n)) / 6);
+    const inner = encoded.slice(first, end);
+    out.push(['base64', inner]);
+    out.push(['base64url', inner.replaceAll('+', '-').replaceAll('/', '_')]);
+  }
+  return out;
+}
+
+function percent(
+  value: Uint8Array,
+  keep: (b: number) => boolean,
+  plusForSpace: boolean,
+  hex: string,
+): Uint8Array {
+  let s = '';
+  for (const b of value) {
+    if (keep(b)) s += String.fromCharCode(b);
+    else if (plusForSpace && b === 0x20) s += '+';
+    else s += `%${hex[b >> 4]}${hex[b & 15]}`;
+  }
+  return Buffer.from(s, 'latin1');
+}
+
+function asciiJson(json: string): string {
+  let s = '';
+  for (let i = 0; i < json.length; i++) {
+    const c = json.charCodeAt(i);
+    s += c < 0x80 ? json[i] : `\\u${c.toString(16).padStart(4, '0')}`;
+  }
+  return s;
+}
+
+function isAlnum(b: number): boolean {
+  return (b >= 0x30 && b <= 0x39) || (b >= 0x41 && b <= 0x5a) || (b >= 0x61 && b <= 0x7a);
+}
+
+/** The value as text when its bytes are well-formed UTF-8, else undefined. */
+function utf8Text(value: Uint8Array): string | undefined {
+  const text = Buffer.from(value.buffer, value.byteOffset, value.length).toString('utf8');
+  return Buffer.from(text, 'utf8').equals(value) ? text : undefined;
+}

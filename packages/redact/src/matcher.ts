@@ -1,0 +1,218 @@
+import type { Pattern, PatternKind } from './encodings.js';
+
+/** One occurrence of a pattern: where it starts, how long it is, which encoding. */
+export interface Occurrence {
+  readonly offset: number;
+  readonly length: number;
+  readonly kind: PatternKind;
+}
+
+const GOLDEN = 0x9e3779b1;
+
+/**
+ * All patterns compiled into one multi-pattern matcher over bytes.
+ *
+ * Finding: a Wu–Manber skip loop over 3-byte grams of the shortest pattern length `m` jumps
+ * up to m−2 bytes at a time over text where no pattern can start, and at each candidate
+ * start a walk down a byte trie finds the longest pattern starting there. The trie is the
+ * goto graph of an Aho–Corasick automaton; no failure links are needed because the skip
+ * loop proposes every possible start. The hand-written matcher (instead of an npm one) is
+ * there because the published ones work on UTF-16 strings, not bytes, and cannot report
+ * which tail of a chunk may still become a match.
+ */
+export class Matcher {
+  /** Length of the shortest pattern (0 when there are none). */
+  readonly minLength: number;
+  /** Length of the longest pattern (0 when there are none). */
+  readonly maxLength: number;
+  readonly patternCount: number;
+
+  private readonly rootEdges = new Int32Array(256);
+  private readonly edgeKeys: Int32Array;
+  private readonly edgeValues: Int32Array;
+  private readonly edgeShift: number;
+  private readonly edgeMask: number;
+  /** Pattern index + 1 of the pattern ending at each node, 0 if none. */
+  private readonly terminal: Int32Array;
+  private readonly hasChild: Uint8Array;
+  private readonly kinds: PatternKind[];
+  private readonly skip: Uint8Array;
+  private readonly skipShift: number;
+
+  constructor(patterns: readonly Pattern[]) {
+    this.patternCount = patterns.length;
+    this.kinds = patterns.map((p) => p.kind);
+    let min = Number.POSITIVE_INFINITY;
+    let max = 0;
+    let total = 0;
+    for (const p of patterns) {
+      min = Math.min(min, p.bytes.length);
+      max = Math.max(max, p.bytes.length);
+      total += p.bytes.length;
+    }
+    this.minLength = patterns.length === 0 ? 0 : min;
+    this.maxLength = max;
+
+    // Trie: build with a Map, then freeze into an open-addressing table of Int32Arrays so a
+    // walk step is two typed-array reads, not a Map lookup.
+    const edges = new Map<number, number>();
+    const terminal = new Int32Array(total + 1);
+    const hasChild = new Uint8Array(total + 1);
+    let nodes = 1;
+    patterns.forEach((p, index) => {
+      let node = 0;
+      for (const b of p.bytes) {
+        let next = node === 0 ? this.rootEdges[b]! : (edges.get(node * 256 + b) ?? 0);
+        if (next === 0) {
+          next = nodes++;
+          if (node === 0) this.rootEdges[b] = next;
+          else edges.set(node * 256 + b, next);
+          hasChild[node] = 1;
+        }
+        node = next;
+      }
+      if (terminal[node] === 0) terminal[node] = index + 1;
+    });
+    this.terminal = terminal.slice(0, nodes);
+    this.hasChild = hasChild.slice(0, nodes);
+    const edgeBits = Math.max(4, Math.ceil(Math.log2(edges.size * 2 + 1)));
+    this.edgeShift = 32 - edgeBits;
+    this.edgeMask = (1 << edgeBits) - 1;
+    this.edgeKeys = new Int32Array(1 << edgeBits).fill(-1);
+    this.edgeValues = new Int32Array(1 << edgeBits);
+    for (const [key, value] of edges) {
+      let slot = Math.imul(key, GOLDEN) >>> this.edgeShift;
+      while (this.edgeKeys[slot] !== -1) slot = (slot + 1) & this.edgeMask;
+      this.edgeKeys[slot] = key;
+      this.edgeValues[slot] = value;
+    }
+
+    // Wu–Manber shift table over 3-grams of each pattern's first m bytes; sized for a low
+    // load so unrelated text rarely lands on a small shift.
+    const m = this.minLength;
+    const grams = Math.max(1, patterns.length * Math.max(1, m - 2));
+    const skipBits = Math.min(22, Math.max(10, Math.ceil(Math.log2(grams * 8))));
+    this.skipShift = 32 - skipBits;
+    this.skip = new Uint8Array(1 << skipBits).fill(Math.min(255, Math.max(1, m - 2)));
+    if (m >= 3) {
+      for (const p of patterns) {
+        const b = p.bytes;
+        for (let j = 2; j < m; j++) {
+          const h =
+            Math.imul((b[j - 2]! << 16) | (b[j - 1]! << 8) | b[j]!, GOLDEN) >>> this.skipShift;
+          const s = m - 1 - j;
+          if (s < this.skip[h]!) this.skip[h] = s;
+        }
+      }
+    }
+  }
+
+  private child(node: number, b: number): number {
+    if (node === 0) return this.rootEdges[b]!;
+    const key = node * 256 + b;
+    const keys = this.edgeKeys;
+    let slot = Math.imul(key, GOLDEN) >>> this.edgeShift;
+    for (;;) {
+      const k = keys[slot]!;
+      if (k === key) return this.edgeValues[slot]!;
+      if (k === -1) return 0;
+      slot = (slot + 1) & this.edgeMask;
+    }
+  }
+
+  /** Length and pattern (index + 1) of the longest pattern starting at `at`; 0 if none. */
+  private longestAt(data: Uint8Array, at: number, end: number): number {
+    let node = this.rootEdges[data[at]!]!;
+    let best = 0;
+    let i = at + 1;
+    while (node !== 0) {
+      if (this.terminal[node] !== 0) best = i - at;
+      if (i >= end || this.hasChild[node] === 0) break;
+      node = this.child(node, data[i]!);
+      i++;
+    }
+    return best;
+  }
+
+  private kindAt(data: Uint8Array, at: number, length: number): PatternKind {
+    let node = 0;
+    for (let i = at; i < at + length; i++) node = this.child(node, data[i]!);
+    return this.kinds[this.terminal[node]! - 1]!;
+  }
+
+  /**
+   * Calls `found(start, length)` for the longest pattern starting at each position of
+   * `data[0, end)` where one starts, in increasing order of start.
+   */
+  private each(data: Uint8Array, end: number, found: (start: number, length: number) => void) {
+    const m = this.minLength;
+    if (m === 0 || end < m) return;
+    if (m < 3) {
+      for (let p = 0; p + m <= end; p++) {
+        const len = this.longestAt(data, p, end);
+        if (len > 0) found(p, len);
+      }
+      return;
+    }
+    const skip = this.skip;
+    const shift = this.skipShift;
+    let i = m - 1;
+    while (i < end) {
+      const s =
+        skip[Math.imul((data[i - 2]! << 16) | (data[i - 1]! << 8) | data[i]!, GOLDEN) >>> shift]!;
+      if (s !== 0) {
+        i += s;
+        continue;
+      }
+      const start = i - m + 1;
+      if (this.rootEdges[data[start]!] !== 0) {
+        const len = this.longestAt(data, start, end);
+        if (len > 0) found(start, len);
+      }
+      i++;
+    }
+  }
+
+  /**
+   * The union of all pattern occurrences in `data[0, end)`, as a flat list of
+   * `[start, end)` pairs in order; overlapping or touching occurrences are merged.
+   */
+  intervals(data: Uint8Array, end = data.length): number[] {
+    const out: number[] = [];
+    this.each(data, end, (start, length) => {
+      const last = out.length - 1;
+      if (last > 0 && start <= out[last]!) {
+        if (start + length > out[last]!) out[last] = start + length;
+      } else {
+        out.push(start, start + length);
+      }
+    });
+    return out;
+  }
+
+  /** Every position where a pattern starts, with the longest pattern there. */
+  occurrences(data: Uint8Array, end = data.length): Occurrence[] {
+    const out: Occurrence[] = [];
+    this.each(data, end, (offset, length) => {
+      out.push({ offset, length, kind: this.kindAt(data, offset, length) });
+    });
+    return out;
+  }
+
+  /**
+   * Start of the longest suffix of `data[0, end)` that is a proper prefix of some pattern —
+   * the bytes that might still become a secret when more input arrives — or `end`.
+   */
+  holdFrom(data: Uint8Array, end = data.length): number {
+    for (let p = Math.max(0, end - this.maxLength + 1); p < end; p++) {
+      let node = this.rootEdges[data[p]!]!;
+      let i = p + 1;
+      while (node !== 0 && i < end) {
+        node = this.child(node, data[i]!);
+        i++;
+      }
+      if (node !== 0 && this.hasChild[node] === 1) return p;
+    }
+    return end;
+  }
+}
