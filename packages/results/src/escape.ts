@@ -17,21 +17,25 @@ export function escapeXml(text: string): string {
 
 /**
  * Escapes untrusted text (recipe names, reasons from abra output) for one line of GitHub/Gitea
- * markdown, including a table cell: whitespace runs become one space, every markdown
- * punctuation is backslash-escaped, HTML is entity-escaped, and `@` gets a zero-width space so
+ * markdown, including a table cell: whitespace runs become one space, inline markup characters
+ * (`\ ` * _ [ ] | ~`) are backslash-escaped, HTML is entity-escaped, and `@` gets a zero-width space so
  * text cannot mention (ping) people — the trick Renovate and Dependabot use.
  */
 export function escapeMarkdown(text: string): string {
-  return text
-    .replace(/[\u0000-\u001F\u007F]+/g, ' ')
-    .replace(/\s+/g, ' ')
-    .trim()
-    .replace(/[\\`*_{}[\]()#+\-.!|~^=:]/g, (c) => `\\${c}`)
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/"/g, '&quot;')
-    .replace(/@/g, '@&#8203;');
+  return (
+    text
+      .replace(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, '\uFFFD')
+      .replace(/[\u0000-\u001F\u007F]+/g, ' ')
+      .replace(/\s+/g, ' ')
+      .trim()
+      // Only what can start inline markup mid-line; untrusted text never starts a line here.
+      .replace(/[\\`*_[\]|~]/g, (c) => `\\${c}`)
+      .replace(/&/g, '&amp;')
+      .replace(/</g, '&lt;')
+      .replace(/>/g, '&gt;')
+      .replace(/"/g, '&quot;')
+      .replace(/@/g, '@&#8203;')
+  );
 }
 
 /** Clips a string to `max` characters (by code point), ending with an ellipsis when clipped. */
