@@ -51,6 +51,7 @@ export interface RunAbraOptions {
 }
 
 export interface RunAbraResult {
+  /** Exit status; 124 when killed for exceeding `timeoutMs`. */
   exitCode: number;
   /** stdout+stderr as the terminal showed them (CRLF → LF) — or just stdout without a tty. */
   output: string;
@@ -80,7 +81,8 @@ export async function runAbraDouble(
       )
     : await execa(ABRA_DOUBLE, args, common);
   return {
-    exitCode: r.exitCode ?? (r.timedOut ? 124 : 1),
+    // `script` may exit 0 when killed: a timeout is always reported as 124 (like timeout(1)).
+    exitCode: r.timedOut ? 124 : (r.exitCode ?? 1),
     output: String(r.stdout).replace(/\r\n/g, '\n'),
     stderr: String(r.stderr).replace(/\r\n/g, '\n'),
   };

@@ -1,0 +1,206 @@
+import { existsSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { execa } from 'execa';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import {
+  type AbraDoubleEnv,
+  createFixtureRecipe,
+  describeDocker,
+  FIXTURE_VERSIONS,
+  type Gateway,
+  removeStackObjects,
+  runAbraDouble,
+  stackNameOf,
+  stackObjects,
+  startGateway,
+  uniqueAppDomain,
+  uniqueCiDomain,
+  withAbraDouble,
+} from '../src/index.js';
+import { viaGateway } from './http.js';
+
+// The abra double on the real swarm, end to end, with the fixtures and the gateway. Three
+// independent flows run concurrently; each app has its own domain under this suite's unique
+// CI domain and is removed by the test itself (the afterAll sweep is only a safety net).
+const [V1, V2] = FIXTURE_VERSIONS;
+const ci = uniqueCiDomain();
+const created: string[] = [];
+let abra: AbraDoubleEnv;
+let gw: Gateway;
+
+function domainFor(recipe: string): string {
+  const d = uniqueAppDomain(recipe, ci);
+  created.push(d);
+  return d;
+}
+
+const abraRun = (args: string[], env: Record<string, string> = {}) =>
+  runAbraDouble(args, { env: { ...abra.env, TIMEOUT: '120', ...env } });
+
+function envFile(domain: string): string {
+  return join(abra.abraDir, 'servers', 'default', `${domain}.env`);
+}
+
+async function versionLabel(domain: string): Promise<string> {
+  const stack = stackNameOf(domain);
+  const r = await execa('docker', [
+    'service',
+    'inspect',
+    `${stack}_app`,
+    '--format',
+    `{{ index .Spec.Labels "coop-cloud.${stack}.version" }}`,
+  ]);
+  return r.stdout.trim();
+}
+
+async function expectGone(domain: string): Promise<void> {
+  expect((await stackObjects(`${stackNameOf(domain)}_`)).all).toEqual([]);
+  expect(existsSync(envFile(domain))).toBe(false);
+}
+
+describeDocker('abra double on the real swarm', () => {
+  beforeAll(async () => {
+    abra = withAbraDouble();
+    const recipes = join(abra.abraDir, 'recipes');
+    await Promise.all(
+      (['web', 'withdep', 'data', 'sick'] as const).map((n) =>
+        createFixtureRecipe(n, { dir: recipes }),
+      ),
+    );
+    gw = await startGateway();
+  });
+
+  afterAll(async () => {
+    await gw?.close();
+    await Promise.all(created.map((d) => removeStackObjects(`${stackNameOf(d)}_`)));
+    abra?.cleanup();
+  });
+
+  it.concurrent('web: deploy a pinned release, serve it through the gateway, refuse unstaged changes, chaos-upgrade in place, tear down to nothing', async () => {
+    const web = domainFor('web');
+    const dep = domainFor('withdep');
+    const news = await Promise.all([
+      abraRun(['app', 'new', 'web', '--server', 'default', '--domain', web]),
+      abraRun(['app', 'new', 'withdep', '--server', 'default', '--domain', dep]),
+    ]);
+    for (const r of news) expect(r.exitCode, r.output).toBe(0);
+    expect(readFileSync(envFile(web), 'utf8')).toMatch(new RegExp(`^DOMAIN=${web}$`, 'm'));
+
+    // Two apps deployed in parallel get distinct host ports from PORT=auto.
+    const deploys = await Promise.all([
+      abraRun(['app', 'deploy', web, V1, '-n']),
+      abraRun(['app', 'deploy', dep, '-n']),
+    ]);
+    for (const r of deploys) expect(r.exitCode, r.output).toBe(0);
+    const port = (d: string) => /^PORT=(\d+)$/m.exec(readFileSync(envFile(d), 'utf8'))?.[1];
+    expect(port(web)).toMatch(/^\d+$/);
+    expect(port(web)).not.toBe(port(dep));
+    expect(readFileSync(envFile(web), 'utf8')).toMatch(
+      new RegExp(`^TYPE=web:${V1.replace('+', '\\+')}$`, 'm'),
+    );
+    expect(await versionLabel(web)).toBe(V1);
+
+    const v1 = await viaGateway(gw.port, web, '/');
+    expect(v1.status).toBe(200);
+    expect(v1.body).toContain(`<p id="version">${V1}</p>`);
+    expect((await viaGateway(gw.port, dep, '/')).body).toContain('ccci withdep fixture');
+    // Absolute-form request, as a browser sends it to an HTTP proxy.
+    expect((await viaGateway(gw.port, 'ignored', `http://${web}/`)).body).toContain(V1);
+
+    expect((await abraRun(['app', 'deploy', web, V1])).output).toContain(
+      `FATA ${web} is already deployed`,
+    );
+
+    const recipe = join(abra.abraDir, 'recipes', 'web');
+    writeFileSync(join(recipe, 'local-change.txt'), 'not committed\n');
+    const refused = await abraRun(['app', 'deploy', web, V2, '--force']);
+    expect(refused.exitCode).toBe(1);
+    expect(refused.output).toContain('FATA web has locally unstaged changes');
+    expect(await versionLabel(web)).toBe(V1);
+    rmSync(join(recipe, 'local-change.txt'));
+
+    // A pinned deploy left the checkout at V1 (as abra does): go back to the head, then chaos.
+    await execa('git', ['-C', recipe, 'checkout', '-q', 'main']);
+    const up = await abraRun(['app', 'deploy', web, '--chaos']);
+    expect(up.exitCode, up.output).toBe(0);
+    expect(await versionLabel(web)).toBe(V2);
+    expect((await viaGateway(gw.port, web, '/')).body).toContain(`<p id="version">${V2}</p>`);
+
+    const run = await abraRun(['app', 'run', web, 'app', '--', 'cat', '/www/index.html']);
+    expect(run.exitCode).toBe(0);
+    expect(run.output).toContain(V2);
+
+    for (const d of [web, dep]) {
+      const u = await abraRun(['app', 'undeploy', d]);
+      expect(u.exitCode, u.output).toBe(0);
+      const rm = await abraRun(['app', 'rm', d, '-f', '--volumes']);
+      expect(rm.exitCode, rm.output).toBe(0);
+      await expectGone(d);
+    }
+    expect((await viaGateway(gw.port, web, '/')).status).toBe(404);
+  }, 240_000);
+
+  it.concurrent('data: write over HTTP, back up, change, restore, read the original back', async () => {
+    const data = domainFor('data');
+    const created = await abraRun([
+      'app',
+      'new',
+      'data',
+      '--server',
+      'default',
+      '--domain',
+      data,
+      '--secrets',
+    ]);
+    expect(created.exitCode, created.output).toBe(0);
+    expect(created.output).toMatch(/│ db_password │ \w{24} │/);
+    const d = await abraRun(['app', 'deploy', data]);
+    expect(d.exitCode, d.output).toBe(0);
+
+    const put = (value: string) =>
+      viaGateway(gw.port, data, '/cgi-bin/data?key=witness', { method: 'POST', body: value });
+    const get = () => viaGateway(gw.port, data, '/cgi-bin/data?key=witness');
+    expect((await get()).status).toBe(404);
+    expect((await put('original')).body).toBe('original');
+
+    const backup = await abraRun(['app', 'backup', 'create', data]);
+    expect(backup.exitCode, backup.output).toBe(0);
+    const m = /snapshot (\S+) saved \((\d+) bytes\) at (\S+)/.exec(backup.output);
+    expect(m, backup.output).not.toBeNull();
+    expect(Number(m?.[2])).toBeGreaterThan(0);
+    expect(statSync(join(m?.[3] ?? '', 'app.tar.gz')).size).toBeGreaterThan(0);
+    expect(statSync(join(m?.[3] ?? '', 'db.tar.gz')).size).toBeGreaterThan(0);
+
+    await put('changed');
+    expect((await get()).body).toBe('changed');
+    const restored = await abraRun(['app', 'restore', data]);
+    expect(restored.exitCode, restored.output).toBe(0);
+    expect((await get()).body).toBe('original');
+
+    expect((await abraRun(['app', 'undeploy', data])).exitCode).toBe(0);
+    expect((await abraRun(['app', 'rm', data, '-f'])).exitCode).toBe(0);
+    await expectGone(data);
+  }, 240_000);
+
+  it.concurrent('sick: an injected deploy failure creates nothing; a never-healthy app times out quickly and tears down clean', async () => {
+    const sick = domainFor('sick');
+    expect(
+      (await abraRun(['app', 'new', 'sick', '--server', 'default', '--domain', sick])).exitCode,
+    ).toBe(0);
+
+    const failed = await abraRun(['app', 'deploy', sick], { ABRA_DOUBLE_FAULT: 'deploy-fail' });
+    expect(failed.exitCode).toBe(1);
+    expect(failed.output).toContain('FATA failed to deploy');
+    expect((await stackObjects(`${stackNameOf(sick)}_`)).all).toEqual([]);
+
+    const started = Date.now();
+    const timedOut = await abraRun(['app', 'deploy', sick], { TIMEOUT: '6' });
+    expect(timedOut.exitCode).toBe(1);
+    expect(timedOut.output).toMatch(/FATA .*deploy timed out/);
+    expect(Date.now() - started).toBeLessThan(60_000);
+
+    expect((await abraRun(['app', 'undeploy', sick])).exitCode).toBe(0);
+    expect((await abraRun(['app', 'rm', sick, '-f'])).exitCode).toBe(0);
+    await expectGone(sick);
+  }, 240_000);
+});

@@ -1,0 +1,48 @@
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { interpolate, secretName } from '../src/abra-double/compose.js';
+import { parseEnv, setEnvValue } from '../src/abra-double/env-file.js';
+
+describe('app env file', () => {
+  it('parses KEY=VALUE lines, quotes and trailing modifiers', () => {
+    const lines = parseEnv(
+      '# c\nTYPE=web\nDOMAIN="a.b"\n\nSECRET_DB_PASSWORD_VERSION=v1 # length=24\nbad line\n',
+    );
+    expect(lines).toEqual([
+      { key: 'TYPE', value: 'web', comment: '' },
+      { key: 'DOMAIN', value: 'a.b', comment: '' },
+      { key: 'SECRET_DB_PASSWORD_VERSION', value: 'v1', comment: 'length=24' },
+    ]);
+  });
+
+  it('sets a value in place (keeping modifiers) or appends it', () => {
+    const f = join(mkdtempSync(join(tmpdir(), 'envf-')), 'a.env');
+    writeFileSync(f, 'TYPE=web\nSECRET_X_VERSION=v1 # length=8\n');
+    setEnvValue(f, 'TYPE', 'web:1.0.0+1.0');
+    setEnvValue(f, 'SECRET_X_VERSION', 'v2');
+    setEnvValue(f, 'PORT', '1234');
+    expect(readFileSync(f, 'utf8')).toBe(
+      'TYPE=web:1.0.0+1.0\nSECRET_X_VERSION=v2 # length=8\nPORT=1234\n',
+    );
+  });
+});
+
+describe('compose interpolation', () => {
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: compose interpolation syntax, not a JS template
+  it('follows compose rules: ${X}, ${X:-d}, ${X-d}, $$', () => {
+    const env = { A: 'a', EMPTY: '' };
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: compose interpolation syntax, not a JS template
+    expect(interpolate('${A} $A ${B:-d} ${EMPTY:-d} ${EMPTY-d} $$A ${B}', env)).toBe(
+      'a a d d  $A ',
+    );
+  });
+
+  it('names secrets <stack>_<name>_<version> unless the compose names them', () => {
+    expect(secretName('s_t', 'db_password', null, { SECRET_DB_PASSWORD_VERSION: 'v3' })).toBe(
+      's_t_db_password_v3',
+    );
+    expect(secretName('s_t', 'x', { name: 'custom' }, {})).toBe('custom');
+  });
+});
