@@ -57,8 +57,10 @@ export interface Abra {
   ): Promise<AbraResult>;
   /** `abra app ps <domain>`, parsed. */
   ps(o: { domain: string } & CallOptions): Promise<AbraResult & { services: PsService[] }>;
-  /** `abra app run <domain> <service> -- <cmd...>`. */
-  run(o: { domain: string; service: string; cmd: string[] } & CallOptions): Promise<AbraResult>;
+  /** `abra app run <domain> <service> [--no-tty] -- <cmd...>`; `tty` (default false) asks for a container terminal. */
+  run(
+    o: { domain: string; service: string; cmd: string[]; tty?: boolean } & CallOptions,
+  ): Promise<AbraResult>;
   /**
    * `abra app logs <domain> [service]`. abra follows the logs; with `followMs` the call stops
    * them after that long and resolves normally (`stopped: true`).
@@ -239,6 +241,9 @@ export function createAbra(options: CreateAbraOptions): Abra {
         'run',
         checkName('domain', 'domain', o.domain),
         checkName('service', 'service', o.service),
+        // A container tty would echo and mangle bytes (script's EOF shows up as `^@`); the
+        // output is for capture, so ask for none unless the caller wants one.
+        ...flag(!o.tty, '--no-tty'),
         '--',
         ...checkArgv('cmd', o.cmd),
       ];

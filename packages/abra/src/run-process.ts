@@ -153,12 +153,19 @@ export async function runProcess(options: RunProcessOptions): Promise<ProcessOut
     child.pid === undefined && result.cause instanceof Error ? result.cause : undefined;
   return {
     exitCode: reason ? undefined : result.exitCode,
-    output: cleanTerminalOutput(buffer.text()),
+    output: reason
+      ? withoutKillNotice(cleanTerminalOutput(buffer.text()))
+      : cleanTerminalOutput(buffer.text()),
     durationMs: elapsed(),
     timedOut: reason === 'timeout',
     aborted: reason === 'abort',
     spawnError,
   };
+}
+
+/** util-linux `script` announces its own SIGTERM on stdout; it is ours, not the program's. */
+function withoutKillNotice(output: string): string {
+  return output.replace(/^Session terminated, killing shell\.\.\.(?: \.\.\.killed\.)?\n?/m, '');
 }
 
 /** SIGTERM the tree, wait up to `graceMs` for it to go, SIGKILL survivors, wait until none are left. */

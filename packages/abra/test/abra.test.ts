@@ -138,6 +138,7 @@ describe('argument building', () => {
       'run',
       'cust-a1b2c3.ci.localhost',
       'app',
+      '--no-tty',
       '--',
       'sh',
       '-c',
