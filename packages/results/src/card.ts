@@ -162,7 +162,7 @@ export function renderCardSvg(input: unknown, options: CardOptions = {}): string
   let cx = PAD;
   for (const chip of flagChips(r)) {
     const label = `${chip.ok === true ? '✓' : chip.ok === false ? '✗' : '?'} ${chip.label}`;
-    const w = Math.ceil(textWidth(label, 13) * 0.9 + 20);
+    const w = Math.ceil(textWidth(label, 13) * 0.95 + 20);
     if (cx + w > CARD_WIDTH - PAD) {
       cx = PAD;
       y += 32;
