@@ -1,1 +1,1 @@
-export {};
+export { type MainIo, main } from './main.js';

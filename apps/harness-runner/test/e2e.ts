@@ -1,0 +1,113 @@
+// Shared set-up of the end-to-end suites: a unique ci domain, temp run/abra/lock dirs, the
+// testbed's recipe fixtures as real git repos, the traefik stand-in gateway, and the abra
+// double first on PATH. Runs the real CLI as a child process.
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import {
+  ABRA_DOUBLE_BIN_DIR,
+  createFixtureEnrolment,
+  createFixtureRecipe,
+  type FixtureName,
+  type Gateway,
+  startGateway,
+  uniqueCiDomain,
+} from '@ccci/testbed';
+import { execa } from 'execa';
+
+export interface CliResult {
+  exitCode: number | undefined;
+  all: string;
+}
+/** The CLI child: a promise of its result, with its pid and kill. */
+export type RunningCli = Promise<CliResult> & {
+  pid?: number | undefined;
+  kill(signal?: NodeJS.Signals): boolean;
+};
+
+export const BIN = join(import.meta.dirname, '../bin/harness-runner');
+
+export interface Bed {
+  root: string;
+  ciDomain: string;
+  gateway: Gateway;
+  env: Record<string, string>;
+  src(name: FixtureName): Promise<string>;
+  run(args: string[], extraEnv?: Record<string, string>): RunningCli;
+  /** results.json of a run id (its artifacts dir under the runs dir). */
+  results(runId: string): Record<string, unknown> & {
+    level: number;
+    rungs: Record<string, { status: string; reason: string | null }>;
+    flags: Record<string, boolean | null>;
+    deploys: { count: number; budget: number };
+  };
+  artifactsDir(runId: string): string;
+  /** Swarm objects whose name holds the ci domain's stack suffix. */
+  leftovers(): Promise<string[]>;
+  close(): Promise<void>;
+}
+
+export async function createBed(): Promise<Bed> {
+  const root = mkdtempSync(join(tmpdir(), 'ccci-e2e-'));
+  const ciDomain = uniqueCiDomain();
+  const gateway = await startGateway();
+  const srcDir = join(root, 'src');
+  mkdirSync(srcDir);
+  const enrolment = createFixtureEnrolment(root);
+  const made = new Map<string, string>();
+  const env: Record<string, string> = {
+    PATH: `${ABRA_DOUBLE_BIN_DIR}:${process.env['PATH'] ?? ''}`,
+    CCCI_RUNS_DIR: join(root, 'runs'),
+    CCCI_ABRA_DIR: join(root, 'abra'),
+    CCCI_LOCKS_DIR: join(root, 'locks'),
+    CCCI_SPOOL_DIR: join(root, 'spool'),
+    CCCI_ENROLMENT_DIR: enrolment,
+    CCCI_CI_DOMAIN: ciDomain,
+    CCCI_GATEWAY_URL: gateway.url,
+    CCCI_DEP_SRC: join(srcDir, '{recipe}'),
+  };
+  const suffix = `_${ciDomain.replaceAll('.', '_')}`;
+  return {
+    root,
+    ciDomain,
+    gateway,
+    env,
+    async src(name) {
+      if (!made.has(name)) made.set(name, await createFixtureRecipe(name, { dir: srcDir }));
+      return made.get(name) as string;
+    },
+    run(args, extraEnv = {}) {
+      const child = execa(BIN, args, {
+        env: { ...env, ...extraEnv },
+        reject: false,
+        all: true,
+        timeout: 600_000,
+      });
+      const done = child.then((r) => ({ exitCode: r.exitCode, all: String(r.all ?? '') }));
+      return Object.assign(done, { pid: child.pid, kill: (s?: NodeJS.Signals) => child.kill(s) });
+    },
+    artifactsDir: (runId) => artifactsDir(root, runId),
+    results(runId) {
+      return JSON.parse(readFileSync(join(artifactsDir(root, runId), 'results.json'), 'utf8'));
+    },
+    async leftovers() {
+      const kinds = ['service', 'volume', 'network', 'secret', 'config'];
+      const out: string[] = [];
+      for (const k of kinds) {
+        const r = await execa('docker', [k, 'ls', '--format', '{{.Name}}']);
+        out.push(...r.stdout.split('\n').filter((n) => n.includes(suffix)));
+      }
+      return out;
+    },
+    async close() {
+      await gateway.close();
+      rmSync(root, { recursive: true, force: true });
+    },
+  };
+}
+
+function artifactsDir(root: string, runId: string): string {
+  const runs = join(root, 'runs');
+  const dir = (existsSync(runs) ? readdirSync(runs) : []).find((d) => d.startsWith(`${runId}.`));
+  return join(runs, dir ?? `${runId}.missing`, 'artifacts');
+}

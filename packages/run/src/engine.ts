@@ -1,0 +1,337 @@
+import { join } from 'node:path';
+import type { Writable } from 'node:stream';
+import { createAbra } from '@ccci/abra';
+import {
+  EXIT_CODES,
+  installLifetimeGuards,
+  type LifetimeGuards,
+  type ShutdownReason,
+} from '@ccci/lifetime';
+import {
+  acquireDomainLock,
+  appDomain,
+  prepareRunDir,
+  readDeployCount,
+  runStatePaths,
+  stackName,
+  toEnv,
+} from '@ccci/lock';
+import type { EngineConfig, RunCtx, RunState } from './context.js';
+import { RefusedError } from './errors.js';
+import { provisionDeps } from './phases/deps.js';
+import { fetchRecipe, policyCheck, startJanitor } from './phases/prepare.js';
+import { summary, writeReport } from './phases/report.js';
+import { teardown } from './phases/teardown.js';
+import { sendReport } from './report-client.js';
+import { backupRestoreRung } from './rungs/backup-restore.js';
+import { functionalRung } from './rungs/functional.js';
+import { installRung } from './rungs/install.js';
+import { lintRung } from './rungs/lint.js';
+import { markRung } from './rungs/runner.js';
+import { upgradeRung } from './rungs/upgrade.js';
+import type { RungName, RunSettings } from './settings.js';
+import { targetTip } from './support/git.js';
+import { createRunLog } from './support/log.js';
+import { DEFAULT_META } from './support/meta.js';
+import { Proc } from './support/proc.js';
+import { Progress } from './support/progress.js';
+import { Redactor } from './support/redaction.js';
+import { resolveUpgradeBase } from './upgrade-base.js';
+
+/** Exit statuses of a run (signals and the deadline come from @ccci/lifetime: 143/130/129/124). */
+export const RUN_EXIT = { ok: 0, failed: 1, usage: 2, refused: 3, ...EXIT_CODES } as const;
+
+export interface RunHarnessOptions {
+  settings: RunSettings;
+  config: EngineConfig;
+  /** Progress and the summary. Default process.stdout. */
+  stdout?: Writable & { isTTY?: boolean };
+  /** Default process.exit. */
+  exit?: (code: number) => void;
+  /** Base environment for children. Default process.env. */
+  env?: Record<string, string | undefined>;
+}
+
+/**
+ * One complete run (TIERS-AND-LEVELS.md): guards, prepare, deps, the single base deploy, the
+ * rungs, and — through the one teardown funnel, whatever ends the run — teardown and report.
+ * Ends the process through `exit` with a {@link RUN_EXIT} status.
+ */
+export async function runHarness(options: RunHarnessOptions): Promise<void> {
+  const { settings, config } = options;
+  const stdout = options.stdout ?? process.stdout;
+  let ctx: RunCtx | undefined;
+  const early: string[] = [];
+  const guards: LifetimeGuards = installLifetimeGuards({
+    deadlineMs: config.deadlineMs,
+    allowOrphan: config.allowOrphan,
+    exit: options.exit ?? ((c) => process.exit(c)),
+    log: {
+      info: (m) => (ctx ? ctx.log.info(m) : early.push(m)),
+      warn: (m) => (ctx ? ctx.log.warn(m) : stdout.write(`warning: ${m}\n`)),
+      error: (m) => (ctx ? ctx.log.error(m) : stdout.write(`error: ${m}\n`)),
+    },
+    onShutdown: async (reason) => {
+      if (ctx) await finish(ctx, reason);
+    },
+  });
+  try {
+    ctx = await createRun(settings, config, stdout, guards.signal, options.env ?? process.env);
+  } catch (error) {
+    stdout.write(`error: cannot prepare the run: ${(error as Error).message}\n`);
+    await guards.shutdown('done', RUN_EXIT.failed);
+    return;
+  }
+  const run = ctx;
+  const code = await climb(run, guards).catch((error: Error) => {
+    run.log.error(`run failed: ${error.message}`);
+    run.state.abortReason ??= error.message;
+    return RUN_EXIT.failed;
+  });
+  await guards.shutdown('done', code);
+}
+
+async function createRun(
+  settings: RunSettings,
+  config: EngineConfig,
+  stdout: Writable & { isTTY?: boolean },
+  signal: AbortSignal,
+  env: Record<string, string | undefined>,
+): Promise<RunCtx> {
+  const paths = runStatePaths({ runsDir: config.runsDir, runId: settings.runId });
+  await prepareRunDir({ paths, sharedAbraDir: config.sharedAbraDir });
+  const redactor = new Redactor();
+  if (config.reportKey) redactor.add(config.reportKey);
+  const progress = new Progress(stdout);
+  const log = createRunLog(join(paths.artifactsDir, 'run.log'), redactor, progress);
+  const domain = appDomain(settings.recipe, config.ciDomain);
+  const childMs = { abra: 0, docker: 0, git: 0, other: 0 };
+  const proc = new Proc({
+    output: (source, text) => log.output(source, text),
+    childTime: (kind, ms) => {
+      const k = kind === 'docker' || kind === 'git' ? kind : 'other';
+      childMs[k] += ms;
+    },
+  });
+  const childEnv: Record<string, string> = {};
+  for (const [k, v] of Object.entries(env)) if (v !== undefined) childEnv[k] = v;
+  const abraOptions = {
+    abraDir: paths.abraDir,
+    bin: config.abraBin,
+    env: { ...childEnv, ...toEnv(paths) },
+    onOutput: (chunk: string) => log.output('abra', chunk),
+    log: { debug: (m: string, f?: object) => log.pino.debug(f ?? {}, m) },
+  };
+  const timed = <T extends object>(abra: T): T =>
+    new Proxy(abra, {
+      get(target, key, receiver) {
+        const value = Reflect.get(target, key, receiver) as unknown;
+        if (typeof value !== 'function') return value;
+        return async (...args: unknown[]) => {
+          const t0 = performance.now();
+          try {
+            return await (value as (...a: unknown[]) => Promise<unknown>).apply(target, args);
+          } finally {
+            childMs.abra += performance.now() - t0;
+          }
+        };
+      },
+    });
+  const state: RunState = {
+    startedAt: new Date(),
+    phase: 'prepare',
+    current: undefined,
+    appCreated: false,
+    deps: [],
+    base: undefined,
+    deployedVersion: undefined,
+    rungs: new Map(),
+    manifest: [],
+    policy: [],
+    screenshot: undefined,
+    lintFailed: [],
+    refused: undefined,
+    budget: 1,
+    deployCount: 0,
+    cleanTeardown: undefined,
+    teardownLeft: '',
+    abortReason: undefined,
+    lockLost: false,
+  };
+  log.info(`run ${settings.runId}: ${settings.recipe} at ${settings.ref} as ${domain}`);
+  return {
+    settings,
+    config,
+    paths,
+    domain,
+    stack: stackName(domain),
+    recipeDir: join(paths.abraDir, 'recipes', settings.recipe),
+    envFile: join(paths.abraDir, 'servers', config.server, `${domain}.env`),
+    log,
+    progress,
+    proc,
+    redactor,
+    abra: timed(createAbra({ ...abraOptions, deployCountFile: paths.deployCountFile })),
+    // The in-place upgrade redeploy is not a new deploy: its client has no counter file.
+    abraUncounted: timed(
+      createAbra({ ...abraOptions, env: { ...abraOptions.env, CCCI_DEPLOY_COUNT_FILE: '' } }),
+    ),
+    signal,
+    http: { gatewayUrl: config.gatewayUrl, domain },
+    lock: undefined,
+    clone: undefined,
+    loaded: undefined,
+    meta: structuredClone(DEFAULT_META),
+    state,
+    childMs,
+  };
+}
+
+const LATER: RungName[] = ['upgrade', 'backup_restore', 'functional'];
+
+/** Prepare → deps → base deploy + rungs. Returns the exit status of a run that was not cut short. */
+async function climb(ctx: RunCtx, guards: LifetimeGuards): Promise<number> {
+  const { settings, config, state } = ctx;
+  ctx.log.step('prepare', `lock ${ctx.domain}`);
+  ctx.lock = await acquireDomainLock({
+    locksDir: config.locksDir,
+    domain: ctx.domain,
+    owner: { runId: settings.runId },
+    waitMs: config.lockWaitMs,
+    onWait: (holder) =>
+      ctx.log.info(
+        `waiting for the lock of ${ctx.domain}${holder ? ` (held by run ${holder.runId})` : ''}`,
+      ),
+    onCompromised: (error) => {
+      state.lockLost = true;
+      state.abortReason = `domain lock lost: ${error.message}`;
+      ctx.log.error(state.abortReason);
+      void guards.shutdown('done', RUN_EXIT.failed);
+    },
+  });
+  await startJanitor(ctx);
+  try {
+    await fetchRecipe(ctx);
+    policyCheck(ctx);
+  } catch (error) {
+    if (!(error instanceof RefusedError)) throw error;
+    state.refused = error.message;
+    state.abortReason = 'refused before any deploy';
+    ctx.log.error(error.message);
+    for (const d of error.details) ctx.log.pino.error({ detail: d }, 'compose policy');
+    return RUN_EXIT.refused;
+  }
+  const selected = (r: RungName) => settings.stages.includes(r);
+  const na = ctx.meta.EXPECTED_NA;
+  for (const r of LATER) {
+    if (!selected(r)) markRung(ctx, r, 'unver', 'not selected (--stages)');
+    else if (settings.quick) markRung(ctx, r, 'unver', 'not run in quick mode');
+    else if (Object.hasOwn(na, r)) markRung(ctx, r, 'skip', `EXPECTED_NA: ${na[r]}`);
+  }
+  if (Object.hasOwn(na, 'lint')) markRung(ctx, 'lint', 'skip', `EXPECTED_NA: ${na['lint']}`);
+  else if (!selected('lint')) markRung(ctx, 'lint', 'unver', 'not selected (--stages)');
+
+  const clone = ctx.clone!;
+  state.base = resolveUpgradeBase({
+    releases: clone.releases,
+    headSha: clone.headSha,
+    headTags: clone.headTags,
+    explicit: ctx.meta.UPGRADE_BASE_VERSION,
+    untestable: ctx.meta.UNTESTABLE_VERSIONS,
+    lastGreen: config.lastGreenVersion,
+    targetTip: await targetTip(ctx.proc, ctx.recipeDir),
+  });
+  const upgradeRuns = !state.rungs.has('upgrade') && state.base.version !== undefined;
+  ctx.log.info(`upgrade base: ${state.base.version ?? 'none'} (${state.base.note})`);
+
+  state.phase = 'deps';
+  try {
+    await provisionDeps(ctx);
+  } catch (error) {
+    if (ctx.signal.aborted) return RUN_EXIT.failed;
+    const why = `dependency not provisioned: ${(error as Error).message}`;
+    ctx.log.error(why);
+    markRung(ctx, 'install', 'unver', why);
+  }
+  if (!state.rungs.has('install')) {
+    state.phase = 'install';
+    await installRung(ctx, upgradeRuns ? state.base.version : undefined);
+  }
+  const installed = state.rungs.get('install')?.status === 'pass';
+  for (const r of LATER) {
+    if (state.rungs.has(r)) continue;
+    if (ctx.signal.aborted) return RUN_EXIT.failed;
+    if (!installed) {
+      markRung(ctx, r, 'unver', 'not run: install did not pass');
+      continue;
+    }
+    state.phase = r;
+    if (r === 'upgrade') await upgradeRung(ctx);
+    if (r === 'backup_restore') await backupRestoreRung(ctx);
+    if (r === 'functional') await functionalRung(ctx);
+  }
+  if (!state.rungs.has('lint') && !ctx.signal.aborted) {
+    state.phase = 'lint';
+    await lintRung(ctx);
+  }
+  state.deployCount = await readDeployCount(ctx.paths.deployCountFile).catch(
+    () => state.deployCount,
+  );
+  if (state.appCreated && state.deployCount !== state.budget) {
+    ctx.log.error(
+      `deploy budget: ${state.deployCount} deploys, budget ${state.budget} (1 + cold deps)`,
+    );
+    return RUN_EXIT.failed;
+  }
+  return RUN_EXIT.ok;
+}
+
+/** The funnel's work: record why, tear down, report, summarise. Never throws. */
+async function finish(ctx: RunCtx, reason: ShutdownReason): Promise<void> {
+  const { state } = ctx;
+  if (reason !== 'done') {
+    state.abortReason = reason === 'deadline' ? 'deadline reached' : `${reason} received`;
+    const cur = state.current;
+    if (cur) {
+      const r = state.rungs.get(cur.rung);
+      if (r && r.reason === 'started') {
+        r.status = 'unver';
+        r.reason = `interrupted during ${cur.step}: ${state.abortReason}`;
+      }
+    }
+    for (const [, r] of state.rungs) {
+      if (r.reason === 'started') {
+        r.status = 'unver';
+        r.reason = `interrupted: ${state.abortReason}`;
+      }
+    }
+  }
+  state.deployCount = await readDeployCount(ctx.paths.deployCountFile).catch(
+    () => state.deployCount,
+  );
+  await teardown(ctx).catch((error: Error) => ctx.log.error(`teardown failed: ${error.message}`));
+  const results = await writeReport(ctx).catch((error: Error) => {
+    ctx.log.error(`report failed: ${error.message}`);
+    return undefined;
+  });
+  if (ctx.config.reportUrl && ctx.config.reportKey) {
+    const sent = await sendReport({
+      url: ctx.config.reportUrl,
+      key: ctx.config.reportKey,
+      runId: ctx.settings.runId,
+      artifactsDir: ctx.paths.artifactsDir,
+      spoolDir: ctx.config.spoolDir,
+      log: (m) => ctx.log.warn(m),
+    });
+    if (sent.sent) ctx.log.info('report sent to trigger-bot');
+    else ctx.log.warn(`report not delivered (${sent.reason}); spooled in ${sent.spooled}`);
+  }
+  ctx.log.pino.info(
+    { childMs: ctx.childMs, wallMs: Date.now() - state.startedAt.getTime() },
+    'timing',
+  );
+  const text = summary(ctx, results);
+  await ctx.log.close();
+  ctx.progress.stop();
+  ctx.progress.block(text);
+}

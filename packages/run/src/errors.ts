@@ -1,0 +1,42 @@
+/** Base of the run engine's errors: a stable `code`, secrets never in the message. */
+export class RunError extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+    this.name = new.target.name;
+  }
+}
+
+/** Bad command line or environment settings: exit 2, nothing changed. */
+export class UsageError extends RunError {
+  constructor(message: string) {
+    super('USAGE', message);
+  }
+}
+
+/** The run was refused before any deploy (compose policy, recipe settings, clone): exit 3. */
+export class RefusedError extends RunError {
+  constructor(
+    message: string,
+    readonly details: string[] = [],
+  ) {
+    super('REFUSED', message);
+  }
+}
+
+/** A generic assertion of a rung did not hold: the rung is `fail`. */
+export class AssertionFailed extends RunError {
+  constructor(message: string) {
+    super('ASSERTION', message);
+  }
+}
+
+/** Something outside the recipe went wrong (tool missing, crash, timeout): the rung is `unver`. */
+export class InfraError extends RunError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('INFRA', message, options);
+  }
+}

@@ -1,0 +1,28 @@
+export { configFromEnv } from './config.js';
+export type {
+  DepApp,
+  EngineConfig,
+  RunCtx,
+  RungResult,
+  Status,
+  TestResult,
+  UpgradeBase,
+} from './context.js';
+export { RUN_EXIT, type RunHarnessOptions, runHarness } from './engine.js';
+export { AssertionFailed, InfraError, RefusedError, RunError, UsageError } from './errors.js';
+export {
+  reportBody,
+  type SendOutcome,
+  type SendReportOptions,
+  sendReport,
+} from './report-client.js';
+export {
+  type ParsedCommand,
+  parseCommand,
+  RUNGS,
+  type RungName,
+  type RunSettings,
+  USAGE,
+} from './settings.js';
+export { CHROMIUM_FLAGS } from './support/screenshot.js';
+export { resolveUpgradeBase, type UpgradeBaseInput } from './upgrade-base.js';

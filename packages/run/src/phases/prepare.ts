@@ -1,0 +1,108 @@
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { checkCompose } from '@ccci/compose-policy';
+import { runJanitor } from '@ccci/lock';
+import type { RunCtx } from '../context.js';
+import { RefusedError } from '../errors.js';
+import { readEnvValues } from '../support/env-file.js';
+import { cloneAt } from '../support/git.js';
+import { loadMeta } from '../support/meta.js';
+
+/** Run-start janitor: reaps stacks of dead runs under this ci domain; never fails the run. */
+export async function startJanitor(ctx: RunCtx): Promise<void> {
+  ctx.log.step('prepare', 'janitor');
+  try {
+    const report = await runJanitor({
+      ciDomain: ctx.config.ciDomain,
+      locksDir: ctx.config.locksDir,
+      runsDir: ctx.config.runsDir,
+      envDir: join(ctx.config.sharedAbraDir, 'servers', ctx.config.server),
+      deadlineMs: ctx.config.deadlineMs,
+      log: {
+        info: (f, m) => ctx.log.pino.info(f, m),
+        warn: (f, m) => ctx.log.warn(m, f),
+        error: (f, m) => ctx.log.pino.error(f, m),
+      },
+    });
+    for (const e of report.entries) {
+      if (e.outcome !== 'left')
+        ctx.log.info(`janitor: ${e.stack} ${e.outcome}${e.error ? ` (${e.error})` : ''}`);
+    }
+  } catch (error) {
+    ctx.log.warn(`janitor pass failed: ${(error as Error).message}`);
+  }
+}
+
+/** Clone the recipe at the head ref into the run's own recipes/, load meta, print the manifest. */
+export async function fetchRecipe(ctx: RunCtx): Promise<void> {
+  ctx.log.step('prepare', `clone ${ctx.settings.recipe} at ${ctx.settings.ref}`);
+  try {
+    ctx.clone = await cloneAt(
+      ctx.proc,
+      ctx.settings.src,
+      ctx.settings.ref,
+      ctx.recipeDir,
+      ctx.signal,
+    );
+  } catch (error) {
+    if (ctx.signal.aborted) throw error;
+    throw new RefusedError(
+      `cannot fetch ${ctx.settings.recipe} at ${ctx.settings.ref} from ${ctx.settings.src}: ${(error as Error).message}`,
+    );
+  }
+  ctx.log.info(
+    `recipe ${ctx.settings.recipe} at ${ctx.clone.headSha.slice(0, 12)}${ctx.clone.headTags.length ? ` (${ctx.clone.headTags.join(', ')})` : ''}`,
+  );
+  ctx.log.step('prepare', 'load recipe settings');
+  ctx.loaded = loadMeta(ctx.config.enrolmentDir, ctx.settings.recipe);
+  ctx.meta = ctx.loaded.meta;
+  ctx.state.manifest = ctx.loaded.manifest;
+  ctx.log.info(
+    `customization manifest:\n${ctx.loaded.manifest.map((l) => `  ${l}`).join('\n') || '  (defaults)'}`,
+  );
+}
+
+/** The compose files a deploy may use: compose.yml, compose.*.yml in the recipe, the CI overlay. */
+export function composeFiles(ctx: RunCtx): { path: string; text: string }[] {
+  const files = readdirSync(ctx.recipeDir)
+    .filter((f) => f === 'compose.yml' || /^compose\.[A-Za-z0-9_.-]+\.yml$/.test(f))
+    .sort()
+    .map((f) => ({ path: f, text: readFileSync(join(ctx.recipeDir, f), 'utf8') }));
+  if (ctx.loaded?.overlay) {
+    files.push({
+      path: `recipes/${ctx.settings.recipe}/compose.ccci.yml`,
+      text: readFileSync(ctx.loaded.overlay, 'utf8'),
+    });
+  }
+  return files;
+}
+
+/** Refuse, before any deploy, compose files that would give the recipe the host. */
+export function policyCheck(ctx: RunCtx): void {
+  ctx.log.step('prepare', 'compose policy');
+  const files = composeFiles(ctx);
+  if (!files.some((f) => f.path === 'compose.yml')) {
+    throw new RefusedError(`${ctx.settings.recipe} has no compose.yml at ${ctx.settings.ref}`);
+  }
+  const sample = join(ctx.recipeDir, '.env.sample');
+  const env = {
+    ...(existsSync(sample) ? readEnvValues(sample) : {}),
+    ...ctx.meta.EXTRA_ENV,
+    DOMAIN: ctx.domain,
+    STACK_NAME: ctx.stack,
+  };
+  const report = checkCompose({ files, exceptions: ctx.meta.COMPOSE_POLICY_EXCEPTIONS, env });
+  for (const e of report.excepted) {
+    const line = `compose policy exception: ${e.rule} for ${e.service} (${e.file}:${e.line}) — ${e.reason}`;
+    ctx.state.policy.push(line);
+    ctx.state.manifest.push(line);
+    ctx.log.warn(line);
+  }
+  if (!report.ok) {
+    const details = report.violations.map((v) => `${v.message}. ${v.hint}`);
+    throw new RefusedError(
+      `compose policy refused ${report.violations.length} setting(s) before any deploy:\n${report.violations.map((v) => `  ${v.message}`).join('\n')}`,
+      details,
+    );
+  }
+}

@@ -1,0 +1,129 @@
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import {
+  createResultsBuilder,
+  type Results,
+  renderBadge,
+  renderCardPng,
+  renderCardSvg,
+  renderComment,
+  safeWriteResults,
+} from '@ccci/results';
+import type { RunCtx } from '../context.js';
+import { RUNGS } from '../settings.js';
+
+/** Builds results.json from the run state; a failing build never changes the exit code. */
+export function buildResults(ctx: RunCtx): Results {
+  const b = createResultsBuilder({
+    recipe: ctx.settings.recipe,
+    runId: ctx.settings.runId,
+    sha: ctx.clone?.headSha ?? '0000000000000000000000000000000000000000',
+    ref: ctx.settings.ref,
+    version: ctx.clone?.headTags[0] ?? null,
+    pr: ctx.settings.pr ?? null,
+    deployBudget: ctx.state.budget,
+    quick: ctx.settings.quick,
+    clock: () => Date.now(),
+    redact: (s) => ctx.redactor.redact(s),
+  });
+  if (ctx.state.abortReason) b.abort(ctx.state.abortReason);
+  for (const name of RUNGS) {
+    const r = ctx.state.rungs.get(name);
+    if (!r) continue;
+    for (const t of r.tests)
+      b.addTest({ name: t.name, status: t.status, ms: t.ms, reason: t.reason ?? null }, name);
+    b.setRung(name, r.status, r.reason ?? null);
+  }
+  b.setLint(ctx.state.lintFailed);
+  for (let i = 0; i < ctx.state.deployCount; i++) b.countDeploy();
+  if (ctx.state.appCreated)
+    b.setFlag('deploy_budget_ok', ctx.state.deployCount === ctx.state.budget);
+  b.setFlag('clean_teardown', ctx.state.cleanTeardown ?? null);
+  b.setFlag('quick', ctx.settings.quick);
+  b.setManifest({
+    lines: ctx.state.manifest,
+    compose_policy: ctx.state.policy,
+    ...(ctx.state.base ? { upgrade_base: ctx.state.base } : {}),
+    ...(ctx.state.refused ? { refused: ctx.state.refused } : {}),
+    deps: ctx.state.deps,
+  });
+  if (ctx.state.screenshot) b.addArtifact('screenshot', ctx.state.screenshot);
+  b.addArtifact('log', 'run.log');
+  b.addArtifact('results', 'results.json');
+  b.addArtifact('badge', 'badge.svg');
+  b.addArtifact('card_svg', 'card.svg');
+  b.addArtifact('card_png', 'card.png');
+  const results = b.finish(ctx.state.abortReason ? { abortReason: ctx.state.abortReason } : {});
+  for (const name of RUNGS) {
+    const r = ctx.state.rungs.get(name);
+    if (r && r.durationMs > 0) results.rungs[name].duration_ms = r.durationMs;
+  }
+  return results;
+}
+
+/**
+ * Writes results.json, card (SVG + PNG), badge, comment body into the artifacts folder, then
+ * scans everything that leaves the run for registered secrets (`no_secret_leak`).
+ */
+export async function writeReport(ctx: RunCtx): Promise<Results | undefined> {
+  const dir = ctx.paths.artifactsDir;
+  let results: Results;
+  try {
+    results = buildResults(ctx);
+  } catch (error) {
+    ctx.log.error(`results could not be built: ${(error as Error).message}`);
+    return undefined;
+  }
+  const renders: [string, () => string | Buffer][] = [
+    ['badge.svg', () => renderBadge(results.level)],
+    ['comment.md', () => renderComment({ kind: 'result', results })],
+  ];
+  const shot =
+    ctx.state.screenshot && existsSync(join(dir, ctx.state.screenshot))
+      ? readFileSync(join(dir, ctx.state.screenshot))
+      : null;
+  renders.push(['card.svg', () => renderCardSvg(results, { screenshot: shot })]);
+  renders.push(['card.png', () => renderCardPng(results, { screenshot: shot })]);
+  const texts: string[] = [JSON.stringify(results)];
+  for (const [file, render] of renders) {
+    try {
+      const body = render();
+      if (typeof body === 'string') texts.push(body);
+      writeFileSync(join(dir, file), body);
+    } catch (error) {
+      ctx.log.warn(`${file} not rendered: ${(error as Error).message}`);
+    }
+  }
+  if (existsSync(ctx.log.file)) texts.push(readFileSync(ctx.log.file, 'utf8'));
+  results.flags.no_secret_leak = !texts.some((t) => ctx.redactor.leaks(t));
+  const out = await safeWriteResults(join(dir, 'results.json'), results);
+  if (!out.ok) ctx.log.error(`results.json not written: ${out.error.message}`);
+  return results;
+}
+
+/** The one-screen summary at the end. */
+export function summary(ctx: RunCtx, results: Results | undefined): string {
+  const lines = [
+    '',
+    `── ccci ${ctx.settings.recipe} @ ${ctx.clone?.headSha.slice(0, 12) ?? ctx.settings.ref} (run ${ctx.settings.runId}) ──`,
+  ];
+  if (ctx.state.refused) lines.push(`REFUSED before any deploy: ${ctx.state.refused}`);
+  if (results) {
+    lines.push(`level ${results.level}`);
+    for (const name of RUNGS) {
+      const r = results.rungs[name];
+      const d = r.duration_ms === null ? '' : ` ${(r.duration_ms / 1000).toFixed(1)}s`;
+      lines.push(
+        `  ${name.padEnd(15)} ${r.status.padEnd(5)}${d}${r.reason ? `  ${r.reason}` : ''}`,
+      );
+    }
+    lines.push(
+      `deploys ${results.deploys.count}/${results.deploys.budget ?? '?'} · clean teardown ${fmt(results.flags.clean_teardown)} · no secret leak ${fmt(results.flags.no_secret_leak)}`,
+    );
+  }
+  if (ctx.state.teardownLeft) lines.push(`left behind: ${ctx.state.teardownLeft}`);
+  lines.push(`results: ${ctx.paths.artifactsDir}`);
+  return ctx.redactor.redact(lines.join('\n'));
+}
+
+const fmt = (v: boolean | null) => (v === null ? '?' : v ? 'yes' : 'NO');

@@ -1,0 +1,74 @@
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import type { RunCtx } from '../context.js';
+import { composeFiles } from '../phases/prepare.js';
+import { waitServing } from '../support/http.js';
+import { checkWitnesses, type Witness, writeWitnesses } from '../witness.js';
+import { assert, runRung, SkipRung } from './runner.js';
+
+const BACKUPBOT = /backupbot\.backup["']?\s*[:=]\s*["']?true/;
+
+/**
+ * Rung 3: witness W1, backup (non-empty artifact), change the data (W2), restore, the
+ * witness is W1 again, serving again. Not backup-capable (no backupbot labels) → skip.
+ */
+export function backupRestoreRung(ctx: RunCtx) {
+  return runRung(ctx, 'backup_restore', async (steps) => {
+    const capable =
+      ctx.meta.BACKUP_CAPABLE === 'auto'
+        ? composeFiles(ctx).some((f) => BACKUPBOT.test(f.text))
+        : ctx.meta.BACKUP_CAPABLE;
+    if (!capable) {
+      throw new SkipRung(
+        ctx.meta.BACKUP_CAPABLE === false
+          ? 'BACKUP_CAPABLE: false'
+          : 'not backup-capable: no backupbot labels in the compose files',
+      );
+    }
+    let before: Witness[] = [];
+    await steps.check('witness data', async () => {
+      before = await writeWitnesses(ctx, 'backup');
+    });
+    await steps.check('backup', async () => {
+      await ctx.abra.backupCreate({ domain: ctx.domain, signal: ctx.signal });
+      const size = backupSize(ctx);
+      assert(size !== 0, 'the backup produced an empty artifact');
+    });
+    await steps.check('change data', async () => {
+      await writeWitnesses(ctx, 'changed', before);
+    });
+    await steps.check('restore', async () => {
+      await ctx.abra.restore({ domain: ctx.domain, signal: ctx.signal });
+    });
+    if (before.length > 0) {
+      await steps.check('data back to the backup', () =>
+        checkWitnesses(ctx, before, 'the backup (after restore)'),
+      );
+    }
+    await steps.check('serving again', async () => {
+      const r = await waitServing(
+        ctx.http,
+        ctx.meta.HEALTH_PATH,
+        ctx.meta.HEALTH_OK,
+        ctx.meta.HTTP_TIMEOUT * 1000,
+        ctx.signal,
+      );
+      assert(r.ok, `${ctx.meta.HEALTH_PATH} not serving after the restore (last: ${r.last})`);
+    });
+  });
+}
+
+/**
+ * Bytes of the newest local backup snapshot under `$ABRA_DIR/backups/<domain>/` (where the
+ * testbed's backup stand-in keeps them); undefined when snapshots live elsewhere (real
+ * backupbot), where a successful `backup create` is taken as the artifact.
+ */
+function backupSize(ctx: RunCtx): number | undefined {
+  const dir = join(ctx.paths.abraDir, 'backups', ctx.domain);
+  if (!existsSync(dir)) return undefined;
+  const snaps = readdirSync(dir).sort();
+  const newest = snaps.at(-1);
+  if (!newest) return 0;
+  const files = readdirSync(join(dir, newest));
+  return files.reduce((n, f) => n + statSync(join(dir, newest, f)).size, 0);
+}

@@ -1,0 +1,96 @@
+import { connect } from 'node:net';
+import type { RunCtx } from '../context.js';
+import { deployApp } from '../phases/deploy.js';
+import { waitHealthy } from '../support/health.js';
+import { waitServing } from '../support/http.js';
+import type { ReadyProbe } from '../support/meta.js';
+import { takeScreenshot } from '../support/screenshot.js';
+import { assert, runRung } from './runner.js';
+
+/**
+ * Rung 1: the single base deploy, then converged, every service healthy, HEALTH_PATH answers
+ * HEALTH_OK within HTTP_TIMEOUT from the app (not the proxy's fallback page), READY_PROBEs.
+ */
+export function installRung(ctx: RunCtx, baseVersion: string | undefined) {
+  return runRung(ctx, 'install', async (steps) => {
+    await steps.check('deploy', () => deployApp(ctx, baseVersion));
+    await steps.check('converged', async () => {
+      const { services } = await ctx.abra.ps({ domain: ctx.domain, signal: ctx.signal });
+      assert(services.length > 0, 'no service of the app is running');
+      const short = services.filter((s) => {
+        const m = /^(\d+)\/(\d+)/.exec(s.columns['replicas'] ?? '');
+        return !m || m[1] !== m[2] || m[2] === '0';
+      });
+      assert(
+        short.length === 0,
+        `not converged: ${short.map((s) => `${s.service} ${s.columns['replicas'] ?? '?'}`).join(', ')}`,
+      );
+    });
+    await steps.check('healthy', async () => {
+      const bad = await waitHealthy(ctx, ctx.meta.HTTP_TIMEOUT * 1000);
+      assert(bad.length === 0, `not healthy: ${bad.join(', ')}`);
+    });
+    await steps.check(`serving ${ctx.meta.HEALTH_PATH}`, async () => {
+      const r = await waitServing(
+        ctx.http,
+        ctx.meta.HEALTH_PATH,
+        ctx.meta.HEALTH_OK,
+        ctx.meta.HTTP_TIMEOUT * 1000,
+        ctx.signal,
+      );
+      assert(
+        r.ok,
+        `${ctx.meta.HEALTH_PATH} did not answer ${ctx.meta.HEALTH_OK.join('/')} within ${ctx.meta.HTTP_TIMEOUT}s (last: ${r.last})`,
+      );
+    });
+    for (const [i, probe] of ctx.meta.READY_PROBE.entries()) {
+      await steps.check(`READY_PROBE ${i + 1}`, () => readyProbe(ctx, probe));
+    }
+    if (ctx.meta.SCREENSHOT !== false) {
+      ctx.log.step('install', 'screenshot');
+      ctx.state.screenshot = await takeScreenshot(ctx).catch((error: Error) => {
+        ctx.log.warn(`screenshot not taken: ${error.message.split('\n')[0]}`);
+        return undefined;
+      });
+    }
+  });
+}
+
+async function readyProbe(ctx: RunCtx, probe: ReadyProbe): Promise<void> {
+  const timeoutMs = ctx.meta.HTTP_TIMEOUT * 1000;
+  if ('http' in probe) {
+    const r = await waitServing(
+      ctx.http,
+      probe.http,
+      probe.statuses ?? ctx.meta.HEALTH_OK,
+      timeoutMs,
+      ctx.signal,
+    );
+    assert(r.ok, `READY_PROBE http ${probe.http}: ${r.last}`);
+    return;
+  }
+  // tcp: `stable` consecutive successful connects to the port on the app's host.
+  const host = ctx.config.gatewayUrl ? new URL(ctx.config.gatewayUrl).hostname : ctx.domain;
+  const want = probe.stable ?? 1;
+  const end = Date.now() + timeoutMs;
+  let ok = 0;
+  while (ok < want) {
+    const up = await new Promise<boolean>((resolve) => {
+      const s = connect({ host, port: probe.tcp, timeout: 2000 }, () => {
+        s.destroy();
+        resolve(true);
+      });
+      s.on('error', () => resolve(false));
+      s.on('timeout', () => {
+        s.destroy();
+        resolve(false);
+      });
+    });
+    ok = up ? ok + 1 : 0;
+    assert(
+      Date.now() < end,
+      `READY_PROBE tcp ${probe.tcp}: not ${want}× reachable within ${ctx.meta.HTTP_TIMEOUT}s`,
+    );
+    if (ok < want) await new Promise((r) => setTimeout(r, 250));
+  }
+}

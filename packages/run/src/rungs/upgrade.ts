@@ -1,0 +1,62 @@
+import type { RunCtx } from '../context.js';
+import { setEnvValues } from '../support/env-file.js';
+import { checkoutDetached } from '../support/git.js';
+import { waitServing } from '../support/http.js';
+import { deployedVersion, stackServices } from '../support/services.js';
+import { checkWitnesses, writeWitnesses } from '../witness.js';
+import { assert, runRung, SkipRung } from './runner.js';
+
+/**
+ * Rung 2: witness data into every named volume, redeploy in place to the head (chaos, not a
+ * new deploy), then: the version label is the head, serving again, the witnesses are there.
+ */
+export function upgradeRung(ctx: RunCtx) {
+  return runRung(ctx, 'upgrade', async (steps) => {
+    const base = ctx.state.base;
+    if (!base?.version) throw new SkipRung(base?.note ?? 'no upgrade base');
+    const clone = ctx.clone;
+    assert(clone, 'no clone');
+    let witnesses: Awaited<ReturnType<typeof writeWitnesses>> = [];
+    await steps.check('witness data', async () => {
+      witnesses = await writeWitnesses(ctx, 'upgrade');
+    });
+    await steps.check(`redeploy ${base.version} → head`, async () => {
+      await checkoutDetached(ctx.proc, ctx.recipeDir, clone.headSha);
+      if (Object.keys(ctx.meta.UPGRADE_EXTRA_ENV).length > 0)
+        setEnvValues(ctx.envFile, ctx.meta.UPGRADE_EXTRA_ENV);
+      await ctx.abraUncounted.deploy({
+        domain: ctx.domain,
+        chaos: true,
+        force: true,
+        noDomainChecks: true,
+        timeoutSec: ctx.meta.DEPLOY_TIMEOUT,
+        signal: ctx.signal,
+      });
+      ctx.state.deployedVersion = clone.headSha;
+    });
+    await steps.check('version is the head', async () => {
+      const label = deployedVersion(await stackServices(ctx.proc, ctx.stack), ctx.stack);
+      const isHead =
+        label !== undefined &&
+        (clone.headTags.includes(label) ||
+          (label.length >= 7 && clone.headSha.startsWith(label.replace(/\+U$/, ''))));
+      assert(
+        isHead,
+        `deployed version label is ${label ?? '(none)'}, expected the head ${clone.headTags[0] ?? clone.headSha.slice(0, 8)}`,
+      );
+    });
+    await steps.check('serving again', async () => {
+      const r = await waitServing(
+        ctx.http,
+        ctx.meta.HEALTH_PATH,
+        ctx.meta.HEALTH_OK,
+        ctx.meta.HTTP_TIMEOUT * 1000,
+        ctx.signal,
+      );
+      assert(r.ok, `${ctx.meta.HEALTH_PATH} not serving after the upgrade (last: ${r.last})`);
+    });
+    if (witnesses.length > 0) {
+      await steps.check('data still there', () => checkWitnesses(ctx, witnesses, 'the upgrade'));
+    }
+  });
+}

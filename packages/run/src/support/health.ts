@@ -1,0 +1,34 @@
+import type { RunCtx } from '../context.js';
+
+/** Per-container health of the stack's running tasks: name → healthy | unhealthy | starting | none. */
+export async function containerHealth(ctx: RunCtx): Promise<Map<string, string>> {
+  const r = await ctx.proc.run('docker', [
+    'ps',
+    '--filter',
+    `label=com.docker.stack.namespace=${ctx.stack}`,
+    '--format',
+    '{{.Names}}\t{{.Status}}',
+  ]);
+  const out = new Map<string, string>();
+  for (const line of r.stdout.split('\n').filter(Boolean)) {
+    const [name = '', status = ''] = line.split('\t');
+    const m = /\((healthy|unhealthy|health: starting)\)/.exec(status);
+    out.set(name, m ? (m[1] === 'health: starting' ? 'starting' : (m[1] as string)) : 'none');
+  }
+  return out;
+}
+
+/** Waits until every task is healthy (or has no healthcheck); returns what is not, if anything. */
+export async function waitHealthy(ctx: RunCtx, timeoutMs: number): Promise<string[]> {
+  const end = Date.now() + timeoutMs;
+  for (let delay = 200; ; delay = Math.min(delay * 2, 2000)) {
+    const health = await containerHealth(ctx);
+    const bad = [...health]
+      .filter(([, h]) => h !== 'healthy' && h !== 'none')
+      .map(([n, h]) => `${n}: ${h}`);
+    if (health.size > 0 && bad.length === 0) return [];
+    if (Date.now() > end || ctx.signal.aborted)
+      return health.size === 0 ? ['no running task'] : bad;
+    await new Promise((r) => setTimeout(r, delay));
+  }
+}

@@ -1,0 +1,99 @@
+import { request as httpRequest } from 'node:http';
+import { request as httpsRequest } from 'node:https';
+
+export interface HttpAnswer {
+  status: number;
+  body: string;
+}
+
+/**
+ * How the harness reaches an app: through a gateway (`http://127.0.0.1:port`, requests carry
+ * `Host: <domain>` — the testbed's traefik stand-in, or traefik itself), else `https://<domain>`.
+ */
+export interface HttpTarget {
+  gatewayUrl: string | undefined;
+  domain: string;
+}
+
+export function baseUrlOf(t: HttpTarget): string {
+  return t.gatewayUrl ? t.gatewayUrl.replace(/\/$/, '') : `https://${t.domain}`;
+}
+
+/** One GET (or other method) to `path` of the app; bodies are cut at 64 KiB. */
+export function httpGet(
+  t: HttpTarget,
+  path: string,
+  options: { method?: string; body?: string; timeoutMs?: number; signal?: AbortSignal } = {},
+): Promise<HttpAnswer> {
+  const url = new URL(path, `${baseUrlOf(t)}/`);
+  const request = url.protocol === 'https:' ? httpsRequest : httpRequest;
+  return new Promise((resolve, reject) => {
+    const req = request(
+      url,
+      {
+        method: options.method ?? 'GET',
+        headers: { host: t.domain, 'user-agent': 'ccci-harness' },
+        timeout: options.timeoutMs ?? 10_000,
+        ...(options.signal ? { signal: options.signal } : {}),
+      },
+      (res) => {
+        let body = '';
+        res.setEncoding('utf8');
+        res.on('data', (d: string) => {
+          if (body.length < 65_536) body += d;
+        });
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+        res.on('error', reject);
+      },
+    );
+    req.on('timeout', () =>
+      req.destroy(new Error(`no answer within ${options.timeoutMs ?? 10_000} ms`)),
+    );
+    req.on('error', reject);
+    req.end(options.body);
+  });
+}
+
+/** traefik's answer when no router matches: the app is not what answered. */
+export function isProxyFallback(a: HttpAnswer): boolean {
+  return a.status === 404 && a.body.trim() === '404 page not found';
+}
+
+export interface WaitServingResult {
+  ok: boolean;
+  last: string;
+  ms: number;
+}
+
+/**
+ * Polls `path` until it answers one of `okStatuses` from the app itself (not the proxy's
+ * fallback page), or `timeoutMs` passes. Backs off from 100 ms to 1 s between tries.
+ */
+export async function waitServing(
+  t: HttpTarget,
+  path: string,
+  okStatuses: readonly number[],
+  timeoutMs: number,
+  signal?: AbortSignal,
+): Promise<WaitServingResult> {
+  const started = Date.now();
+  let last = 'no answer yet';
+  for (let delay = 100; ; delay = Math.min(delay * 2, 1000)) {
+    if (signal?.aborted) return { ok: false, last: 'cancelled', ms: Date.now() - started };
+    try {
+      const a = await httpGet(t, path, {
+        timeoutMs: Math.min(10_000, timeoutMs),
+        ...(signal ? { signal } : {}),
+      });
+      if (isProxyFallback(a))
+        last = `the proxy's fallback page (404 page not found): no route to the app`;
+      else if (okStatuses.includes(a.status))
+        return { ok: true, last: `HTTP ${a.status}`, ms: Date.now() - started };
+      else last = `HTTP ${a.status}`;
+    } catch (error) {
+      last = (error as Error).message;
+    }
+    if (Date.now() - started >= timeoutMs) return { ok: false, last, ms: Date.now() - started };
+    await new Promise((r) => setTimeout(r, delay));
+  }
+}

@@ -1,0 +1,95 @@
+import { type GroupRegistry, killGroup, spawnGroup } from '@ccci/lifetime';
+import { InfraError } from '../errors.js';
+
+export interface ProcResult {
+  exitCode: number;
+  stdout: string;
+  stderr: string;
+  durationMs: number;
+}
+
+export interface ProcOptions {
+  cwd?: string;
+  env?: Record<string, string>;
+  input?: string;
+  /** Kills the whole group when aborted. */
+  signal?: AbortSignal;
+  /** Default 120 000 ms. */
+  timeoutMs?: number;
+  /** Non-zero exit is returned, not thrown. Default false (throws InfraError). */
+  allowFailure?: boolean;
+}
+
+/** Where every child's output and time goes: the redacted debug log and the bench tally. */
+export interface ProcSink {
+  output(command: string, text: string): void;
+  /** Wall time of one child, for the overhead benchmark. */
+  childTime(kind: string, ms: number): void;
+}
+
+/**
+ * Runs docker, git and test processes: argument arrays only, each in its own process group
+ * under a parent-death signal, killed as a group on abort or time-out.
+ */
+export class Proc {
+  constructor(
+    private readonly sink: ProcSink,
+    private readonly registry?: GroupRegistry,
+  ) {}
+
+  async run(cmd: string, args: readonly string[], options: ProcOptions = {}): Promise<ProcResult> {
+    const started = performance.now();
+    if (options.signal?.aborted)
+      throw new InfraError(`${cmd} not started: the run is being torn down`);
+    const child = spawnGroup(cmd, args, {
+      ...(this.registry ? { registry: this.registry } : {}),
+      reject: false,
+      stdin: options.input === undefined ? 'ignore' : 'pipe',
+      ...(options.input === undefined ? {} : { input: options.input }),
+      ...(options.cwd ? { cwd: options.cwd } : {}),
+      ...(options.env ? { env: options.env } : {}),
+      timeout: options.timeoutMs ?? 120_000,
+      killSignal: 'SIGKILL',
+      stripFinalNewline: false,
+    });
+    const pid = child.pid;
+    const onAbort = () => {
+      if (pid) killGroup(pid, 'SIGKILL');
+    };
+    options.signal?.addEventListener('abort', onAbort, { once: true });
+    try {
+      const r = await child;
+      const durationMs = Math.round(performance.now() - started);
+      this.sink.childTime(cmd, durationMs);
+      const stdout = String(r.stdout ?? '');
+      const stderr = String(r.stderr ?? '');
+      const label = [cmd, ...args.slice(0, 3)].join(' ');
+      if (stdout || stderr) this.sink.output(label, `${stdout}${stderr}`);
+      if (r.timedOut)
+        throw new InfraError(`${label} timed out after ${options.timeoutMs ?? 120_000} ms`);
+      if (options.signal?.aborted)
+        throw new InfraError(`${label} stopped: the run is being torn down`);
+      if (r.failed && r.exitCode === undefined) {
+        throw new InfraError(`${label} could not run: ${r.shortMessage ?? 'spawn failed'}`);
+      }
+      const exitCode = r.exitCode ?? 1;
+      if (exitCode !== 0 && !options.allowFailure) {
+        throw new InfraError(`${label} exited ${exitCode}: ${lastLine(stderr || stdout)}`);
+      }
+      return { exitCode, stdout, stderr, durationMs };
+    } finally {
+      options.signal?.removeEventListener('abort', onAbort);
+    }
+  }
+}
+
+export function lastLine(text: string): string {
+  return (
+    text
+      .trim()
+      .split('\n')
+      .filter((l) => l.trim())
+      .at(-1)
+      ?.slice(0, 300) ?? '(no output)'
+  );
+}
