@@ -115,3 +115,44 @@ export async function stackTasksLeft(
   ]);
   return counts.reduce((n, out) => n + lines(out).length, 0);
 }
+
+/**
+ * Force-removes the task containers still left of a stack whose services are gone. Swarm
+ * would stop them (waiting out the stop grace period) and garbage-collect the exited ones
+ * seconds later; the janitor is discarding their volumes anyway. Errors are ignored: the
+ * caller re-checks what is left.
+ */
+export async function removeStackContainers(
+  docker: DockerRunner,
+  stack: string,
+  services: readonly string[] = [],
+): Promise<void> {
+  const filters = [
+    `label=com.docker.stack.namespace=${stack}`,
+    ...services.map((name) => `label=com.docker.swarm.service.name=${name}`),
+  ];
+  const ids = new Set<string>();
+  for (const filter of filters) {
+    const r = await docker(['ps', '-a', '-q', '--filter', filter]);
+    for (const id of lines(r.stdout)) ids.add(id);
+  }
+  if (ids.size > 0) await docker(['rm', '-f', ...ids]);
+}
+
+/** True when no service of the stack (by label or by name) is left. */
+export async function noServicesLeft(
+  docker: DockerRunner,
+  stack: string,
+  services: readonly string[] = [],
+): Promise<boolean> {
+  const byLabel = await dockerOut(docker, [
+    'service',
+    'ls',
+    '-q',
+    '--filter',
+    `label=com.docker.stack.namespace=${stack}`,
+  ]);
+  if (lines(byLabel).length > 0) return false;
+  const all = lines(await dockerOut(docker, ['service', 'ls', '--format', '{{.Name}}']));
+  return !services.some((name) => all.includes(name));
+}

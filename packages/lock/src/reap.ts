@@ -1,6 +1,14 @@
 import { rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { type DockerRunner, inventory, isEmpty, OBJECT_KINDS, stackTasksLeft } from './docker.js';
+import {
+  type DockerRunner,
+  inventory,
+  isEmpty,
+  noServicesLeft,
+  OBJECT_KINDS,
+  removeStackContainers,
+  stackTasksLeft,
+} from './docker.js';
 import { DockerCommandError, LockPackageError, ReapAbortedError } from './errors.js';
 import { assertRunId, runDirOf } from './run-state.js';
 import type { ReapContext } from './sweep.js';
@@ -97,10 +105,17 @@ export async function reapStack(
       }
     }
   }
-  await waitFor(async () => (await stackTasksLeft(docker, stack, objects.services)) === 0, {
-    timeoutMs: waitTimeoutMs,
-    what: `the tasks of ${stack} to stop`,
-  });
+  await waitFor(
+    async () => {
+      if ((await stackTasksLeft(docker, stack, objects.services)) === 0) return true;
+      // Containers stay after their service is gone until swarm stops and collects them.
+      if (await noServicesLeft(docker, stack, objects.services)) {
+        await removeStackContainers(docker, stack, objects.services);
+      }
+      return false;
+    },
+    { timeoutMs: waitTimeoutMs, what: `the tasks of ${stack} to stop` },
+  );
 
   // A volume stays "in use" until the task container is removed, shortly after the task
   // stopped; a network keeps "active endpoints" for a moment too. Both are retried.
@@ -110,9 +125,13 @@ export async function reapStack(
       await waitFor(
         async () => {
           const r = await docker([kind, 'rm', name]);
-          if (r.exitCode === 0 || NOT_FOUND.test(r.stderr)) return true;
-          if (/in use|active endpoints/i.test(r.stderr)) return false;
-          throw new DockerCommandError([kind, 'rm', name], r.exitCode, r.stderr);
+          if (r.exitCode !== 0 && !NOT_FOUND.test(r.stderr)) {
+            if (/in use|active endpoints/i.test(r.stderr)) return false;
+            throw new DockerCommandError([kind, 'rm', name], r.exitCode, r.stderr);
+          }
+          // A stack's overlay network can answer "not found" by id while the node still
+          // lists its local copy for a moment: done only when inspect no longer finds it.
+          return (await docker([kind, 'inspect', name])).exitCode !== 0;
         },
         { timeoutMs: waitTimeoutMs, what: `${kind} ${name} to be released` },
       );
