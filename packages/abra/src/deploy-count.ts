@@ -44,7 +44,11 @@ export function incrementDeployCount(path: string): Promise<number> {
         await rename(temp, path);
       } catch (error) {
         await rm(temp, { force: true });
-        throw error;
+        const code = (error as NodeJS.ErrnoException).code ?? 'error';
+        throw new Error(
+          `deploy count file ${path}: cannot write it (${code}); check that its directory exists and is writable`,
+          { cause: error },
+        );
       }
       return count;
     });

@@ -110,7 +110,12 @@ export async function runProcess(options: RunProcessOptions): Promise<ProcessOut
     const deliver = (text: string) => {
       if (text === '') return;
       buffer.push(text);
-      options.onOutput?.(text, stream);
+      try {
+        options.onOutput?.(text, stream);
+      } catch (error) {
+        // A throwing sink must not crash the process mid-deploy (this runs in a stream event).
+        process.emitWarning(`@ccci/abra: onOutput threw: ${String(error)}`);
+      }
     };
     source?.on('data', (data: Buffer) => {
       if (!discovered && tree) {

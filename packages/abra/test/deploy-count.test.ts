@@ -35,4 +35,11 @@ describe('deploy counter', () => {
     // A failed increment changes nothing.
     await expect(readDeployCount(file)).rejects.toThrow(/found "two"/);
   });
+
+  it('names the counter file when it cannot be written', async () => {
+    const file = join(dir, 'missing-dir', 'deploys');
+    await expect(incrementDeployCount(file)).rejects.toThrow(
+      `deploy count file ${file}: cannot write it (ENOENT)`,
+    );
+  });
 });

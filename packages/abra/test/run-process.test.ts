@@ -109,7 +109,7 @@ describe('runProcess under a terminal', () => {
       ...base,
       argv: [fixture('bin/grandchild.sh')],
       env: { PIDS_DIR: dir },
-      timeoutMs: 2000,
+      timeoutMs: 3000,
       onOutput: (c) => seen.push(c),
     });
     const child = Number(await waitForFile(join(dir, 'child')));
