@@ -1,8 +1,9 @@
 import { randomBytes } from 'node:crypto';
+import { readdir } from 'node:fs/promises';
 import { isAbsolute } from 'node:path';
 import type { Decision } from './decide.js';
 import { type DockerRunner, execaDocker, inventory } from './docker.js';
-import { assertCiDomain, domainOfStack } from './domain.js';
+import { assertCiDomain, ciStackPattern, domainOfStack, stackName } from './domain.js';
 import { DEFAULT_STALE_MS } from './lock.js';
 import type { LockProbe } from './probe.js';
 import { type ReapReport, reapStack } from './reap.js';
@@ -78,6 +79,17 @@ function assertOptions(options: RunJanitorOptions): void {
   }
 }
 
+/** CI run stacks of `ciDomain` that have a lock directory or owner file in `locksDir`. */
+async function lockedStacks(locksDir: string, ciDomain: string): Promise<string[]> {
+  const pattern = ciStackPattern(ciDomain);
+  const names = await readdir(locksDir).catch(() => [] as string[]);
+  return names
+    .map((name) => /^(.+)\.(?:lock|owner\.json)$/.exec(name)?.[1])
+    .filter((domain): domain is string => domain !== undefined)
+    .map(stackName)
+    .filter((stack) => pattern.test(stack));
+}
+
 /**
  * One janitor pass: inventories the CI run stacks of `ciDomain` (services, volumes, secrets,
  * configs, networks, grouped by stack name) and sweeps each under its domain lock
@@ -97,7 +109,11 @@ export async function runJanitor(options: RunJanitorOptions): Promise<JanitorRep
   } = options;
   const janitorId = options.janitorId ?? `janitor-${randomBytes(4).toString('hex')}`;
   const startedAt = new Date().toISOString();
-  const stacks = [...(await inventory(docker, ciDomain)).keys()].sort();
+  const onSwarm = [...(await inventory(docker, ciDomain)).keys()];
+  // Locks (and owner files) of domains with nothing left on the swarm: a run that died before
+  // deploying, or whose teardown removed the stack but not its lock. Swept the same way, so a
+  // dead run's lock, owner file and run dir do not pile up.
+  const stacks = [...new Set([...onSwarm, ...(await lockedStacks(locksDir, ciDomain))])].sort();
   const entries: JanitorEntry[] = [];
   for (const stack of stacks) {
     const domain = domainOfStack(stack, ciDomain);

@@ -1,4 +1,4 @@
-import { mkdir, readdir, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, utimes, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -212,6 +212,36 @@ describe('janitor on the real swarm', { timeout: 180_000 }, () => {
       expect(o).toMatch(/^(left|lost-race|already-gone)$/);
     expect(await objectsContaining(stack)).toEqual([]);
     expect(await readdir(locksDir)).toEqual([]);
+  });
+
+  it('clears a dead run’s stale lock, owner file and run dir when nothing of it is on the swarm', async () => {
+    const root = await tempDir();
+    const locksDir = join(root, 'locks');
+    const runsDir = join(root, 'runs');
+    const domain = appDomain('wordpress', ciDomain);
+    const otherCi = appDomain('wordpress', `x${ciDomain}`); // another ci domain: not ours
+    for (const d of [domain, otherCi]) {
+      await mkdir(join(locksDir, `${d}.lock`), { recursive: true });
+      await writeFile(
+        join(locksDir, `${d}.owner.json`),
+        JSON.stringify({
+          runId: 'dead',
+          pid: 4242,
+          startedAt: new Date(0).toISOString(),
+          token: `T-${d}`,
+        }),
+      );
+      const old = new Date(Date.now() - 600_000);
+      await utimes(join(locksDir, `${d}.lock`), old, old);
+    }
+    const runDir = runDirOf(runsDir, 'dead', 4242);
+    await mkdir(join(runDir, 'state'), { recursive: true });
+    const report = await runJanitor({ ciDomain, locksDir, runsDir });
+    expect(report.entries).toEqual([
+      expect.objectContaining({ stack: stackName(domain), lockState: 'stale', outcome: 'reaped' }),
+    ]);
+    expect(await readdir(runsDir)).toEqual([]);
+    expect((await readdir(locksDir)).sort()).toEqual([`${otherCi}.lock`, `${otherCi}.owner.json`]);
   });
 
   it('janitorMain rejects bad options with exit code 2 and one line', async () => {
