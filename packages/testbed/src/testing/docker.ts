@@ -1,5 +1,8 @@
 import { execa, execaSync } from 'execa';
-import { beforeAll, describe, it } from 'vitest';
+
+// vitest only inside a vitest worker (it sets VITEST): the package is also imported by bench
+// scripts and the demo (gateway, fixtures), where importing vitest throws.
+const vitest = process.env['VITEST'] ? await import('vitest') : undefined;
 
 export type DockerStatus = { ok: true } | { ok: false; reason: string };
 
@@ -40,6 +43,8 @@ const SETUP_HINT = 'run `bash packages/testbed/scripts/setup.sh` (root) to insta
  * a `beforeAll` that fails clearly when the test image or the `proxy` network is missing.
  */
 export function describeDocker(name: string, fn: () => void): void {
+  if (!vitest) throw new Error('describeDocker: call it from a vitest test file');
+  const { beforeAll, describe, it } = vitest;
   const status = dockerAvailable();
   if (!status.ok) {
     if (process.env['CI']) {
