@@ -1,5 +1,4 @@
 import { pathToFileURL } from 'node:url';
-import { tsImport } from 'tsx/esm/api';
 import type { RecipeHooks } from './generated/types.js';
 import type { LoadedRecipe } from './load.js';
 import { HookImportError, HookNotApprovedError, MetaValidationError } from './problems.js';
@@ -17,6 +16,8 @@ export async function importHooks(loaded: LoadedRecipe): Promise<RecipeHooks> {
     throw new HookNotApprovedError(loaded.recipe);
   let mod: Record<string, unknown>;
   try {
+    // Loaded lazily: validation-only consumers never pay for tsx.
+    const { tsImport } = await import('tsx/esm/api');
     mod = (await tsImport(pathToFileURL(hooks.file).href, import.meta.url)) as Record<
       string,
       unknown

@@ -1,4 +1,5 @@
-import ts from 'typescript';
+import { createRequire } from 'node:module';
+import type * as TS from 'typescript';
 import { type MetaProblem, problem } from './problems.js';
 import { HOOK_BY_NAME, HOOKS, hookSignatureText, KEY_BY_NAME } from './registry.js';
 import { nearest } from './suggest.js';
@@ -19,7 +20,10 @@ export interface HooksAnalysis {
   problems: MetaProblem[];
 }
 
-type FunctionLike = ts.FunctionDeclaration | ts.ArrowFunction | ts.FunctionExpression;
+// The compiler is big: load it only when a recipe has a hooks.ts (most have none).
+let ts: typeof TS;
+
+type FunctionLike = TS.FunctionDeclaration | TS.ArrowFunction | TS.FunctionExpression;
 
 /**
  * Reads hooks.ts with the TypeScript parser only (one `createSourceFile`, no Program, no type
@@ -27,12 +31,13 @@ type FunctionLike = ts.FunctionDeclaration | ts.ArrowFunction | ts.FunctionExpre
  * export is a known hook, is a function, and declares the expected parameters.
  */
 export function analyseHooks(file: string, text: string): HooksAnalysis {
+  ts ??= createRequire(import.meta.url)('typescript') as typeof TS;
   const out: HooksAnalysis = { exports: [], problems: [] };
   const sf = ts.createSourceFile(file, text, ts.ScriptTarget.ES2022, true, ts.ScriptKind.TS);
-  const lineOf = (node: ts.Node) => sf.getLineAndCharacterOfPosition(node.getStart(sf)).line + 1;
+  const lineOf = (node: TS.Node) => sf.getLineAndCharacterOfPosition(node.getStart(sf)).line + 1;
   // parseDiagnostics is internal but has been on SourceFile since TypeScript 1.x; it is the only
   // way to get syntax errors without building a Program.
-  const syntax = (sf as unknown as { parseDiagnostics?: readonly ts.Diagnostic[] })
+  const syntax = (sf as unknown as { parseDiagnostics?: readonly TS.Diagnostic[] })
     .parseDiagnostics;
   for (const d of syntax ?? []) {
     const line = d.start !== undefined ? sf.getLineAndCharacterOfPosition(d.start).line + 1 : null;
@@ -49,7 +54,7 @@ export function analyseHooks(file: string, text: string): HooksAnalysis {
   if (out.problems.length) return out;
 
   // Top-level functions and consts, to resolve `export { local as NAME }`.
-  const locals = new Map<string, { fn: FunctionLike | null; node: ts.Node }>();
+  const locals = new Map<string, { fn: FunctionLike | null; node: TS.Node }>();
   for (const st of sf.statements) {
     if (ts.isFunctionDeclaration(st) && st.name) locals.set(st.name.text, { fn: st, node: st });
     if (ts.isVariableStatement(st))
@@ -58,7 +63,7 @@ export function analyseHooks(file: string, text: string): HooksAnalysis {
           locals.set(d.name.text, { fn: functionOf(d.initializer), node: d });
   }
 
-  const exported = (name: string, fn: FunctionLike | null, node: ts.Node) =>
+  const exported = (name: string, fn: FunctionLike | null, node: TS.Node) =>
     checkExport(file, name, fn, lineOf(node), out);
 
   for (const st of sf.statements) {
@@ -101,7 +106,7 @@ export function analyseHooks(file: string, text: string): HooksAnalysis {
   return out;
 }
 
-function functionOf(init: ts.Expression | undefined): FunctionLike | null {
+function functionOf(init: TS.Expression | undefined): FunctionLike | null {
   let e = init;
   while (
     e &&
@@ -114,7 +119,7 @@ function functionOf(init: ts.Expression | undefined): FunctionLike | null {
   return e && (ts.isArrowFunction(e) || ts.isFunctionExpression(e)) ? e : null;
 }
 
-function paramText(p: ts.ParameterDeclaration): string {
+function paramText(p: TS.ParameterDeclaration): string {
   const name = ts.isIdentifier(p.name)
     ? p.name.text
     : p.name.kind === ts.SyntaxKind.ObjectBindingPattern

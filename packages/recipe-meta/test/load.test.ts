@@ -1,0 +1,166 @@
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { loadRecipeMeta, readApprovalList } from '../src/index.js';
+import { loadWith, tempTree } from './helpers.js';
+
+describe('discovery of a recipe folder', () => {
+  it('a recipe with no folder runs on defaults', () => {
+    const root = tempTree({ 'recipes/.keep': '' });
+    const r = loadRecipeMeta({ recipesDir: join(root, 'recipes'), recipe: 'nothing-here' });
+    expect(r.ok).toBe(true);
+    expect(r.files.operatorDir).toBeNull();
+    expect(r.meta.HEALTH_PATH).toBe('/');
+  });
+
+  it('finds every kind of file', () => {
+    const r = loadWith({
+      'recipes/r/recipe_meta.yml': 'HEALTH_PATH: /x\n',
+      'recipes/r/compose.ccci.yml':
+        '# slow first boot: longer start_period\nservices: {app: {healthcheck: {start_period: 5m}}}\n',
+      'recipes/r/install_steps.sh': '#!/bin/sh\necho wiring\n',
+      'recipes/r/tests/test_install.sh': 'true\n',
+      'recipes/r/tests/test_backup.py': 'pass\n',
+      'recipes/r/tests/helpers.sh': 'true\n',
+      'recipes/r/tests/functional/login.sh': 'true\n',
+      'recipes/r/tests/functional/api/health.sh': 'true\n',
+      'recipes/r/tests/functional/README.md': 'not a test\n',
+      'recipes/r/tests/playwright/login.spec.ts':
+        "import { test } from '@playwright/test';\ntest('logs in', async () => {});\ntest.skip('later', async () => {});\ntest.describe('x', () => { test('inner', async () => {}); });\n",
+      'recipes/r/previous/recipe_meta.yml': 'DEPLOY_TIMEOUT: 900\n',
+      'recipes/r/previous/.env.sample': 'X=1\n',
+      'recipes/r/README.md': 'notes\n',
+      'recipes/r/_scratch.txt': 'private\n',
+    });
+    expect(r.problems).toEqual([]);
+    expect(r.files.composeOverlay?.why).toBe('slow first boot: longer start_period');
+    expect(r.files.installSteps?.file).toMatch(/install_steps\.sh$/);
+    expect(r.files.testOverlays.map((t) => t.op)).toEqual(['install', 'backup']);
+    expect(r.files.functionalTests.map((t) => t.file.replace(/^.*functional\//, ''))).toEqual([
+      'api/health.sh',
+      'login.sh',
+    ]);
+    expect(r.files.playwrightTests.map((t) => t.tests)).toEqual([3]);
+    expect(r.files.previous?.files).toEqual(['recipe_meta.yml']);
+  });
+
+  it('compose.ccci.yml without a why-line on line 1 is an error', () => {
+    const r = loadWith({ 'recipes/r/compose.ccci.yml': 'services:\n  app: {}\n' });
+    expect(r.problems[0]).toMatchObject({ code: 'compose_overlay_no_why', line: 1 });
+    expect(r.ok).toBe(false);
+    const blank = loadWith({ 'recipes/r/compose.ccci.yml': '#   \nservices: {}\n' });
+    expect(blank.problems[0]?.code).toBe('compose_overlay_no_why');
+  });
+
+  it('compose.ccci.yml that is not YAML is an error at its line', () => {
+    const r = loadWith({ 'recipes/r/compose.ccci.yml': '# why\nservices:\n  app: [\n' });
+    expect(r.problems[0]?.code).toBe('compose_overlay_syntax');
+  });
+
+  it('misspelt file names are not silently ignored', () => {
+    const r = loadWith({
+      'recipes/r/recipe_meta.yaml': 'HEALTH_PATH: /x\n',
+      'recipes/r/tests/test_instal.sh': 'true\n',
+      'recipes/r/tests/functionnal/a.sh': 'true\n',
+      'recipes/r/hook.ts': 'export {};\n',
+    });
+    const messages = r.problems.map((p) => `${p.code}: ${p.message}`).sort();
+    expect(messages).toEqual([
+      'unknown_file: hook.ts is not a file ccci reads — did you mean hooks.ts?',
+      'unknown_file: recipe_meta.yaml is not a file ccci reads — did you mean recipe_meta.yml?',
+      'unknown_file: tests/functionnal/ is not read by ccci — did you mean tests/functional/?',
+      'unknown_test_overlay: test_instal.sh is not an overlay of a known op — did you mean test_install?',
+    ]);
+  });
+
+  it('rejects a recipe name that is not one (no path tricks)', () => {
+    expect(() => loadRecipeMeta({ recipesDir: '/tmp', recipe: '../etc' })).toThrow(TypeError);
+    expect(() => loadRecipeMeta({ recipesDir: '/tmp', recipe: '../etc' })).toThrow(
+      /option "recipe"/,
+    );
+  });
+});
+
+describe('a recipe repository’s .ccci/ and the approval file', () => {
+  const repoFiles = {
+    'repo/.ccci/recipe_meta.yml': 'HEALTH_PATH: /from-repo\nHTTP_TIMEOUT: 30\n',
+    'repo/.ccci/hooks.ts': 'export async function preInstall(ctx: unknown) {}\n',
+    'repo/.ccci/tests/functional/a.sh': 'true\n',
+    'recipes/r/recipe_meta.yml': 'HEALTH_PATH: /from-operator\n',
+  };
+  const load = (approval: string | null, extra: Record<string, string> = {}) => {
+    const root = tempTree({
+      ...repoFiles,
+      ...extra,
+      ...(approval !== null ? { 'recipes/approved-code.txt': approval } : {}),
+    });
+    return loadRecipeMeta({
+      recipesDir: join(root, 'recipes'),
+      recipe: 'r',
+      repoDir: join(root, 'repo'),
+    });
+  };
+
+  it('default deny: without an approval file the .ccci/ is ignored, with a warning', () => {
+    const r = load(null);
+    expect(r.ok).toBe(true);
+    expect(r.meta.HEALTH_PATH).toBe('/from-operator');
+    expect(r.meta.HTTP_TIMEOUT).toBe(300);
+    expect(r.hooks).toBeNull();
+    expect(r.files.functionalTests).toEqual([]);
+    expect(r.files.repoApproved).toBe(false);
+    expect(r.problems).toMatchObject([{ code: 'repo_not_approved', severity: 'warning' }]);
+  });
+
+  it('a lone * is not a wildcard', () => {
+    const r = load('*\n');
+    expect(r.files.repoApproved).toBe(false);
+    expect(r.hooks).toBeNull();
+    const list = readApprovalList(join(r.files.repoDir!, '../../recipes/approved-code.txt'));
+    expect(list.names.size).toBe(0);
+    expect(list.problems).toMatchObject([
+      { code: 'approval_wildcard', line: 1, severity: 'error' },
+    ]);
+  });
+
+  it('other recipes on the list do not approve this one; comments are ignored', () => {
+    expect(load('# r is not here\nother\nr-two\n').files.repoApproved).toBe(false);
+  });
+
+  it('when listed, the .ccci/ is honoured and the operator side wins key by key', () => {
+    const r = load('# trusted maintainers\nr   # since 2026-11\n');
+    expect(r.ok).toBe(true);
+    expect(r.files.repoApproved).toBe(true);
+    expect(r.meta.HEALTH_PATH).toBe('/from-operator');
+    expect(r.meta.HTTP_TIMEOUT).toBe(30);
+    expect(r.set.map((s) => [s.key, s.source])).toEqual([
+      ['HEALTH_PATH', 'operator'],
+      ['HTTP_TIMEOUT', 'repo'],
+    ]);
+    expect(r.hooks?.source).toBe('repo');
+    expect(r.files.functionalTests).toHaveLength(1);
+  });
+
+  it('compose-policy exceptions cannot come from a recipe’s .ccci/', () => {
+    const r = load('r\n', {
+      'repo/.ccci/recipe_meta.yml':
+        'COMPOSE_POLICY_EXCEPTIONS: [{service: app, rule: privileged, reason: trust me}]\n',
+    });
+    expect(r.ok).toBe(false);
+    expect(r.problems[0]).toMatchObject({
+      code: 'operator_only_key',
+      key: 'COMPOSE_POLICY_EXCEPTIONS',
+      line: 1,
+    });
+    expect(r.meta.COMPOSE_POLICY_EXCEPTIONS).toEqual([]);
+  });
+
+  it('flags bad lines in the approval file', () => {
+    const root = tempTree({ 'a.txt': 'good\nBad Name\n../x\n' });
+    const list = readApprovalList(join(root, 'a.txt'));
+    expect([...list.names]).toEqual(['good']);
+    expect(list.problems.map((p) => [p.code, p.line])).toEqual([
+      ['approval_bad_line', 2],
+      ['approval_bad_line', 3],
+    ]);
+  });
+});
