@@ -79,12 +79,20 @@ export function installLifetimeGuards(options: LifetimeGuardsOptions): LifetimeG
   const controller = new AbortController();
   let reason: ShutdownReason | null = null;
   let funnel: Promise<void> | null = null;
+  let status = 0;
 
   const handlers = new Map<NodeJS.Signals, () => void>();
   for (const sig of SIGNALS) {
     const handler = () => {
       if (funnel) {
-        log.warn(`${sig} received during teardown (${reason}); teardown continues`);
+        // The status says a signal ended the run even when it came during the normal end's
+        // teardown; the teardown itself is never interrupted.
+        if (reason === 'done') {
+          status = EXIT_CODES[sig];
+          log.warn(
+            `${sig} received during teardown; teardown continues, exit status will be ${status}`,
+          );
+        } else log.warn(`${sig} received during teardown (${reason}); teardown continues`);
         return;
       }
       void shutdown(sig);
@@ -106,7 +114,7 @@ export function installLifetimeGuards(options: LifetimeGuardsOptions): LifetimeG
   function shutdown(why: ShutdownReason, code = 0): Promise<void> {
     if (funnel) return funnel;
     reason = why;
-    const status = why === 'done' ? code : EXIT_CODES[why];
+    status = why === 'done' ? code : EXIT_CODES[why];
     funnel = (async () => {
       log.info(
         why === 'done'

@@ -91,6 +91,29 @@ describe('teardown funnel (real processes)', () => {
     ]);
   });
 
+  it("a signal during the normal end's teardown makes the status say so (teardown completes)", async () => {
+    const gate = join(mkdtempSync(join(tmpdir(), 'lifetime-gate-')), 'go');
+    const { child, lines } = await start({ GATE: gate, DONE_CODE: '5' });
+    expect(await until(() => lines().includes('teardown-start done'))).toBe(true);
+    child.kill('SIGTERM');
+    expect(await until(() => lines().some((l) => l.includes('exit status will be 143')))).toBe(
+      true,
+    );
+    writeFileSync(gate, '');
+    const result = await child;
+    expect(result.exitCode).toBe(143);
+    expect(lines().filter((l) => l.startsWith('teardown-'))).toEqual([
+      'teardown-start done',
+      'teardown-done done',
+    ]);
+  });
+
+  it("normal end → the work's own code", async () => {
+    const { child, lines } = await start({ DONE_CODE: '5' });
+    expect((await child).exitCode).toBe(5);
+    expect(lines().filter((l) => l.startsWith('teardown-done'))).toEqual(['teardown-done done']);
+  });
+
   it('deadline → exit 124 through the same funnel', async () => {
     const { child, grandchild, lines } = await start({ DEADLINE_MS: '300' });
     const result = await child;
