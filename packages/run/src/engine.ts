@@ -228,6 +228,7 @@ async function climb(ctx: RunCtx, guards: LifetimeGuards): Promise<number> {
     else if (settings.quick) markRung(ctx, r, 'unver', 'not run in quick mode');
     else if (Object.hasOwn(na, r)) markRung(ctx, r, 'skip', `EXPECTED_NA: ${na[r]}`);
   }
+  if (!selected('install')) markRung(ctx, 'install', 'unver', 'not selected (--stages)');
   if (Object.hasOwn(na, 'lint')) markRung(ctx, 'lint', 'skip', `EXPECTED_NA: ${na['lint']}`);
   else if (!selected('lint')) markRung(ctx, 'lint', 'unver', 'not selected (--stages)');
 
@@ -246,7 +247,7 @@ async function climb(ctx: RunCtx, guards: LifetimeGuards): Promise<number> {
 
   state.phase = 'deps';
   try {
-    await provisionDeps(ctx);
+    if (selected('install')) await provisionDeps(ctx);
   } catch (error) {
     if (ctx.signal.aborted) return RUN_EXIT.failed;
     const why = `dependency not provisioned: ${(error as Error).message}`;

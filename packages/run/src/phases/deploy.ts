@@ -6,8 +6,12 @@ import { checkoutDetached } from '../support/git.js';
 
 /** `abra server add` once per shared abra dir (the servers/ folder is shared by runs). */
 export async function ensureServer(ctx: RunCtx): Promise<void> {
-  if (existsSync(join(ctx.paths.abraDir, 'servers', ctx.config.server))) return;
-  await ctx.abra.serverAdd({ server: ctx.config.server, local: true, signal: ctx.signal });
+  const dir = join(ctx.paths.abraDir, 'servers', ctx.config.server);
+  if (existsSync(dir)) return;
+  // Two runs may add the shared server at once: losing that race is fine.
+  await ctx.abra.serverAdd({ server: ctx.config.server, local: true, signal: ctx.signal }).catch((error: unknown) => {
+    if (!existsSync(dir)) throw error;
+  });
 }
 
 /** Env wiring of an app: EXTRA_ENV, the domains of its deps, the CI overlay. */
