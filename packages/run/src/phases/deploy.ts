@@ -9,9 +9,11 @@ export async function ensureServer(ctx: RunCtx): Promise<void> {
   const dir = join(ctx.paths.abraDir, 'servers', ctx.config.server);
   if (existsSync(dir)) return;
   // Two runs may add the shared server at once: losing that race is fine.
-  await ctx.abra.serverAdd({ server: ctx.config.server, local: true, signal: ctx.signal }).catch((error: unknown) => {
-    if (!existsSync(dir)) throw error;
-  });
+  await ctx.abra
+    .serverAdd({ server: ctx.config.server, local: true, signal: ctx.signal })
+    .catch((error: unknown) => {
+      if (!existsSync(dir)) throw error;
+    });
 }
 
 /** Env wiring of an app: EXTRA_ENV, the domains of its deps, the CI overlay. */
