@@ -1,0 +1,22 @@
+export { StoreError, type StoreErrorCode } from './errors.js';
+export { MIGRATIONS, type Migration } from './migrations.js';
+export {
+  type LatestRun,
+  openStore,
+  type RecordCommentInput,
+  type Store,
+  type StoreOptions,
+} from './store.js';
+export {
+  ACTIVE_RUN_STATES,
+  type ArtifactInfo,
+  type BotComment,
+  type CommentSource,
+  type CommentState,
+  type NewRun,
+  type RefusalRecord,
+  type RunPatch,
+  type RunRecord,
+  type RunState,
+  type SeenComment,
+} from './types.js';

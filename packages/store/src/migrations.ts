@@ -1,0 +1,96 @@
+/**
+ * Numbered migrations, applied in order inside one transaction each and recorded in
+ * `schema_migrations`. Append only: never edit a migration that has shipped.
+ */
+export interface Migration {
+  version: number;
+  name: string;
+  sql: string;
+}
+
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    name: 'initial',
+    sql: `
+CREATE TABLE poll_cursors (
+  repo TEXT PRIMARY KEY,
+  since TEXT NOT NULL,
+  first_polled_at TEXT NOT NULL,
+  updated_at TEXT NOT NULL
+);
+CREATE TABLE seen_comments (
+  comment_id INTEGER PRIMARY KEY,
+  repo TEXT NOT NULL,
+  pr INTEGER,
+  user TEXT NOT NULL,
+  body TEXT NOT NULL,
+  created_at TEXT NOT NULL,
+  source TEXT NOT NULL,
+  state TEXT NOT NULL CHECK (state IN ('pending', 'ignored', 'refused', 'accepted')),
+  reason TEXT,
+  seen_at TEXT NOT NULL,
+  handled_at TEXT
+);
+CREATE INDEX seen_comments_pending ON seen_comments (state, comment_id);
+CREATE TABLE runs (
+  id TEXT PRIMARY KEY,
+  repo TEXT NOT NULL,
+  recipe TEXT NOT NULL,
+  pr INTEGER,
+  comment_id INTEGER UNIQUE,
+  requested_by TEXT,
+  head_sha TEXT NOT NULL,
+  head_ref TEXT NOT NULL,
+  base_ref TEXT NOT NULL,
+  src TEXT NOT NULL,
+  stages TEXT,
+  quick INTEGER NOT NULL DEFAULT 0,
+  state TEXT NOT NULL CHECK (state IN ('queued', 'dispatching', 'dispatched', 'running', 'done', 'cancelled', 'replaced')),
+  executor TEXT NOT NULL,
+  executor_ref TEXT,
+  key_hash TEXT,
+  level INTEGER,
+  commit_state TEXT,
+  results_json TEXT,
+  error TEXT,
+  on_default_branch INTEGER NOT NULL DEFAULT 0,
+  notified INTEGER NOT NULL DEFAULT 0,
+  created_at TEXT NOT NULL,
+  updated_at TEXT NOT NULL,
+  dispatched_at TEXT,
+  started_at TEXT,
+  finished_at TEXT
+);
+CREATE INDEX runs_active ON runs (state);
+CREATE INDEX runs_recipe ON runs (recipe, finished_at);
+CREATE INDEX runs_pr ON runs (repo, pr);
+CREATE TABLE bot_comments (
+  run_id TEXT PRIMARY KEY REFERENCES runs (id),
+  repo TEXT NOT NULL,
+  pr INTEGER NOT NULL,
+  comment_id INTEGER,
+  state TEXT NOT NULL CHECK (state IN ('posting', 'posted')),
+  updated_at TEXT NOT NULL
+);
+CREATE TABLE refusals (
+  comment_id INTEGER PRIMARY KEY,
+  repo TEXT NOT NULL,
+  pr INTEGER NOT NULL,
+  user TEXT NOT NULL,
+  reason TEXT NOT NULL,
+  replied INTEGER NOT NULL DEFAULT 0,
+  reply_comment_id INTEGER,
+  at TEXT NOT NULL
+);
+CREATE INDEX refusals_user_pr ON refusals (repo, pr, user, at);
+CREATE TABLE artifacts (
+  run_id TEXT NOT NULL REFERENCES runs (id),
+  name TEXT NOT NULL,
+  content BLOB NOT NULL,
+  size INTEGER NOT NULL,
+  PRIMARY KEY (run_id, name)
+);
+`,
+  },
+];
