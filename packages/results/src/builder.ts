@@ -1,13 +1,8 @@
+import { checkBuilderOptions, checkCount } from './builder-options.js';
+import { budgetOk, collectSkips, earlierStop } from './derive.js';
 import { ResultsBuilderError } from './errors.js';
 import { level } from './level.js';
-import {
-  isRungName,
-  isRungStatus,
-  RUNG_LABELS,
-  RUNG_NAMES,
-  type RungName,
-  type RungStatus,
-} from './rungs.js';
+import { isRungName, isRungStatus, RUNG_NAMES, type RungName, type RungStatus } from './rungs.js';
 import { RESULTS_SCHEMA_VERSION } from './schema.js';
 import type {
   ArtifactName,
@@ -17,7 +12,6 @@ import type {
   LintRule,
   Results,
   RungResult,
-  SkipEntry,
   TestResult,
 } from './types.js';
 import { assertResults } from './validate.js';
@@ -98,34 +92,10 @@ function clip(text: string, max: number): string {
   return oneLine.length > max ? `${oneLine.slice(0, max - 1)}…` : oneLine;
 }
 
-function requireString(option: string, value: unknown): string {
-  if (typeof value !== 'string' || value.length === 0) {
-    throw new TypeError(
-      `createResultsBuilder: option ${option} must be a non-empty string, got ${typeof value}`,
-    );
-  }
-  return value;
-}
-
 /** Creates a builder; invalid options throw a TypeError naming the option. */
 export function createResultsBuilder(options: ResultsBuilderOptions): ResultsBuilder {
-  const recipe = requireString('recipe', options.recipe);
-  const runId = requireString('runId', options.runId);
-  const sha = requireString('sha', options.sha);
-  const ref = requireString('ref', options.ref);
-  const clock = options.clock ?? Date.now;
-  if (typeof clock !== 'function')
-    throw new TypeError('createResultsBuilder: option clock must be a function');
-  const redact = options.redact ?? ((s: string) => s);
-  if (typeof redact !== 'function')
-    throw new TypeError('createResultsBuilder: option redact must be a function');
-  const pr = options.pr ?? null;
-  if (pr !== null && !(Number.isInteger(pr) && pr >= 1)) {
-    throw new TypeError(
-      `createResultsBuilder: option pr must be a positive integer or null, got ${String(pr)}`,
-    );
-  }
-  checkCount('deployBudget', options.deployBudget ?? 1);
+  const { recipe, runId, sha, ref, version, pr, executorUrl, clock, redact } =
+    checkBuilderOptions(options);
 
   const cleanText = (text: string, max: number) => clip(redact(text), max);
   const cleanReason = (reason: string | null | undefined) =>
@@ -268,7 +238,7 @@ export function createResultsBuilder(options: ResultsBuilderOptions): ResultsBui
     },
     setDeployBudget(value) {
       guard('setDeployBudget');
-      checkCount('deployBudget', value);
+      checkCount('setDeployBudget', value);
       budget = value;
     },
     setFlag(name, value) {
@@ -311,12 +281,12 @@ export function createResultsBuilder(options: ResultsBuilderOptions): ResultsBui
       const results: Results = {
         schema_version: RESULTS_SCHEMA_VERSION,
         recipe,
-        version: options.version ?? null,
+        version,
         pr,
         ref,
         sha,
         run_id: runId,
-        executor_url: options.executorUrl ?? null,
+        executor_url: executorUrl,
         started_at: new Date(startedAt).toISOString(),
         finished_at: new Date(clock()).toISOString(),
         level: level(rungResults),
@@ -336,47 +306,4 @@ export function createResultsBuilder(options: ResultsBuilderOptions): ResultsBui
       return assertResults(results, `results of run ${runId}`);
     },
   };
-}
-
-function checkCount(option: string, value: unknown) {
-  if (!(typeof value === 'number' && Number.isInteger(value) && value >= 0)) {
-    throw new TypeError(
-      `createResultsBuilder: option ${option} must be an integer ≥ 0, got ${String(value)}`,
-    );
-  }
-}
-
-/** The earliest rung that blocked the climb, in words, for "not reached: …". */
-function earlierStop(rungs: ReadonlyMap<RungName, RungResult>): string {
-  for (const name of RUNG_NAMES) {
-    const r = rungs.get(name);
-    if (r && (r.status === 'fail' || r.status === 'unver')) {
-      return `${RUNG_LABELS[name]} ${r.status === 'fail' ? 'failed' : 'unverified'}`;
-    }
-  }
-  return 'the run ended before this rung';
-}
-
-/** Derived from the rungs and their tests: skip → intentional, unver → unintentional. */
-export function collectSkips(rungs: Results['rungs']): Results['skips'] {
-  const intentional: SkipEntry[] = [];
-  const unintentional: SkipEntry[] = [];
-  for (const name of RUNG_NAMES) {
-    const r = rungs[name];
-    const bucket = (status: RungStatus) =>
-      status === 'skip' ? intentional : status === 'unver' ? unintentional : null;
-    bucket(r.status)?.push({ rung: name, test: null, reason: r.reason ?? 'no reason given' });
-    for (const t of r.tests)
-      bucket(t.status)?.push({ rung: name, test: t.name, reason: t.reason ?? 'no reason given' });
-  }
-  return { intentional, unintentional };
-}
-
-/**
- * Deploys must equal the budget. A run that deployed nothing because it stopped before the base
- * deploy (install never passed) did not overspend: that is not a budget breach.
- */
-function budgetOk(count: number, budget: number, rungs: Results['rungs']): boolean {
-  if (count === budget) return true;
-  return count === 0 && rungs.install.status !== 'pass';
 }

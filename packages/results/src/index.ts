@@ -1,7 +1,6 @@
 export { type BadgeOptions, badgeMessage, renderBadge } from './badge.js';
 export {
   type AddTestInput,
-  collectSkips,
   createResultsBuilder,
   type FinishOptions,
   type ResultsBuilder,
@@ -10,6 +9,7 @@ export {
 export { CARD_WIDTH, type CardOptions, renderCardSvg } from './card.js';
 export { type CardPngOptions, renderCardPng, svgToPng } from './card-png.js';
 export { COMMENT_MARKER, type CommentInput, type CommentLinks, renderComment } from './comment.js';
+export { collectSkips } from './derive.js';
 export {
   ResultsBuilderError,
   ResultsError,

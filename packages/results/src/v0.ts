@@ -1,5 +1,5 @@
 import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
-import { collectSkips } from './builder.js';
+import { collectSkips } from './derive.js';
 import { ResultsSchemaError } from './errors.js';
 import { level } from './level.js';
 import { RUNG_NAMES, type RungName, type RungStatus } from './rungs.js';

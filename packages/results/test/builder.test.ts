@@ -185,8 +185,25 @@ describe('createResultsBuilder', () => {
     expect(() => createResultsBuilder({ ...base, clock: 3 })).toThrow(/option clock/);
   });
 
+  it('rejects identifiers the schema would refuse at creation, not at finish', () => {
+    const base = { recipe: 'x', runId: 'r', sha: SHA, ref: 'main' };
+    expect(() => createResultsBuilder({ ...base, recipe: 'Bad Name' })).toThrow(
+      /option recipe must be a recipe name .*got "Bad Name"/,
+    );
+    expect(() => createResultsBuilder({ ...base, sha: 'abc123' })).toThrow(
+      /option sha must be a full/,
+    );
+    expect(() => createResultsBuilder({ ...base, executorUrl: 'file:///etc/passwd' })).toThrow(
+      /option executorUrl must be an http\(s\) URL/,
+    );
+    expect(() => createResultsBuilder({ ...base, version: 'v'.repeat(200) })).toThrow(
+      /got a string of 200 characters/,
+    );
+  });
+
   it('fails finish() with a typed schema error when given data the schema refuses (a harness bug)', () => {
-    const b = createResultsBuilder({ recipe: 'Bad Name', runId: 'r', sha: SHA, ref: 'main' });
+    const { builder: b } = manualBuilder();
+    b.setManifest([] as unknown as Record<string, unknown>);
     expect(() => b.finish()).toThrow(
       expect.objectContaining({ code: 'RESULTS_INVALID', name: 'ResultsSchemaError' }),
     );
