@@ -1,6 +1,6 @@
 import { Transform, type TransformCallback } from 'node:stream';
 import type { Matcher } from './matcher.js';
-import { joinParts, type RenderState, render } from './render.js';
+import { type RenderState, render } from './render.js';
 
 /** What a redacting stream needs from its redactor: the current matcher and settings. */
 export interface StreamSource {
@@ -10,6 +10,12 @@ export interface StreamSource {
 }
 
 const EMPTY = Buffer.alloc(0);
+/** Parts shorter than this are copied together rather than pushed one by one. */
+const SMALL = 1024;
+
+function asBuffer(part: Uint8Array): Buffer {
+  return Buffer.isBuffer(part) ? part : Buffer.from(part.buffer, part.byteOffset, part.length);
+}
 
 /**
  * A byte stream that masks every known secret. It keeps back only a tail that could still
@@ -36,18 +42,42 @@ export class RedactStream extends Transform {
   }
 
   override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback) {
-    this.#clearTimer();
-    const data = this.#tail.length === 0 ? chunk : Buffer.concat([this.#tail, chunk]);
-    const out = this.#advance(data, false);
+    const matcher = this.#source.matcher();
+    if (this.#tail.length === 0 && matcher.patternCount === 0) {
+      this.#state.open = false;
+      callback(null, chunk);
+      return;
+    }
+    const parts: Uint8Array[] = [];
+    if (this.#tail.length === 0) {
+      this.#advance(matcher, chunk, false, parts);
+    } else if (chunk.length < 2 * matcher.maxLength) {
+      this.#advance(matcher, Buffer.concat([this.#tail, chunk]), false, parts);
+    } else {
+      // Do not copy a large chunk behind the held tail: matches that start in the tail lie
+      // within tail + the chunk's first (longest − 1) bytes, so scan that seam on its own.
+      const held = this.#tail.length;
+      const seam = Buffer.concat([this.#tail, chunk.subarray(0, matcher.maxLength - 1)]);
+      render(seam, matcher.intervals(seam), held, this.#source.maskBytes, this.#state, parts);
+      this.#state.pos -= held;
+      this.#advance(matcher, chunk, false, parts);
+    }
     if (this.heldBytes > 0) this.#armTimer();
-    callback(null, out);
+    if (parts.length === 1 && parts[0] !== this.#source.maskBytes) {
+      callback(null, asBuffer(parts[0]!));
+    } else {
+      this.#pushParts(parts);
+      callback();
+    }
   }
 
   override _flush(callback: TransformCallback) {
     this.#clearTimer();
-    const out = this.#advance(this.#tail, true);
+    const parts: Uint8Array[] = [];
+    this.#advance(this.#source.matcher(), this.#tail, true, parts);
     this.#tail = EMPTY;
-    callback(null, out);
+    this.#pushParts(parts);
+    callback();
   }
 
   override _destroy(error: Error | null, callback: (error?: Error | null) => void) {
@@ -60,28 +90,62 @@ export class RedactStream extends Transform {
   flushHeld(): void {
     this.#clearTimer();
     if (this.heldBytes === 0 || this.destroyed || this.writableFinished) return;
-    const out = this.#advance(this.#tail, true);
-    if (out) this.push(out);
+    const parts: Uint8Array[] = [];
+    this.#advance(this.#source.matcher(), this.#tail, true, parts);
+    this.#pushParts(parts);
   }
 
-  #advance(data: Buffer, everything: boolean): Buffer | undefined {
-    const matcher = this.#source.matcher();
+  /**
+   * Renders into `parts` the output for `data` from the state's position up to where a
+   * secret may still start (or to the end when `everything`), and keeps the rest.
+   */
+  #advance(matcher: Matcher, data: Buffer, everything: boolean, parts: Uint8Array[]): void {
     const keepFrom = matcher.holdFrom(data);
     const limit = everything ? data.length : keepFrom;
-    const parts: Uint8Array[] = [];
     const intervals = matcher.intervals(data);
-    render(data, intervals, limit, this.#source.maskBytes, this.#state, parts);
-    // Keep a copy (not a view pinning the whole chunk) of the bytes a later match may need.
-    this.#tail = keepFrom === data.length ? EMPTY : Buffer.from(data.subarray(keepFrom));
+    if (intervals.length === 0 && this.#state.pos === 0 && limit === data.length) {
+      // The common case, nothing to mask or hold: the chunk goes on as it is, no view made.
+      if (data.length > 0) {
+        parts.push(data);
+        this.#state.open = false;
+      }
+    } else {
+      render(data, intervals, limit, this.#source.maskBytes, this.#state, parts);
+    }
+    // The kept bytes are few (≤ longest pattern − 1); a view pins at most one chunk.
+    this.#tail = keepFrom === data.length ? EMPTY : data.subarray(keepFrom);
     this.#state.pos = Math.max(0, this.#state.pos - keepFrom);
-    const out = joinParts(parts);
-    return out && parts.length === 1 && parts[0] === this.#source.maskBytes
-      ? Buffer.from(out)
-      : out;
   }
 
+  /**
+   * Pushes the rendered parts without copying large ones: a chunk with a held tail in front
+   * goes out as two pushes rather than one concatenated copy. Small neighbours are joined.
+   */
+  #pushParts(parts: readonly Uint8Array[]): void {
+    const mask = this.#source.maskBytes;
+    let from = 0;
+    for (let k = 0; k <= parts.length; k++) {
+      const part = parts[k];
+      if (part !== undefined && part.length < SMALL) continue;
+      // parts[from, k) are small: one copy for all of them (a lone mask is copied too, so
+      // no reader ever holds the shared mask buffer).
+      if (k - from === 1 && parts[from] !== mask) this.push(asBuffer(parts[from]!));
+      else if (k > from) this.push(Buffer.concat(parts.slice(from, k)));
+      if (part !== undefined) this.push(asBuffer(part));
+      from = k + 1;
+    }
+  }
+
+  /** (Re)starts the idle countdown; `refresh` reuses the one timer instead of a new one per chunk. */
   #armTimer() {
-    this.#timer = setTimeout(() => this.flushHeld(), this.#source.idleFlushMs);
+    if (this.#timer !== undefined) {
+      this.#timer.refresh();
+      return;
+    }
+    this.#timer = setTimeout(() => {
+      this.#timer = undefined;
+      this.flushHeld();
+    }, this.#source.idleFlushMs);
     // Held bytes are only a possible secret prefix: they must not keep the process alive.
     this.#timer.unref?.();
   }

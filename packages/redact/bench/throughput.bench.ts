@@ -1,0 +1,132 @@
+// Throughput of the redacting stream beside a passthrough Transform, in the same run, over
+// log-like text (timestamps, words, hex ids, paths) with a known secret now and then.
+// Secrets are 32 random characters, the length abra generates by default.
+// Speeds are per CPU second of this process (user + system), not wall time: other work on a
+// shared machine then slows neither contender, and the ratio stays meaningful.
+// Usage: node --conditions=source --import tsx bench/throughput.bench.ts [MiB] [chunkKiB,...]
+import { randomBytes } from 'node:crypto';
+import { Readable, Transform, Writable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { createRedactor, type Redactor } from '@ccci/redact';
+
+const totalMiB = Number(process.argv[2] ?? 32);
+const chunkSizes = (process.argv[3] ?? '1,4,16,64').split(',').map((k) => Number(k) * 1024);
+const secretCounts = [0, 10, 100, 1000];
+const ROUNDS = 3;
+
+function secret(): string {
+  return randomBytes(24).toString('base64url');
+}
+
+function logText(bytes: number, secrets: readonly string[]): Buffer {
+  const words = ['started', 'container', 'service', 'deploy', 'healthy', 'GET', 'POST', 'ok'];
+  const lines: string[] = [];
+  let size = 0;
+  for (let i = 0; size < bytes; i++) {
+    let line = `2026-11-22T03:${String(i % 60).padStart(2, '0')}:00.${i % 1000}Z INFO ${words[i % 8]} id=${randomBytes(6).toString('hex')} path=/var/lib/docker/volumes/app_${i % 97}/_data took=${i % 997}ms`;
+    if (i % 500 === 0 && secrets.length > 0) line += ` token=${secrets[i % secrets.length]}`;
+    lines.push(`${line}\n`);
+    size += line.length + 1;
+  }
+  return Buffer.from(lines.join('')).subarray(0, bytes);
+}
+
+/**
+ * The text in pieces of about `size` bytes: cut anywhere (the worst case: most pieces end
+ * inside a word that might begin a secret) or after the last whole line that fits (what a
+ * process writing its log line by line hands a pipe).
+ */
+function split(text: Buffer, size: number, lines: boolean): Buffer[] {
+  const pieces: Buffer[] = [];
+  for (let offset = 0; offset < text.length; ) {
+    let end = Math.min(text.length, offset + size);
+    if (lines && end < text.length) {
+      const newline = text.lastIndexOf(0x0a, end - 1);
+      if (newline >= offset) end = newline + 1;
+    }
+    pieces.push(text.subarray(offset, end));
+    offset = end;
+  }
+  return pieces;
+}
+
+async function throughput(make: () => Transform, pieces: readonly Buffer[]): Promise<number> {
+  let index = 0;
+  let bytes = 0;
+  const source = new Readable({
+    read() {
+      while (index < pieces.length) {
+        const piece = pieces[index++]!;
+        bytes += piece.length;
+        if (!this.push(piece)) return;
+      }
+      this.push(null);
+    },
+  });
+  let received = 0;
+  const sink = new Writable({
+    write(c: Buffer, _e, cb) {
+      received += c.length;
+      cb();
+    },
+  });
+  const start = process.cpuUsage();
+  await pipeline(source, make(), sink);
+  const used = process.cpuUsage(start);
+  const seconds = (used.user + used.system) / 1e6;
+  if (received === 0) throw new Error('nothing came through');
+  return bytes / seconds / 1e6;
+}
+
+const passthrough = () =>
+  new Transform({
+    transform(c, _e, cb) {
+      cb(null, c);
+    },
+  });
+
+const redactors = new Map<number, Redactor>();
+const all = Array.from({ length: Math.max(...secretCounts) }, secret);
+for (const n of secretCounts) {
+  const t0 = performance.now();
+  const r = createRedactor({ secretsDir: false, values: all.slice(0, n) });
+  r.matcher();
+  const ms = performance.now() - t0;
+  console.log(`${n} secrets: ${r.matcher().patternCount} patterns, built in ${ms.toFixed(0)} ms`);
+  redactors.set(n, r);
+}
+const text = logText(totalMiB * 1024 * 1024, all.slice(0, 100));
+console.log(
+  `\n${totalMiB} MiB of log text; MB per CPU second, best of ${ROUNDS}; ratio = redact / passthrough`,
+);
+console.log(
+  ['chunk', 'passthrough', ...secretCounts.map((n) => `${n} secrets (ratio)`)]
+    .map((c) => c.padStart(20))
+    .join(''),
+);
+// Rounds interleave the contenders so a busy machine slows them alike; best round counts.
+// One untimed round first lets the JIT settle.
+for (const [chunk, lines] of chunkSizes.flatMap((c) => [[c, true] as const, [c, false] as const])) {
+  const pieces = split(text, chunk, lines);
+  const contenders: Array<[string, () => Transform]> = [
+    ['passthrough', passthrough],
+    ...secretCounts.map((n): [string, () => Transform] => [
+      String(n),
+      () => redactors.get(n)!.stream(),
+    ]),
+  ];
+  const top = new Map<string, number>();
+  for (let round = 0; round <= ROUNDS; round++) {
+    for (const [name, make] of contenders) {
+      const mbs = await throughput(make, pieces);
+      if (round > 0) top.set(name, Math.max(top.get(name) ?? 0, mbs));
+    }
+  }
+  const base = top.get('passthrough')!;
+  const cells = [`${chunk / 1024} KiB ${lines ? 'lines' : 'cut'}`, base.toFixed(0)];
+  for (const n of secretCounts) {
+    const mbs = top.get(String(n))!;
+    cells.push(`${mbs.toFixed(0)} (${(mbs / base).toFixed(2)})`);
+  }
+  console.log(cells.map((c) => c.padStart(20)).join(''));
+}
