@@ -251,4 +251,17 @@ describe('janitor on the real swarm', { timeout: 180_000 }, () => {
     expect(result.exitCode).toBe(2);
     expect(lines).toEqual([expect.stringMatching(/^janitor: invalid option: ciDomain: /)]);
   });
+
+  it('janitorMain exits 1 with one line when docker cannot be asked', async () => {
+    const lines: string[] = [];
+    const log = { info() {}, warn() {}, error: (_f: object, msg: string) => lines.push(msg) };
+    const locksDir = join(await tempDir(), 'locks');
+    const unreachable = (args: readonly string[]) =>
+      execaDocker(['--host', 'unix:///nonexistent/docker.sock', ...args]);
+    const result = await janitorMain({ ciDomain, locksDir, docker: unreachable, log });
+    expect(result.exitCode).toBe(1);
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(/^janitor: docker .* exited with 1: /);
+    expect(lines[0]).not.toMatch(/\n\s+at /); // no stack trace
+  });
 });
