@@ -69,6 +69,20 @@ describe('runProcess under a terminal', () => {
     expect(existsSync(join(process.cwd(), 'pwned'))).toBe(false);
   });
 
+  it('quotes for /bin/sh whatever SHELL the caller has (script runs $SHELL -c)', async () => {
+    const outcome = await runProcess({
+      ...base,
+      env: { SHELL: '/usr/bin/fish-that-is-not-here' },
+      argv: ['printf', '%s', "it's $(x)"],
+    });
+    expect(outcome).toMatchObject({ exitCode: 0, output: "it's $(x)" });
+  });
+
+  it('gives the terminal a wide window so tables do not wrap', async () => {
+    const outcome = await runProcess({ ...base, argv: ['stty', 'size'] });
+    expect(outcome.output.trim()).toBe('64 512');
+  });
+
   it('passes the exit code through', async () => {
     const outcome = await runProcess({ ...base, argv: ['sh', '-c', 'echo out; exit 7'] });
     expect(outcome).toMatchObject({ exitCode: 7, timedOut: false, aborted: false });
