@@ -256,6 +256,12 @@ export function createResultsBuilder(options: ResultsBuilderOptions): ResultsBui
       guard('addArtifact');
       if (!(kind in artifacts))
         throw new ResultsBuilderError(`addArtifact: unknown artifact ${JSON.stringify(kind)}`);
+      // A bare file name in the run's artifact folder: no paths, nothing a URL would need escaping.
+      if (typeof fileName !== 'string' || !/^[A-Za-z0-9][A-Za-z0-9._-]{0,199}$/.test(fileName)) {
+        throw new ResultsBuilderError(
+          `addArtifact(${kind}): expected a bare file name like card.png ([A-Za-z0-9._-]), got ${JSON.stringify(String(fileName).slice(0, 60))}`,
+        );
+      }
       artifacts[kind] = fileName;
     },
     abort(reason) {

@@ -165,6 +165,7 @@ describe('createResultsBuilder', () => {
     expect(() => b.setRung('lint', 'ok')).toThrow(/unknown status "ok"/);
     expect(() => b.addTest({ name: ' ', status: 'pass', ms: 1 }, 'lint')).toThrow(/non-empty/);
     expect(() => b.addTest({ name: 't', status: 'pass', ms: -1 }, 'lint')).toThrow(/ms must be/);
+    expect(() => b.addArtifact('log', '../etc/passwd')).toThrow(/bare file name like card.png/);
     b.finish();
     expect(() => b.countDeploy()).toThrow(ResultsBuilderError);
     expect(() => b.finish()).toThrow(/finish\(\) called after finish\(\)/);
