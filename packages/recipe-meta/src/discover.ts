@@ -43,8 +43,17 @@ function filesUnder(dir: string, base = ''): string[] {
   });
 }
 
-/** Finds the known files of a settings folder; reports near-miss names (silently ignored before). */
-export function discoverFolder(dir: string, problems: MetaProblem[]): FolderFiles {
+/**
+ * Finds the known files of a settings folder; reports near-miss names (silently ignored before).
+ * Null when `dir` is not a folder (one readdir, no separate stat).
+ */
+export function discoverFolder(dir: string, problems: MetaProblem[]): FolderFiles | null {
+  let entries: Dirent[];
+  try {
+    entries = readdirSync(dir, { withFileTypes: true });
+  } catch {
+    return null;
+  }
   const files: FolderFiles = {
     dir,
     metaFile: null,
@@ -56,7 +65,7 @@ export function discoverFolder(dir: string, problems: MetaProblem[]): FolderFile
     playwrightTests: [],
     previous: null,
   };
-  for (const e of list(dir)) {
+  for (const e of entries) {
     const path = join(dir, e.name);
     if (e.name === META_FILE && e.isFile()) files.metaFile = path;
     else if (e.name === HOOKS_FILE && e.isFile()) files.hooksFile = path;

@@ -87,12 +87,13 @@ export function loadRecipeMeta(options: LoadRecipeMetaOptions): LoadedRecipe {
     );
   const problems: MetaProblem[] = [];
   const operatorDir = join(options.recipesDir, options.recipe);
-  const operator = isDir(operatorDir) ? discoverFolder(operatorDir, problems) : null;
+  const operator = discoverFolder(operatorDir, problems);
 
   let repo: FolderFiles | null = null;
   let repoApproved = false;
   const ccci = options.repoDir ? join(options.repoDir, '.ccci') : null;
-  if (ccci && isDir(ccci)) {
+  const ccciExists = ccci !== null && isDir(ccci);
+  if (ccci && ccciExists) {
     const approval = readApprovalList(
       options.approvalFile ?? join(options.recipesDir, APPROVAL_FILE),
     );
@@ -146,7 +147,7 @@ export function loadRecipeMeta(options: LoadRecipeMetaOptions): LoadedRecipe {
 
   crossChecks(options.recipe, set, hooks, problems);
 
-  const files = mergeFiles(operator, repo, repoApproved, ccci);
+  const files = mergeFiles(operator, repo, repoApproved, ccciExists ? ccci : null);
   return {
     recipe: options.recipe,
     ok: !problems.some((p) => p.severity === 'error'),
@@ -229,7 +230,7 @@ function mergeFiles(
   };
   return {
     operatorDir: operator?.dir ?? null,
-    repoDir: ccci && isDir(ccci) ? ccci : null,
+    repoDir: ccci,
     repoApproved,
     metaFiles: both.flatMap(([f]) => (f?.metaFile ? [f.metaFile] : [])),
     composeOverlay: first((f) => f.composeOverlay),
