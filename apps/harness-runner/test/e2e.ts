@@ -1,7 +1,15 @@
 // Shared set-up of the end-to-end suites: a unique ci domain, temp run/abra/lock dirs, the
 // testbed's recipe fixtures as real git repos, the traefik stand-in gateway, and the abra
 // double first on PATH. Runs the real CLI as a child process.
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import {
+  appendFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -54,6 +62,11 @@ export async function createBed(): Promise<Bed> {
   const srcDir = join(root, 'src');
   mkdirSync(srcDir);
   const enrolment = createFixtureEnrolment(root);
+  // The sick app never converges: do not wait the default 10 minutes for it.
+  appendFileSync(
+    join(enrolment, 'sick', 'recipe_meta.yml'),
+    'DEPLOY_TIMEOUT: 15\nHTTP_TIMEOUT: 5\n',
+  );
   const made = new Map<string, string>();
   const env: Record<string, string> = {
     PATH: `${ABRA_DOUBLE_BIN_DIR}:${process.env['PATH'] ?? ''}`,

@@ -23,6 +23,7 @@ describe('web fixture end to end (real swarm, abra double)', () => {
       '--run-id',
       'web1',
     ]);
+    if (process.env['E2E_DEBUG']) console.log(r.all);
     expect(r.exitCode, r.all).toBe(0);
     const results = bed.results('web1');
     expect(results.rungs['install']?.status, r.all).toBe('pass');
