@@ -1,0 +1,79 @@
+import { Matcher, type Pattern } from '@ccci/redact';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+
+const bytes = (s: string) => Buffer.from(s, 'latin1');
+const raw = (s: string): Pattern => ({ bytes: bytes(s), kind: 'raw' });
+
+/** The longest pattern at each start, merged into a union of touching/overlapping spans. */
+function naiveIntervals(text: string, patterns: readonly string[]): number[] {
+  const out: number[] = [];
+  for (let p = 0; p < text.length; p++) {
+    const len = Math.max(0, ...patterns.filter((q) => text.startsWith(q, p)).map((q) => q.length));
+    if (len === 0) continue;
+    const last = out.length - 1;
+    if (last > 0 && p <= out[last]!) out[last] = Math.max(out[last]!, p + len);
+    else out.push(p, p + len);
+  }
+  return out;
+}
+
+function naiveHoldFrom(text: string, patterns: readonly string[]): number {
+  for (let p = 0; p < text.length; p++) {
+    const rest = text.slice(p);
+    if (patterns.some((q) => q.length > rest.length && q.startsWith(rest))) return p;
+  }
+  return text.length;
+}
+
+// A three-letter alphabet makes overlaps, shared prefixes and near misses the rule.
+const small = (min: number, max: number) =>
+  fc.string({ unit: fc.constantFrom('a', 'b', 'c'), minLength: min, maxLength: max });
+
+describe('Matcher', () => {
+  it('finds the same union of occurrences as a naive search', () => {
+    fc.assert(
+      fc.property(
+        fc.uniqueArray(small(4, 9), { minLength: 1, maxLength: 6 }),
+        small(0, 120),
+        (ps, text) => {
+          const m = new Matcher(ps.map(raw));
+          expect([...m.intervals(bytes(text))]).toEqual(naiveIntervals(text, ps));
+        },
+      ),
+      { numRuns: 400 },
+    );
+  });
+
+  it('reports the longest pattern at each start, with its kind', () => {
+    const m = new Matcher([raw('abcd'), { bytes: bytes('abcdef'), kind: 'json' }, raw('cdefgh')]);
+    expect(m.occurrences(bytes('xxabcdefgh abcd'))).toEqual([
+      { offset: 2, length: 6, kind: 'json' },
+      { offset: 4, length: 6, kind: 'raw' },
+      { offset: 11, length: 4, kind: 'raw' },
+    ]);
+    expect([...m.intervals(bytes('xxabcdefgh abcd'))]).toEqual([2, 10, 11, 15]);
+  });
+
+  it('holds back exactly the longest tail that could still grow into a pattern', () => {
+    fc.assert(
+      fc.property(
+        fc.uniqueArray(small(4, 9), { minLength: 1, maxLength: 6 }),
+        small(0, 40),
+        (ps, text) => {
+          const m = new Matcher(ps.map(raw));
+          const from = m.holdFrom(bytes(text));
+          expect(from).toBe(naiveHoldFrom(text, ps));
+          expect(text.length - from).toBeLessThanOrEqual(m.maxLength - 1);
+        },
+      ),
+      { numRuns: 400 },
+    );
+  });
+
+  it('matches nothing when it has no patterns', () => {
+    const m = new Matcher([]);
+    expect([...m.intervals(bytes('anything at all'))]).toEqual([]);
+    expect(m.holdFrom(bytes('abc'))).toBe(3);
+  });
+});

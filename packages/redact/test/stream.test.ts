@@ -1,0 +1,176 @@
+import { createRedactor, createRedactStream, patternsOf } from '@ccci/redact';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import {
+  cutAt,
+  decodings,
+  ENCODINGS,
+  encode,
+  fillerArb,
+  SECRET_CHARS,
+  secretArb,
+  through,
+} from './helpers.js';
+
+const MASK = '[REDACTED]';
+
+/** Text made of filler, secrets in every encoding, and prefixes of secrets that stop short. */
+const caseArb = fc.uniqueArray(secretArb, { minLength: 1, maxLength: 4 }).chain((secrets) =>
+  fc.record({
+    secrets: fc.constant(secrets),
+    text: fc
+      .array(
+        fc.oneof(
+          fillerArb,
+          fc
+            .record({
+              secret: fc.constantFrom(...secrets),
+              encoding: fc.constantFrom(...ENCODINGS),
+              before: fc.string({ maxLength: 5 }),
+              after: fc.string({ maxLength: 5 }),
+            })
+            .map(({ secret, encoding, before, after }) => encode(secret, encoding, before, after)),
+          fc
+            .record({ secret: fc.constantFrom(...secrets), cut: fc.nat() })
+            .map(({ secret, cut }) =>
+              [...secret].slice(0, 1 + (cut % ([...secret].length - 1))).join(''),
+            ),
+        ),
+        { maxLength: 12 },
+      )
+      .map((parts) => parts.join('')),
+    cuts: fc.array(fc.nat({ max: 400 }), { maxLength: 12 }),
+  }),
+);
+
+function leaks(output: string, secrets: readonly string[]): string[] {
+  const views = decodings(output);
+  return secrets.filter((s) => views.some((v) => v.includes(s)));
+}
+
+describe('redacting stream', () => {
+  it('never lets a secret through, in any encoding, whatever the chunking', async () => {
+    await fc.assert(
+      fc.asyncProperty(caseArb, async ({ secrets, text, cuts }) => {
+        const redactor = createRedactor({ secretsDir: false, values: secrets });
+        const input = Buffer.from(text);
+        const out = await through(redactor.stream(), cutAt(input, cuts));
+        expect(leaks(out.toString(), secrets)).toEqual([]);
+        // The chunking changes nothing: same bytes as redacting the whole at once.
+        expect(out.equals(redactor.redactBuffer(input))).toBe(true);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('passes text without a secret through unchanged, whatever the chunking', async () => {
+    await fc.assert(
+      fc.asyncProperty(caseArb, async ({ secrets, text, cuts }) => {
+        const redactor = createRedactor({ secretsDir: false, values: secrets });
+        const input = Buffer.from(text);
+        const patterns = secrets.flatMap((s) => patternsOf(Buffer.from(s), 8));
+        fc.pre(!patterns.some((p) => input.includes(Buffer.from(p.bytes))));
+        const out = await through(redactor.stream(), cutAt(input, cuts));
+        expect(out.toString()).toBe(text);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('masks a secret split at every offset, and fed one byte at a time', async () => {
+    const secret = 'p4ss wörd/+"x€😀';
+    const redactor = createRedactor({ secretsDir: false, values: [secret] });
+    const text = `a=${secret} b=${encode(secret, 'json')} c=${encode(secret, 'url')} d=${encode(secret, 'form')} e=${encode(secret, 'base64', 'x')} f=${encode(secret, 'base64url', 'xy')} sup=p4ss wö end`;
+    const input = Buffer.from(text);
+    const expected = redactor.redactBuffer(input);
+    expect(expected.toString()).toMatch(
+      /^a=\[REDACTED\] b=\[REDACTED\] c=\[REDACTED\] d=\[REDACTED\] e=\S*\[REDACTED\]\S* f=\S*\[REDACTED\]\S* sup=p4ss wö end$/,
+    );
+    expect(leaks(expected.toString(), [secret])).toEqual([]);
+    for (let i = 0; i <= input.length; i++) {
+      const out = await through(redactor.stream(), cutAt(input, [i]));
+      expect(out.equals(expected), `split at ${i}`).toBe(true);
+    }
+    const bytes = [...input].map((b) => Buffer.from([b]));
+    expect((await through(redactor.stream(), bytes)).equals(expected)).toBe(true);
+  });
+
+  it('holds back no more than the longest pattern − 1 bytes', () => {
+    const secrets = ['correct horse battery', 'abcdefgh'];
+    const redactor = createRedactor({ secretsDir: false, values: secrets });
+    const longest = redactor.matcher().maxLength;
+    const stream = redactor.stream();
+    let out = '';
+    stream.on('data', (c: Buffer) => {
+      out += c.toString('latin1');
+    });
+    const input = 'correct horse batter abcdefg correct horse battery abcdefgh correct hor';
+    let written = 0;
+    for (const ch of input) {
+      stream.write(ch);
+      written++;
+      expect(stream.heldBytes).toBeLessThanOrEqual(longest - 1);
+      // What is neither out nor held is masked: never more than what came in.
+      expect(out.replaceAll(MASK, '').length + stream.heldBytes).toBeLessThanOrEqual(written);
+    }
+    expect(stream.heldBytes).toBe('correct hor'.length);
+    stream.destroy();
+  });
+
+  it('masks overlapping and adjacent secrets as one stretch', async () => {
+    const redactor = createRedactor({ secretsDir: false, values: ['abcdefgh', 'efghijkl'] });
+    expect(redactor.redactString('x abcdefghijkl y')).toBe(`x ${MASK} y`);
+    expect(redactor.redactString('x abcdefghefghijkl y')).toBe(`x ${MASK} y`);
+    const out = await through(redactor.stream(), cutAt(Buffer.from('x abcdefghijkl y'), [5, 9]));
+    expect(out.toString()).toBe(`x ${MASK} y`);
+  });
+
+  it('keeps multi-byte characters intact around a mask', async () => {
+    const redactor = createRedactor({ secretsDir: false, values: ['ünïcødé-sécret'] });
+    const input = Buffer.from('ä ünïcødé-sécret ö ünïcødé-séc€');
+    for (let i = 0; i <= input.length; i++) {
+      const out = await through(redactor.stream(), cutAt(input, [i, i + 3]));
+      expect(out.toString()).toBe(`ä ${MASK} ö ünïcødé-séc€`);
+    }
+  });
+
+  it('takes values added and removed while it runs', async () => {
+    const redactor = createRedactor({ secretsDir: false });
+    const stream = createRedactStream(redactor);
+    const chunks: string[] = [];
+    stream.on('data', (c: Buffer) => chunks.push(c.toString()));
+    const ended = new Promise((resolve) => stream.on('end', resolve));
+    stream.write('before app-secret-1234\n');
+    expect(redactor.add('app-secret-1234')).toBe(true);
+    stream.write('during app-secret-1234 and app-sec');
+    stream.write('ret-1234 split\n');
+    expect(redactor.remove('app-secret-1234')).toBe(true);
+    stream.write('after app-secret-1234\n');
+    stream.end();
+    await ended;
+    expect(chunks.join('')).toBe(
+      `before app-secret-1234\nduring ${MASK} and ${MASK} split\nafter app-secret-1234\n`,
+    );
+  });
+
+  it('masks many secrets with one matcher', async () => {
+    const secrets = Array.from({ length: 500 }, (_, i) => `s${i}-${(i * 7919).toString(36)}-tok`);
+    const redactor = createRedactor({ secretsDir: false, values: secrets });
+    expect(redactor.size).toBe(500);
+    const lines = secrets.map(
+      (s, i) => `line ${i}: ${i % 3 === 0 ? s : encode(s, 'base64', 'ab'.slice(0, i % 3))}\n`,
+    );
+    const input = Buffer.from(lines.join(''));
+    const out = await through(redactor.stream(), cutAt(input, [7, 100, 1000, 5000, 5001, 9000]));
+    expect(leaks(out.toString(), secrets)).toEqual([]);
+    expect(out.equals(redactor.redactBuffer(input))).toBe(true);
+    expect(out.toString().split('\n')).toHaveLength(501);
+  });
+
+  it('uses characters from every encoding in its generated secrets', () => {
+    // Guard for the property tests above: the alphabet must keep exercising the encoders.
+    expect(SECRET_CHARS.some((c) => encodeURIComponent(c) !== c)).toBe(true);
+    expect(SECRET_CHARS.some((c) => JSON.stringify(c).length > 3)).toBe(true);
+    expect(SECRET_CHARS.some((c) => Buffer.byteLength(c) > 2)).toBe(true);
+  });
+});
