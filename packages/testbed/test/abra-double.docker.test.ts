@@ -1,6 +1,7 @@
 import { existsSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { execa } from 'execa';
+import { chromium } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import {
   type AbraDoubleEnv,
@@ -106,6 +107,29 @@ describeDocker('abra double on the real swarm', () => {
     expect((await viaGateway(gw.port, dep, '/')).body).toContain('ccci withdep fixture');
     // Absolute-form request, as a browser sends it to an HTTP proxy.
     expect((await viaGateway(gw.port, 'ignored', `http://${web}/`)).body).toContain(V1);
+
+    // Chromium reaches the app by its domain with the gateway as its HTTP proxy.
+    const browser = await chromium.launch({
+      executablePath: '/usr/bin/chromium',
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+        '--no-first-run',
+        `--proxy-server=${gw.url}`,
+        '--proxy-bypass-list=<-loopback>',
+      ],
+    });
+    try {
+      const page = await browser.newPage();
+      expect((await page.goto(`http://${web}/`))?.status()).toBe(200);
+      expect(await page.textContent('#version')).toBe(V1);
+    } finally {
+      await browser.close();
+    }
 
     expect((await abraRun(['app', 'deploy', web, V1])).output).toContain(
       `FATA ${web} is already deployed`,
