@@ -69,11 +69,19 @@ async function requireDeployed(app: App): Promise<void> {
   if ((await stackServices(app.stack)).length === 0) fatal(`${app.domain} is not deployed?`);
 }
 
-export async function backupCreate(domain: string | undefined, f: Faults): Promise<void> {
+export async function backupCreate(
+  domain: string | undefined,
+  service: string | undefined,
+  f: Faults,
+): Promise<void> {
   const app = loadApp(domain);
   await requireDeployed(app);
-  const list = targets(app);
-  if (list.length === 0) fatal(`no backupbot.backup=true labels found for ${app.recipe}`);
+  const list = targets(app).filter((t) => !service || t.service === service);
+  if (list.length === 0) {
+    fatal(
+      `no backupbot.backup=true labels found for ${service ? `service ${service} of ` : ''}${app.recipe}`,
+    );
+  }
   if (f.has('backup-fail')) fatal(`backup failed for ${app.domain}: injected by ABRA_DOUBLE_FAULT`);
   const id = `${new Date()
     .toISOString()
@@ -122,6 +130,7 @@ export function backupList(domain: string | undefined): void {
 
 export async function restore(
   domain: string | undefined,
+  service: string | undefined,
   snapshot: string | undefined,
   f: Faults,
 ): Promise<void> {
@@ -133,7 +142,7 @@ export async function restore(
   if (!existsSync(dir)) fatal(`snapshot ${id} not found for ${app.domain}`);
   if (f.has('restore-fail'))
     fatal(`restore failed for ${app.domain}: injected by ABRA_DOUBLE_FAULT`);
-  for (const t of targets(app)) {
+  for (const t of targets(app).filter((x) => !service || x.service === service)) {
     const file = join(dir, `${t.service}.tar.gz`);
     if (!existsSync(file)) continue;
     const container = await runningContainer(app.stack, t.service);

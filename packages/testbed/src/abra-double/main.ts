@@ -169,14 +169,14 @@ async function dispatch(args: string[], f: Faults): Promise<number> {
     case 'backup': {
       const [sub, ...more] = rest;
       const p = parse(more, {});
-      if (sub === 'create') await backupCreate(p.positionals[0], f);
+      if (sub === 'create') await backupCreate(p.positionals[0], p.positionals[1], f);
       else if (sub === 'ls' || sub === 'list') backupList(p.positionals[0]);
       else fatal(`unknown command app backup ${sub ?? ''} (abra double supports: create, ls)`);
       return 0;
     }
     case 'restore': {
       const p = parse(rest, { snapshot: { type: 'string', short: 's' } });
-      await restore(p.positionals[0], str(p.values['snapshot']), f);
+      await restore(p.positionals[0], p.positionals[1], str(p.values['snapshot']), f);
       return 0;
     }
     case 'ps': {
