@@ -122,12 +122,13 @@ export function renderDocs(): string {
     const hookText = hook ? `\`${hook.name}(${hook.params.map((p) => p.name).join(', ')})\`` : '—';
     const meaning = `${def.meaning}${def.operatorOnly ? ' (operator only)' : ''}`;
     lines.push(
-      `| \`${def.key}\` | ${cell(type)} | ${def.type ? `\`${fmtDefault(def.default)}\`` : 'none'} | ${hookText} | ${cell(meaning)} |`,
+      `| \`${def.key}\` | ${cell(type)} | ${def.type && def.default !== null ? `\`${fmtDefault(def.default)}\`` : 'none'} | ${hookText} | ${cell(meaning)} |`,
     );
   }
   lines.push(
     '',
     `\`EXPECTED_NA\` may name: ${EXPECTED_NA_TARGETS.map((t) => `\`${t}\``).join(', ')}.`,
+    '',
     '`COMPOSE_POLICY_EXCEPTIONS[].rule` is one of: ' +
       COMPOSE_POLICY_RULES.map((r) => `\`${r}\``).join(', ') +
       '.',

@@ -286,7 +286,7 @@ export const KEYS: readonly KeyDefinition[] = [
     type: { kind: 'list', of: policyException },
     default: [],
     meaning:
-      'compose-policy exceptions granted by the operator, each with a reason shown in the manifest; operator-side only',
+      'compose-policy exceptions granted by the operator, each with a reason shown in the manifest',
     hook: null,
     operatorOnly: true,
   },

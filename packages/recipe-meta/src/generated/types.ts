@@ -100,7 +100,7 @@ export interface RecipeMeta {
   readonly WARM_CANONICAL: boolean;
   /**
    * compose-policy exceptions granted by the operator, each with a reason shown in the
-   * manifest; operator-side only. Default: [].
+   * manifest. Default: [].
    */
   readonly COMPOSE_POLICY_EXCEPTIONS: readonly ComposePolicyException[];
 }
