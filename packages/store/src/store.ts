@@ -81,6 +81,8 @@ export interface Store {
   insertRefusal(r: Omit<RefusalRecord, 'replied' | 'replyCommentId' | 'at'>): void;
   getRefusal(commentId: number): RefusalRecord | undefined;
   markRefusalReplied(commentId: number, replyCommentId: number | null): void;
+  /** Refusals whose reply has not been sent (or suppressed) yet, oldest first. */
+  pendingRefusals(): RefusalRecord[];
   /** Replies sent to this user on this PR at or after `sinceIso`. */
   repliesSince(repo: string, pr: number, user: string, sinceIso: string): number;
 
@@ -155,6 +157,19 @@ function toComment(r: Row): SeenComment {
   };
 }
 
+function toRefusal(r: Row): RefusalRecord {
+  return {
+    commentId: r.comment_id as number,
+    repo: r.repo as string,
+    pr: r.pr as number,
+    user: r.user as string,
+    reason: r.reason as string,
+    replied: r.replied === 1,
+    replyCommentId: (r.reply_comment_id as number | null) ?? null,
+    at: r.at as string,
+  };
+}
+
 function migrate(db: Database.Database, migrations: readonly Migration[], path: string): void {
   db.exec(
     'CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)',
@@ -210,9 +225,13 @@ export function openStore(options: StoreOptions): Store {
     db.pragma('foreign_keys = ON');
     db.pragma('busy_timeout = 5000');
   } catch (error) {
-    throw new StoreError('STORE_OPEN', `${path}: cannot open the database: ${(error as Error).message}`, {
-      cause: error,
-    });
+    throw new StoreError(
+      'STORE_OPEN',
+      `${path}: cannot open the database: ${(error as Error).message}`,
+      {
+        cause: error,
+      },
+    );
   }
   try {
     migrate(db, options.migrations ?? MIGRATIONS, path);
@@ -232,9 +251,7 @@ export function openStore(options: StoreOptions): Store {
        VALUES (@commentId, @repo, @pr, @user, @body, @createdAt, @source, @state, @reason, @now, @handledAt)`,
     ),
     getComment: db.prepare('SELECT * FROM seen_comments WHERE comment_id = ?'),
-    pending: db.prepare(
-      "SELECT * FROM seen_comments WHERE state = 'pending' ORDER BY comment_id",
-    ),
+    pending: db.prepare("SELECT * FROM seen_comments WHERE state = 'pending' ORDER BY comment_id"),
     markComment: db.prepare(
       'UPDATE seen_comments SET state = ?, reason = ?, handled_at = ? WHERE comment_id = ?',
     ),
@@ -272,6 +289,7 @@ export function openStore(options: StoreOptions): Store {
       `INSERT OR IGNORE INTO refusals (comment_id, repo, pr, user, reason, at) VALUES (@commentId, @repo, @pr, @user, @reason, @now)`,
     ),
     getRefusal: db.prepare('SELECT * FROM refusals WHERE comment_id = ?'),
+    pendingRefusals: db.prepare('SELECT * FROM refusals WHERE replied = 0 ORDER BY comment_id'),
     markRefusal: db.prepare(
       'UPDATE refusals SET replied = 1, reply_comment_id = ?, at = ? WHERE comment_id = ?',
     ),
@@ -295,7 +313,9 @@ export function openStore(options: StoreOptions): Store {
 
     getCursor(repo) {
       const r = q.getCursor.get(repo) as Row | undefined;
-      return r ? { since: r.since as string, firstPolledAt: r.first_polled_at as string } : undefined;
+      return r
+        ? { since: r.since as string, firstPolledAt: r.first_polled_at as string }
+        : undefined;
     },
     setCursor(repo, since) {
       q.setCursor.run({ repo, since, now: now() });
@@ -356,10 +376,12 @@ export function openStore(options: StoreOptions): Store {
     },
     activeRuns: () => (q.activeRuns.all() as Row[]).map(toRun),
     unnotifiedRuns: () => (q.unnotified.all() as Row[]).map(toRun),
-    runsOfRecipe: (recipe, limit = 50) =>
-      (q.runsOfRecipe.all(recipe, limit) as Row[]).map(toRun),
+    runsOfRecipe: (recipe, limit = 50) => (q.runsOfRecipe.all(recipe, limit) as Row[]).map(toRun),
     latestPerRecipe: () =>
-      (q.latestPerRecipe.all() as Row[]).map((r) => ({ recipe: r.recipe as string, run: toRun(r) })),
+      (q.latestPerRecipe.all() as Row[]).map((r) => ({
+        recipe: r.recipe as string,
+        run: toRun(r),
+      })),
     defaultBranchLevel(recipe, exclude = '') {
       const r = q.defaultLevel.get(recipe, exclude) as Row | undefined;
       return r ? (r.level as number) : null;
@@ -386,19 +408,9 @@ export function openStore(options: StoreOptions): Store {
     },
     getRefusal(id) {
       const r = q.getRefusal.get(id) as Row | undefined;
-      return r
-        ? {
-            commentId: r.comment_id as number,
-            repo: r.repo as string,
-            pr: r.pr as number,
-            user: r.user as string,
-            reason: r.reason as string,
-            replied: r.replied === 1,
-            replyCommentId: (r.reply_comment_id as number | null) ?? null,
-            at: r.at as string,
-          }
-        : undefined;
+      return r ? toRefusal(r) : undefined;
     },
+    pendingRefusals: () => (q.pendingRefusals.all() as Row[]).map(toRefusal),
     markRefusalReplied(id, replyId) {
       q.markRefusal.run(replyId, now(), id);
     },

@@ -106,7 +106,11 @@ describe('store', () => {
 
   it('tracks active, latest-per-recipe and default-branch levels', () => {
     let t = Date.parse('2026-11-22T10:00:00Z');
-    const store = openStore({ path: join(dir, 'bot.sqlite'), clock: () => new Date((t += 1000)) });
+    const clock = () => {
+      t += 1000;
+      return new Date(t);
+    };
+    const store = openStore({ path: join(dir, 'bot.sqlite'), clock });
     store.insertRun({ ...run('r1', 1), onDefaultBranch: true });
     store.insertRun(run('r2', 2));
     expect(store.activeRuns().map((r) => r.id)).toEqual(['r1', 'r2']);

@@ -1,0 +1,237 @@
+import type { Forge } from '@ccci/forge';
+import type { Store } from '@ccci/store';
+import { type Context, errorMessage, InjectedCrash, rethrowCrash } from './context.js';
+import type { Executor } from './executor.js';
+import { handleComment, sendRefusal } from './intake.js';
+import type { BotLog } from './log.js';
+import { type BotMetrics, createMetrics } from './metrics.js';
+import { pollAll } from './poller.js';
+import {
+  advanceRun,
+  cancelClosedPulls,
+  editComment,
+  notifyRun,
+  onExited,
+  onStarted,
+} from './runs.js';
+
+export interface BotOptions {
+  /** Opened store (see @ccci/store). Required; the bot does not close it. */
+  store: Store;
+  /** Forge client (see @ccci/forge). Required. */
+  forge: Forge;
+  /** Where runs go: createLocalExecutor or createDroneExecutor. Required. */
+  executor: Executor;
+  /** Repositories to poll and accept webhooks for, `owner/name`. Required, at least one. */
+  repos: readonly string[];
+  /** Org whose members may start runs. Default none (allowlist only). */
+  org?: string | null;
+  /** Logins that may start runs whatever their membership. Default none. */
+  allowlist?: readonly string[];
+  /** Public base URL of the bot (links in comments and statuses). Required. */
+  publicUrl: string;
+  /** Base URL harnesses report to. Default `publicUrl`. */
+  reportUrl?: string;
+  /** Commit status context. Default `ccci`. */
+  statusContext?: string;
+  /** At most one refusal reply per user and PR in this window, ms. Default 600 000. */
+  refusalIntervalMs?: number;
+  /** Recipe name of a repository. Default: the repository's name, lower-cased. */
+  recipeOf?: (repo: string) => string;
+  clock?: () => Date;
+  log?: BotLog;
+  /** Test hook, called at named steps; throw to simulate a crash there. */
+  crashAt?: (step: string) => void;
+}
+
+export interface Bot {
+  readonly context: Context;
+  readonly metrics: BotMetrics;
+  /** One poll cycle: list comments, check PRs with active runs, then handle everything pending. */
+  pollOnce(): Promise<void>;
+  /** Handles pending comments, advances runs, sends owed comments/statuses (serialized). */
+  process(): Promise<void>;
+  /** Schedules a process pass soon (webhook, report); coalesces. */
+  kick(): void;
+  /** Runs poll cycles every `intervalMs` until stop(). */
+  startPolling(intervalMs: number): void;
+  /** Stops polling and waits for in-flight handling to finish. */
+  stop(): Promise<void>;
+  readonly stopped: boolean;
+}
+
+const RECIPE = /^[a-z0-9][a-z0-9_-]{0,62}$/;
+const REPO = /^[A-Za-z0-9_.-]{1,100}\/[A-Za-z0-9_.-]{1,100}$/;
+
+function url(name: string, value: unknown): string {
+  if (typeof value !== 'string' || !/^https?:\/\/[^\s/]+(\/\S*)?$/.test(value)) {
+    throw new TypeError(
+      `createBot: ${name} must be an http(s) URL, found ${JSON.stringify(value)}`,
+    );
+  }
+  return value.replace(/\/+$/, '');
+}
+
+function defaultRecipeOf(repo: string): string {
+  const name = (repo.split('/')[1] ?? '').toLowerCase();
+  if (!RECIPE.test(name))
+    throw new TypeError(`repository ${repo}: its name is not a recipe name (${RECIPE})`);
+  return name;
+}
+
+/** Wires the trigger-bot's logic: polling, intake, dispatch, notifications. No HTTP here. */
+export function createBot(options: BotOptions): Bot {
+  if (!Array.isArray(options.repos) || options.repos.length === 0) {
+    throw new TypeError('createBot: options.repos must list at least one owner/name');
+  }
+  for (const r of options.repos) {
+    if (typeof r !== 'string' || !REPO.test(r))
+      throw new TypeError(`createBot: options.repos: ${JSON.stringify(r)} is not owner/name`);
+  }
+  const recipeOf = options.recipeOf ?? defaultRecipeOf;
+  for (const r of options.repos) recipeOf(r);
+  const publicUrl = url('options.publicUrl', options.publicUrl);
+  const metrics = createMetrics();
+  const log = options.log ?? {};
+  const ctx: Context = {
+    store: options.store,
+    forge: options.forge,
+    executor: options.executor,
+    repos: new Set(options.repos),
+    org: options.org ?? null,
+    allowlist: new Set((options.allowlist ?? []).map((u) => u.toLowerCase())),
+    publicUrl,
+    reportUrl:
+      options.reportUrl === undefined ? publicUrl : url('options.reportUrl', options.reportUrl),
+    statusContext: options.statusContext ?? 'ccci',
+    refusalIntervalMs: options.refusalIntervalMs ?? 600_000,
+    clock: options.clock ?? (() => new Date()),
+    log,
+    metrics,
+    step: (name) => {
+      try {
+        options.crashAt?.(name);
+      } catch (error) {
+        throw error instanceof InjectedCrash ? error : new InjectedCrash(name);
+      }
+    },
+    recipeOf,
+  };
+
+  let chain: Promise<unknown> = Promise.resolve();
+  let kicked = false;
+  let stopped = false;
+  let timer: NodeJS.Timeout | undefined;
+
+  function serial<T>(fn: () => Promise<T>): Promise<T> {
+    const next = chain.then(fn);
+    chain = next.catch(() => undefined);
+    return next;
+  }
+
+  async function each<T>(items: T[], what: string, fn: (item: T) => Promise<void>): Promise<void> {
+    for (const item of items) {
+      if (stopped) return;
+      try {
+        await fn(item);
+      } catch (error) {
+        rethrowCrash(error);
+        log.warn?.({ err: errorMessage(error), what }, `${what} failed; will retry`);
+      }
+    }
+  }
+
+  async function processPass(): Promise<void> {
+    await each(ctx.store.pendingComments(), 'handling a comment', (c) => handleComment(ctx, c));
+    await each(ctx.store.pendingRefusals(), 'refusal reply', (r) => sendRefusal(ctx, r.commentId));
+    await each(
+      ctx.store.activeRuns().filter((r) => r.state === 'queued' || r.state === 'dispatching'),
+      'dispatching a run',
+      (r) => advanceRun(ctx, r),
+    );
+    await each(ctx.store.unnotifiedRuns(), 'notifying a run', (r) => notifyRun(ctx, r));
+    metrics.activeRuns.set(ctx.store.activeRuns().length);
+  }
+
+  const process = () => serial(processPass);
+
+  options.executor.setEvents({
+    started(runId) {
+      if (stopped) return;
+      const run = onStarted(ctx, runId);
+      if (run) {
+        void serial(async () => editComment(ctx, run)).catch((error: unknown) =>
+          log.warn?.({ runId, err: errorMessage(error) }, 'running comment edit failed'),
+        );
+      }
+    },
+    exited(runId, detail) {
+      if (stopped) return;
+      onExited(ctx, runId, detail);
+      kick();
+    },
+  });
+
+  function kick(): void {
+    if (kicked || stopped) return;
+    kicked = true;
+    void serial(async () => {
+      kicked = false;
+      await processPass();
+    }).catch((error: unknown) => log.error?.({ err: errorMessage(error) }, 'processing failed'));
+  }
+
+  async function pollOnce(): Promise<void> {
+    await serial(async () => {
+      const end = metrics.pollDuration.startTimer();
+      metrics.forgeRequestsPerPoll.set(ctx.repos.size);
+      await pollAll(ctx);
+      await cancelClosedPulls(ctx);
+      const dispatched = ctx.store
+        .activeRuns()
+        .filter(
+          (r) => (r.state === 'dispatched' || r.state === 'running') && r.executorRef !== null,
+        );
+      if (ctx.executor.poll && dispatched.length > 0) {
+        await ctx.executor.poll(
+          dispatched.map((r) => ({ runId: r.id, ref: r.executorRef as string })),
+        );
+      }
+      await processPass();
+      end();
+    });
+  }
+
+  return {
+    context: ctx,
+    metrics,
+    pollOnce,
+    process,
+    kick,
+    startPolling(intervalMs) {
+      if (!Number.isFinite(intervalMs) || intervalMs < 100) {
+        throw new TypeError(
+          `startPolling: intervalMs must be at least 100, found ${String(intervalMs)}`,
+        );
+      }
+      const loop = async () => {
+        if (stopped) return;
+        try {
+          await pollOnce();
+        } catch (error) {
+          log.error?.({ err: errorMessage(error) }, 'poll cycle failed');
+        }
+        if (!stopped) timer = setTimeout(loop, intervalMs);
+      };
+      timer = setTimeout(loop, 0);
+    },
+    async stop() {
+      stopped = true;
+      if (timer) clearTimeout(timer);
+      await chain;
+    },
+    get stopped() {
+      return stopped;
+    },
+  };
+}

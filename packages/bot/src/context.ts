@@ -1,0 +1,47 @@
+import type { Forge } from '@ccci/forge';
+import type { Store } from '@ccci/store';
+import type { Executor } from './executor.js';
+import type { BotLog } from './log.js';
+import type { BotMetrics } from './metrics.js';
+
+/** Thrown by the `crashAt` test hook: a simulated crash, never caught by the bot's loops. */
+export class InjectedCrash extends Error {
+  readonly step: string;
+  constructor(step: string) {
+    super(`injected crash at ${step}`);
+    this.name = 'InjectedCrash';
+    this.step = step;
+  }
+}
+
+/** Everything the bot's steps share; built once by createBot. */
+export interface Context {
+  store: Store;
+  forge: Forge;
+  executor: Executor;
+  repos: ReadonlySet<string>;
+  org: string | null;
+  allowlist: ReadonlySet<string>;
+  publicUrl: string;
+  reportUrl: string;
+  statusContext: string;
+  refusalIntervalMs: number;
+  clock: () => Date;
+  log: BotLog;
+  metrics: BotMetrics;
+  /** Calls the test hook; throws InjectedCrash where a test asked for it. */
+  step(name: string): void;
+  recipeOf(repo: string): string;
+}
+
+export const runUrl = (ctx: Context, runId: string) => `${ctx.publicUrl}/runs/${runId}`;
+export const runMarker = (runId: string) => `<!-- ccci-run:${runId} -->`;
+
+export function errorMessage(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+/** Rethrows simulated crashes; everything else is the caller's to log. */
+export function rethrowCrash(error: unknown): void {
+  if (error instanceof InjectedCrash) throw error;
+}

@@ -1,0 +1,105 @@
+import type { Drone } from '@ccci/forge';
+import type { DispatchRequest, Executor, ExecutorEvents } from './executor.js';
+import type { BotLog } from './log.js';
+
+export interface DroneExecutorOptions {
+  /** A client from `createDrone` (holds the Drone token). Required. */
+  drone: Drone;
+  /**
+   * Drone repository that builds the run, `owner/name`. Default: the recipe repository itself
+   * (its head commit exists there as `refs/pull/<n>/head`, fork PRs too).
+   */
+  repo?: string;
+  log?: BotLog;
+}
+
+const TERMINAL = new Set([
+  'success',
+  'failure',
+  'killed',
+  'error',
+  'skipped',
+  'declined',
+  'blocked',
+]);
+
+/** The build parameters a Drone pipeline receives as environment variables. */
+export function droneParams(r: DispatchRequest): Record<string, string> {
+  return {
+    RECIPE: r.recipe,
+    PR: r.pr === null ? '' : String(r.pr),
+    REF: r.headRef,
+    SHA: r.headSha,
+    SRC: r.src,
+    STAGES: r.stages?.join(',') ?? '',
+    QUICK: r.quick ? 'true' : 'false',
+    RUN_ID: r.runId,
+    // Named as harness-runner reads them, so the pipeline needs no mapping. The key is
+    // run-scoped: it can only report this one run, and stops working once the run is done.
+    CCCI_REPORT_URL: r.reportUrl,
+    CCCI_REPORT_KEY: r.reportKey,
+  };
+}
+
+/**
+ * Production executor: one Drone custom build per run. Drone's runner capacity is `MAX_TESTS`
+ * and Drone queues the rest. The forge token never enters the pipeline; only the run key does.
+ */
+export function createDroneExecutor(options: DroneExecutorOptions): Executor {
+  const { drone } = options;
+  const log = options.log ?? {};
+  let events: ExecutorEvents | undefined;
+  const repos = new Map<string, string>();
+  const started = new Set<string>();
+  const repoOf = (r: DispatchRequest) => options.repo ?? r.repo;
+
+  return {
+    name: 'drone',
+    async dispatch(request) {
+      const repo = repoOf(request);
+      const build = await drone.createBuild({
+        repo,
+        branch: request.baseRef,
+        commit: request.headSha,
+        params: droneParams(request),
+      });
+      repos.set(request.runId, repo);
+      return { ref: `${repo}#${build.number}` };
+    },
+    async cancel(_runId, ref) {
+      const m = ref ? /^(.+)#(\d+)$/.exec(ref) : null;
+      if (!m) return;
+      await drone.cancelBuild(m[1] as string, Number(m[2]));
+    },
+    async lookup() {
+      // Drone offers no lookup by build parameter in the client: the bot cannot tell whether a
+      // build it was creating when it stopped exists, and must not start a second one.
+      return { kind: 'unknown', reason: 'Drone cannot be asked whether the build was created' };
+    },
+    async poll(runs) {
+      for (const { runId, ref } of runs) {
+        const m = /^(.+)#(\d+)$/.exec(ref);
+        if (!m) continue;
+        try {
+          const build = await drone.getBuild(m[1] as string, Number(m[2]));
+          if (build.status === 'running' && !started.has(runId)) {
+            started.add(runId);
+            events?.started(runId);
+          } else if (TERMINAL.has(build.status)) {
+            started.delete(runId);
+            events?.exited(runId, `Drone build ${m[2]} ended: ${build.status}`);
+          }
+        } catch (error) {
+          log.warn?.(
+            { runId, err: (error as Error).message },
+            'drone status check failed; will retry',
+          );
+        }
+      }
+    },
+    setEvents(e) {
+      events = e;
+    },
+    async close() {},
+  };
+}

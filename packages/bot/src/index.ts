@@ -1,0 +1,11 @@
+export { type Bot, type BotOptions, createBot } from './bot.js';
+export { type Command, parseCommand } from './command.js';
+export { type Context, InjectedCrash } from './context.js';
+export { createDroneExecutor, type DroneExecutorOptions, droneParams } from './drone-executor.js';
+export type { DispatchRequest, Executor, ExecutorEvents, LookupResult } from './executor.js';
+export { hashKey, keyMatches, newRunId, newRunKey } from './keys.js';
+export { createLocalExecutor, type LocalExecutorOptions } from './local-executor.js';
+export type { BotLog } from './log.js';
+export type { BotMetrics } from './metrics.js';
+export { ARTIFACT_NAME } from './report.js';
+export { type BotServer, type BotServerOptions, createBotServer } from './server.js';

@@ -1,0 +1,165 @@
+import { ForgeError } from '@ccci/forge';
+import { renderComment } from '@ccci/results';
+import type { SeenComment } from '@ccci/store';
+import { parseCommand } from './command.js';
+import { type Context, errorMessage, rethrowCrash } from './context.js';
+import { newRunId } from './keys.js';
+
+type Decision =
+  | { kind: 'ignore'; reason: string }
+  | { kind: 'refuse'; reason: string; logReason?: string; metric: string }
+  | { kind: 'accept' };
+
+async function authorize(ctx: Context, user: string): Promise<Decision> {
+  if (ctx.allowlist.has(user.toLowerCase())) return { kind: 'accept' };
+  if (ctx.org === null) {
+    return { kind: 'refuse', reason: `@${user} is not on the allowlist`, metric: 'not-allowed' };
+  }
+  const answer = await ctx.forge.isOrgMember(ctx.org, user);
+  if (answer.result === 'member') return { kind: 'accept' };
+  if (answer.result === 'not-member') {
+    return {
+      kind: 'refuse',
+      reason: `@${user} is not a member of ${ctx.org}`,
+      metric: 'not-member',
+    };
+  }
+  // 'unknown' denies: e.g. a redirect because the bot itself is not in the org.
+  return {
+    kind: 'refuse',
+    reason: `membership of @${user} in ${ctx.org} could not be checked`,
+    logReason: answer.reason,
+    metric: 'membership-unknown',
+  };
+}
+
+/**
+ * Handles one recorded comment, each outcome committed in one transaction: ignored, refused
+ * (a reply queued), or accepted (a queued run; a queued run of the same PR replaced). Forge
+ * errors leave the comment pending for the next pass.
+ */
+export async function handleComment(ctx: Context, c: SeenComment): Promise<void> {
+  const command = parseCommand(c.body);
+  if (command.kind === 'none' || c.pr === null) {
+    ctx.store.markComment(
+      c.commentId,
+      'ignored',
+      command.kind === 'none' ? 'not a command' : 'not on a pull request',
+    );
+    return;
+  }
+  const pr = c.pr;
+  const refuse = (reason: string, metric: string) => {
+    ctx.store.transaction(() => {
+      ctx.store.insertRefusal({ commentId: c.commentId, repo: c.repo, pr, user: c.user, reason });
+      ctx.store.markComment(c.commentId, 'refused', reason);
+    });
+    ctx.metrics.refusals.inc({ kind: metric });
+    ctx.log.info?.(
+      { comment: c.commentId, repo: c.repo, pr, user: c.user, reason },
+      'refused !testme',
+    );
+  };
+  if (command.kind === 'invalid') return refuse(command.reason, 'bad-command');
+
+  const auth = await authorize(ctx, c.user);
+  ctx.step('after-authorize');
+  if (auth.kind === 'refuse') {
+    if (auth.logReason) {
+      ctx.log.warn?.(
+        { user: c.user, org: ctx.org, why: auth.logReason },
+        'membership unknown; denying',
+      );
+    }
+    return refuse(auth.reason, auth.metric);
+  }
+  const pull = await ctx.forge.getPull(c.repo, pr);
+  ctx.step('after-pull');
+  if (pull.state !== 'open') return refuse('the pull request is closed', 'closed');
+  if (pull.headCloneUrl === null) {
+    return refuse('the head repository (fork) of this pull request was deleted', 'fork-gone');
+  }
+  const runId = newRunId();
+  ctx.store.transaction(() => {
+    const replaced = ctx.store
+      .activeRuns()
+      .filter(
+        (r) =>
+          r.repo === c.repo &&
+          r.pr === pr &&
+          (r.state === 'queued' || r.state === 'dispatched') &&
+          r.startedAt === null,
+      );
+    for (const old of replaced) {
+      ctx.store.updateRun(old.id, {
+        state: 'replaced',
+        error: `replaced by a newer !testme (run ${runId})`,
+        keyHash: null,
+        finishedAt: ctx.clock().toISOString(),
+        notified: false,
+      });
+    }
+    ctx.store.insertRun({
+      id: runId,
+      repo: c.repo,
+      recipe: ctx.recipeOf(c.repo),
+      pr,
+      commentId: c.commentId,
+      requestedBy: c.user,
+      headSha: pull.headSha,
+      headRef: pull.headRef,
+      baseRef: pull.baseRef,
+      src: pull.headCloneUrl as string,
+      stages: command.stages?.join(',') ?? null,
+      quick: command.quick,
+      executor: ctx.executor.name,
+      keyHash: null,
+    });
+    ctx.store.markComment(c.commentId, 'accepted', `run ${runId}`);
+  });
+  ctx.log.info?.(
+    { comment: c.commentId, repo: c.repo, pr, user: c.user, runId },
+    'accepted !testme',
+  );
+}
+
+/** Sends queued refusal replies, at most one per user and PR per interval (the rest are logged). */
+export async function sendRefusal(ctx: Context, commentId: number): Promise<void> {
+  const r = ctx.store.getRefusal(commentId);
+  if (!r || r.replied) return;
+  const since = new Date(ctx.clock().getTime() - ctx.refusalIntervalMs).toISOString();
+  if (ctx.store.repliesSince(r.repo, r.pr, r.user, since) > 0) {
+    ctx.store.markRefusalReplied(commentId, null);
+    ctx.log.info?.(
+      { comment: commentId, user: r.user, pr: r.pr },
+      'refusal reply rate-limited; not posted',
+    );
+    return;
+  }
+  try {
+    const posted = await ctx.forge.createComment(
+      r.repo,
+      r.pr,
+      renderComment({ kind: 'refused', reason: r.reason }),
+    );
+    ctx.step('after-refusal-post');
+    ctx.store.markRefusalReplied(commentId, posted.id);
+  } catch (error) {
+    rethrowCrash(error);
+    if (
+      error instanceof ForgeError &&
+      (error.code === 'FORGE_LOCKED' || error.code === 'FORGE_NOT_FOUND')
+    ) {
+      ctx.store.markRefusalReplied(commentId, null);
+      ctx.log.warn?.(
+        { comment: commentId, code: error.code },
+        'refusal reply not possible; dropped',
+      );
+      return;
+    }
+    ctx.log.warn?.(
+      { comment: commentId, err: errorMessage(error) },
+      'refusal reply failed; will retry',
+    );
+  }
+}

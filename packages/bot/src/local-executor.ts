@@ -1,0 +1,211 @@
+import { createWriteStream, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { execa } from 'execa';
+import type { DispatchRequest, Executor, ExecutorEvents, LookupResult } from './executor.js';
+import type { BotLog } from './log.js';
+
+export interface LocalExecutorOptions {
+  /**
+   * The harness command as an argument array, e.g. `['harness-runner']` or
+   * `['node', '--import', 'tsx', 'fake-harness.ts']`; `run --recipe … --ref … --run-id …` is
+   * appended. Default `['harness-runner']`.
+   */
+  command?: readonly string[];
+  /** Most runs at once (`MAX_TESTS`); the rest wait in order. Default 2. */
+  maxTests?: number;
+  /** Folder for per-run logs (`<runId>.log`) and pid markers. Required. */
+  stateDir: string;
+  /** Extra environment for the harness (on top of the bot's). Default none. */
+  env?: Record<string, string>;
+  /** Working directory of the harness. Default the bot's. */
+  cwd?: string;
+  /** Grace between TERM and KILL on cancel, ms. Default 30 000. */
+  killGraceMs?: number;
+  log?: BotLog;
+}
+
+interface Job {
+  request: DispatchRequest;
+  child?: Promise<unknown>;
+  pid?: number | undefined;
+  cancelled?: boolean;
+}
+
+function argv(r: DispatchRequest): string[] {
+  const args = [
+    'run',
+    '--recipe',
+    r.recipe,
+    '--ref',
+    r.headSha,
+    '--src',
+    r.src,
+    '--run-id',
+    r.runId,
+  ];
+  if (r.pr !== null) args.push('--pr', String(r.pr));
+  if (r.stages !== null && r.stages.length > 0) args.push('--stages', r.stages.join(','));
+  if (r.quick) args.push('--quick');
+  return args;
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * The embedded default executor: runs the harness as child processes, each in its own process
+ * group, at most `maxTests` at once, the rest queued in order. Arguments go as an array (never a
+ * shell string); the report key goes through the environment, not the command line.
+ */
+export function createLocalExecutor(options: LocalExecutorOptions): Executor & {
+  /** Runs waiting for a slot, in order. */
+  waiting(): string[];
+  /** Runs whose process is alive. */
+  running(): string[];
+} {
+  const command = options.command ?? ['harness-runner'];
+  if (
+    !Array.isArray(command) ||
+    command.length === 0 ||
+    command.some((c) => typeof c !== 'string' || c === '')
+  ) {
+    throw new TypeError(
+      `createLocalExecutor: options.command must be a non-empty array of strings, found ${JSON.stringify(command)}`,
+    );
+  }
+  const maxTests = options.maxTests ?? 2;
+  if (!Number.isInteger(maxTests) || maxTests < 1 || maxTests > 64) {
+    throw new TypeError(
+      `createLocalExecutor: options.maxTests must be an integer 1…64, found ${String(maxTests)}`,
+    );
+  }
+  if (typeof options.stateDir !== 'string' || options.stateDir === '') {
+    throw new TypeError('createLocalExecutor: options.stateDir must be a folder path');
+  }
+  const stateDir = options.stateDir;
+  mkdirSync(stateDir, { recursive: true });
+  const killGraceMs = options.killGraceMs ?? 30_000;
+  const log = options.log ?? {};
+  const queue: Job[] = [];
+  const active = new Map<string, Job>();
+  let events: ExecutorEvents | undefined;
+  let closed = false;
+  const marker = (runId: string) => join(stateDir, `${runId}.pid`);
+
+  function pump(): void {
+    while (!closed && active.size < maxTests && queue.length > 0) {
+      const job = queue.shift() as Job;
+      start(job);
+    }
+  }
+
+  function start(job: Job): void {
+    const r = job.request;
+    const [file, ...prefix] = command as [string, ...string[]];
+    const out = createWriteStream(join(stateDir, `${r.runId}.log`), { flags: 'a', mode: 0o600 });
+    const child = execa(file, [...prefix, ...argv(r)], {
+      detached: true, // own process group: cancel reaches the harness and its children
+      cleanup: false,
+      reject: false,
+      stdin: 'ignore',
+      stdout: ['pipe'],
+      stderr: ['pipe'],
+      ...(options.cwd === undefined ? {} : { cwd: options.cwd }),
+      env: { ...options.env, CCCI_REPORT_URL: r.reportUrl, CCCI_REPORT_KEY: r.reportKey },
+    });
+    child.stdout?.pipe(out, { end: false });
+    child.stderr?.pipe(out, { end: false });
+    job.child = child;
+    job.pid = child.pid;
+    active.set(r.runId, job);
+    if (child.pid !== undefined) writeFileSync(marker(r.runId), `${child.pid}\n`);
+    log.info?.({ runId: r.runId, pid: child.pid }, 'local executor started a run');
+    events?.started(r.runId);
+    void child.then((result) => {
+      out.end();
+      active.delete(r.runId);
+      rmSync(marker(r.runId), { force: true });
+      const detail = result.signal
+        ? `harness ended by ${result.signal}`
+        : result.exitCode !== undefined
+          ? `harness exited with code ${result.exitCode}`
+          : 'harness could not start';
+      log.info?.({ runId: r.runId, detail }, 'local executor: run ended');
+      events?.exited(r.runId, detail);
+      pump();
+    });
+  }
+
+  function killGroup(job: Job, signal: NodeJS.Signals): void {
+    if (job.pid === undefined) return;
+    try {
+      process.kill(-job.pid, signal);
+    } catch {
+      // Already gone.
+    }
+  }
+
+  async function terminate(job: Job, graceMs: number): Promise<void> {
+    killGroup(job, 'SIGTERM');
+    const timer = setTimeout(() => killGroup(job, 'SIGKILL'), graceMs);
+    await job.child?.catch(() => undefined);
+    clearTimeout(timer);
+  }
+
+  return {
+    name: 'local',
+    async dispatch(request) {
+      if (closed) throw new Error('local executor is closed');
+      if (active.has(request.runId) || queue.some((j) => j.request.runId === request.runId)) {
+        return { ref: `local:${request.runId}` };
+      }
+      queue.push({ request });
+      pump();
+      return { ref: `local:${request.runId}` };
+    },
+    async cancel(runId) {
+      const i = queue.findIndex((j) => j.request.runId === runId);
+      if (i >= 0) {
+        queue.splice(i, 1);
+        return;
+      }
+      const job = active.get(runId);
+      if (job) await terminate(job, killGraceMs);
+    },
+    async lookup(runId): Promise<LookupResult> {
+      if (active.has(runId) || queue.some((j) => j.request.runId === runId)) {
+        return { kind: 'present', ref: `local:${runId}` };
+      }
+      let pid: number;
+      try {
+        pid = Number(readFileSync(marker(runId), 'utf8').trim());
+      } catch {
+        return { kind: 'absent' };
+      }
+      if (Number.isInteger(pid) && pid > 0 && alive(pid))
+        return { kind: 'present', ref: `local:${runId}` };
+      rmSync(marker(runId), { force: true });
+      return { kind: 'unknown', reason: 'its harness process ended while the bot was down' };
+    },
+    setEvents(e) {
+      events = e;
+    },
+    async close(opts) {
+      closed = true;
+      queue.length = 0;
+      if (opts?.terminate) {
+        await Promise.all(
+          [...active.values()].map((j) => terminate(j, opts.graceMs ?? killGraceMs)),
+        );
+      }
+    },
+    waiting: () => queue.map((j) => j.request.runId),
+    running: () => [...active.keys()],
+  };
+}

@@ -1,0 +1,172 @@
+import { type Level, validateResults, verdict } from '@ccci/results';
+import type { Context } from './context.js';
+import { keyMatches } from './keys.js';
+import { finishRun } from './runs.js';
+
+export interface Answer {
+  status: number;
+  body: Record<string, unknown>;
+}
+
+/** Artifact names a harness may upload (the set harness-runner's report client sends). */
+export const ARTIFACT_NAME =
+  /^(results\.json|card\.svg|card\.png|badge\.svg|comment\.md|run\.log|screenshot\.png)$/;
+
+const REPORTABLE = new Set(['dispatching', 'dispatched', 'running']);
+
+function bearer(header: string | undefined): string | null {
+  const m = header ? /^Bearer\s+(\S+)$/i.exec(header.trim()) : null;
+  return m ? (m[1] as string) : null;
+}
+
+/** Checks the run-scoped key (constant time); the run must still accept reports. */
+export function authorizeRun(
+  ctx: Context,
+  runId: string,
+  authorization: string | undefined,
+): Answer | null {
+  const run = ctx.store.getRun(runId);
+  if (!run) return { status: 404, body: { error: `no run ${runId}` } };
+  const key = bearer(authorization);
+  if (key === null)
+    return { status: 401, body: { error: 'missing Authorization: Bearer <run key>' } };
+  if (!REPORTABLE.has(run.state)) {
+    // The key is cleared when a run ends: say why instead of a bare 401.
+    return {
+      status: 409,
+      body: { error: `run ${runId} is ${run.state}; it takes no more reports` },
+    };
+  }
+  if (!keyMatches(key, run.keyHash)) return { status: 401, body: { error: 'wrong run key' } };
+  return null;
+}
+
+/**
+ * Intake of a harness report: `{ run_id, results, artifacts: [{ name, base64 }] }`. Results are
+ * validated; the run ends in one transaction (artifacts, level, verdict); the comment edit and
+ * final status follow in the notify step.
+ */
+export function acceptReport(
+  ctx: Context,
+  runId: string,
+  authorization: string | undefined,
+  raw: Buffer,
+): Answer {
+  const denied = authorizeRun(ctx, runId, authorization);
+  if (denied) {
+    ctx.metrics.reports.inc({ outcome: `http-${denied.status}` });
+    return denied;
+  }
+  const run = ctx.store.getRun(runId);
+  if (!run) return { status: 404, body: { error: `no run ${runId}` } };
+  let payload: Record<string, unknown>;
+  try {
+    const parsed: unknown = JSON.parse(raw.toString('utf8'));
+    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed))
+      throw new Error('not an object');
+    payload = parsed as Record<string, unknown>;
+  } catch {
+    ctx.metrics.reports.inc({ outcome: 'malformed' });
+    return {
+      status: 400,
+      body: { error: 'body must be a JSON object {run_id, results, artifacts}' },
+    };
+  }
+  if (payload.run_id !== undefined && payload.run_id !== runId) {
+    return {
+      status: 400,
+      body: {
+        error: `run_id ${JSON.stringify(String(payload.run_id).slice(0, 40))} does not match the URL`,
+      },
+    };
+  }
+  const artifacts: { name: string; bytes: Buffer }[] = [];
+  if (payload.artifacts !== undefined) {
+    if (!Array.isArray(payload.artifacts))
+      return { status: 400, body: { error: 'artifacts must be an array' } };
+    for (const [i, a] of payload.artifacts.entries()) {
+      const name = (a as { name?: unknown })?.name;
+      const b64 = (a as { base64?: unknown })?.base64;
+      if (typeof name !== 'string' || !ARTIFACT_NAME.test(name) || typeof b64 !== 'string') {
+        return {
+          status: 400,
+          body: {
+            error: `artifacts[${i}]: expected {name, base64} with name matching ${ARTIFACT_NAME}`,
+          },
+        };
+      }
+      artifacts.push({ name, bytes: Buffer.from(b64, 'base64') });
+    }
+  }
+  const results = payload.results ?? null;
+  if (results === null) {
+    ctx.store.transaction(() => {
+      for (const a of artifacts) ctx.store.putArtifact(runId, a.name, a.bytes);
+      finishRun(ctx, runId, {
+        commitState: 'error',
+        error: 'the harness reported no results (infrastructure failure)',
+      });
+    });
+    ctx.metrics.reports.inc({ outcome: 'no-results' });
+    return { status: 200, body: { ok: true, state: 'done', commit_state: 'error' } };
+  }
+  const checked = validateResults(results);
+  if (!checked.ok) {
+    const issues = checked.issues
+      .slice(0, 5)
+      .map((x) => `${x.path}: expected ${x.expected}, found ${x.found}`);
+    ctx.store.transaction(() => {
+      finishRun(ctx, runId, {
+        commitState: 'error',
+        error: `the harness reported invalid results (${issues[0] ?? 'schema'})`,
+      });
+    });
+    ctx.metrics.reports.inc({ outcome: 'invalid' });
+    return { status: 422, body: { error: 'results do not match the results schema', issues } };
+  }
+  const value = checked.value;
+  if (value.run_id !== runId || value.recipe !== run.recipe) {
+    return {
+      status: 422,
+      body: {
+        error: `results are for run ${value.run_id} of ${value.recipe}, not ${runId} of ${run.recipe}`,
+      },
+    };
+  }
+  const previous = ctx.store.defaultBranchLevel(run.recipe, runId);
+  const commitState = verdict({
+    level: value.level,
+    flags: value.flags,
+    previousLevel: previous as Level | null,
+  });
+  ctx.store.transaction(() => {
+    for (const a of artifacts) ctx.store.putArtifact(runId, a.name, a.bytes);
+    finishRun(ctx, runId, {
+      commitState: commitState === 'pending' ? 'error' : commitState,
+      level: value.level,
+      resultsJson: JSON.stringify(value),
+    });
+  });
+  ctx.metrics.reports.inc({ outcome: 'accepted' });
+  ctx.log.info?.({ runId, level: value.level, commitState }, 'report accepted');
+  return {
+    status: 200,
+    body: { ok: true, state: 'done', level: value.level, commit_state: commitState },
+  };
+}
+
+/** `PUT /api/runs/<id>/artifacts/<name>`: one artifact, raw bytes, while the run is active. */
+export function acceptArtifact(
+  ctx: Context,
+  runId: string,
+  name: string,
+  authorization: string | undefined,
+  raw: Buffer,
+): Answer {
+  if (!ARTIFACT_NAME.test(name))
+    return { status: 400, body: { error: `artifact name must match ${ARTIFACT_NAME}` } };
+  const denied = authorizeRun(ctx, runId, authorization);
+  if (denied) return denied;
+  ctx.store.putArtifact(runId, name, raw);
+  return { status: 200, body: { ok: true, name, size: raw.byteLength } };
+}

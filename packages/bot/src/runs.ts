@@ -1,0 +1,307 @@
+import { DroneError, ForgeError } from '@ccci/forge';
+import { COMMENT_MARKER, escapeMarkdown, renderComment } from '@ccci/results';
+import type { RunRecord } from '@ccci/store';
+import { type Context, errorMessage, rethrowCrash, runMarker, runUrl } from './context.js';
+import { hashKey, newRunKey } from './keys.js';
+
+const LINK_ARTIFACTS = { logUrl: 'run.log', cardUrl: 'card.png', badgeUrl: 'badge.svg' } as const;
+
+function artifactUrl(ctx: Context, runId: string, name: string): string {
+  return `${ctx.publicUrl}/runs/${runId}/artifacts/${name}`;
+}
+
+function links(ctx: Context, run: RunRecord) {
+  const have = new Set(ctx.store.listArtifacts(run.id).map((a) => a.name));
+  const out: Record<string, string | null> = { runUrl: runUrl(ctx, run.id) };
+  for (const [key, name] of Object.entries(LINK_ARTIFACTS)) {
+    out[key] = have.has(name) ? artifactUrl(ctx, run.id, name) : null;
+  }
+  return out;
+}
+
+/** The bot's comment body for a run in its current state, with the run marker for recovery. */
+export function commentFor(ctx: Context, run: RunRecord): string {
+  let body: string;
+  if (run.state === 'done' && run.resultsJson !== null) {
+    body = renderComment({
+      kind: 'result',
+      results: JSON.parse(run.resultsJson),
+      links: links(ctx, run),
+    });
+  } else if (run.state === 'running') {
+    body = renderComment({
+      kind: 'running',
+      recipe: run.recipe,
+      sha: run.headSha,
+      currentRung: null,
+      links: { runUrl: runUrl(ctx, run.id) },
+    });
+  } else if (run.state === 'done' || run.state === 'cancelled' || run.state === 'replaced') {
+    const what =
+      run.state === 'done'
+        ? 'could not finish'
+        : run.state === 'cancelled'
+          ? 'cancelled'
+          : 'replaced';
+    body = [
+      COMMENT_MARKER,
+      `**ccci** ${what} the run of \`${escapeMarkdown(run.recipe)}\`: ${escapeMarkdown((run.error ?? 'no reason recorded').slice(0, 300))}`,
+      '',
+      `[Run page](${runUrl(ctx, run.id)})`,
+    ].join('\n');
+  } else {
+    body = renderComment({
+      kind: 'queued',
+      recipe: run.recipe,
+      sha: run.headSha,
+      links: { runUrl: runUrl(ctx, run.id) },
+    });
+  }
+  return `${body}\n${runMarker(run.id)}`;
+}
+
+/** Finds a comment the bot posted for this run before a crash lost its id. */
+async function findOwnComment(ctx: Context, run: RunRecord): Promise<number | null> {
+  const since = new Date(Date.parse(run.createdAt) - 60_000);
+  const marker = runMarker(run.id);
+  for await (const c of ctx.forge.iterateCommentsSince(run.repo, { since })) {
+    if (c.prNumber === run.pr && c.body.includes(marker)) return c.id;
+  }
+  return null;
+}
+
+/** Posts the acknowledgement comment exactly once, even across a crash mid-post. */
+async function ensureAck(ctx: Context, run: RunRecord): Promise<void> {
+  if (run.pr === null) return;
+  const existing = ctx.store.getBotComment(run.id);
+  if (existing?.state === 'posted') return;
+  if (existing?.state === 'posting') {
+    const found = await findOwnComment(ctx, run);
+    if (found !== null) {
+      ctx.store.setBotComment({
+        runId: run.id,
+        repo: run.repo,
+        pr: run.pr,
+        commentId: found,
+        state: 'posted',
+      });
+      return;
+    }
+  }
+  ctx.store.setBotComment({
+    runId: run.id,
+    repo: run.repo,
+    pr: run.pr,
+    commentId: null,
+    state: 'posting',
+  });
+  ctx.step('before-ack-post');
+  let id: number | null = null;
+  try {
+    id = (await ctx.forge.createComment(run.repo, run.pr, commentFor(ctx, run))).id;
+  } catch (error) {
+    if (!(error instanceof ForgeError && error.code === 'FORGE_LOCKED')) throw error;
+    ctx.log.warn?.(
+      { runId: run.id },
+      'pull request is locked or archived; running without a comment',
+    );
+  }
+  ctx.step('after-ack-post');
+  ctx.store.setBotComment({
+    runId: run.id,
+    repo: run.repo,
+    pr: run.pr,
+    commentId: id,
+    state: 'posted',
+  });
+}
+
+/** Ends a run in one transaction; the comment and status go out in the notify step. */
+export function finishRun(
+  ctx: Context,
+  runId: string,
+  patch: {
+    error?: string;
+    commitState: 'success' | 'failure' | 'error';
+    level?: number | null;
+    resultsJson?: string | null;
+  },
+): void {
+  ctx.store.updateRun(runId, {
+    state: 'done',
+    commitState: patch.commitState,
+    level: patch.level ?? null,
+    resultsJson: patch.resultsJson ?? null,
+    error: patch.error ?? null,
+    keyHash: null,
+    finishedAt: ctx.clock().toISOString(),
+    notified: false,
+  });
+}
+
+/** Moves a queued (or interrupted) run forward: ack comment, pending status, dispatch. */
+export async function advanceRun(ctx: Context, run: RunRecord): Promise<void> {
+  if (run.state === 'dispatching') {
+    const found = await ctx.executor.lookup(run.id);
+    if (found.kind === 'present') {
+      ctx.store.updateRun(run.id, {
+        state: 'dispatched',
+        executorRef: found.ref,
+        dispatchedAt: ctx.clock().toISOString(),
+      });
+      return;
+    }
+    if (found.kind === 'unknown') {
+      finishRun(ctx, run.id, {
+        commitState: 'error',
+        error: `the bot stopped while starting this run and cannot tell whether it started (${found.reason}); comment !testme again`,
+      });
+      return;
+    }
+    ctx.store.updateRun(run.id, { state: 'queued', keyHash: null });
+    run = ctx.store.getRun(run.id) as RunRecord;
+  }
+  if (run.state !== 'queued') return;
+  await ensureAck(ctx, run);
+  await ctx.forge.setStatus(run.repo, run.headSha, {
+    state: 'pending',
+    context: ctx.statusContext,
+    description: 'ccci: queued',
+    targetUrl: runUrl(ctx, run.id),
+  });
+  ctx.step('after-status');
+  const key = newRunKey();
+  ctx.store.updateRun(run.id, { state: 'dispatching', keyHash: hashKey(key) });
+  ctx.step('before-dispatch');
+  let ref: string;
+  try {
+    ({ ref } = await ctx.executor.dispatch({
+      runId: run.id,
+      recipe: run.recipe,
+      repo: run.repo,
+      pr: run.pr,
+      headSha: run.headSha,
+      headRef: run.headRef,
+      baseRef: run.baseRef,
+      src: run.src,
+      stages: run.stages === null ? null : run.stages.split(','),
+      quick: run.quick,
+      reportUrl: ctx.reportUrl,
+      reportKey: key,
+    }));
+  } catch (error) {
+    rethrowCrash(error);
+    // A timeout may have created the build: never dispatch twice. Otherwise it did not start.
+    if (error instanceof DroneError && error.code === 'DRONE_TIMEOUT') {
+      finishRun(ctx, run.id, {
+        commitState: 'error',
+        error: `dispatch timed out: ${error.message}`,
+      });
+      return;
+    }
+    ctx.store.updateRun(run.id, { state: 'queued', keyHash: null });
+    throw error;
+  }
+  ctx.step('after-dispatch');
+  ctx.store.updateRun(run.id, {
+    state: 'dispatched',
+    executorRef: ref,
+    dispatchedAt: ctx.clock().toISOString(),
+  });
+  ctx.metrics.runsDispatched.inc({ executor: ctx.executor.name });
+  const seen = run.commentId === null ? undefined : ctx.store.getComment(run.commentId);
+  if (seen)
+    ctx.metrics.seenToDispatch.observe((ctx.clock().getTime() - Date.parse(seen.seenAt)) / 1000);
+  ctx.log.info?.({ runId: run.id, ref }, 'run dispatched');
+}
+
+async function editComment(ctx: Context, run: RunRecord): Promise<void> {
+  const c = ctx.store.getBotComment(run.id);
+  if (!c || c.commentId === null) return;
+  try {
+    await ctx.forge.editComment(run.repo, c.commentId, commentFor(ctx, run));
+  } catch (error) {
+    if (
+      error instanceof ForgeError &&
+      (error.code === 'FORGE_LOCKED' || error.code === 'FORGE_NOT_FOUND')
+    ) {
+      ctx.log.warn?.({ runId: run.id, code: error.code }, 'cannot edit the run comment; skipped');
+      return;
+    }
+    throw error;
+  }
+}
+
+/** Sends what a finished, cancelled or replaced run owes: executor cancel, comment, status. */
+export async function notifyRun(ctx: Context, run: RunRecord): Promise<void> {
+  if (run.state === 'cancelled' || run.state === 'replaced') {
+    if (run.executorRef !== null || run.dispatchedAt !== null)
+      await ctx.executor.cancel(run.id, run.executorRef);
+  }
+  await editComment(ctx, run);
+  if (run.state === 'done' || run.state === 'cancelled') {
+    const state = (run.commitState ?? 'error') as 'success' | 'failure' | 'error';
+    const description =
+      run.state === 'cancelled'
+        ? `ccci: cancelled (${run.error ?? ''})`
+        : run.level !== null
+          ? `ccci: level ${run.level}`
+          : `ccci: ${run.error ?? 'error'}`;
+    await ctx.forge.setStatus(run.repo, run.headSha, {
+      state,
+      context: ctx.statusContext,
+      description,
+      targetUrl: runUrl(ctx, run.id),
+    });
+  }
+  ctx.step('before-notified');
+  ctx.store.updateRun(run.id, { notified: true });
+}
+
+/** Cancels active runs of pull requests that were closed (one PR request per PR with runs). */
+export async function cancelClosedPulls(ctx: Context): Promise<void> {
+  const prs = new Map<string, { repo: string; pr: number }>();
+  for (const r of ctx.store.activeRuns()) {
+    if (r.pr !== null) prs.set(`${r.repo}#${r.pr}`, { repo: r.repo, pr: r.pr });
+  }
+  for (const { repo, pr } of prs.values()) {
+    try {
+      const pull = await ctx.forge.getPull(repo, pr);
+      if (pull.state === 'open') continue;
+      ctx.store.transaction(() => {
+        for (const r of ctx.store.activeRuns().filter((x) => x.repo === repo && x.pr === pr)) {
+          ctx.store.updateRun(r.id, {
+            state: 'cancelled',
+            commitState: 'error',
+            error: pull.merged ? 'pull request merged' : 'pull request closed',
+            keyHash: null,
+            finishedAt: ctx.clock().toISOString(),
+            notified: false,
+          });
+        }
+      });
+      ctx.log.info?.({ repo, pr }, 'pull request closed; its runs are cancelled');
+    } catch (error) {
+      rethrowCrash(error);
+      ctx.log.warn?.(
+        { repo, pr, err: errorMessage(error) },
+        'pull request check failed; will retry',
+      );
+    }
+  }
+}
+
+export function onStarted(ctx: Context, runId: string): RunRecord | undefined {
+  const run = ctx.store.getRun(runId);
+  if (!run || (run.state !== 'dispatched' && run.state !== 'dispatching')) return undefined;
+  return ctx.store.updateRun(runId, { state: 'running', startedAt: ctx.clock().toISOString() });
+}
+
+export function onExited(ctx: Context, runId: string, detail: string): void {
+  const run = ctx.store.getRun(runId);
+  if (!run || !['dispatching', 'dispatched', 'running'].includes(run.state)) return;
+  finishRun(ctx, runId, { commitState: 'error', error: `${detail} without reporting results` });
+  ctx.log.warn?.({ runId, detail }, 'run ended without a report: infra error');
+}
+
+export { editComment };

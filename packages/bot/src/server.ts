@@ -1,0 +1,243 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { readWebhookBody } from '@ccci/forge';
+import { renderBadge } from '@ccci/results';
+import type { Bot } from './bot.js';
+import { errorMessage } from './context.js';
+import { renderHome, renderRecipe, renderRun } from './dashboard.js';
+import { ARTIFACT_NAME, acceptArtifact, acceptReport } from './report.js';
+import { handleWebhook } from './webhook.js';
+
+export interface BotServerOptions {
+  bot: Bot;
+  /** Enables `POST /webhook` when set. Default: no webhook endpoint. */
+  webhookSecret?: string | null;
+  /** Largest webhook body, bytes. Default 1 MiB. */
+  maxWebhookBytes?: number;
+  /** Largest report or artifact body, bytes. Default 64 MiB. */
+  maxReportBytes?: number;
+}
+
+export interface BotServer {
+  readonly server: Server;
+  /** Starts listening; resolves with the base URL. */
+  listen(port: number, host?: string): Promise<string>;
+  close(): Promise<void>;
+}
+
+type Handler = (
+  req: IncomingMessage,
+  res: ServerResponse,
+  params: string[],
+) => Promise<void> | void;
+
+const CONTENT_TYPES: Record<string, string> = {
+  'results.json': 'application/json',
+  'card.svg': 'image/svg+xml',
+  'badge.svg': 'image/svg+xml',
+  'card.png': 'image/png',
+  'screenshot.png': 'image/png',
+  'run.log': 'text/plain; charset=utf-8',
+  'comment.md': 'text/markdown; charset=utf-8',
+};
+
+function send(
+  res: ServerResponse,
+  status: number,
+  body: string | Buffer,
+  type: string,
+  extra: Record<string, string> = {},
+): void {
+  res.writeHead(status, {
+    'content-type': type,
+    'x-content-type-options': 'nosniff',
+    // Artifacts come from PR code: SVGs must not run scripts in the bot's origin.
+    'content-security-policy': "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'",
+    ...extra,
+  });
+  res.end(body);
+}
+
+const json = (res: ServerResponse, status: number, body: unknown, extra?: Record<string, string>) =>
+  send(res, status, `${JSON.stringify(body)}\n`, 'application/json', extra);
+const html = (res: ServerResponse, body: string | null) =>
+  body === null
+    ? json(res, 404, { error: 'not found' })
+    : send(res, 200, body, 'text/html; charset=utf-8');
+
+/** The bot's HTTP surface: health, metrics, badges, results API, dashboard, report intake, webhook. */
+export function createBotServer(options: BotServerOptions): BotServer {
+  const { bot } = options;
+  const ctx = bot.context;
+  const maxReport = options.maxReportBytes ?? 64 * 1024 * 1024;
+  const maxWebhook = options.maxWebhookBytes ?? 1024 * 1024;
+
+  const readBody = async (req: IncomingMessage, res: ServerResponse): Promise<Buffer | null> => {
+    const read = await readWebhookBody(req, { maxBytes: maxReport });
+    if (read.ok) return read.body;
+    json(res, 413, { error: read.rejection.message }, { connection: 'close' });
+    return null;
+  };
+
+  // A small table of exact patterns: a handful of routes does not earn a router dependency.
+  const routes: [string, RegExp, Handler][] = [
+    [
+      'GET',
+      /^\/healthz$/,
+      (_q, res) =>
+        json(res, 200, { ok: true, schema: ctx.store.schemaVersion(), stopping: bot.stopped }),
+    ],
+    [
+      'GET',
+      /^\/metrics$/,
+      async (_q, res) =>
+        send(res, 200, await bot.metrics.registry.metrics(), bot.metrics.registry.contentType),
+    ],
+    [
+      'GET',
+      /^\/badge\/([a-z0-9][a-z0-9_-]{0,62})\.svg$/,
+      (_q, res, [recipe]) => {
+        const level = ctx.store.defaultBranchLevel(recipe as string);
+        send(res, 200, renderBadge(level as Parameters<typeof renderBadge>[0]), 'image/svg+xml', {
+          'cache-control': 'no-cache',
+        });
+      },
+    ],
+    [
+      'GET',
+      /^\/api\/results$/,
+      (_q, res) =>
+        json(res, 200, {
+          recipes: ctx.store.latestPerRecipe().map(({ recipe, run }) => ({
+            recipe,
+            run_id: run.id,
+            level: run.level,
+            commit_state: run.commitState,
+            default_branch_level: ctx.store.defaultBranchLevel(recipe),
+            pr: run.pr,
+            sha: run.headSha,
+            finished_at: run.finishedAt,
+            run_url: `${ctx.publicUrl}/runs/${run.id}`,
+            results: run.resultsJson ? JSON.parse(run.resultsJson) : null,
+          })),
+        }),
+    ],
+    [
+      'GET',
+      /^\/api\/runs\/([A-Za-z0-9_-]{1,64})$/,
+      (_q, res, [id]) => {
+        const run = ctx.store.getRun(id as string);
+        if (!run) return json(res, 404, { error: 'no such run' });
+        const { keyHash: _k, resultsJson, ...rest } = run;
+        json(res, 200, {
+          ...rest,
+          results: resultsJson ? JSON.parse(resultsJson) : null,
+          artifacts: ctx.store.listArtifacts(run.id),
+        });
+      },
+    ],
+    [
+      'POST',
+      /^\/api\/runs\/([A-Za-z0-9_-]{1,64})\/report$/,
+      async (req, res, [id]) => {
+        const body = await readBody(req, res);
+        if (!body) return;
+        const answer = acceptReport(ctx, id as string, req.headers.authorization, body);
+        json(res, answer.status, answer.body);
+        bot.kick();
+      },
+    ],
+    [
+      'PUT',
+      /^\/api\/runs\/([A-Za-z0-9_-]{1,64})\/artifacts\/([a-z.]{1,40})$/,
+      async (req, res, [id, name]) => {
+        const body = await readBody(req, res);
+        if (!body) return;
+        const answer = acceptArtifact(
+          ctx,
+          id as string,
+          name as string,
+          req.headers.authorization,
+          body,
+        );
+        json(res, answer.status, answer.body);
+      },
+    ],
+    [
+      'POST',
+      /^\/webhook$/,
+      async (req, res) => {
+        if (!options.webhookSecret)
+          return json(res, 404, { error: 'webhook intake is not enabled (set WEBHOOK_SECRET)' });
+        const answer = await handleWebhook(bot, req, {
+          secret: options.webhookSecret,
+          maxBytes: maxWebhook,
+        });
+        json(res, answer.status, answer.body, answer.close ? { connection: 'close' } : {});
+      },
+    ],
+    ['GET', /^\/$/, (_q, res) => html(res, renderHome(ctx.store))],
+    [
+      'GET',
+      /^\/recipes\/([a-z0-9][a-z0-9_-]{0,62})$/,
+      (_q, res, [r]) => html(res, renderRecipe(ctx.store, r as string)),
+    ],
+    [
+      'GET',
+      /^\/runs\/([A-Za-z0-9_-]{1,64})$/,
+      (_q, res, [id]) => html(res, renderRun(ctx.store, id as string)),
+    ],
+    [
+      'GET',
+      /^\/runs\/([A-Za-z0-9_-]{1,64})\/artifacts\/([a-z.]{1,40})$/,
+      (_q, res, [id, name]) => {
+        const bytes = ARTIFACT_NAME.test(name as string)
+          ? ctx.store.getArtifact(id as string, name as string)
+          : undefined;
+        if (!bytes) return json(res, 404, { error: 'no such artifact' });
+        send(res, 200, bytes, CONTENT_TYPES[name as string] ?? 'application/octet-stream');
+      },
+    ],
+  ];
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const path = new URL(req.url ?? '/', 'http://bot').pathname;
+    let pathMatched = false;
+    for (const [method, pattern, handler] of routes) {
+      const m = pattern.exec(path);
+      if (!m) continue;
+      pathMatched = true;
+      if (method !== req.method && !(method === 'GET' && req.method === 'HEAD')) continue;
+      await handler(req, res, m.slice(1));
+      return;
+    }
+    json(res, pathMatched ? 405 : 404, { error: pathMatched ? 'method not allowed' : 'not found' });
+  }
+
+  const server = createServer((req, res) => {
+    handle(req, res).catch((error: unknown) => {
+      ctx.log.error?.({ err: errorMessage(error), path: req.url }, 'request failed');
+      if (!res.headersSent) json(res, 500, { error: 'internal error' });
+      else res.destroy();
+    });
+  });
+
+  return {
+    server,
+    listen(port, host = '127.0.0.1') {
+      return new Promise((resolve, reject) => {
+        server.once('error', reject);
+        server.listen(port, host, () => {
+          const a = server.address() as AddressInfo;
+          resolve(`http://${a.family === 'IPv6' ? `[${a.address}]` : a.address}:${a.port}`);
+        });
+      });
+    },
+    async close() {
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeIdleConnections();
+      });
+    },
+  };
+}
