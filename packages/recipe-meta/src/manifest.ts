@@ -4,8 +4,11 @@ import type { LoadedRecipe, Source } from './load.js';
 import { looksSecret, MASK, maskSecrets } from './mask.js';
 import { HOOK_BY_NAME, hookSignatureText, KEY_BY_NAME } from './registry.js';
 
-/** The customization manifest: what of a run differs from the defaults. JSON-serialisable. */
-export interface CustomizationManifest {
+/**
+ * The customization manifest: what of a run differs from the defaults. JSON-serialisable; a type
+ * alias (not an interface) so it is assignable to `Record<string, unknown>` (results.json).
+ */
+export type CustomizationManifest = {
   recipe: string;
   /** True when nothing is customized and no dev skip is active. */
   defaults: boolean;
@@ -23,7 +26,7 @@ export interface CustomizationManifest {
   composePolicyExceptions: ComposePolicyException[];
   /** Active dev-only skip switches: a run with any of them is not a real result. */
   devSkips: string[];
-}
+};
 
 export interface BuildManifestOptions {
   /** Paths are shown relative to this folder. Default: process.cwd(). */
