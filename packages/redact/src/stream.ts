@@ -108,6 +108,7 @@ export class RedactStream extends Transform {
       if (data.length > 0) {
         parts.push(data);
         this.#state.open = false;
+        this.#state.pos = data.length;
       }
     } else {
       render(data, intervals, limit, this.#source.maskBytes, this.#state, parts);

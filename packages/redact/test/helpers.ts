@@ -1,15 +1,26 @@
 import type { Readable, Writable } from 'node:stream';
 import fc from 'fast-check';
 
-/** Writes `chunks` into a redacting stream, ends it, and resolves with everything it output. */
-export async function through(stream: Readable & Writable, chunks: readonly Uint8Array[]) {
+/**
+ * Writes `chunks` into a redacting stream (idle-flushing after the indexes in `idleAfter`),
+ * ends it, and resolves with everything it output.
+ */
+export async function through(
+  stream: Readable & Writable & { flushHeld?: () => void },
+  chunks: readonly Uint8Array[],
+  idleAfter: ReadonlySet<number> = new Set(),
+) {
   const out: Buffer[] = [];
   stream.on('data', (c: Buffer) => out.push(c));
   const ended = new Promise<void>((resolve, reject) => {
     stream.on('end', resolve);
     stream.on('error', reject);
   });
-  for (const c of chunks) stream.write(c);
+  chunks.forEach((c, i) => {
+    stream.write(c);
+    // As if the writer paused here long enough for the idle flush.
+    if (idleAfter.has(i)) stream.flushHeld?.();
+  });
   stream.end();
   await ended;
   return Buffer.concat(out);

@@ -63,17 +63,44 @@ describe('redacting stream', () => {
     );
   });
 
-  it('passes text without a secret through unchanged, whatever the chunking', async () => {
+  it('never lets a whole secret through when idle flushes cut in', async () => {
     await fc.assert(
-      fc.asyncProperty(caseArb, async ({ secrets, text, cuts }) => {
+      fc.asyncProperty(caseArb, async ({ secrets, text, cuts, idle }) => {
+        const redactor = createRedactor({ secretsDir: false, values: secrets });
+        const out = await through(redactor.stream(), cutAt(Buffer.from(text), cuts), idle);
+        expect(leaks(out.toString(), secrets)).toEqual([]);
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it('passes text without a secret through unchanged, whatever the chunking and pauses', async () => {
+    await fc.assert(
+      fc.asyncProperty(caseArb, async ({ secrets, text, cuts, idle }) => {
         const redactor = createRedactor({ secretsDir: false, values: secrets });
         const input = Buffer.from(text);
         const patterns = secrets.flatMap((s) => patternsOf(Buffer.from(s), 8));
         fc.pre(!patterns.some((p) => input.includes(Buffer.from(p.bytes))));
-        const out = await through(redactor.stream(), cutAt(input, cuts));
+        const out = await through(redactor.stream(), cutAt(input, cuts), idle);
         expect(out.toString()).toBe(text);
       }),
       { numRuns: 300 },
+    );
+  });
+
+  it('writes a held prefix exactly once when a pause flushes it', async () => {
+    await fc.assert(
+      fc.asyncProperty(secretArb, fillerArb, fc.nat(), fillerArb, async (secret, a, cut, b) => {
+        const chars = [...secret];
+        const prefix = chars.slice(0, 1 + (cut % (chars.length - 1))).join('');
+        const redactor = createRedactor({ secretsDir: false, values: [secret] });
+        const input = Buffer.from(a + prefix + b);
+        fc.pre(redactor.scan(input).length === 0);
+        const chunks = [Buffer.from(a + prefix), Buffer.from(b)];
+        const out = await through(redactor.stream(), chunks, new Set([0]));
+        expect(out.toString()).toBe(a + prefix + b);
+      }),
+      { numRuns: 200 },
     );
   });
 
