@@ -31,6 +31,8 @@ export interface CliResult {
 export type RunningCli = Promise<CliResult> & {
   pid?: number | undefined;
   kill(signal?: NodeJS.Signals): boolean;
+  /** Resolves when the output so far matches; rejects after `timeoutMs` or if the CLI exits first. */
+  waitOutput(pattern: RegExp, timeoutMs?: number): Promise<void>;
 };
 
 export const BIN = join(import.meta.dirname, '../bin/harness-runner');
@@ -96,8 +98,28 @@ export async function createBed(): Promise<Bed> {
         all: true,
         timeout: 600_000,
       });
-      const done = child.then((r) => ({ exitCode: r.exitCode, all: String(r.all ?? '') }));
-      return Object.assign(done, { pid: child.pid, kill: (s?: NodeJS.Signals) => child.kill(s) });
+      let seen = '';
+      let exited = false;
+      child.all?.on('data', (d: Buffer) => {
+        seen += d.toString();
+      });
+      const done = child.then((r) => {
+        exited = true;
+        return { exitCode: r.exitCode, all: String(r.all ?? '') };
+      });
+      const waitOutput = async (pattern: RegExp, timeoutMs = 300_000) => {
+        const end = Date.now() + timeoutMs;
+        while (!pattern.test(seen)) {
+          if (exited) throw new Error(`CLI exited before printing ${pattern}:\n${seen}`);
+          if (Date.now() > end) throw new Error(`no ${pattern} within ${timeoutMs} ms:\n${seen}`);
+          await new Promise((r) => setTimeout(r, 50));
+        }
+      };
+      return Object.assign(done, {
+        pid: child.pid,
+        kill: (s?: NodeJS.Signals) => child.kill(s),
+        waitOutput,
+      });
     },
     artifactsDir: (runId) => artifactsDir(root, runId),
     results(runId) {

@@ -1,0 +1,119 @@
+// Refused before any deploy, and abra faults become `unver` with a reason, never a crash.
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { createFixtureRecipe } from '@ccci/testbed';
+import { execa } from 'execa';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type Bed, createBed } from './e2e.js';
+
+let bed: Bed;
+beforeAll(async () => {
+  bed = await createBed();
+});
+afterAll(async () => {
+  await bed?.close();
+});
+
+async function evilRecipe(name: string, edit: (compose: string) => string): Promise<string> {
+  const repo = await createFixtureRecipe('web', { dir: join(bed.root, 'src'), as: name });
+  const file = join(repo, 'compose.yml');
+  writeFileSync(file, edit(readFileSync(file, 'utf8')));
+  const git = (args: string[]) =>
+    execa('git', args, {
+      cwd: repo,
+      env: {
+        GIT_AUTHOR_NAME: 't',
+        GIT_AUTHOR_EMAIL: 't@t',
+        GIT_COMMITTER_NAME: 't',
+        GIT_COMMITTER_EMAIL: 't@t',
+      },
+    });
+  await git(['commit', '-qam', 'chore: give the app the host']);
+  return repo;
+}
+
+describe.concurrent('refused before any deploy', () => {
+  it.each([
+    [
+      'a Docker socket bind mount',
+      'sockapp',
+      (c: string) =>
+        c.replace(
+          '    configs:\n',
+          '    volumes:\n      - /var/run/docker.sock:/var/run/docker.sock\n    configs:\n',
+        ),
+      /docker-socket|Docker socket/,
+    ],
+    [
+      'privileged',
+      'privapp',
+      (c: string) =>
+        c.replace(
+          '    image: ccci-busybox:latest\n',
+          '    image: ccci-busybox:latest\n    privileged: true\n',
+        ),
+      /privileged/,
+    ],
+  ])(
+    '%s',
+    async (_what, name, edit, message) => {
+      const src = await evilRecipe(name, edit);
+      const r = await bed.run([
+        'run',
+        '--recipe',
+        name,
+        '--ref',
+        'main',
+        '--src',
+        src,
+        '--run-id',
+        name,
+      ]);
+      expect(r.exitCode, r.all).toBe(3);
+      expect(r.all).toMatch(/compose\.yml:\d+: service "app"/);
+      expect(r.all).toMatch(message);
+      expect(r.all).not.toMatch(/install: deploy/);
+      const res = bed.results(name);
+      expect(res.level).toBe(0);
+      expect(res.deploys.count).toBe(0);
+      expect(res.rungs['install']?.status).toBe('unver');
+      expect(await bed.leftovers()).toEqual([]);
+    },
+    120_000,
+  );
+});
+
+describe.concurrent('abra faults (injected through the double)', () => {
+  it.each([
+    ['abra crashes during deploy', 'crash:deploy', 'install', /abra app deploy failed/],
+    ['abra backup fails', 'backup-fail', 'backup_restore', /abra app backup failed/],
+  ])(
+    '%s → unver with the reason',
+    async (_what, fault, rung, reason) => {
+      const recipe = rung === 'backup_restore' ? 'data' : 'web';
+      const id = fault.replace(/[^a-z]/g, '');
+      const r = await bed.run(
+        [
+          'run',
+          '--recipe',
+          recipe,
+          '--ref',
+          'main',
+          '--src',
+          await bed.src(recipe),
+          '--run-id',
+          id,
+        ],
+        {
+          ABRA_DOUBLE_FAULT: fault,
+        },
+      );
+      expect(r.exitCode, r.all).toBe(0);
+      const res = bed.results(id);
+      expect(res.rungs[rung]?.status, r.all).toBe('unver');
+      expect(res.rungs[rung]?.reason).toMatch(reason);
+      expect(res.flags['clean_teardown']).toBe(true);
+    },
+    400_000,
+  );
+});
