@@ -1,0 +1,168 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { memoryLog, ORG, REPO, sha, type World, world } from './helpers.js';
+
+let w: World;
+beforeEach(async () => {
+  w = await world();
+});
+afterEach(() => w.close());
+
+/** Boots a bot, runs the first poll (marks what exists as seen), returns the bot. */
+async function started(extra: Parameters<World['boot']>[0] = {}) {
+  const booted = w.boot(extra);
+  await booted.bot.pollOnce();
+  return booted;
+}
+
+const botComments = (pr: number) =>
+  w.fake.comments(REPO).filter((c) => c.issue === pr && c.user === w.fake.botUser);
+
+describe('authorization', () => {
+  it('a member starts a run: ack comment, pending status, dispatch with a run key', async () => {
+    const pr = w.fake.openPull(REPO, { headSha: sha(1) });
+    const { bot, store } = await started();
+    w.fake.addComment({ repo: REPO, pr, user: 'alice', body: '!testme --quick' });
+    await bot.pollOnce();
+    expect(w.executor.dispatched).toHaveLength(1);
+    const d = w.executor.dispatched[0];
+    expect(d).toMatchObject({
+      recipe: 'custom-html',
+      pr,
+      headSha: sha(1),
+      quick: true,
+      stages: null,
+    });
+    expect(d?.reportKey).toMatch(/^[0-9a-f]{64}$/);
+    const run = store.getRun(d?.runId as string);
+    expect(run?.state).toBe('dispatched');
+    expect(run?.keyHash).not.toContain(d?.reportKey);
+    expect(botComments(pr)).toHaveLength(1);
+    expect(botComments(pr)[0]?.body).toContain(`ccci-run:${run?.id}`);
+    expect(w.fake.statuses(REPO, sha(1)).map((s) => s.state)).toEqual(['pending']);
+  });
+
+  it('a non-member is refused with a reply saying why', async () => {
+    const pr = w.fake.openPull(REPO, { headSha: sha(1) });
+    const { bot } = await started();
+    w.fake.addComment({ repo: REPO, pr, user: 'mallory', body: '!testme' });
+    await bot.pollOnce();
+    expect(w.executor.dispatched).toHaveLength(0);
+    expect(
+      botComments(pr)
+        .map((c) => c.body)
+        .join(),
+    ).toContain(`not a member of ${ORG}`);
+  });
+
+  it('an allowlisted non-member starts a run without a membership request', async () => {
+    const pr = w.fake.openPull(REPO, { headSha: sha(1) });
+    const { bot } = await started({ allowlist: ['Bob'] });
+    w.fake.clearRequests();
+    w.fake.addComment({ repo: REPO, pr, user: 'bob', body: '!testme' });
+    await bot.pollOnce();
+    expect(w.executor.dispatched).toHaveLength(1);
+    expect(w.fake.requests.some((r) => r.path.startsWith('/orgs/'))).toBe(false);
+  });
+
+  it('a membership redirect (bot not in the org) denies and logs why', async () => {
+    const pr = w.fake.openPull(REPO, { headSha: sha(1) });
+    w.fake.botIsMember(false);
+    const { lines, log } = memoryLog();
+    const { bot } = await started({ log });
+    w.fake.addComment({ repo: REPO, pr, user: 'alice', body: '!testme' });
+    await bot.pollOnce();
+    expect(w.executor.dispatched).toHaveLength(0);
+    expect(botComments(pr)[0]?.body).toContain('could not be checked');
+    const why = lines.find((l) => l.message.includes('membership unknown'));
+    expect(String(why?.fields.why)).toMatch(/redirect/);
+  });
+});
+
+describe('what does not trigger', () => {
+  it('!testmexyz, comments before the first poll, and edited old comments', async () => {
+    const pr = w.fake.openPull(REPO, { headSha: sha(1) });
+    const old = w.fake.addComment({ repo: REPO, pr, user: 'alice', body: '!testme' });
+    const { bot, store } = await started();
+    expect(store.getComment(old.id)?.state).toBe('ignored');
+    w.fake.addComment({ repo: REPO, pr, user: 'alice', body: '!testmexyz' });
+    const chatter = w.fake.addComment({ repo: REPO, pr, user: 'alice', body: 'looks good' });
+    await bot.pollOnce();
+    w.fake.editComment(old.id, '!testme --quick', { at: new Date(Date.now() + 5000) });
+    w.fake.editComment(chatter.id, '!testme', { at: new Date(Date.now() + 5000) });
+    await bot.pollOnce();
+    expect(w.executor.dispatched).toHaveLength(0);
+    expect(botComments(pr)).toHaveLength(0);
+  });
+
+  it('an idle poll costs one request per repository', async () => {
+    const pr = w.fake.openPull(REPO, { headSha: sha(1) });
+    w.fake.addComment({ repo: REPO, pr, user: 'alice', body: 'hello' });
+    const { bot } = await started();
+    w.fake.clearRequests();
+    await bot.pollOnce();
+    await bot.pollOnce();
+    expect(w.fake.requests.map((r) => r.path)).toEqual([
+      `/repos/${REPO}/issues/comments`,
+      `/repos/${REPO}/issues/comments`,
+    ]);
+  });
+});
+
+describe('refusals', () => {
+  it('unknown flag and closed PR say why; replies are rate-limited per user and PR', async () => {
+    const pr = w.fake.openPull(REPO, { headSha: sha(1) });
+    const closed = w.fake.openPull(REPO, { headSha: sha(2) });
+    w.fake.closePull(REPO, closed);
+    const { bot } = await started();
+    w.fake.addComment({ repo: REPO, pr, user: 'alice', body: '!testme --fast' });
+    w.fake.addComment({ repo: REPO, pr: closed, user: 'alice', body: '!testme' });
+    await bot.pollOnce();
+    expect(botComments(pr)[0]?.body).toContain('unknown flag');
+    expect(botComments(closed)[0]?.body).toContain('closed');
+    for (let i = 0; i < 5; i++)
+      w.fake.addComment({ repo: REPO, pr, user: 'alice', body: '!testme --nope' });
+    await bot.pollOnce();
+    expect(botComments(pr)).toHaveLength(1);
+    expect(w.executor.dispatched).toHaveLength(0);
+  });
+});
+
+describe('replacement and cancellation', () => {
+  it('a new !testme replaces a queued run of the same PR', async () => {
+    const pr = w.fake.openPull(REPO, { headSha: sha(1) });
+    const { bot, store } = await started();
+    w.fake.addComment({ repo: REPO, pr, user: 'alice', body: '!testme' });
+    await bot.pollOnce();
+    const first = w.executor.dispatched[0]?.runId as string;
+    w.fake.updatePull(REPO, pr, { headSha: sha(2) });
+    w.fake.addComment({ repo: REPO, pr, user: 'alice', body: '!testme' });
+    await bot.pollOnce();
+    expect(store.getRun(first)?.state).toBe('replaced');
+    expect(w.executor.cancelled).toEqual([first]);
+    const second = w.executor.dispatched[1];
+    expect(second?.headSha).toBe(sha(2));
+    const bodies = botComments(pr).map((c) => c.body);
+    expect(bodies.some((b) => b.includes('replaced'))).toBe(true);
+  });
+
+  it('a closed PR cancels its running run: executor cancel, comment, error status', async () => {
+    const pr = w.fake.openPull(REPO, { headSha: sha(1) });
+    const { bot, store } = await started();
+    w.fake.addComment({ repo: REPO, pr, user: 'alice', body: '!testme' });
+    await bot.pollOnce();
+    const runId = w.executor.dispatched[0]?.runId as string;
+    w.executor.events()?.started(runId);
+    await bot.process();
+    expect(store.getRun(runId)?.state).toBe('running');
+    w.fake.closePull(REPO, pr);
+    await bot.pollOnce();
+    expect(store.getRun(runId)).toMatchObject({
+      state: 'cancelled',
+      notified: true,
+      keyHash: null,
+    });
+    expect(w.executor.cancelled).toEqual([runId]);
+    expect(w.fake.statuses(REPO, sha(1)).at(-1)?.state).toBe('error');
+    expect(botComments(pr)[0]?.body).toContain('cancelled');
+  });
+});
