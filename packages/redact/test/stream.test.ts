@@ -40,6 +40,7 @@ const caseArb = fc.uniqueArray(secretArb, { minLength: 1, maxLength: 4 }).chain(
       )
       .map((parts) => parts.join('')),
     cuts: fc.array(fc.nat({ max: 400 }), { maxLength: 12 }),
+    idle: fc.array(fc.nat({ max: 12 }), { maxLength: 3 }).map((a) => new Set(a)),
   }),
 );
 
