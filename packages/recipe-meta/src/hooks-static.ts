@@ -33,7 +33,7 @@ type FunctionLike = TS.FunctionDeclaration | TS.ArrowFunction | TS.FunctionExpre
 export function analyseHooks(file: string, text: string): HooksAnalysis {
   ts ??= createRequire(import.meta.url)('typescript') as typeof TS;
   const out: HooksAnalysis = { exports: [], problems: [] };
-  const sf = ts.createSourceFile(file, text, ts.ScriptTarget.ES2022, true, ts.ScriptKind.TS);
+  const sf = ts.createSourceFile(file, text, ts.ScriptTarget.ES2022, false, ts.ScriptKind.TS);
   const lineOf = (node: TS.Node) => sf.getLineAndCharacterOfPosition(node.getStart(sf)).line + 1;
   // parseDiagnostics is internal but has been on SourceFile since TypeScript 1.x; it is the only
   // way to get syntax errors without building a Program.
