@@ -1,0 +1,188 @@
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import {
+  createRedactor,
+  RedactError,
+  readSecretsDir,
+  ScanFileError,
+  SecretsDirError,
+} from '@ccci/redact';
+import fc from 'fast-check';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { encode, secretArb } from './helpers.js';
+
+const MASK = '[REDACTED]';
+let dir: string;
+
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'ccci-redact-'));
+});
+afterEach(() => {
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe('secrets directory', () => {
+  it('reads one value per file, without its trailing newline', () => {
+    writeFileSync(join(dir, 'forge_token'), 'gitea-token-0123456789\n');
+    writeFileSync(join(dir, 'drone_token'), 'drone-token-abcdef\r\n');
+    writeFileSync(join(dir, 'no_newline'), 'exactly-this-value');
+    writeFileSync(join(dir, 'inner_newlines'), 'line one\nline two\n\n');
+    writeFileSync(join(dir, 'short'), 'short\n');
+    mkdirSync(join(dir, 'subdir'));
+    mkdirSync(join(dir, '..2026_11_22'));
+    writeFileSync(join(dir, '..2026_11_22', 'copy'), 'should-not-be-read-here');
+    symlinkSync(join(dir, 'missing-target'), join(dir, 'dangling'));
+    symlinkSync(join(dir, 'no_newline'), join(dir, 'linked'));
+
+    expect(readSecretsDir(dir).map(String)).toEqual([
+      'drone-token-abcdef',
+      'gitea-token-0123456789',
+      'line one\nline two\n',
+      'exactly-this-value',
+      'exactly-this-value',
+      'short',
+    ]);
+    const redactor = createRedactor({ secretsDir: dir });
+    expect(redactor.size).toBe(4); // 'short' is under minLength, 'linked' a duplicate
+    expect(redactor.redactString('a gitea-token-0123456789 b drone-token-abcdef\r\n c')).toBe(
+      `a ${MASK} b ${MASK}\r\n c`,
+    );
+    expect(redactor.redactString('short and exactly-this-value')).toBe(`short and ${MASK}`);
+  });
+
+  it('treats a missing directory as no secrets', () => {
+    const redactor = createRedactor({ secretsDir: join(dir, 'does-not-exist') });
+    expect(redactor.size).toBe(0);
+    expect(redactor.redactString('nothing to hide')).toBe('nothing to hide');
+  });
+
+  it('fails with a clear error when the path is not a directory', () => {
+    const file = join(dir, 'a-file');
+    writeFileSync(file, 'not-a-directory-but-a-secret');
+    const error = (() => {
+      try {
+        createRedactor({ secretsDir: file });
+      } catch (e) {
+        return e;
+      }
+    })();
+    expect(error).toBeInstanceOf(SecretsDirError);
+    expect(error).toBeInstanceOf(RedactError);
+    expect(error).toMatchObject({ code: 'ERR_REDACT_SECRETS_DIR', path: file });
+    expect((error as Error).message).toContain(file);
+    expect((error as Error).message).toContain('ENOTDIR');
+    expect((error as Error).message).not.toContain('not-a-directory-but-a-secret');
+  });
+});
+
+describe('options', () => {
+  it.each([
+    [{ minLength: 3 }, /minLength must be an integer of at least 4, got 3/],
+    [{ minLength: 8.5 }, /minLength .* got 8.5/],
+    [{ mask: 7 }, /mask must be a string, got 7/],
+    [{ idleFlushMs: -1 }, /idleFlushMs .* got -1/],
+    [{ secretsDir: '' }, /secretsDir must be a directory path or false, got ""/],
+    [
+      { values: 'a-single-secret' },
+      /values\[0\] must be a string or a Uint8Array, got string|values must be an iterable/,
+    ],
+    [{ values: [42] }, /values\[0\] must be a string or a Uint8Array, got number/],
+  ])('rejects %o with a TypeError naming the option', (options, message) => {
+    expect(() => createRedactor({ secretsDir: false, ...(options as object) })).toThrow(TypeError);
+    expect(() => createRedactor({ secretsDir: false, ...(options as object) })).toThrow(message);
+  });
+
+  it('never puts a secret into an option error', () => {
+    const secret = { toString: () => 'do-not-print-me' };
+    expect(() => createRedactor({ secretsDir: false, values: [secret as never] })).toThrow(
+      /values\[0\] must be a string or a Uint8Array, got object/,
+    );
+  });
+
+  it('ignores values shorter than minLength and honours a custom mask', () => {
+    const redactor = createRedactor({ secretsDir: false, minLength: 12, mask: '***' });
+    expect(redactor.add('eleven-char')).toBe(false);
+    expect(redactor.add('twelve-chars')).toBe(true);
+    expect(redactor.redactString('eleven-char twelve-chars')).toBe('eleven-char ***');
+  });
+});
+
+describe('redactString and redactJson', () => {
+  it('masks a value in every encoding inside a string', () => {
+    fc.assert(
+      fc.property(secretArb, fc.string({ maxLength: 4 }), (secret, before) => {
+        const redactor = createRedactor({ secretsDir: false, values: [secret] });
+        for (const enc of ['raw', 'json', 'url', 'form', 'base64', 'base64url'] as const) {
+          const encoded = encode(secret, enc, before, 'tail');
+          const out = redactor.redactString(`<${encoded}>`);
+          expect(out).toContain(MASK);
+          expect(out).not.toContain(enc === 'raw' ? secret : encoded);
+        }
+      }),
+      { numRuns: 150 },
+    );
+  });
+
+  it('masks values deeply and sensitive fields by name, leaving the input untouched', () => {
+    const redactor = createRedactor({ secretsDir: false, values: ['app-secret-value'] });
+    const input = {
+      summary: 'deployed with app-secret-value',
+      steps: [{ log: ['ok', 'pw=app-secret-value'], took: 3, ok: true }],
+      headers: { Authorization: 'Bearer abc', 'X-Gitea-Signature': 'f00', accept: 'json' },
+      config: { GITEA_TOKEN: 'tok', accessToken: { nested: 'x' }, password: null, secret: false },
+      'app-secret-value': 'as a key',
+      when: new Date(0),
+      flags: { no_secret_leak: true },
+    };
+    const copy = structuredClone(input);
+    expect(redactor.redactJson(input)).toEqual({
+      summary: `deployed with ${MASK}`,
+      steps: [{ log: ['ok', `pw=${MASK}`], took: 3, ok: true }],
+      headers: { Authorization: MASK, 'X-Gitea-Signature': MASK, accept: 'json' },
+      config: { GITEA_TOKEN: MASK, accessToken: MASK, password: null, secret: false },
+      [MASK]: 'as a key',
+      when: '1970-01-01T00:00:00.000Z',
+      flags: { no_secret_leak: true },
+    });
+    expect(input).toEqual(copy);
+    expect(redactor.redactJson({ token: 'x' }, { fieldNames: [] })).toEqual({ token: 'x' });
+  });
+});
+
+describe('scan', () => {
+  it('reports where values occur, by kind and offset, never the value', () => {
+    const secret = 'scan-me-please/42';
+    const redactor = createRedactor({ secretsDir: false, values: [secret] });
+    const text = `a ${secret} b ${encodeURIComponent(secret)} c ${Buffer.from(`xy${secret}`).toString('base64')}`;
+    const leaks = redactor.scan(text);
+    expect(leaks.map((l) => l.kind)).toEqual(['raw', 'url', 'base64']);
+    expect(leaks[0]).toEqual({ kind: 'raw', offset: 2, length: secret.length });
+    expect(JSON.stringify(leaks)).not.toContain(secret);
+    expect(redactor.scan('nothing here')).toEqual([]);
+  });
+
+  it('scans a file larger than one read, across read boundaries', async () => {
+    const secret = 'file-secret-0123456789';
+    const redactor = createRedactor({ secretsDir: false, values: [secret] });
+    // The default read size is 64 KiB: put secrets across the first boundaries.
+    const offsets = [10, 65_536 - 5, 2 * 65_536 - 21, 3 * 65_536 - 1, 300_000];
+    const body = Buffer.alloc(320_000, 'x');
+    for (const o of offsets) body.write(secret, o);
+    const file = join(dir, 'artifact.log');
+    writeFileSync(file, body);
+    const leaks = await redactor.scanFile(file);
+    expect(leaks.map((l) => l.offset)).toEqual(offsets);
+    expect(leaks.every((l) => l.kind === 'raw' && l.length === secret.length)).toBe(true);
+  });
+
+  it('fails with ScanFileError for an unreadable file', async () => {
+    const redactor = createRedactor({ secretsDir: false, values: ['irrelevant-value'] });
+    const missing = join(dir, 'missing.json');
+    await expect(redactor.scanFile(missing)).rejects.toBeInstanceOf(ScanFileError);
+    await expect(redactor.scanFile(missing)).rejects.toMatchObject({
+      code: 'ERR_REDACT_SCAN_FILE',
+      message: expect.stringContaining('ENOENT'),
+    });
+  });
+});
