@@ -1,0 +1,238 @@
+import { exampleResults } from '@ccci/results';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { type BotServer, createBotServer, InjectedCrash } from '../src/index.js';
+import { memoryLog, REPO, sha, until, type World, world } from './helpers.js';
+
+const SECRET = 'webhook-secret-for-tests';
+let w: World;
+let server: BotServer;
+let base: string;
+
+async function boot(extra: Parameters<World['boot']>[0] = {}) {
+  const booted = w.boot({ publicUrl: 'http://127.0.0.1:9', ...extra });
+  server = createBotServer({ bot: booted.bot, webhookSecret: SECRET, maxWebhookBytes: 64 * 1024 });
+  base = await server.listen(0);
+  await booted.bot.pollOnce();
+  return booted;
+}
+
+beforeEach(async () => {
+  w = await world();
+});
+afterEach(async () => {
+  await server?.close();
+  await w.close();
+});
+
+const report = (runId: string, key: string, body: unknown) =>
+  fetch(`${base}/api/runs/${runId}/report`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+
+function resultsFor(runId: string, level: 0 | 1 | 2 | 3 | 4 | 5) {
+  return { ...exampleResults({ level, recipe: 'custom-html' }), run_id: runId, sha: sha(1), pr: 1 };
+}
+
+describe('webhook', () => {
+  it('the same comment by poll and webhook makes one run', async () => {
+    const pr = w.fake.openPull(REPO, { headSha: sha(1) });
+    const { bot } = await boot();
+    const c = w.fake.addComment({ repo: REPO, pr, user: 'alice', body: '!testme' });
+    const delivered = await w.fake.deliverWebhook(
+      `${base}/webhook`,
+      { commentId: c.id },
+      { secret: SECRET },
+    );
+    expect(delivered.status).toBe(202);
+    await until(() => w.executor.dispatched.length === 1, 5000, 'webhook dispatch');
+    await bot.pollOnce();
+    const again = await w.fake.deliverWebhook(
+      `${base}/webhook`,
+      { commentId: c.id },
+      { secret: SECRET },
+    );
+    expect(JSON.parse(again.body)).toMatchObject({ duplicate: true });
+    await bot.process();
+    expect(w.executor.dispatched).toHaveLength(1);
+  });
+
+  it('bad signature → 401, oversized → 413, malformed → 400, edited → ignored; nothing recorded', async () => {
+    const pr = w.fake.openPull(REPO, { headSha: sha(1) });
+    const { store } = await boot();
+    const c = w.fake.addComment({ repo: REPO, pr, user: 'alice', body: '!testme' });
+    const hook = `${base}/webhook`;
+    expect(
+      (
+        await w.fake.deliverWebhook(
+          hook,
+          { commentId: c.id },
+          { secret: SECRET, signature: 'wrong' },
+        )
+      ).status,
+    ).toBe(401);
+    expect(
+      (
+        await w.fake.deliverWebhook(
+          hook,
+          { commentId: c.id },
+          { secret: SECRET, signature: 'none' },
+        )
+      ).status,
+    ).toBe(401);
+    expect(
+      (
+        await w.fake.deliverWebhook(
+          hook,
+          { commentId: c.id },
+          { secret: SECRET, appendAfterSigning: ' '.repeat(70_000) },
+        )
+      ).status,
+    ).toBe(413);
+    const edited = await w.fake.deliverWebhook(
+      hook,
+      { commentId: c.id, action: 'edited' },
+      { secret: SECRET },
+    );
+    expect(edited.status).toBe(202);
+    const { createHmac } = await import('node:crypto');
+    const body = '{"action":';
+    const sig = createHmac('sha256', SECRET).update(body).digest('hex');
+    const res = await fetch(hook, {
+      method: 'POST',
+      headers: { 'x-gitea-event': 'issue_comment', 'x-gitea-signature': sig },
+      body,
+    });
+    expect(res.status).toBe(400);
+    expect(store.getComment(c.id)).toBeUndefined();
+  });
+});
+
+describe('report intake', () => {
+  it('run key checked; results edit the comment in place and set the final status', async () => {
+    const pr = w.fake.openPull(REPO, { headSha: sha(1) });
+    const { bot, store } = await boot();
+    w.fake.addComment({ repo: REPO, pr, user: 'alice', body: '!testme' });
+    await bot.pollOnce();
+    const d = w.executor.dispatched[0];
+    if (!d) throw new Error('not dispatched');
+    expect(
+      (await report(d.runId, 'f'.repeat(64), { results: resultsFor(d.runId, 3) })).status,
+    ).toBe(401);
+    expect((await report('rnope', d.reportKey, {})).status).toBe(404);
+    expect((await report(d.runId, d.reportKey, { results: { nope: 1 } })).status).toBe(422);
+    // Invalid results end the run as an infra error; a new run for the valid case:
+    w.fake.addComment({ repo: REPO, pr, user: 'alice', body: '!testme' });
+    await bot.pollOnce();
+    const d2 = w.executor.dispatched[1];
+    if (!d2) throw new Error('not dispatched');
+    const ok = await report(d2.runId, d2.reportKey, {
+      run_id: d2.runId,
+      results: resultsFor(d2.runId, 3),
+      artifacts: [
+        { name: 'run.log', base64: Buffer.from('all good\n').toString('base64') },
+        {
+          name: 'card.svg',
+          base64: Buffer.from('<svg xmlns="http://www.w3.org/2000/svg"/>').toString('base64'),
+        },
+      ],
+    });
+    expect(ok.status).toBe(200);
+    expect(await ok.json()).toMatchObject({ level: 3, commit_state: 'success' });
+    await until(() => store.getRun(d2.runId)?.notified, 5000, 'notified');
+    expect(
+      (await report(d2.runId, d2.reportKey, { results: resultsFor(d2.runId, 3) })).status,
+    ).toBe(409);
+    const acks = w.fake
+      .comments(REPO)
+      .filter((c) => c.user === w.fake.botUser && c.body.includes(d2.runId));
+    expect(acks).toHaveLength(1);
+    expect(acks[0]?.body).toMatch(/[Ll]evel 3/);
+    expect(acks[0]?.body).toContain(`/runs/${d2.runId}/artifacts/run.log`);
+    expect(w.fake.statuses(REPO, sha(1)).at(-1)).toMatchObject({ state: 'success' });
+
+    const log = await fetch(`${base}/runs/${d2.runId}/artifacts/run.log`);
+    expect(await log.text()).toBe('all good\n');
+    const svg = await fetch(`${base}/runs/${d2.runId}/artifacts/card.svg`);
+    expect(svg.headers.get('content-security-policy')).toContain("default-src 'none'");
+    const api = (await (await fetch(`${base}/api/results`)).json()) as {
+      recipes: { level: number }[];
+    };
+    expect(api.recipes[0]).toMatchObject({ recipe: 'custom-html', level: 3, run_id: d2.runId });
+    expect(await (await fetch(`${base}/`)).text()).toContain('custom-html');
+    expect(await (await fetch(`${base}/recipes/custom-html`)).text()).toContain('Level trend');
+    expect(await (await fetch(`${base}/runs/${d2.runId}`)).text()).toContain('run.log');
+    expect((await fetch(`${base}/badge/custom-html.svg`)).headers.get('content-type')).toBe(
+      'image/svg+xml',
+    );
+    expect(await (await fetch(`${base}/metrics`)).text()).toContain('ccci_reports_total');
+    expect((await fetch(`${base}/healthz`)).status).toBe(200);
+  });
+
+  it('a crash before the final notification is recorded is made good after restart', async () => {
+    const pr = w.fake.openPull(REPO, { headSha: sha(1) });
+    let armed = false;
+    const { bot, store } = await boot({
+      crashAt: (step) => {
+        if (armed && step === 'before-notified') throw new InjectedCrash(step);
+      },
+    });
+    w.fake.addComment({ repo: REPO, pr, user: 'alice', body: '!testme' });
+    await bot.pollOnce();
+    const d = w.executor.dispatched[0];
+    if (!d) throw new Error('not dispatched');
+    armed = true;
+    expect((await report(d.runId, d.reportKey, { results: resultsFor(d.runId, 0) })).status).toBe(
+      200,
+    );
+    await expect(bot.process()).rejects.toBeInstanceOf(InjectedCrash);
+    expect(store.getRun(d.runId)?.notified).toBe(false);
+    await server.close();
+    const again = w.boot();
+    await again.bot.process();
+    expect(again.store.getRun(d.runId)).toMatchObject({
+      state: 'done',
+      commitState: 'failure',
+      notified: true,
+    });
+    expect(w.fake.statuses(REPO, sha(1)).at(-1)?.state).toBe('failure');
+  });
+});
+
+describe('forge faults never crash the bot', () => {
+  it.each([
+    ['5xx', { kind: '5xx' as const, times: 2 }],
+    ['429 with Retry-After', { kind: '429' as const, retryAfter: 1, times: 1 }],
+    ['timeout', { kind: 'slow' as const, ms: 2500, times: 1 }],
+    ['malformed JSON', { kind: 'malformed' as const, times: 1 }],
+    ['reset', { kind: 'reset' as const, times: 1 }],
+  ])('%s while polling: retried or skipped with a log line', async (_name, fault) => {
+    const pr = w.fake.openPull(REPO, { headSha: sha(1) });
+    const { lines, log } = memoryLog();
+    const { bot } = await boot({ log });
+    w.fake.addComment({ repo: REPO, pr, user: 'alice', body: '!testme' });
+    w.fake.inject({ path: '/issues/comments', method: 'GET', ...fault });
+    await bot.pollOnce();
+    if (w.executor.dispatched.length === 0) {
+      expect(lines.some((l) => l.level === 'warn' && l.message.includes('poll failed'))).toBe(true);
+      await bot.pollOnce();
+    }
+    expect(w.executor.dispatched).toHaveLength(1);
+  });
+
+  it('a failing ack comment leaves the run queued and it goes out next cycle', async () => {
+    const pr = w.fake.openPull(REPO, { headSha: sha(1) });
+    const { lines, log } = memoryLog();
+    const { bot } = await boot({ log });
+    w.fake.addComment({ repo: REPO, pr, user: 'alice', body: '!testme' });
+    w.fake.inject({ path: '/issues/', method: 'POST', kind: '5xx', times: 10 });
+    await bot.pollOnce();
+    expect(w.executor.dispatched).toHaveLength(0);
+    expect(lines.some((l) => l.message.includes('dispatching a run failed'))).toBe(true);
+    w.fake.clearFaults();
+    await bot.pollOnce();
+    expect(w.executor.dispatched).toHaveLength(1);
+    expect(w.fake.comments(REPO).filter((c) => c.user === w.fake.botUser)).toHaveLength(1);
+  });
+});
