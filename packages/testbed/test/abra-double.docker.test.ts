@@ -195,6 +195,21 @@ describeDocker('abra double on the real swarm', () => {
     expect(statSync(join(m?.[3] ?? '', 'app.tar.gz')).size).toBeGreaterThan(0);
     expect(statSync(join(m?.[3] ?? '', 'db.tar.gz')).size).toBeGreaterThan(0);
 
+    const listed = await abraRun(['app', 'backup', 'ls', data]);
+    expect(listed.output.trim().split('\n')).toEqual([m?.[1]]);
+    const ps = await abraRun(['app', 'ps', data, '--machine']);
+    expect(ps.exitCode, ps.output).toBe(0);
+    const rows = JSON.parse(ps.output.trim().split('\n').at(-1) ?? '[]') as Array<{
+      service: string;
+      replicas: string;
+    }>;
+    expect(rows.map((r) => [r.service, r.replicas]).sort()).toEqual([
+      ['app', '1/1'],
+      ['db', '1/1'],
+    ]);
+    const logs = await abraRun(['app', 'logs', data, 'db']);
+    expect(logs.exitCode, logs.output).toBe(0);
+
     await put('changed');
     expect((await get()).body).toBe('changed');
     const restored = await abraRun(['app', 'restore', data]);

@@ -14,7 +14,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
-import { type App, loadApp } from './app.js';
+import { type App, loadApp, recipeDir } from './app.js';
 import { composeFiles, deployEnv, loadCompose } from './compose.js';
 import { converged, docker, lines, pollUntil, type ServiceState, stackServices } from './docker.js';
 import { setEnvValue } from './env-file.js';
@@ -128,6 +128,7 @@ export async function deploy(
   f: Faults,
 ): Promise<void> {
   const app = loadApp(domain);
+  recipeDir(app.recipe);
   const before = new Map((await stackServices(app.stack)).map((s) => [s.name, s]));
   const deployed = before.size > 0;
   if (deployed && !opts.force && !opts.chaos) fatal(`${app.domain} is already deployed`);

@@ -148,7 +148,10 @@ async function dispatch(args: string[], f: Faults): Promise<number> {
         force: { type: 'boolean', short: 'f' },
         volumes: { type: 'boolean' },
       });
-      await remove(p.positionals[0], { force: bool(p.values['force']) });
+      // --no-input (abra's global flag) answers prompts with their default action: proceed.
+      await remove(p.positionals[0], {
+        force: bool(p.values['force']) || bool(p.values['no-input']),
+      });
       return 0;
     }
     case 'secret': {
