@@ -97,6 +97,8 @@ export async function createBed(): Promise<Bed> {
         reject: false,
         all: true,
         timeout: 600_000,
+        // A cancel is a plain SIGTERM, as Drone sends: no SIGKILL follow-up from execa.
+        forceKillAfterDelay: false,
       });
       let seen = '';
       let exited = false;

@@ -1,0 +1,68 @@
+// Cancel a run at distinct points: nothing of it is left and the exit status says why.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type Bed, createBed } from './e2e.js';
+
+let bed: Bed;
+let src: string;
+beforeAll(async () => {
+  bed = await createBed();
+  src = await bed.src('web');
+});
+afterAll(async () => {
+  await bed?.close();
+});
+
+const run = (id: string, env: Record<string, string> = {}) =>
+  bed.run(['run', '--recipe', 'web', '--ref', 'main', '--src', src, '--run-id', id], env);
+
+describe.concurrent('cancel a run (real swarm)', () => {
+  it.each([
+    ['during the base deploy', 'sigdeploy', /install: deploy 1\.0\.0/],
+    ['during a rung (the upgrade)', 'sigrung', /upgrade: redeploy/],
+    ['during teardown', 'sigteardown', /teardown: remove/],
+  ])(
+    'SIGTERM %s → exit 143, nothing left',
+    async (_when, id, point) => {
+      const child = run(id);
+      await child.waitOutput(point);
+      child.kill('SIGTERM');
+      const r = await child;
+      expect(r.exitCode, r.all).toBe(143);
+      const res = bed.results(id);
+      expect(res.flags['clean_teardown'], r.all).toBe(true);
+      if (id !== 'sigteardown') {
+        expect(JSON.stringify(res.rungs)).toMatch(/SIGTERM received/);
+      }
+    },
+    400_000,
+  );
+
+  it('deadline → the same funnel, exit 124, nothing left', async () => {
+    const child = run('deadline', { CCCI_DEADLINE_MIN: '0.15' });
+    const r = await child;
+    expect(r.exitCode, r.all).toBe(124);
+    const res = bed.results('deadline');
+    expect(JSON.stringify(res.rungs)).toMatch(/deadline reached/);
+    expect(res.flags['clean_teardown']).toBe(true);
+  }, 400_000);
+
+  it('SIGKILL → the janitor of the next start reaps what the run left', async () => {
+    const child = run('sigkill');
+    await child.waitOutput(/install: converged/);
+    child.kill('SIGKILL');
+    await child;
+    const stack = (await bed.leftovers()).filter((n) => n.startsWith('web-'));
+    expect(stack.length).toBeGreaterThan(0);
+    // The dead run's lock goes stale after 30 s; until then the janitor must leave it alone.
+    const end = Date.now() + 180_000;
+    let left = stack;
+    while (left.length > 0 && Date.now() < end) {
+      const j = await bed.run(['janitor']);
+      expect(j.exitCode, j.all).toBe(0);
+      const now = await bed.leftovers();
+      left = stack.filter((n) => now.includes(n));
+      if (left.length > 0) await new Promise((r) => setTimeout(r, 2000));
+    }
+    expect(left).toEqual([]);
+  }, 400_000);
+});
