@@ -80,6 +80,64 @@ describe('abra double: recipe lint', () => {
   });
 });
 
+describe('abra double: app new', () => {
+  it('copies .env.sample, pins the requested release and checks it out', async () => {
+    const r = await runAbraDouble(
+      [
+        'app',
+        'new',
+        'web',
+        '1.0.0+1.0',
+        '--server',
+        'default',
+        '--domain',
+        'web-000001.tnew.localhost',
+        '--no-input',
+      ],
+      { env: abra.env },
+    );
+    expect(r.exitCode, r.output).toBe(0);
+    const env = readFileSync(
+      join(abra.abraDir, 'servers', 'default', 'web-000001.tnew.localhost.env'),
+      'utf8',
+    );
+    expect(env).toMatch(/^TYPE=web:1\.0\.0\+1\.0$/m);
+    expect(env).toMatch(/^DOMAIN=web-000001\.tnew\.localhost$/m);
+    const head = await execa('git', [
+      '-C',
+      join(abra.abraDir, 'recipes', 'web'),
+      'describe',
+      '--tags',
+      '--exact-match',
+    ]);
+    expect(head.stdout).toBe('1.0.0+1.0');
+    await execa('git', ['-C', join(abra.abraDir, 'recipes', 'web'), 'checkout', '-q', 'main']);
+  });
+
+  it('refuses an unknown version and an existing app', async () => {
+    const bad = await runAbraDouble(
+      [
+        'app',
+        'new',
+        'web',
+        '9.9.9+9',
+        '--server',
+        'default',
+        '--domain',
+        'web-000002.tnew.localhost',
+      ],
+      { env: abra.env },
+    );
+    expect(bad.output).toContain('FATA 9.9.9+9 is not a published version of web');
+    const again = await runAbraDouble(
+      ['app', 'new', 'web', '--server', 'default', '--domain', 'web-000001.tnew.localhost'],
+      { env: abra.env },
+    );
+    expect(again.exitCode).toBe(1);
+    expect(again.output).toContain('FATA web-000001.tnew.localhost already exists');
+  });
+});
+
 describe('abra double: fault injection', () => {
   it('crash:<op> panics like a Go binary (exit 2)', async () => {
     const r = await runAbraDouble(['recipe', 'lint', 'web'], {

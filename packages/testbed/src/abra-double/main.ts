@@ -24,6 +24,7 @@ function parse(args: string[], options: Options): Parsed {
       args,
       options: {
         'no-input': { type: 'boolean' },
+        offline: { type: 'boolean', short: 'o' },
         debug: { type: 'boolean', short: 'd' },
         ...options,
       },
@@ -109,7 +110,7 @@ async function dispatch(args: string[], f: Faults): Promise<number> {
         chaos: { type: 'boolean', short: 'C' },
         pass: { type: 'boolean', short: 'p' },
       });
-      await appNew(p.positionals[0], {
+      await appNew(p.positionals[0], p.positionals[1], {
         server: str(p.values['server']),
         domain: str(p.values['domain']),
         secrets: bool(p.values['secrets']),
@@ -140,7 +141,9 @@ async function dispatch(args: string[], f: Faults): Promise<number> {
       return 0;
     }
     case 'undeploy':
-      await undeploy(parse(rest, {}).positionals[0]);
+      // --prune (prune unused objects after undeploy) is accepted; the double waits for the
+      // stack's objects to be gone anyway.
+      await undeploy(parse(rest, { prune: { type: 'boolean', short: 'p' } }).positionals[0]);
       return 0;
     case 'rm':
     case 'remove': {

@@ -19,6 +19,7 @@ export function serverAdd(name: string | undefined, local: boolean): void {
 
 export async function appNew(
   recipe: string | undefined,
+  wanted: string | undefined,
   opts: {
     server?: string | undefined;
     domain?: string | undefined;
@@ -40,7 +41,9 @@ export async function appNew(
   // a later --chaos deploy deploys that tree unless the caller checks out its ref again).
   let version: string | undefined;
   if (!opts.chaos) {
-    version = (await releases(dir)).at(-1);
+    const all = await releases(dir);
+    if (wanted && !all.includes(wanted)) fatal(`${wanted} is not a published version of ${recipe}`);
+    version = wanted ?? all.at(-1);
     if (version) {
       if (!(await isClean(dir)))
         fatal(
