@@ -13,6 +13,7 @@ import {
   notifyRun,
   onExited,
   onStarted,
+  recoverRuns,
 } from './runs.js';
 
 export interface BotOptions {
@@ -141,7 +142,13 @@ export function createBot(options: BotOptions): Bot {
     }
   }
 
+  let recovered = false;
+
   async function processPass(): Promise<void> {
+    if (!recovered) {
+      await recoverRuns(ctx);
+      recovered = true;
+    }
     await each(ctx.store.pendingComments(), 'handling a comment', (c) => handleComment(ctx, c));
     await each(ctx.store.pendingRefusals(), 'refusal reply', (r) => sendRefusal(ctx, r.commentId));
     await each(

@@ -55,6 +55,7 @@ export function createDroneExecutor(options: DroneExecutorOptions): Executor {
 
   return {
     name: 'drone',
+    durable: true,
     async dispatch(request) {
       const repo = repoOf(request);
       const build = await drone.createBuild({

@@ -35,6 +35,12 @@ export type LookupResult =
 /** Starts runs somewhere: Drone (production) or local child processes (embedded default). */
 export interface Executor {
   readonly name: string;
+  /**
+   * Whether runs outlive the bot process and stay trackable (Drone: yes). When false (local
+   * child processes), a restart re-queues dispatched runs that never started and ends
+   * interrupted ones as infra errors.
+   */
+  readonly durable: boolean;
   /** Hands the run over; resolves with the executor's handle (a build number, a queue slot). */
   dispatch(request: DispatchRequest): Promise<{ ref: string }>;
   /** Cancels a dispatched run: dropped from the queue, or its process group terminated. */

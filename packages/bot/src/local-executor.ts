@@ -160,6 +160,7 @@ export function createLocalExecutor(options: LocalExecutorOptions): Executor & {
 
   return {
     name: 'local',
+    durable: false,
     async dispatch(request) {
       if (closed) throw new Error('local executor is closed');
       if (active.has(request.runId) || queue.some((j) => j.request.runId === request.runId)) {

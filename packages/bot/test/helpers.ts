@@ -32,6 +32,7 @@ export function recordingExecutor(): Executor & {
   let events: ExecutorEvents | undefined;
   return {
     name: 'recording',
+    durable: true,
     dispatched,
     cancelled,
     events: () => events,

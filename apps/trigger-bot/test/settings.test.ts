@@ -1,0 +1,92 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { loadSettings, SettingsError } from '../src/index.js';
+
+let dir: string;
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'ccci-settings-'));
+});
+afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+const base = () => ({
+  FORGE_URL: 'http://127.0.0.1:3000/api/v1',
+  FORGE_TOKEN: 'forge-token-123456',
+  REPOS: 'coop-cloud/custom-html, coop-cloud/traefik',
+  ORG: 'coop-cloud',
+  DATA_DIR: dir,
+});
+
+function problems(env: Record<string, string>): string[] {
+  try {
+    loadSettings(env);
+  } catch (error) {
+    expect(error).toBeInstanceOf(SettingsError);
+    return [...(error as SettingsError).problems];
+  }
+  throw new Error('expected a SettingsError');
+}
+
+describe('loadSettings', () => {
+  it('has working defaults: local executor, MAX_TESTS 2, 30 s polls, loopback', () => {
+    const s = loadSettings(base());
+    expect(s).toMatchObject({
+      forge: { dialect: 'gitea', token: 'forge-token-123456' },
+      repos: ['coop-cloud/custom-html', 'coop-cloud/traefik'],
+      executor: { kind: 'local', maxTests: 2, command: ['harness-runner'] },
+      pollIntervalMs: 30_000,
+      listen: { host: '127.0.0.1', port: 8080 },
+      publicUrl: 'http://127.0.0.1:8080',
+      dbPath: join(dir, 'bot.sqlite'),
+      webhookSecret: null,
+    });
+  });
+
+  it('reads secrets from *_FILE', () => {
+    writeFileSync(join(dir, 'token'), 'from-file-token\n');
+    writeFileSync(join(dir, 'hook'), 'a-long-webhook-secret\n');
+    const { FORGE_TOKEN: _t, ...env } = base();
+    const s = loadSettings({
+      ...env,
+      FORGE_TOKEN_FILE: join(dir, 'token'),
+      WEBHOOK_SECRET_FILE: join(dir, 'hook'),
+    });
+    expect(s.forge.token).toBe('from-file-token');
+    expect(s.webhookSecret).toBe('a-long-webhook-secret');
+  });
+
+  it('lists every problem, each naming its variable, never echoing a secret', () => {
+    const found = problems({
+      ...base(),
+      FORGE_TOKEN_FILE: join(dir, 'missing'),
+      FORGE_URL: 'ftp://x',
+      REPOS: 'not-a-repo',
+      MAX_TESTS: '0',
+      EXECUTOR: 'drone',
+      DRONE_URL: 'http://127.0.0.1:1',
+      LISTEN: 'nope',
+    });
+    const text = found.join('\n');
+    for (const name of [
+      'FORGE_TOKEN and FORGE_TOKEN_FILE',
+      'FORGE_URL',
+      'REPOS',
+      'MAX_TESTS',
+      'DRONE_TOKEN',
+      'LISTEN',
+    ]) {
+      expect(text).toContain(name);
+    }
+    expect(text).not.toContain('forge-token-123456');
+  });
+
+  it('requires ORG or ALLOWLIST, and a readable token file', () => {
+    const { ORG: _o, FORGE_TOKEN: _t, ...env } = base();
+    const found = problems({ ...env, FORGE_TOKEN_FILE: join(dir, 'missing') });
+    expect(found).toEqual([
+      expect.stringMatching(/^FORGE_TOKEN_FILE: cannot read .*missing \(ENOENT\)$/),
+      'ORG or ALLOWLIST: set at least one, or nobody can start a run',
+    ]);
+  });
+});
