@@ -43,7 +43,6 @@ export class Matcher {
   /** 1 for each pair of bytes that begins some pattern. */
   private readonly prefixPairs = new Uint8Array(65536);
   private readonly skip: Uint8Array;
-  private readonly skipShift: number;
 
   constructor(patterns: readonly Pattern[]) {
     this.patternCount = patterns.length;
@@ -95,21 +94,18 @@ export class Matcher {
       this.edgeValues[slot] = value;
     }
 
-    // Wu–Manber shift table over 3-grams of each pattern's first m bytes; sized for a low
-    // load so unrelated text rarely lands on a small shift.
+    // Wu–Manber shift table over 3-grams of each pattern's first m bytes. A gram indexes the
+    // table directly by its three bytes' low 7 bits: no hashing in the hot loop; bytes ≥ 0x80
+    // share slots with ASCII ones, which only makes some shifts smaller than they could be.
     const m = this.minLength;
-    const grams = Math.max(1, patterns.length * Math.max(1, m - 2));
-    const skipBits = Math.min(22, Math.max(10, Math.ceil(Math.log2(grams * 8))));
-    this.skipShift = 32 - skipBits;
-    this.skip = new Uint8Array(1 << skipBits).fill(Math.min(255, Math.max(1, m - 2)));
+    this.skip = new Uint8Array(1 << 21).fill(Math.min(255, Math.max(1, m - 2)));
     if (m >= 3) {
       for (const p of patterns) {
         const b = p.bytes;
         for (let j = 2; j < m; j++) {
-          const h =
-            Math.imul((b[j - 2]! << 16) | (b[j - 1]! << 8) | b[j]!, GOLDEN) >>> this.skipShift;
-          const s = m - 1 - j;
-          if (s < this.skip[h]!) this.skip[h] = s;
+          const g = ((b[j - 2]! & 127) << 14) | ((b[j - 1]! & 127) << 7) | (b[j]! & 127);
+          const s = Math.min(255, m - 1 - j);
+          if (s < this.skip[g]!) this.skip[g] = s;
         }
       }
     }
@@ -163,11 +159,10 @@ export class Matcher {
       return;
     }
     const skip = this.skip;
-    const shift = this.skipShift;
     let i = m - 1;
     while (i < end) {
       const s =
-        skip[Math.imul((data[i - 2]! << 16) | (data[i - 1]! << 8) | data[i]!, GOLDEN) >>> shift]!;
+        skip[((data[i - 2]! & 127) << 14) | ((data[i - 1]! & 127) << 7) | (data[i]! & 127)]!;
       if (s !== 0) {
         i += s;
         continue;
@@ -195,12 +190,11 @@ export class Matcher {
     }
     let out: number[] = NONE;
     const skip = this.skip;
-    const shift = this.skipShift;
     const root = this.rootEdges;
     let i = m - 1;
     while (i < end) {
-      const gram = (data[i - 2]! << 16) | (data[i - 1]! << 8) | data[i]!;
-      const s = skip[Math.imul(gram, GOLDEN) >>> shift]!;
+      const s =
+        skip[((data[i - 2]! & 127) << 14) | ((data[i - 1]! & 127) << 7) | (data[i]! & 127)]!;
       if (s !== 0) {
         i += s;
         continue;

@@ -12,6 +12,8 @@ export interface StreamSource {
 const EMPTY = Buffer.alloc(0);
 /** Parts shorter than this are copied together rather than pushed one by one. */
 const SMALL = 1024;
+/** Output up to this size goes out as one copied buffer: one push costs more than the copy. */
+const COPY_LIMIT = 16 * 1024;
 
 function asBuffer(part: Uint8Array): Buffer {
   return Buffer.isBuffer(part) ? part : Buffer.from(part.buffer, part.byteOffset, part.length);
@@ -51,7 +53,8 @@ export class RedactStream extends Transform {
     const parts: Uint8Array[] = [];
     if (this.#tail.length === 0) {
       this.#advance(matcher, chunk, false, parts);
-    } else if (chunk.length < 2 * matcher.maxLength) {
+    } else if (chunk.length <= COPY_LIMIT) {
+      // Copying a small chunk behind the held tail is cheaper than a second push downstream.
       this.#advance(matcher, Buffer.concat([this.#tail, chunk]), false, parts);
     } else {
       // Do not copy a large chunk behind the held tail: matches that start in the tail lie
@@ -124,6 +127,16 @@ export class RedactStream extends Transform {
    */
   #pushParts(parts: readonly Uint8Array[]): void {
     const mask = this.#source.maskBytes;
+    let total = 0;
+    for (const part of parts) total += part.length;
+    if (parts.length === 1 && parts[0] !== mask) {
+      this.push(asBuffer(parts[0]!));
+      return;
+    }
+    if (total <= COPY_LIMIT) {
+      if (total > 0) this.push(Buffer.concat(parts, total));
+      return;
+    }
     let from = 0;
     for (let k = 0; k <= parts.length; k++) {
       const part = parts[k];
