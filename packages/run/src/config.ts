@@ -82,6 +82,7 @@ export function configFromEnv(env: Env, cwd = process.cwd()): EngineConfig {
     depSrcTemplate: get('CCCI_DEP_SRC') ?? 'https://git.coopcloud.tech/coop-cloud/{recipe}.git',
     lastGreenVersion: lastGreen,
     allowOrphan: get('CCCI_ALLOW_ORPHAN') === '1',
+    secretsDir: abs('CCCI_SECRETS_DIR', '/run/secrets'),
     lockWaitMs: 10 * 60_000,
   };
 }

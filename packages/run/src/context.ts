@@ -1,5 +1,6 @@
 import type { Abra } from '@ccci/abra';
 import type { DomainLock, RunStatePaths } from '@ccci/lock';
+import type { Redactor } from '@ccci/redact';
 import type { RungName, RunSettings } from './settings.js';
 import type { Clone } from './support/git.js';
 import type { HttpTarget } from './support/http.js';
@@ -7,7 +8,6 @@ import type { RunLog } from './support/log.js';
 import type { LoadedMeta, RunMeta } from './support/meta.js';
 import type { Proc } from './support/proc.js';
 import type { Progress } from './support/progress.js';
-import type { Redactor } from './support/redaction.js';
 
 /** Host-side settings of the harness (operator environment, not the run's parameters). */
 export interface EngineConfig {
@@ -43,6 +43,8 @@ export interface EngineConfig {
   lastGreenVersion: string | undefined;
   /** Allow starting with no live parent (local executor). Env CCCI_ALLOW_ORPHAN=1. */
   allowOrphan: boolean;
+  /** Operator secret files to mask (one value per file). Env CCCI_SECRETS_DIR, default /run/secrets. */
+  secretsDir: string;
   /** How long to wait for a busy domain lock. Default 10 min. */
   lockWaitMs: number;
 }

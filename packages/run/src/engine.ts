@@ -16,6 +16,7 @@ import {
   stackName,
   toEnv,
 } from '@ccci/lock';
+import { createRedactor } from '@ccci/redact';
 import type { EngineConfig, RunCtx, RunState } from './context.js';
 import { RefusedError } from './errors.js';
 import { provisionDeps } from './phases/deps.js';
@@ -35,7 +36,6 @@ import { createRunLog } from './support/log.js';
 import { DEFAULT_META } from './support/meta.js';
 import { Proc } from './support/proc.js';
 import { Progress } from './support/progress.js';
-import { Redactor } from './support/redaction.js';
 import { resolveUpgradeBase } from './upgrade-base.js';
 
 /** Exit statuses of a run (signals and the deadline come from @ccci/lifetime: 143/130/129/124). */
@@ -100,7 +100,8 @@ async function createRun(
 ): Promise<RunCtx> {
   const paths = runStatePaths({ runsDir: config.runsDir, runId: settings.runId });
   await prepareRunDir({ paths, sharedAbraDir: config.sharedAbraDir });
-  const redactor = new Redactor();
+  // Operator secrets from the secrets dir, the report key, and later each app secret abra makes.
+  const redactor = createRedactor({ secretsDir: config.secretsDir });
   if (config.reportKey) redactor.add(config.reportKey);
   const progress = new Progress(stdout);
   const log = createRunLog(join(paths.artifactsDir, 'run.log'), redactor, progress);
@@ -222,7 +223,7 @@ async function climb(ctx: RunCtx, guards: LifetimeGuards): Promise<number> {
     return RUN_EXIT.refused;
   }
   const selected = (r: RungName) => settings.stages.includes(r);
-  const na = ctx.meta.EXPECTED_NA;
+  const na = ctx.meta.EXPECTED_NA as Readonly<Record<string, string>>;
   for (const r of LATER) {
     if (!selected(r)) markRung(ctx, r, 'unver', 'not selected (--stages)');
     else if (settings.quick) markRung(ctx, r, 'unver', 'not run in quick mode');
@@ -237,7 +238,7 @@ async function climb(ctx: RunCtx, guards: LifetimeGuards): Promise<number> {
     releases: clone.releases,
     headSha: clone.headSha,
     headTags: clone.headTags,
-    explicit: ctx.meta.UPGRADE_BASE_VERSION,
+    explicit: ctx.meta.UPGRADE_BASE_VERSION ?? undefined,
     untestable: ctx.meta.UNTESTABLE_VERSIONS,
     lastGreen: config.lastGreenVersion,
     targetTip: await targetTip(ctx.proc, ctx.recipeDir),

@@ -18,7 +18,7 @@ export interface RunSettings {
   runId: string;
 }
 
-const RECIPE = /^[a-z0-9][a-z0-9_-]{0,62}$/;
+const RECIPE = /^[a-z0-9][a-z0-9-]{0,62}$/;
 const SHA = /^[0-9a-f]{7,40}$/;
 // A conservative subset of git-check-ref-format: no "..", "@{", "//", control chars, spaces,
 // leading "-" or "/", trailing "/", "." or ".lock".
@@ -104,7 +104,7 @@ export function parseCommand(
     'recipe',
     recipeRaw,
     RECIPE,
-    'a recipe name of [a-z0-9_-] starting with a letter or digit',
+    'a recipe name of [a-z0-9-] starting with a letter or digit',
   );
   const refRaw = pick('ref', 'REF');
   if (!refRaw)

@@ -54,7 +54,7 @@ export async function fetchRecipe(ctx: RunCtx): Promise<void> {
     `recipe ${ctx.settings.recipe} at ${ctx.clone.headSha.slice(0, 12)}${ctx.clone.headTags.length ? ` (${ctx.clone.headTags.join(', ')})` : ''}`,
   );
   ctx.log.step('prepare', 'load recipe settings');
-  ctx.loaded = loadMeta(ctx.config.enrolmentDir, ctx.settings.recipe);
+  ctx.loaded = loadMeta(ctx.config.enrolmentDir, ctx.settings.recipe, ctx.recipeDir);
   ctx.meta = ctx.loaded.meta;
   ctx.state.manifest = ctx.loaded.manifest;
   ctx.log.info(
@@ -91,7 +91,7 @@ export function policyCheck(ctx: RunCtx): void {
     DOMAIN: ctx.domain,
     STACK_NAME: ctx.stack,
   };
-  const report = checkCompose({ files, exceptions: ctx.meta.COMPOSE_POLICY_EXCEPTIONS, env });
+  const report = checkCompose({ files, exceptions: [...ctx.meta.COMPOSE_POLICY_EXCEPTIONS], env });
   for (const e of report.excepted) {
     const line = `compose policy exception: ${e.rule} for ${e.service} (${e.file}:${e.line}) — ${e.reason}`;
     ctx.state.policy.push(line);

@@ -24,7 +24,7 @@ export function buildResults(ctx: RunCtx): Results {
     deployBudget: ctx.state.budget,
     quick: ctx.settings.quick,
     clock: () => Date.now(),
-    redact: (s) => ctx.redactor.redact(s),
+    redact: (s) => ctx.redactor.redactString(s),
   });
   if (ctx.state.abortReason) b.abort(ctx.state.abortReason);
   for (const name of RUNGS) {
@@ -41,6 +41,7 @@ export function buildResults(ctx: RunCtx): Results {
   b.setFlag('clean_teardown', ctx.state.cleanTeardown ?? null);
   b.setFlag('quick', ctx.settings.quick);
   b.setManifest({
+    ...(ctx.loaded ? { customization: ctx.loaded.manifestData } : {}),
     lines: ctx.state.manifest,
     compose_policy: ctx.state.policy,
     ...(ctx.state.base ? { upgrade_base: ctx.state.base } : {}),
@@ -95,7 +96,7 @@ export async function writeReport(ctx: RunCtx): Promise<Results | undefined> {
     }
   }
   if (existsSync(ctx.log.file)) texts.push(readFileSync(ctx.log.file, 'utf8'));
-  results.flags.no_secret_leak = !texts.some((t) => ctx.redactor.leaks(t));
+  results.flags.no_secret_leak = !texts.some((t) => ctx.redactor.scan(t).length > 0);
   const out = await safeWriteResults(join(dir, 'results.json'), results);
   if (!out.ok) ctx.log.error(`results.json not written: ${out.error.message}`);
   return results;
@@ -123,7 +124,7 @@ export function summary(ctx: RunCtx, results: Results | undefined): string {
   }
   if (ctx.state.teardownLeft) lines.push(`left behind: ${ctx.state.teardownLeft}`);
   lines.push(`results: ${ctx.paths.artifactsDir}`);
-  return ctx.redactor.redact(lines.join('\n'));
+  return ctx.redactor.redactString(lines.join('\n'));
 }
 
 const fmt = (v: boolean | null) => (v === null ? '?' : v ? 'yes' : 'NO');

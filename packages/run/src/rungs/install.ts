@@ -1,5 +1,6 @@
 import { connect } from 'node:net';
 import type { RunCtx } from '../context.js';
+import { AssertionFailed } from '../errors.js';
 import { deployApp } from '../phases/deploy.js';
 import { waitHealthy } from '../support/health.js';
 import { waitServing } from '../support/http.js';
@@ -30,19 +31,26 @@ export function installRung(ctx: RunCtx, baseVersion: string | undefined) {
       const bad = await waitHealthy(ctx, ctx.meta.HTTP_TIMEOUT * 1000);
       assert(bad.length === 0, `not healthy: ${bad.join(', ')}`);
     });
-    await steps.check(`serving ${ctx.meta.HEALTH_PATH}`, async () => {
-      const r = await waitServing(
-        ctx.http,
-        ctx.meta.HEALTH_PATH,
-        ctx.meta.HEALTH_OK,
-        ctx.meta.HTTP_TIMEOUT * 1000,
-        ctx.signal,
+    const httpNa = (ctx.meta.EXPECTED_NA as Readonly<Record<string, string>>)['http_health'];
+    if (httpNa !== undefined && ctx.meta.READY_PROBE.length === 0) {
+      throw new AssertionFailed(
+        'EXPECTED_NA http_health needs a READY_PROBE to show the app is ready',
       );
-      assert(
-        r.ok,
-        `${ctx.meta.HEALTH_PATH} did not answer ${ctx.meta.HEALTH_OK.join('/')} within ${ctx.meta.HTTP_TIMEOUT}s (last: ${r.last})`,
-      );
-    });
+    }
+    if (httpNa === undefined)
+      await steps.check(`serving ${ctx.meta.HEALTH_PATH}`, async () => {
+        const r = await waitServing(
+          ctx.http,
+          ctx.meta.HEALTH_PATH,
+          ctx.meta.HEALTH_OK,
+          ctx.meta.HTTP_TIMEOUT * 1000,
+          ctx.signal,
+        );
+        assert(
+          r.ok,
+          `${ctx.meta.HEALTH_PATH} did not answer ${ctx.meta.HEALTH_OK.join('/')} within ${ctx.meta.HTTP_TIMEOUT}s (last: ${r.last})`,
+        );
+      });
     for (const [i, probe] of ctx.meta.READY_PROBE.entries()) {
       await steps.check(`READY_PROBE ${i + 1}`, () => readyProbe(ctx, probe));
     }
@@ -58,11 +66,11 @@ export function installRung(ctx: RunCtx, baseVersion: string | undefined) {
 
 async function readyProbe(ctx: RunCtx, probe: ReadyProbe): Promise<void> {
   const timeoutMs = ctx.meta.HTTP_TIMEOUT * 1000;
-  if ('http' in probe) {
+  if (probe.http !== undefined) {
     const r = await waitServing(
       ctx.http,
       probe.http,
-      probe.statuses ?? ctx.meta.HEALTH_OK,
+      probe.status ?? ctx.meta.HEALTH_OK,
       timeoutMs,
       ctx.signal,
     );
@@ -70,13 +78,15 @@ async function readyProbe(ctx: RunCtx, probe: ReadyProbe): Promise<void> {
     return;
   }
   // tcp: `stable` consecutive successful connects to the port on the app's host.
+  const port = probe.tcp;
+  assert(port !== undefined, 'READY_PROBE: a probe needs http or tcp');
   const host = ctx.config.gatewayUrl ? new URL(ctx.config.gatewayUrl).hostname : ctx.domain;
   const want = probe.stable ?? 1;
   const end = Date.now() + timeoutMs;
   let ok = 0;
   while (ok < want) {
     const up = await new Promise<boolean>((resolve) => {
-      const s = connect({ host, port: probe.tcp, timeout: 2000 }, () => {
+      const s = connect({ host, port, timeout: 2000 }, () => {
         s.destroy();
         resolve(true);
       });
@@ -89,7 +99,7 @@ async function readyProbe(ctx: RunCtx, probe: ReadyProbe): Promise<void> {
     ok = up ? ok + 1 : 0;
     assert(
       Date.now() < end,
-      `READY_PROBE tcp ${probe.tcp}: not ${want}× reachable within ${ctx.meta.HTTP_TIMEOUT}s`,
+      `READY_PROBE tcp ${port}: not ${want}× reachable within ${ctx.meta.HTTP_TIMEOUT}s`,
     );
     if (ok < want) await new Promise((r) => setTimeout(r, 250));
   }

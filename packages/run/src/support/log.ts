@@ -1,8 +1,8 @@
 import { createWriteStream, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { pinoRedactOptions, type Redactor, redactingDestination } from '@ccci/redact';
 import pino, { type Logger } from 'pino';
 import type { Progress } from './progress.js';
-import type { Redactor } from './redaction.js';
 
 /** The run's log: pino JSON lines (redacted) in the run's artifacts, and the progress view. */
 export interface RunLog {
@@ -17,31 +17,13 @@ export interface RunLog {
   close(): Promise<void>;
 }
 
-// Header and field names whose values never reach the log, whatever the redactor knows.
-const REDACT_PATHS = [
-  'authorization',
-  '*.authorization',
-  'headers.authorization',
-  'token',
-  '*.token',
-  'password',
-  '*.password',
-  'secret',
-  '*.secret',
-  'key',
-  '*.key',
-];
-
 export function createRunLog(file: string, redactor: Redactor, progress: Progress): RunLog {
   mkdirSync(dirname(file), { recursive: true });
-  const sink = redactor.stream();
   const fileStream = createWriteStream(file, { flags: 'a' });
-  sink.pipe(fileStream);
-  const logger = pino(
-    { level: 'debug', redact: { paths: REDACT_PATHS, censor: '[REDACTED]' }, base: null },
-    sink,
-  );
-  const r = (s: string) => redactor.redact(s);
+  // Values (every known secret, in its encodings) and sensitive field names are both masked.
+  const sink = redactingDestination(redactor, fileStream);
+  const logger = pino({ level: 'debug', base: null, ...pinoRedactOptions() }, sink);
+  const r = (s: string) => redactor.redactString(s);
   return {
     pino: logger,
     file,
