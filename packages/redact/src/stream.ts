@@ -53,8 +53,9 @@ export class RedactStream extends Transform {
     const parts: Uint8Array[] = [];
     if (this.#tail.length === 0) {
       this.#advance(matcher, chunk, false, parts);
-    } else if (chunk.length <= COPY_LIMIT) {
+    } else if (chunk.length <= COPY_LIMIT || chunk.length < 2 * matcher.maxLength) {
       // Copying a small chunk behind the held tail is cheaper than a second push downstream.
+      // (The seam below also needs the chunk to be longer than any pattern.)
       this.#advance(matcher, Buffer.concat([this.#tail, chunk]), false, parts);
     } else {
       // Do not copy a large chunk behind the held tail: matches that start in the tail lie

@@ -181,6 +181,24 @@ describe('redacting stream', () => {
     );
   });
 
+  it('masks secrets held across large chunks (no copy of the chunk)', async () => {
+    const secret = 'large-chunk-secret/€+';
+    const redactor = createRedactor({ secretsDir: false, values: [secret] });
+    const size = 20_000; // above the size up to which a chunk is copied behind a held tail
+    for (let k = 1; k < Buffer.byteLength(secret); k++) {
+      const input = Buffer.alloc(3 * size, 'x');
+      // Straddle the first boundary by k bytes; leave only a prefix at the second.
+      input.write(secret, size - k);
+      input.write(secret.slice(0, 5), 2 * size - 5);
+      input.write(encode(secret, 'base64', 'ab'), 2 * size + 100);
+      const expected = redactor.redactBuffer(input);
+      expect(expected.toString()).not.toContain(secret);
+      const out = await through(redactor.stream(), cutAt(input, [size, 2 * size]));
+      expect(out.equals(expected), `secret ${k} bytes into the second chunk`).toBe(true);
+      expect(out.toString()).toContain(`xxx${secret.slice(0, 5)}xxx`);
+    }
+  });
+
   it('masks many secrets with one matcher', async () => {
     const secrets = Array.from({ length: 500 }, (_, i) => `s${i}-${(i * 7919).toString(36)}-tok`);
     const redactor = createRedactor({ secretsDir: false, values: secrets });
