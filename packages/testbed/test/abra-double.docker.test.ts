@@ -101,6 +101,11 @@ describeDocker('abra double on the real swarm', () => {
     );
     expect(await versionLabel(web)).toBe(V1);
 
+    expect((await gw.routes()).find((r) => r.host === web)).toEqual({
+      host: web,
+      service: `${stackNameOf(web)}_app`,
+      port: Number(port(web)),
+    });
     const v1 = await viaGateway(gw.port, web, '/');
     expect(v1.status).toBe(200);
     expect(v1.body).toContain(`<p id="version">${V1}</p>`);
@@ -215,6 +220,14 @@ describeDocker('abra double on the real swarm', () => {
     const restored = await abraRun(['app', 'restore', data]);
     expect(restored.exitCode, restored.output).toBe(0);
     expect((await get()).body).toBe('original');
+
+    const st = stackNameOf(data);
+    const objects = await stackObjects(`${st}_`);
+    expect(objects.services).toEqual([`${st}_app`, `${st}_db`]);
+    expect(objects.volumes).toEqual([`${st}_data`, `${st}_db`]);
+    expect(objects.secrets).toEqual([`${st}_db_password_v1`]);
+    expect(objects.configs).toEqual([`${st}_data_cgi_v1`, `${st}_index_html_v2`]);
+    expect(objects.networks).toEqual([`${st}_internal`]);
 
     expect((await abraRun(['app', 'undeploy', data])).exitCode).toBe(0);
     expect((await abraRun(['app', 'rm', data, '-f'])).exitCode).toBe(0);
