@@ -117,14 +117,15 @@ export class RedactStream extends Transform {
     } else {
       render(data, intervals, limit, this.#source.maskBytes, this.#state, parts);
     }
-    // The kept bytes are few (≤ longest pattern − 1); a view pins at most one chunk.
-    this.#tail = keepFrom === data.length ? EMPTY : data.subarray(keepFrom);
+    // A copy, not a view: the kept bytes are few (≤ longest pattern − 1), and a writer that
+    // reuses its buffer after the write must not be able to change what is still matched.
+    this.#tail = keepFrom === data.length ? EMPTY : Buffer.from(data.subarray(keepFrom));
     this.#state.pos = Math.max(0, this.#state.pos - keepFrom);
   }
 
   /**
-   * Pushes the rendered parts without copying large ones: a chunk with a held tail in front
-   * goes out as two pushes rather than one concatenated copy. Small neighbours are joined.
+   * Pushes the rendered parts: up to COPY_LIMIT bytes as one buffer; beyond that large parts
+   * go out as they are (no copy) and runs of small neighbours are joined.
    */
   #pushParts(parts: readonly Uint8Array[]): void {
     const mask = this.#source.maskBytes;

@@ -199,6 +199,19 @@ describe('redacting stream', () => {
     }
   });
 
+  it('is not fooled by a writer that reuses its buffer after a write', async () => {
+    const redactor = createRedactor({ secretsDir: false, values: ['reused-buffer-secret'] });
+    const stream = redactor.stream();
+    const out: Buffer[] = [];
+    stream.on('data', (c: Buffer) => out.push(Buffer.from(c)));
+    const scratch = Buffer.from('value: reused-buf');
+    stream.write(scratch);
+    scratch.fill('z');
+    stream.end('fer-secret end');
+    await new Promise((resolve) => stream.on('end', resolve));
+    expect(Buffer.concat(out).toString()).toBe(`value: ${MASK} end`);
+  });
+
   it('masks many secrets with one matcher', async () => {
     const secrets = Array.from({ length: 500 }, (_, i) => `s${i}-${(i * 7919).toString(36)}-tok`);
     const redactor = createRedactor({ secretsDir: false, values: secrets });
