@@ -203,8 +203,10 @@ export async function advanceRun(ctx: Context, run: RunRecord): Promise<void> {
     throw error;
   }
   ctx.step('after-dispatch');
+  // The executor may already have moved the run on (a local harness starts inside dispatch).
+  const still = ctx.store.getRun(run.id)?.state === 'dispatching';
   ctx.store.updateRun(run.id, {
-    state: 'dispatched',
+    ...(still ? { state: 'dispatched' as const } : {}),
     executorRef: ref,
     dispatchedAt: ctx.clock().toISOString(),
   });

@@ -152,6 +152,60 @@ describe('local executor (real child processes)', () => {
   }, 60_000);
 });
 
+describe('local executor across a restart (graceful stop, then a fresh bot)', () => {
+  it('a run that never started is dispatched again; an interrupted one ends as an infra error', async () => {
+    dir = mkdtempSync(join(tmpdir(), 'ccci-local-'));
+    w = await world();
+    const pr1 = w.fake.openPull(REPO, { headSha: sha(1) });
+    const pr2 = w.fake.openPull(REPO, { headSha: sha(2) });
+    const probe = join(dir, 'probe');
+    const held = createLocalExecutor({
+      command: FAKE_HARNESS,
+      maxTests: 1,
+      stateDir: join(dir, 'state'),
+      cwd: ROOT,
+      killGraceMs: 2000,
+      env: { FAKE_HARNESS_DIR: probe, FAKE_HARNESS_HOLD: '1' },
+    });
+    const first = w.boot({ executor: held });
+    await first.bot.pollOnce();
+    w.fake.addComment({ repo: REPO, pr: pr1, user: 'alice', body: '!testme' });
+    w.fake.addComment({ repo: REPO, pr: pr2, user: 'alice', body: '!testme' });
+    await first.bot.pollOnce();
+    const [r1, r2] = first.store.activeRuns();
+    if (!r1 || !r2) throw new Error('expected two runs');
+    await until(() => existsSeen(probe, r1.id), 20_000, 'r1 to start');
+    expect(first.store.getRun(r1.id)?.state).toBe('running');
+    expect(first.store.getRun(r2.id)?.state).toBe('dispatched');
+    // SIGTERM path of the app: stop handling, terminate local runs, close.
+    await first.bot.stop();
+    await held.close({ terminate: true, graceMs: 2000 });
+
+    const exec = createLocalExecutor({
+      command: FAKE_HARNESS,
+      maxTests: 1,
+      stateDir: join(dir, 'state'),
+      cwd: ROOT,
+    });
+    const second = w.boot({ executor: exec });
+    server = createBotServer({ bot: second.bot });
+    (second.bot.context as { reportUrl: string }).reportUrl = await server.listen(0);
+    await second.bot.pollOnce();
+    expect(second.store.getRun(r1.id)).toMatchObject({
+      state: 'done',
+      commitState: 'error',
+      notified: true,
+    });
+    await until(() => second.store.getRun(r2.id)?.notified, 30_000, 'r2 to be reported');
+    expect(second.store.getRun(r2.id)).toMatchObject({ state: 'done', level: 3 });
+    expect(w.fake.statuses(REPO, sha(1)).at(-1)?.state).toBe('error');
+    expect(w.fake.statuses(REPO, sha(2)).at(-1)?.state).toBe('success');
+    const acks = w.fake.comments(REPO).filter((c) => c.user === w?.fake.botUser);
+    expect(acks).toHaveLength(2);
+    await exec.close();
+  }, 60_000);
+});
+
 function existsSeen(probe: string, runId: string): boolean {
   try {
     readFileSync(join(probe, `seen-${runId}`));

@@ -1,0 +1,73 @@
+import { createDrone } from '@ccci/forge';
+import { type FakeDrone, startFakeDrone } from '@ccci/testbed';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createDroneExecutor } from '../src/index.js';
+import { REPO, sha, type World, world } from './helpers.js';
+
+let w: World;
+let drone: FakeDrone;
+beforeEach(async () => {
+  w = await world();
+  drone = await startFakeDrone({});
+});
+afterEach(async () => {
+  await drone.close();
+  await w.close();
+});
+
+function executor() {
+  return createDroneExecutor({
+    drone: createDrone({
+      baseUrl: drone.url,
+      token: drone.token,
+      retry: { retries: 1, minDelayMs: 5 },
+    }),
+  });
+}
+
+describe('Drone executor', () => {
+  it('creates a custom build with the run parameters and only a run-scoped key', async () => {
+    const pr = w.fake.openPull(REPO, { headSha: sha(3), headRef: 'feature/x' });
+    const { bot, store } = w.boot({ executor: executor() });
+    await bot.pollOnce();
+    w.fake.addComment({ repo: REPO, pr, user: 'alice', body: '!testme --stages=install,upgrade' });
+    await bot.pollOnce();
+    const [build] = drone.dispatched();
+    const run = store.activeRuns()[0];
+    expect(build).toMatchObject({ repo: REPO, branch: 'main', commit: sha(3) });
+    expect(build?.params).toMatchObject({
+      RECIPE: 'custom-html',
+      PR: String(pr),
+      REF: 'feature/x',
+      SHA: sha(3),
+      STAGES: 'install,upgrade',
+      QUICK: 'false',
+      RUN_ID: run?.id,
+      CCCI_REPORT_URL: 'http://127.0.0.1:9',
+    });
+    expect(build?.params.CCCI_REPORT_KEY).toMatch(/^[0-9a-f]{64}$/);
+    expect(Object.values(build?.params ?? {})).not.toContain(w.fake.token);
+    expect(run?.executorRef).toBe(`${REPO}#${build?.number}`);
+
+    drone.setStatus(build?.number as number, 'running', REPO);
+    await bot.pollOnce();
+    expect(store.getRun(run?.id as string)?.state).toBe('running');
+    // Killed without a report: an infra error.
+    drone.setStatus(build?.number as number, 'killed', REPO);
+    await bot.pollOnce();
+    await bot.process();
+    expect(store.getRun(run?.id as string)).toMatchObject({ state: 'done', commitState: 'error' });
+    expect(w.fake.statuses(REPO, sha(3)).at(-1)?.state).toBe('error');
+  });
+
+  it('a closed PR kills its Drone build', async () => {
+    const pr = w.fake.openPull(REPO, { headSha: sha(4) });
+    const { bot } = w.boot({ executor: executor() });
+    await bot.pollOnce();
+    w.fake.addComment({ repo: REPO, pr, user: 'alice', body: '!testme' });
+    await bot.pollOnce();
+    w.fake.closePull(REPO, pr);
+    await bot.pollOnce();
+    expect(drone.dispatched()[0]?.status).toBe('killed');
+  });
+});
