@@ -30,7 +30,8 @@ export class Matcher {
   readonly patternCount: number;
 
   private readonly rootEdges = new Int32Array(256);
-  private readonly edgeKeys: Int32Array;
+  /** Keys are node × 256 + byte: a Float64Array keeps them exact past 2³¹ (huge secret sets). */
+  private readonly edgeKeys: Float64Array;
   private readonly edgeValues: Int32Array;
   private readonly edgeShift: number;
   private readonly edgeMask: number;
@@ -58,7 +59,7 @@ export class Matcher {
     this.minLength = patterns.length === 0 ? 0 : min;
     this.maxLength = max;
 
-    // Trie: build with a Map, then freeze into an open-addressing table of Int32Arrays so a
+    // Trie: build with a Map, then freeze into an open-addressing table of typed arrays so a
     // walk step is two typed-array reads, not a Map lookup.
     const edges = new Map<number, number>();
     const terminal = new Int32Array(total + 1);
@@ -85,7 +86,7 @@ export class Matcher {
     const edgeBits = Math.max(4, Math.ceil(Math.log2(edges.size * 2 + 1)));
     this.edgeShift = 32 - edgeBits;
     this.edgeMask = (1 << edgeBits) - 1;
-    this.edgeKeys = new Int32Array(1 << edgeBits).fill(-1);
+    this.edgeKeys = new Float64Array(1 << edgeBits).fill(-1);
     this.edgeValues = new Int32Array(1 << edgeBits);
     for (const [key, value] of edges) {
       let slot = Math.imul(key, GOLDEN) >>> this.edgeShift;
@@ -124,7 +125,7 @@ export class Matcher {
     }
   }
 
-  /** Length and pattern (index + 1) of the longest pattern starting at `at`; 0 if none. */
+  /** Length of the longest pattern starting at `at`, or 0. */
   private longestAt(data: Uint8Array, at: number, end: number): number {
     let node = this.rootEdges[data[at]!]!;
     let best = 0;
