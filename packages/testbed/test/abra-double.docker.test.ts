@@ -192,6 +192,13 @@ describeDocker('abra double on the real swarm', () => {
     expect((await get()).status).toBe(404);
     expect((await put('original')).body).toBe('original');
 
+    const injected = await abraRun(['app', 'backup', 'create', data], {
+      ABRA_DOUBLE_FAULT: 'backup-fail',
+    });
+    expect(injected.exitCode).toBe(1);
+    expect(injected.output).toContain('FATA backup failed');
+    expect(existsSync(join(abra.abraDir, 'backups', data))).toBe(false);
+
     const backup = await abraRun(['app', 'backup', 'create', data]);
     expect(backup.exitCode, backup.output).toBe(0);
     const m = /snapshot (\S+) saved \((\d+) bytes\) at (\S+)/.exec(backup.output);
