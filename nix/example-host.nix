@@ -1,0 +1,61 @@
+# Example production host: Drone executor, secrets from sops-nix. Import it from the host's
+# configuration together with sops-nix's module, e.g. in a flake:
+#   modules = [ sops-nix.nixosModules.sops ./ccci/nix/example-host.nix ];
+# Steps that Nix cannot do (swarm init, traefik, abra server add, Drone server) are in
+# docs/install.md.
+{ config, ... }:
+
+let
+  secret = name: config.sops.secrets.${name}.path;
+in
+{
+  imports = [ ./module.nix ];
+
+  virtualisation.docker.enable = true;
+
+  # The bot's secrets live under /run/secrets/ccci/ (root-only; systemd hands them to the bot
+  # as credentials). /run/secrets/ccci-harness/ holds only what runs may see and must mask.
+  sops.defaultSopsFile = ./secrets.example.yaml;
+  sops.secrets."ccci/forge-token" = { };
+  sops.secrets."ccci/webhook-secret" = { };
+  sops.secrets."ccci/drone-token" = { };
+  sops.secrets."ccci/drone-rpc-secret" = { };
+
+  services.ccci = {
+    enable = true;
+    checkout = "/var/lib/ccci/src";
+    ciDomain = "ci.example.org";
+    publicUrl = "https://ccci.example.org";
+
+    forge = {
+      dialect = "gitea";
+      baseUrl = "https://git.coopcloud.tech/api/v1";
+      repos = [
+        "coop-cloud/custom-html"
+        "coop-cloud/keycloak"
+      ];
+      org = "coop-cloud";
+      allowlist = [ ];
+    };
+
+    # The one load knob: Drone runner capacity here, Drone queues the rest.
+    maxTests = 4;
+
+    executor = "drone";
+    drone = {
+      url = "https://drone.example.org";
+      # A repository holding nix/drone-pipeline.yml as its .drone.yml (docs/install.md).
+      repo = "ccci/pipeline";
+    };
+    droneRunner = {
+      rpcHost = "drone.example.org";
+      rpcSecretFile = secret "ccci/drone-rpc-secret";
+    };
+
+    forgeTokenFile = secret "ccci/forge-token";
+    webhookSecretFile = secret "ccci/webhook-secret";
+    droneTokenFile = secret "ccci/drone-token";
+
+    abra.bin = "/var/lib/ccci/bin/abra";
+  };
+}
