@@ -2,7 +2,13 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { interpolate, secretName } from '../src/abra-double/compose.js';
+import {
+  abraShExports,
+  composeFiles,
+  interpolate,
+  loadCompose,
+  secretName,
+} from '../src/abra-double/compose.js';
 import { parseEnv, setEnvValue } from '../src/abra-double/env-file.js';
 
 describe('app env file', () => {
@@ -44,5 +50,41 @@ describe('compose interpolation', () => {
       's_t_db_password_v3',
     );
     expect(secretName('s_t', 'x', { name: 'custom' }, {})).toBe('custom');
+  });
+});
+
+describe('recipe compose files', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'recipe-'));
+  writeFileSync(
+    join(dir, 'compose.yml'),
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: compose interpolation syntax, not a JS template
+    'version: "3.8"\nservices:\n  app:\n    image: a:${TAG}\n',
+  );
+  writeFileSync(
+    join(dir, 'compose.extra.yml'),
+    'version: "3.8"\nservices:\n  app:\n    image: b:1\n  db:\n    image: c:2\n',
+  );
+  writeFileSync(
+    join(dir, 'abra.sh'),
+    'export APP_CONF_VERSION=v3\n# export NOT_THIS=1\nexport QUOTED="v4"\n',
+  );
+
+  it('COMPOSE_FILE selects the files (colon-separated, default compose.yml); later files win', () => {
+    expect(composeFiles(dir, {})).toEqual([join(dir, 'compose.yml')]);
+    const files = composeFiles(dir, { COMPOSE_FILE: 'compose.yml:compose.extra.yml' });
+    expect(files).toEqual([join(dir, 'compose.yml'), join(dir, 'compose.extra.yml')]);
+    const c = loadCompose(files, { TAG: '1' });
+    expect(Object.keys(c.services)).toEqual(['app', 'db']);
+    expect(c.services['app']?.image).toBe('b:1');
+  });
+
+  it('names a missing compose file in the error', () => {
+    expect(() => composeFiles(dir, { COMPOSE_FILE: 'compose.yml:compose.nope.yml' })).toThrow(
+      /compose\.nope\.yml does not exist/,
+    );
+  });
+
+  it('reads export lines of abra.sh (config versions)', () => {
+    expect(abraShExports(dir)).toEqual({ APP_CONF_VERSION: 'v3', QUOTED: 'v4' });
   });
 });
