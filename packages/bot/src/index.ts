@@ -7,5 +7,6 @@ export { hashKey, keyMatches, newRunId, newRunKey } from './keys.js';
 export { createLocalExecutor, type LocalExecutorOptions } from './local-executor.js';
 export type { BotLog } from './log.js';
 export type { BotMetrics } from './metrics.js';
+export { FIRST_POLL_LOOKBACK_MS } from './poller.js';
 export { ARTIFACT_NAME } from './report.js';
 export { type BotServer, type BotServerOptions, createBotServer } from './server.js';

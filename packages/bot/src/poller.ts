@@ -1,27 +1,37 @@
 import type { ForgeComment } from '@ccci/forge';
 import { type Context, errorMessage, rethrowCrash } from './context.js';
 
-const EPOCH = '1970-01-01T00:00:00Z';
+/**
+ * How far back the first poll of a repository looks. Comments created earlier are never
+ * listed; if one is edited later (it comes back with a new `updatedAt` and an unknown id) its
+ * creation time, before this bound, marks it as old. A day dwarfs any clock skew between the
+ * bot and the forge, and keeps the first poll to a few pages on a busy repository.
+ */
+export const FIRST_POLL_LOOKBACK_MS = 24 * 60 * 60 * 1000;
 
 /**
  * Polls one repository's comments since its cursor and records the new ones in one
- * transaction with the advanced cursor. The first poll records everything that exists as
- * seen, without triggering. Listing is inclusive at one-second resolution, so the newest
- * comment comes back next time: ids dedupe it, and an edited old comment (new `updatedAt`,
- * known id) never triggers. Returns how many new comments are to be handled.
+ * transaction with the advanced cursor. The first poll records what exists as seen, without
+ * triggering. Listing is inclusive at one-second resolution, so the newest comment comes back
+ * next time: ids dedupe it, and an edited old comment (new `updatedAt`, known id, or created
+ * before the first poll) never triggers. Returns how many new comments are to be handled.
  */
 export async function pollRepo(ctx: Context, repo: string): Promise<number> {
   const cursor = ctx.store.getCursor(repo);
   const first = cursor === undefined;
-  // Until a repository has any comment the cursor stays at the epoch: never the bot's own clock,
-  // which may run ahead of the forge's and would skip comments.
-  const since = cursor?.since ?? EPOCH;
+  const firstBound =
+    cursor?.firstPolledAt ??
+    new Date(ctx.clock().getTime() - FIRST_POLL_LOOKBACK_MS)
+      .toISOString()
+      .replace(/\.\d{3}Z$/, 'Z');
+  const since = cursor?.since ?? firstBound;
   const comments: ForgeComment[] = await ctx.forge.listCommentsSince(repo, { since });
   let fresh = 0;
   ctx.store.transaction(() => {
     let newest = since;
     for (const c of comments) {
       if (Date.parse(c.updatedAt) > Date.parse(newest)) newest = c.updatedAt;
+      const old = first || Date.parse(c.createdAt) < Date.parse(firstBound);
       const isNew = ctx.store.recordComment({
         commentId: c.id,
         repo,
@@ -30,14 +40,14 @@ export async function pollRepo(ctx: Context, repo: string): Promise<number> {
         body: c.body,
         createdAt: c.createdAt,
         source: 'poll',
-        ...(first ? { state: 'ignored' as const, reason: 'existed before the first poll' } : {}),
+        ...(old ? { state: 'ignored' as const, reason: 'existed before the first poll' } : {}),
       });
-      if (isNew && !first) {
+      if (isNew && !old) {
         fresh++;
         ctx.metrics.commentsSeen.inc({ source: 'poll' });
       }
     }
-    ctx.store.setCursor(repo, newest);
+    ctx.store.setCursor(repo, newest, firstBound);
   });
   ctx.step('after-record');
   return fresh;

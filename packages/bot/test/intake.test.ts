@@ -82,8 +82,18 @@ describe('what does not trigger', () => {
   it('!testmexyz, comments before the first poll, and edited old comments', async () => {
     const pr = w.fake.openPull(REPO, { headSha: sha(1) });
     const old = w.fake.addComment({ repo: REPO, pr, user: 'alice', body: '!testme' });
+    const ancient = w.fake.addComment({
+      repo: REPO,
+      pr,
+      user: 'alice',
+      body: 'lgtm',
+      at: new Date(Date.now() - 3 * 24 * 3600_000),
+    });
     const { bot, store } = await started();
     expect(store.getComment(old.id)?.state).toBe('ignored');
+    // Older than the first poll's look-back: not even listed.
+    expect(store.getComment(ancient.id)).toBeUndefined();
+    w.fake.editComment(ancient.id, '!testme', { at: new Date(Date.now() + 5000) });
     w.fake.addComment({ repo: REPO, pr, user: 'alice', body: '!testmexyz' });
     const chatter = w.fake.addComment({ repo: REPO, pr, user: 'alice', body: 'looks good' });
     await bot.pollOnce();
@@ -92,6 +102,7 @@ describe('what does not trigger', () => {
     await bot.pollOnce();
     expect(w.executor.dispatched).toHaveLength(0);
     expect(botComments(pr)).toHaveLength(0);
+    expect(store.getComment(ancient.id)?.state).toBe('ignored');
   });
 
   it('an idle poll costs one request per repository', async () => {

@@ -51,8 +51,10 @@ export interface Store {
   /** Highest applied migration version. */
   schemaVersion(): number;
 
+  /** `firstPolledAt` is the lower time bound the repository's first poll covered. */
   getCursor(repo: string): { since: string; firstPolledAt: string } | undefined;
-  setCursor(repo: string, since: string): void;
+  /** Moves the cursor; `firstPolledAt` is recorded with the first cursor only (default now). */
+  setCursor(repo: string, since: string, firstPolledAt?: string): void;
 
   /** Inserts a comment unless its id is known; true when it was new. */
   recordComment(input: RecordCommentInput): boolean;
@@ -243,7 +245,7 @@ export function openStore(options: StoreOptions): Store {
   const q = {
     getCursor: db.prepare('SELECT since, first_polled_at FROM poll_cursors WHERE repo = ?'),
     setCursor: db.prepare(
-      `INSERT INTO poll_cursors (repo, since, first_polled_at, updated_at) VALUES (@repo, @since, @now, @now)
+      `INSERT INTO poll_cursors (repo, since, first_polled_at, updated_at) VALUES (@repo, @since, @first, @now)
        ON CONFLICT (repo) DO UPDATE SET since = excluded.since, updated_at = excluded.updated_at`,
     ),
     recordComment: db.prepare(
@@ -317,8 +319,9 @@ export function openStore(options: StoreOptions): Store {
         ? { since: r.since as string, firstPolledAt: r.first_polled_at as string }
         : undefined;
     },
-    setCursor(repo, since) {
-      q.setCursor.run({ repo, since, now: now() });
+    setCursor(repo, since, firstPolledAt) {
+      const t = now();
+      q.setCursor.run({ repo, since, first: firstPolledAt ?? t, now: t });
     },
 
     recordComment(input) {
