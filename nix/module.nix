@@ -161,7 +161,7 @@ let
     ];
   };
 
-  credential = name: file: "${name}:${file}";
+  credential = name: file: "${name}:${toString file}";
 
   botEnvironment = {
     FORGE_DIALECT = cfg.forge.dialect;
