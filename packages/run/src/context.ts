@@ -127,6 +127,7 @@ export interface RunCtx {
   loaded: LoadedMeta | undefined;
   meta: RunMeta;
   state: RunState;
-  /** Wall time of abra and docker children (overhead benchmark). */
+  /** Wall time of children by kind, and their intervals (overhead benchmark). */
   childMs: { abra: number; docker: number; git: number; other: number };
+  childIntervals: [kind: string, start: number, end: number][];
 }

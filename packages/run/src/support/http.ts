@@ -78,7 +78,7 @@ export async function waitServing(
 ): Promise<WaitServingResult> {
   const started = Date.now();
   let last = 'no answer yet';
-  for (let delay = 100; ; delay = Math.min(delay * 2, 1000)) {
+  for (let delay = 100; ; delay = Math.min(delay * 2, 500)) {
     if (signal?.aborted) return { ok: false, last: 'cancelled', ms: Date.now() - started };
     try {
       const a = await httpGet(t, path, {

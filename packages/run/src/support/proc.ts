@@ -23,8 +23,8 @@ export interface ProcOptions {
 /** Where every child's output and time goes: the redacted debug log and the bench tally. */
 export interface ProcSink {
   output(command: string, text: string): void;
-  /** Wall time of one child, for the overhead benchmark. */
-  childTime(kind: string, ms: number): void;
+  /** Wall time of one child (start and end, performance.now()), for the overhead benchmark. */
+  childTime(kind: string, startMs: number, endMs: number): void;
 }
 
 /**
@@ -59,8 +59,9 @@ export class Proc {
     options.signal?.addEventListener('abort', onAbort, { once: true });
     try {
       const r = await child;
-      const durationMs = Math.round(performance.now() - started);
-      this.sink.childTime(cmd, durationMs);
+      const ended = performance.now();
+      const durationMs = Math.round(ended - started);
+      this.sink.childTime(cmd, started, ended);
       const stdout = String(r.stdout ?? '');
       const stderr = String(r.stderr ?? '');
       const label = [cmd, ...args.slice(0, 3)].join(' ');

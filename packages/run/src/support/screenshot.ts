@@ -41,7 +41,9 @@ export async function takeScreenshot(ctx: RunCtx): Promise<string> {
     return file;
   } finally {
     await browser.close().catch(() => {});
-    ctx.childMs.other += performance.now() - started;
+    const ended = performance.now();
+    ctx.childMs.other += ended - started;
+    ctx.childIntervals.push(['chromium', started, ended]);
     rmSync(profile, { recursive: true, force: true });
   }
 }

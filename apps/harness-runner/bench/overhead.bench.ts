@@ -1,0 +1,86 @@
+// Harness overhead on the web fixture: harness wall time ÷ wall time of the abra and docker
+// processes it ran (overlapping calls counted once). Goal ≤ 1.10. Real swarm, abra double on
+// PATH, testbed gateway. Prints figures; asserts nothing.
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import {
+  ABRA_DOUBLE_BIN_DIR,
+  createFixtureEnrolment,
+  createFixtureRecipe,
+  dockerAvailable,
+  startGateway,
+  uniqueCiDomain,
+} from '@ccci/testbed';
+import { execa } from 'execa';
+
+const docker = dockerAvailable();
+if (!docker.ok) {
+  console.log(`harness overhead: skipped — ${docker.reason}`);
+  process.exit(0);
+}
+const runs = Number(process.env['BENCH_RUNS'] ?? '1');
+const root = mkdtempSync(join(tmpdir(), 'ccci-bench-'));
+const src = await createFixtureRecipe('web', { dir: join(root, 'src') });
+const enrolment = createFixtureEnrolment(root);
+const gateway = await startGateway();
+const ciDomain = uniqueCiDomain();
+const bin = join(import.meta.dirname, '../bin/harness-runner');
+
+interface Timing {
+  wallMs: number;
+  abraDockerMs: number;
+  allChildrenMs: number;
+}
+
+for (let i = 1; i <= runs; i++) {
+  const runId = `bench${i}`;
+  const t0 = performance.now();
+  const r = await execa(
+    bin,
+    ['run', '--recipe', 'web', '--ref', 'main', '--src', src, '--run-id', runId],
+    {
+      reject: false,
+      env: {
+        PATH: `${ABRA_DOUBLE_BIN_DIR}:${process.env['PATH'] ?? ''}`,
+        CCCI_RUNS_DIR: join(root, 'runs'),
+        CCCI_ABRA_DIR: join(root, 'abra'),
+        CCCI_LOCKS_DIR: join(root, 'locks'),
+        CCCI_SPOOL_DIR: join(root, 'spool'),
+        CCCI_ENROLMENT_DIR: enrolment,
+        CCCI_CI_DOMAIN: ciDomain,
+        CCCI_GATEWAY_URL: gateway.url,
+      },
+    },
+  );
+  const cliMs = performance.now() - t0;
+  const dir = readdirSync(join(root, 'runs')).find((d) => d.startsWith(`${runId}.`));
+  const log = dir ? join(root, 'runs', dir, 'artifacts', 'run.log') : '';
+  const line = existsSync(log)
+    ? readFileSync(log, 'utf8')
+        .split('\n')
+        .find((l) => l.includes('"msg":"timing"'))
+    : undefined;
+  if (r.exitCode !== 0 || !line) {
+    console.log(`run ${i}: harness exited ${r.exitCode}; no figures\n${r.stdout}\n${r.stderr}`);
+    continue;
+  }
+  const t = JSON.parse(line) as Timing;
+  const level = JSON.parse(
+    readFileSync(join(root, 'runs', dir as string, 'artifacts', 'results.json'), 'utf8'),
+  ).level;
+  console.log(`run ${i} (web fixture, level ${level}):`);
+  console.log(`  harness wall time (in process)          ${(t.wallMs / 1000).toFixed(1)} s`);
+  console.log(`  CLI wall time (incl. node/tsx start)    ${(cliMs / 1000).toFixed(1)} s`);
+  console.log(`  abra + docker processes (union)         ${(t.abraDockerMs / 1000).toFixed(1)} s`);
+  console.log(`  all children incl. git, Chromium        ${(t.allChildrenMs / 1000).toFixed(1)} s`);
+  console.log(
+    `  overhead ratio  wall ÷ abra+docker      ${(t.wallMs / t.abraDockerMs).toFixed(3)}  (goal ≤ 1.10)`,
+  );
+  console.log(`  overhead ratio  CLI wall ÷ abra+docker  ${(cliMs / t.abraDockerMs).toFixed(3)}`);
+  console.log(
+    `  ratio           wall ÷ all children     ${(t.wallMs / t.allChildrenMs).toFixed(3)}`,
+  );
+}
+await gateway.close();
+rmSync(root, { recursive: true, force: true });

@@ -1,0 +1,67 @@
+// The README's main job: the `web` fixture recipe end to end on the local swarm. abra is the
+// testbed's STAND-IN (packages/testbed/bin/abra) first on PATH, traefik is the testbed's
+// gateway; Docker Swarm, git and Chromium are real. Prints where the results are.
+import { mkdirSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import {
+  ABRA_DOUBLE_BIN_DIR,
+  createFixtureEnrolment,
+  createFixtureRecipe,
+  startGateway,
+  uniqueCiDomain,
+} from '@ccci/testbed';
+import { execa } from 'execa';
+
+const root = process.env['CCCI_DEMO_DIR'] ?? mkdtempSync(join(tmpdir(), 'ccci-demo-'));
+mkdirSync(root, { recursive: true });
+const say = (s: string) => process.stdout.write(`[demo] ${s}\n`);
+
+say(`working in ${root}`);
+say('abra here is the testbed STAND-IN (packages/testbed/bin/abra), put first on PATH: it');
+say('drives the real local Docker Swarm the way abra does. traefik is the testbed gateway.');
+const src = await createFixtureRecipe('web', { dir: join(root, 'src') });
+const enrolment = createFixtureEnrolment(root);
+const gateway = await startGateway();
+const ciDomain = uniqueCiDomain();
+say(`recipe fixture "web" (two releases) at ${src}; gateway ${gateway.url}; ci domain ${ciDomain}`);
+const runsDir = join(root, 'runs');
+const child = execa(
+  join(import.meta.dirname, '../bin/harness-runner'),
+  [
+    'run',
+    '--recipe',
+    'web',
+    '--ref',
+    'main',
+    '--src',
+    src,
+    '--run-id',
+    `demo${Date.now().toString(36)}`,
+  ],
+  {
+    stdio: 'inherit',
+    reject: false,
+    forceKillAfterDelay: false,
+    env: {
+      PATH: `${ABRA_DOUBLE_BIN_DIR}:${process.env['PATH'] ?? ''}`,
+      CCCI_RUNS_DIR: runsDir,
+      CCCI_ABRA_DIR: join(root, 'abra'),
+      CCCI_LOCKS_DIR: join(root, 'locks'),
+      CCCI_SPOOL_DIR: join(root, 'spool'),
+      CCCI_ENROLMENT_DIR: enrolment,
+      CCCI_CI_DOMAIN: ciDomain,
+      CCCI_GATEWAY_URL: gateway.url,
+      CCCI_SECRETS_DIR: join(root, 'no-secrets'),
+    },
+  },
+);
+// Ctrl-C reaches the harness too (same process group); it tears down and exits 130.
+process.on('SIGINT', () => {});
+const r = await child;
+await gateway.close();
+say(`harness-runner exited ${r.exitCode ?? r.signal}`);
+say(
+  `results (results.json, card.png, badge.svg, comment.md, screenshot.png, run.log): ${runsDir}/<run id>.<pid>/artifacts/`,
+);
+process.exit(r.exitCode ?? 1);
