@@ -16,9 +16,11 @@ in
   # The bot's secrets live under /run/secrets/ccci/ (root-only; systemd hands them to the bot
   # as credentials). /run/secrets/ccci-harness/ holds only what runs may see and must mask.
   sops.defaultSopsFile = ./secrets.example.yaml;
-  sops.secrets."ccci/forge-token" = { };
-  sops.secrets."ccci/webhook-secret" = { };
-  sops.secrets."ccci/drone-token" = { };
+  # restartUnits: a rotated secret reaches the service on the next switch (docs/secrets.md).
+  sops.secrets."ccci/forge-token".restartUnits = [ "ccci-trigger-bot.service" ];
+  sops.secrets."ccci/webhook-secret".restartUnits = [ "ccci-trigger-bot.service" ];
+  sops.secrets."ccci/drone-token".restartUnits = [ "ccci-trigger-bot.service" ];
+  # Not restarted automatically: restarting the runner tears down the runs in progress.
   sops.secrets."ccci/drone-rpc-secret" = { };
 
   services.ccci = {

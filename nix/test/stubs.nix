@@ -94,6 +94,10 @@ in
                     type = types.str;
                     default = "0400";
                   };
+                  restartUnits = mkOption {
+                    type = types.listOf types.str;
+                    default = [ ];
+                  };
                 };
               }
             )
