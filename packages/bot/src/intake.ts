@@ -73,7 +73,17 @@ export async function handleComment(ctx: Context, c: SeenComment): Promise<void>
     }
     return refuse(auth.reason, auth.metric);
   }
-  const pull = await ctx.forge.getPull(c.repo, pr);
+  let pull: Awaited<ReturnType<typeof ctx.forge.getPull>>;
+  try {
+    pull = await ctx.forge.getPull(c.repo, pr);
+  } catch (error) {
+    // A deleted PR would otherwise be retried every cycle; other errors are transient.
+    if (error instanceof ForgeError && error.code === 'FORGE_NOT_FOUND') {
+      ctx.store.markComment(c.commentId, 'ignored', 'pull request not found');
+      return;
+    }
+    throw error;
+  }
   ctx.step('after-pull');
   if (pull.state !== 'open') return refuse('the pull request is closed', 'closed');
   if (pull.headCloneUrl === null) {
