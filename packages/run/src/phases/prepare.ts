@@ -18,6 +18,11 @@ export async function startJanitor(ctx: RunCtx): Promise<void> {
       runsDir: ctx.config.runsDir,
       envDir: join(ctx.config.sharedAbraDir, 'servers', ctx.config.server),
       deadlineMs: ctx.config.deadlineMs,
+      // Through Proc: own process group, parent-death signal, output to the redacted log.
+      docker: async (args) => {
+        const r = await ctx.proc.run('docker', args, { allowFailure: true });
+        return { exitCode: r.exitCode, stdout: r.stdout, stderr: r.stderr };
+      },
       log: {
         info: (f, m) => ctx.log.pino.info(f, m),
         warn: (f, m) => ctx.log.warn(m, f),
