@@ -9,6 +9,7 @@ import { pollAll } from './poller.js';
 import {
   advanceRun,
   cancelClosedPulls,
+  checkMerges,
   editComment,
   notifyRun,
   onExited,
@@ -37,6 +38,11 @@ export interface BotOptions {
   statusContext?: string;
   /** At most one refusal reply per user and PR in this window, ms. Default 600 000. */
   refusalIntervalMs?: number;
+  /**
+   * How often PRs whose newest run finished are checked for a merge (which makes that run's
+   * level the default-branch level), ms. Default 600 000; 0 checks every cycle.
+   */
+  mergeCheckIntervalMs?: number;
   /** Recipe name of a repository. Default: the repository's name, lower-cased. */
   recipeOf?: (repo: string) => string;
   clock?: () => Date;
@@ -143,6 +149,8 @@ export function createBot(options: BotOptions): Bot {
   }
 
   let recovered = false;
+  let lastMergeCheck = Number.NEGATIVE_INFINITY;
+  const mergeCheckIntervalMs = options.mergeCheckIntervalMs ?? 600_000;
 
   async function processPass(): Promise<void> {
     if (!recovered) {
@@ -194,6 +202,11 @@ export function createBot(options: BotOptions): Bot {
       metrics.forgeRequestsPerPoll.set(ctx.repos.size);
       await pollAll(ctx);
       await cancelClosedPulls(ctx);
+      const now = ctx.clock().getTime();
+      if (now - lastMergeCheck >= mergeCheckIntervalMs) {
+        lastMergeCheck = now;
+        await checkMerges(ctx);
+      }
       const dispatched = ctx.store
         .activeRuns()
         .filter(

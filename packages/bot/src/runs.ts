@@ -293,6 +293,34 @@ export async function cancelClosedPulls(ctx: Context): Promise<void> {
   }
 }
 
+/**
+ * Looks at PRs whose newest run finished: merged at the tested head → that run's level becomes
+ * the recipe's default-branch level (badge, verdict baseline); merged at another head →
+ * superseded; closed → closed. One request per such PR; callers run this now and then.
+ */
+export async function checkMerges(ctx: Context): Promise<void> {
+  for (const run of ctx.store.runsAwaitingMerge()) {
+    try {
+      const pull = await ctx.forge.getPull(run.repo, run.pr as number);
+      if (pull.state === 'open') continue;
+      const outcome = !pull.merged
+        ? 'closed'
+        : pull.headSha === run.headSha
+          ? 'merged'
+          : 'superseded';
+      ctx.store.setPrOutcome(run.id, outcome);
+      ctx.log.info?.({ runId: run.id, pr: run.pr, outcome }, 'pull request outcome recorded');
+    } catch (error) {
+      rethrowCrash(error);
+      if (error instanceof ForgeError && error.code === 'FORGE_NOT_FOUND') {
+        ctx.store.setPrOutcome(run.id, 'closed');
+        continue;
+      }
+      ctx.log.warn?.({ runId: run.id, err: errorMessage(error) }, 'merge check failed; will retry');
+    }
+  }
+}
+
 export function onStarted(ctx: Context, runId: string): RunRecord | undefined {
   const run = ctx.store.getRun(runId);
   if (!run || (run.state !== 'dispatched' && run.state !== 'dispatching')) return undefined;

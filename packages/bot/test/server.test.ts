@@ -200,6 +200,35 @@ describe('report intake', () => {
   });
 });
 
+describe('default-branch level', () => {
+  it('a PR merged at the tested head sets the baseline: badge and the next verdict', async () => {
+    const pr1 = w.fake.openPull(REPO, { headSha: sha(1) });
+    const pr2 = w.fake.openPull(REPO, { headSha: sha(2) });
+    const { bot, store } = await boot({ mergeCheckIntervalMs: 0 });
+    w.fake.addComment({ repo: REPO, pr: pr1, user: 'alice', body: '!testme' });
+    await bot.pollOnce();
+    const d1 = w.executor.dispatched[0];
+    if (!d1) throw new Error('not dispatched');
+    expect(
+      (await report(d1.runId, d1.reportKey, { results: resultsFor(d1.runId, 3) })).status,
+    ).toBe(200);
+    await bot.process();
+    expect(await (await fetch(`${base}/badge/custom-html.svg`)).text()).toContain('unknown');
+    w.fake.closePull(REPO, pr1, { merged: true });
+    await bot.pollOnce();
+    expect(store.defaultBranchLevel('custom-html')).toBe(3);
+    expect(await (await fetch(`${base}/badge/custom-html.svg`)).text()).toContain('level 3');
+    w.fake.addComment({ repo: REPO, pr: pr2, user: 'alice', body: '!testme' });
+    await bot.pollOnce();
+    const d2 = w.executor.dispatched[1];
+    if (!d2) throw new Error('not dispatched');
+    const res = await report(d2.runId, d2.reportKey, {
+      results: { ...resultsFor(d2.runId, 2), sha: sha(2) },
+    });
+    expect(await res.json()).toMatchObject({ level: 2, commit_state: 'failure' });
+  });
+});
+
 describe('forge faults never crash the bot', () => {
   it.each([
     ['5xx', { kind: '5xx' as const, times: 2 }],

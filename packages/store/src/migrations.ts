@@ -93,4 +93,14 @@ CREATE TABLE artifacts (
 );
 `,
   },
+  {
+    version: 2,
+    name: 'pr-outcome',
+    // Whether a run's PR was merged at the tested head: a merged run's level becomes the
+    // recipe's default-branch level (badge, verdict baseline).
+    sql: `
+ALTER TABLE runs ADD COLUMN pr_outcome TEXT CHECK (pr_outcome IN ('merged', 'closed', 'superseded'));
+CREATE INDEX runs_outcome ON runs (state, pr_outcome);
+`,
+  },
 ];

@@ -74,6 +74,14 @@ export interface Store {
   runsOfRecipe(recipe: string, limit?: number): RunRecord[];
   /** The newest finished run of each recipe (with results or an error). */
   latestPerRecipe(): LatestRun[];
+  /**
+   * Finished runs with a level whose PR outcome is not known yet: the newest run of each PR.
+   * The bot checks these PRs now and then; a merge at the tested head makes the run count for
+   * the default branch.
+   */
+  runsAwaitingMerge(): RunRecord[];
+  /** Records what became of a run's PR; `merged` makes it a default-branch run. */
+  setPrOutcome(runId: string, outcome: 'merged' | 'closed' | 'superseded'): void;
   /** Level of the newest finished default-branch run of a recipe, or null. */
   defaultBranchLevel(recipe: string, excludeRunId?: string): number | null;
 
@@ -282,6 +290,16 @@ export function openStore(options: StoreOptions): Store {
       `SELECT level FROM runs WHERE recipe = ? AND on_default_branch = 1 AND state = 'done'
        AND level IS NOT NULL AND id != ? ORDER BY finished_at DESC, rowid DESC LIMIT 1`,
     ),
+    awaitingMerge: db.prepare(
+      `SELECT r.* FROM runs r WHERE r.state = 'done' AND r.level IS NOT NULL AND r.pr IS NOT NULL
+       AND r.pr_outcome IS NULL AND r.on_default_branch = 0 AND r.rowid = (
+         SELECT r2.rowid FROM runs r2 WHERE r2.repo = r.repo AND r2.pr = r.pr
+         ORDER BY r2.created_at DESC, r2.rowid DESC LIMIT 1)
+       ORDER BY r.rowid`,
+    ),
+    setOutcome: db.prepare(
+      "UPDATE runs SET pr_outcome = ?, on_default_branch = CASE WHEN ? = 'merged' THEN 1 ELSE on_default_branch END, updated_at = ? WHERE id = ?",
+    ),
     getBotComment: db.prepare('SELECT * FROM bot_comments WHERE run_id = ?'),
     setBotComment: db.prepare(
       `INSERT INTO bot_comments (run_id, repo, pr, comment_id, state, updated_at) VALUES (@runId, @repo, @pr, @commentId, @state, @now)
@@ -385,6 +403,10 @@ export function openStore(options: StoreOptions): Store {
         recipe: r.recipe as string,
         run: toRun(r),
       })),
+    runsAwaitingMerge: () => (q.awaitingMerge.all() as Row[]).map(toRun),
+    setPrOutcome(runId, outcome) {
+      q.setOutcome.run(outcome, outcome, now(), runId);
+    },
     defaultBranchLevel(recipe, exclude = '') {
       const r = q.defaultLevel.get(recipe, exclude) as Row | undefined;
       return r ? (r.level as number) : null;

@@ -53,10 +53,13 @@ describe('openStore', () => {
 
   it('rolls back a failing migration and reports it', () => {
     const path = join(dir, 'bot.sqlite');
-    const bad = [...MIGRATIONS, { version: 2, name: 'broken', sql: 'CREATE TABLE x (a); NOPE;' }];
-    expect(() => openStore({ path, migrations: bad })).toThrowError(/migration 2 \(broken\)/);
+    const bad = [...MIGRATIONS, { version: 99, name: 'broken', sql: 'CREATE TABLE x (a); NOPE;' }];
+    expect(() => openStore({ path, migrations: bad })).toThrowError(/migration 99 \(broken\)/);
     const store = openStore({ path });
-    expect(store.schemaVersion()).toBe(1);
+    expect(store.schemaVersion()).toBe(MIGRATIONS.at(-1)?.version);
+    const db = new Database(path);
+    expect(db.prepare("SELECT name FROM sqlite_master WHERE name = 'x'").all()).toEqual([]);
+    db.close();
     store.close();
   });
 });
@@ -121,6 +124,20 @@ describe('store', () => {
     expect(store.defaultBranchLevel('custom-html')).toBe(3);
     expect(store.defaultBranchLevel('custom-html', 'r1')).toBeNull();
     expect(store.unnotifiedRuns().map((r) => r.id)).toEqual(['r1', 'r2']);
+    store.close();
+  });
+
+  it('a merged PR makes its newest finished run the default-branch level', () => {
+    const store = openStore({ path: join(dir, 'bot.sqlite') });
+    store.insertRun(run('r1', 1));
+    store.insertRun(run('r2', 2));
+    store.updateRun('r1', { state: 'done', level: 1, finishedAt: '2026-11-22T10:01:00Z' });
+    store.updateRun('r2', { state: 'done', level: 4, finishedAt: '2026-11-22T10:02:00Z' });
+    expect(store.runsAwaitingMerge().map((r) => r.id)).toEqual(['r2']);
+    expect(store.defaultBranchLevel('custom-html')).toBeNull();
+    store.setPrOutcome('r2', 'merged');
+    expect(store.runsAwaitingMerge()).toEqual([]);
+    expect(store.defaultBranchLevel('custom-html')).toBe(4);
     store.close();
   });
 
