@@ -417,6 +417,11 @@ function nixChecks() {
     runner?.environment.DRONE_LIMIT_EVENTS === 'custom',
     'example: runner limited to custom builds',
   );
+  check(
+    runner?.environment.DRONE_UI_DISABLE === 'true' &&
+      runner?.environment.DRONE_SERVER_PORT?.startsWith('127.0.0.1:'),
+    "example: the runner's admin/admin web page is off and on loopback",
+  );
   for (const [name, svc] of Object.entries(example.services)) {
     for (const [k, v] of Object.entries(svc.environment ?? {})) {
       if (/_FILE$/.test(k))

@@ -743,6 +743,12 @@ in
           # Only custom builds (the bot's) of the listed repositories run on this host.
           DRONE_LIMIT_EVENTS = "custom";
           DRONE_LIMIT_REPOS = concatStringsSep "," cfg.droneRunner.limitRepos;
+          # The runner's own web page (build logs) defaults to :3000 with admin/admin
+          # (command/daemon/config in drone-runner-exec): off, and on loopback if it ever runs.
+          # The code reads DRONE_UI_DISABLE; Drone's reference page names DRONE_UI_DISABLED.
+          DRONE_UI_DISABLE = "true";
+          DRONE_UI_DISABLED = "true";
+          DRONE_SERVER_PORT = "127.0.0.1:3000";
           HOME = cfg.stateDir;
         };
         serviceConfig = hardening // harnessHardening // {
