@@ -233,32 +233,37 @@ export function declaredOptions(tokens) {
 function structuralChecks() {
   const files = nixFiles(here);
   const module = join(here, 'module.nix');
+  const optionsFile = join(here, 'options.nix');
   let declared = null;
   for (const file of files) {
     const src = readFileSync(file, 'utf8');
     const { tokens, problems } = lexNix(src);
     check(problems.length === 0, `${rel(file)}: ${problems.join('; ')}`);
-    if (file === module) {
+    if (file === optionsFile) {
       declared = declaredOptions(tokens);
       check(declared !== null, `${rel(file)}: no "options.services.ccci = {" block found`);
     }
   }
   if (!declared) return;
 
-  // Every cfg.<path> read by the module is declared (longest declared prefix).
-  const moduleSrc = readFileSync(module, 'utf8');
-  const lines = moduleSrc.split('\n');
-  lines.forEach((text, n) => {
-    for (const m of text.matchAll(/\bcfg\.([A-Za-z0-9_]+(?:\.[A-Za-z0-9_]+)*)/g)) {
-      const parts = m[1].split('.');
-      const found = parts.some((_, k) => declared.has(parts.slice(0, k + 1).join('.')));
-      check(found, `nix/module.nix:${n + 1}: cfg.${m[1]} is read but no such option is declared`);
-    }
-  });
+  // Every cfg.<path> read by the module or the options' defaults is declared.
+  for (const file of [module, optionsFile]) {
+    readFileSync(file, 'utf8')
+      .split('\n')
+      .forEach((text, n) => {
+        for (const m of text.matchAll(/\bcfg\.([A-Za-z0-9_]+(?:\.[A-Za-z0-9_]+)*)/g)) {
+          const parts = m[1].split('.');
+          const found = parts.some((_, k) => declared.has(parts.slice(0, k + 1).join('.')));
+          check(found, `${rel(file)}:${n + 1}: cfg.${m[1]} is read but no such option is declared`);
+        }
+      });
+  }
 
   // Every services.ccci.<path> a host file sets is declared.
   // test/hosts/bad.nix holds deliberate mistakes for the evaluation checks.
-  const hosts = files.filter((f) => f !== module && !f.endsWith(join('test', 'hosts', 'bad.nix')));
+  const hosts = files.filter(
+    (f) => f !== module && f !== optionsFile && !f.endsWith(join('test', 'hosts', 'bad.nix')),
+  );
   for (const file of hosts) {
     const { tokens } = lexNix(readFileSync(file, 'utf8'));
     const k0 = tokens.findIndex(
@@ -314,7 +319,7 @@ function structuralChecks() {
   }
 
   // No secret-looking variable or option with a value of its own.
-  for (const file of [module, ...hosts]) {
+  for (const file of [module, optionsFile, ...hosts]) {
     readFileSync(file, 'utf8')
       .split('\n')
       .forEach((text, n) => {

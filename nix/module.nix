@@ -4,8 +4,9 @@
 #
 # Secrets are file paths only (sops-nix: /run/secrets/<name>); they reach the services through
 # systemd credentials (LoadCredential=) and `*_FILE` variables, never as values in the Nix
-# store or in a unit file. `node nix/check.mjs` checks this file's structure (no Nix needed)
-# and, where nix-instantiate and nixpkgs' lib are available, evaluates it (nix/test/eval.nix).
+# store or in a unit file. The options are in options.nix. `node nix/check.mjs` checks both
+# files' structure (no Nix needed) and, where nix-instantiate and nixpkgs' lib are available,
+# evaluates them (nix/test/eval.nix).
 {
   config,
   lib,
@@ -15,11 +16,8 @@
 
 let
   inherit (lib)
-    mkOption
-    mkEnableOption
     mkIf
     mkMerge
-    types
     optional
     optionals
     optionalAttrs
@@ -27,7 +25,6 @@ let
     mapAttrsToList
     escapeShellArg
     hasPrefix
-    literalExpression
     makeBinPath
     ;
 
@@ -47,20 +44,6 @@ let
     abra = "${cfg.stateDir}/abra";
     bot = "${cfg.stateDir}/bot";
   };
-
-  # A secret option: an absolute path to a file that exists only at run time.
-  secretFileOption =
-    description:
-    mkOption {
-      type = types.nullOr types.str;
-      default = null;
-      example = "/run/secrets/ccci/forge-token";
-      description = ''
-        ${description}
-        An absolute path to a file holding only the value (e.g. a sops-nix secret). The value
-        never enters the Nix store: give a string path, not a Nix path literal.
-      '';
-    };
 
   secretOptions = {
     inherit (cfg)
@@ -228,338 +211,7 @@ let
   urlOk = u: builtins.match "https?://[^ /?#@]+(/[^ ?#]*)?" u != null;
 in
 {
-  options.services.ccci = {
-    enable = mkEnableOption "ccci, continuous integration for Co-op Cloud recipes";
-
-    checkout = mkOption {
-      type = types.str;
-      default = "/var/lib/ccci/src";
-      description = ''
-        A ccci checkout where `pnpm install --frozen-lockfile` has been run with the same
-        Node.js as {option}`services.ccci.nodejs` (better-sqlite3 is a native module). The bins
-        under apps/*/bin run the TypeScript sources through tsx. Read-only to the services.
-      '';
-    };
-
-    triggerBot = mkOption {
-      type = types.str;
-      default = "${cfg.checkout}/apps/trigger-bot/bin/trigger-bot";
-      defaultText = literalExpression ''"''${config.services.ccci.checkout}/apps/trigger-bot/bin/trigger-bot"'';
-      description = "The trigger-bot executable (a packaged build's bin/trigger-bot works too).";
-    };
-
-    harnessRunner = mkOption {
-      type = types.str;
-      default = "${cfg.checkout}/apps/harness-runner/bin/harness-runner";
-      defaultText = literalExpression ''"''${config.services.ccci.checkout}/apps/harness-runner/bin/harness-runner"'';
-      description = "The harness-runner executable. Runs and the janitor call it through the generated `ccci-harness` wrapper.";
-    };
-
-    enrolmentDir = mkOption {
-      type = types.str;
-      default = "${cfg.checkout}/recipes";
-      defaultText = literalExpression ''"''${config.services.ccci.checkout}/recipes"'';
-      description = "Operator enrolment: one `recipes/<name>/` folder per enrolled recipe (docs/enroll-recipe.md).";
-    };
-
-    nodejs = mkOption {
-      type = types.package;
-      default = pkgs.nodejs_20 or pkgs.nodejs;
-      defaultText = literalExpression "pkgs.nodejs_20 or pkgs.nodejs";
-      description = "Node.js for the bins (ccci targets Node 20).";
-    };
-
-    chromium = mkOption {
-      type = types.package;
-      default = pkgs.chromium;
-      defaultText = literalExpression "pkgs.chromium";
-      description = "Chromium for landing-page screenshots (driven by playwright-core).";
-    };
-
-    extraPackages = mkOption {
-      type = types.listOf types.package;
-      default = [ ];
-      description = "More packages on the harness's PATH (e.g. one providing `abra`).";
-    };
-
-    abra = {
-      bin = mkOption {
-        type = types.str;
-        default = "abra";
-        example = "/var/lib/ccci/bin/abra";
-        description = "The abra executable: a name found on PATH or an absolute path.";
-      };
-      server = mkOption {
-        type = types.strMatching "[a-z0-9][a-z0-9.-]{0,62}";
-        default = "default";
-        description = "The abra server runs deploy to; `abra server add --local` names it `default`.";
-      };
-    };
-
-    user = mkOption {
-      type = types.str;
-      default = "ccci";
-      description = "User of runs, the janitor, the Drone runner and (local executor) the bot; member of the docker group.";
-    };
-
-    group = mkOption {
-      type = types.str;
-      default = "ccci";
-      description = "Primary group of {option}`services.ccci.user`.";
-    };
-
-    botUser = mkOption {
-      type = types.str;
-      default = "ccci-bot";
-      description = ''
-        User of trigger-bot with the Drone executor: no docker group, so the forge token sits
-        with a process that cannot reach the swarm, and runs cannot read the token. With the
-        local executor the bot starts runs itself and runs as {option}`services.ccci.user`.
-      '';
-    };
-
-    stateDir = mkOption {
-      type = types.str;
-      default = "/var/lib/ccci";
-      description = ''
-        State root: `runs/`, `locks/`, `spool/`, `abra/` (the shared abra dir: servers/,
-        catalogue/) owned by the ccci user, and `bot/` (SQLite, local run logs) owned by the
-        bot's user.
-      '';
-    };
-
-    ciDomain = mkOption {
-      type = types.str;
-      example = "ci.example.org";
-      description = ''
-        Apps of runs are `<4 letters>-<6 hex>.<ciDomain>`. Needs a wildcard DNS record and a
-        wildcard certificate for `*.<ciDomain>` in traefik. The janitor reaps only stacks
-        named after this domain.
-      '';
-    };
-
-    proxyNetwork = mkOption {
-      type = types.str;
-      default = "proxy";
-      description = "The overlay network traefik and apps share (Co-op Cloud's convention).";
-    };
-
-    deadlineMinutes = mkOption {
-      type = types.ints.between 1 1440;
-      default = 60;
-      description = "Deadline of one run; the janitor also uses it to tell a leaked run.";
-    };
-
-    depSrc = mkOption {
-      type = types.str;
-      default = "https://git.coopcloud.tech/coop-cloud/{recipe}.git";
-      description = "Clone URL of dependency recipes; `{recipe}` is replaced.";
-    };
-
-    harnessSecretsDir = mkOption {
-      type = types.str;
-      default = "/run/secrets/ccci-harness";
-      description = ''
-        Operator secrets the harness masks in every byte a run prints (one value per file).
-        Every file there must be readable by the ccci user: an unreadable file stops the run
-        (it might be a secret the redactor cannot know). Keep the bot's secrets elsewhere
-        (e.g. /run/secrets/ccci/).
-      '';
-    };
-
-    maxTests = mkOption {
-      type = types.ints.between 1 64;
-      default = 2;
-      description = ''
-        The one load knob: runs at once. With Drone it is the runner's
-        DRONE_RUNNER_CAPACITY (Drone queues the rest); with the local executor, its cap.
-      '';
-    };
-
-    executor = mkOption {
-      type = types.enum [
-        "drone"
-        "local"
-      ];
-      default = "drone";
-      description = "`drone` (production: one Drone custom build per run) or `local` (embedded: child processes of the bot).";
-    };
-
-    forge = {
-      dialect = mkOption {
-        type = types.enum [
-          "gitea"
-          "github"
-        ];
-        default = "gitea";
-        description = "Forge API dialect (Gitea also covers Forgejo).";
-      };
-      baseUrl = mkOption {
-        type = types.str;
-        example = "https://git.coopcloud.tech/api/v1";
-        description = "The forge's API base URL.";
-      };
-      repos = mkOption {
-        type = types.listOf types.str;
-        example = [ "coop-cloud/custom-html" ];
-        description = "Recipe repositories to watch, `owner/name`; the recipe is the repository name.";
-      };
-      org = mkOption {
-        type = types.nullOr types.str;
-        default = null;
-        example = "coop-cloud";
-        description = "Members of this org may comment `!testme`.";
-      };
-      allowlist = mkOption {
-        type = types.listOf types.str;
-        default = [ ];
-        description = "Logins that may comment `!testme` without org membership.";
-      };
-    };
-
-    pollIntervalSeconds = mkOption {
-      type = types.ints.between 1 3600;
-      default = 30;
-      description = "Time between poll cycles (polling is primary; the webhook is optional).";
-    };
-
-    listen = {
-      address = mkOption {
-        type = types.str;
-        default = "127.0.0.1";
-        description = "Address of the bot's HTTP server (dashboard, badges, API, report intake).";
-      };
-      port = mkOption {
-        type = types.port;
-        default = 8080;
-        description = "Port of the bot's HTTP server.";
-      };
-    };
-
-    publicUrl = mkOption {
-      type = types.str;
-      example = "https://ccci.example.org";
-      description = "Base URL of links in comments and statuses (the dashboard as people reach it).";
-    };
-
-    reportUrl = mkOption {
-      type = types.str;
-      default = cfg.publicUrl;
-      defaultText = literalExpression "config.services.ccci.publicUrl";
-      description = "Base URL harnesses report to; every runner host must reach it.";
-    };
-
-    statusContext = mkOption {
-      type = types.str;
-      default = "ccci";
-      description = "Name of the commit status.";
-    };
-
-    shutdownGraceSeconds = mkOption {
-      type = types.ints.between 0 3600;
-      default = 60;
-      description = "On stop, how long local runs get to tear down and report before the bot closes.";
-    };
-
-    logLevel = mkOption {
-      type = types.enum [
-        "trace"
-        "debug"
-        "info"
-        "warn"
-        "error"
-        "fatal"
-        "silent"
-      ];
-      default = "info";
-      description = "trigger-bot's pino level.";
-    };
-
-    forgeTokenFile = secretFileOption "The bot account's forge API token (only trigger-bot reads it).";
-    webhookSecretFile = secretFileOption "Shared secret of the optional signed webhook (at least 16 characters); null: no webhook.";
-    droneTokenFile = secretFileOption "Drone API token trigger-bot creates and cancels builds with.";
-    reportKeyFile = secretFileOption ''
-      Reserved. trigger-bot mints a fresh run-scoped report key per run and stores only its
-      hash, so this version reads no operator report key; setting it only produces a warning.
-    '';
-
-    drone = {
-      url = mkOption {
-        type = types.nullOr types.str;
-        default = null;
-        example = "https://drone.example.org";
-        description = "Drone server URL (the bot's API client).";
-      };
-      repo = mkOption {
-        type = types.nullOr types.str;
-        default = null;
-        example = "ccci/pipeline";
-        description = ''
-          Drone repository whose pipeline runs the harness (the bot's DRONE_REPO). Null: the
-          recipe repository itself; then Drone reads .drone.yml from the pull request's head
-          commit, which the PR author controls. See docs/install.md, "Drone", before leaving
-          this null.
-        '';
-      };
-    };
-
-    droneRunner = {
-      enable = mkOption {
-        type = types.bool;
-        default = drone;
-        defaultText = literalExpression ''config.services.ccci.executor == "drone"'';
-        description = "Run a Drone exec runner on this host (capacity = maxTests).";
-      };
-      package = mkOption {
-        type = types.package;
-        default = pkgs.drone-runner-exec;
-        defaultText = literalExpression "pkgs.drone-runner-exec";
-        description = "The drone-runner-exec package.";
-      };
-      rpcProto = mkOption {
-        type = types.enum [
-          "http"
-          "https"
-        ];
-        default = "https";
-        description = "DRONE_RPC_PROTO.";
-      };
-      rpcHost = mkOption {
-        type = types.nullOr types.str;
-        default = null;
-        example = "drone.example.org";
-        description = "DRONE_RPC_HOST: the Drone server's host (and port).";
-      };
-      rpcSecretFile = secretFileOption "DRONE_RPC_SECRET shared by the Drone server and its runners.";
-      name = mkOption {
-        type = types.str;
-        default = "ccci";
-        description = "DRONE_RUNNER_NAME.";
-      };
-      limitRepos = mkOption {
-        type = types.listOf types.str;
-        default = if cfg.drone.repo != null then [ cfg.drone.repo ] else cfg.forge.repos;
-        defaultText = literalExpression "[ config.services.ccci.drone.repo ] or the watched repos";
-        description = "DRONE_LIMIT_REPOS: the only repositories whose pipelines this host runs.";
-      };
-      stopTimeoutSeconds = mkOption {
-        type = types.ints.between 30 7200;
-        default = 900;
-        description = ''
-          On stop, every process of the runner's cgroup (the harnesses too) gets SIGTERM and
-          this long to tear down before SIGKILL; the janitor reaps what a kill leaves.
-        '';
-      };
-    };
-
-    janitor = {
-      interval = mkOption {
-        type = types.str;
-        default = "10min";
-        description = "How often the janitor timer runs (also once shortly after boot).";
-      };
-    };
-  };
+  imports = [ ./options.nix ];
 
   config = mkIf cfg.enable (mkMerge [
     {
