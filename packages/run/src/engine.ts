@@ -59,6 +59,8 @@ export interface RunHarnessOptions {
  */
 export async function runHarness(options: RunHarnessOptions): Promise<void> {
   const { settings, config } = options;
+  // The run-scoped report key never reaches a child (abra, docker, custom tests).
+  delete process.env['CCCI_REPORT_KEY'];
   const stdout = options.stdout ?? process.stdout;
   let ctx: RunCtx | undefined;
   const early: string[] = [];
@@ -117,7 +119,9 @@ async function createRun(
     },
   });
   const childEnv: Record<string, string> = {};
-  for (const [k, v] of Object.entries(env)) if (v !== undefined) childEnv[k] = v;
+  for (const [k, v] of Object.entries(env)) {
+    if (v !== undefined && k !== 'CCCI_REPORT_KEY' && k !== 'CCCI_REPORT_KEY_FILE') childEnv[k] = v;
+  }
   const abraOptions = {
     abraDir: paths.abraDir,
     bin: config.abraBin,

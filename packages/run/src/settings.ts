@@ -7,8 +7,10 @@ export type RungName = (typeof RUNGS)[number];
 /** What one run is about; from the command line or the executor's (Drone's) build parameters. */
 export interface RunSettings {
   recipe: string;
-  /** Commit SHA or branch name of the head to test. */
+  /** Branch name or commit SHA the run was asked for (shown in results). */
   ref: string;
+  /** Head commit to check out when the executor knows it (Drone `SHA`); else `ref` is fetched. */
+  sha: string | undefined;
   /** Clone URL or absolute path of the recipe repository. */
   src: string;
   pr: number | undefined;
@@ -35,12 +37,12 @@ export interface ParsedCommand {
 }
 
 export const USAGE = `usage:
-  harness-runner run --recipe <name> --ref <sha|branch> [--src <clone url>] [--pr <n>]
+  harness-runner run --recipe <name> --ref <sha|branch> [--sha <head sha>] [--src <clone url>] [--pr <n>]
                      [--stages <install,upgrade,backup_restore,functional,lint>] [--quick]
                      [--run-id <id>]
   harness-runner janitor
 Every run option can also come from the environment (Drone build parameters):
-  RECIPE, REF, SRC, PR, STAGES, QUICK, RUN_ID — the command line wins.`;
+  RECIPE, REF, SHA, SRC, PR, STAGES, QUICK, RUN_ID — the command line wins.`;
 
 function check(name: string, value: string, pattern: RegExp, expected: string): string {
   if (!pattern.test(value)) {
@@ -84,6 +86,7 @@ export function parseCommand(
         stages: { type: 'string' },
         quick: { type: 'boolean' },
         'run-id': { type: 'string' },
+        sha: { type: 'string' },
       },
       strict: true,
       allowPositionals: false,
@@ -112,6 +115,11 @@ export function parseCommand(
   const ref = SHA.test(refRaw)
     ? refRaw
     : check('ref', refRaw, BRANCH, 'a commit SHA (7-40 hex) or a branch name');
+  const shaRaw = pick('sha', 'SHA');
+  const sha =
+    shaRaw === undefined
+      ? undefined
+      : check('sha', shaRaw, /^[0-9a-f]{7,64}$/, 'a commit SHA (7-64 lower-case hex)');
   const srcRaw = pick('src', 'SRC') ?? `https://git.coopcloud.tech/coop-cloud/${recipe}.git`;
   if (!URL_SRC.test(srcRaw) && !PATH_SRC.test(srcRaw)) {
     check(
@@ -160,5 +168,5 @@ export function parseCommand(
     RUN_ID,
     '1-128 characters of [A-Za-z0-9_-] starting with a letter or digit',
   );
-  return { command: 'run', settings: { recipe, ref, src: srcRaw, pr, stages, quick, runId } };
+  return { command: 'run', settings: { recipe, ref, sha, src: srcRaw, pr, stages, quick, runId } };
 }

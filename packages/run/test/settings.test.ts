@@ -25,6 +25,7 @@ describe('parseCommand', () => {
     ).toEqual({
       recipe: 'custom-html',
       ref: 'feat/x',
+      sha: undefined,
       src: 'https://git.example.org/r/custom-html.git',
       pr: 12,
       stages: ['install', 'lint'],
@@ -51,6 +52,14 @@ describe('parseCommand', () => {
       runId: 'd-9',
     });
     expect(s?.src).toBe('https://git.coopcloud.tech/coop-cloud/ghost.git');
+  });
+
+  it("takes the head SHA from Drone's SHA next to the branch REF", () => {
+    const s = run([], { RECIPE: 'ghost', REF: 'feature', SHA: 'a'.repeat(40) }).settings;
+    expect(s).toMatchObject({ ref: 'feature', sha: 'a'.repeat(40) });
+    expect(() => run([], { RECIPE: 'ghost', REF: 'feature', SHA: 'HEAD~1' })).toThrow(
+      /sha: expected a commit SHA/,
+    );
   });
 
   it('defaults: every rung, not quick, a generated run id', () => {

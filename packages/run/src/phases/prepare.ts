@@ -45,7 +45,7 @@ export async function fetchRecipe(ctx: RunCtx): Promise<void> {
     ctx.clone = await cloneAt(
       ctx.proc,
       ctx.settings.src,
-      ctx.settings.ref,
+      ctx.settings.sha ?? ctx.settings.ref,
       ctx.recipeDir,
       ctx.signal,
     );
