@@ -1,0 +1,179 @@
+// Parse every .nix file and evaluate the module for the example and test hosts.
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { here, nixFiles, rel, which } from './common.mjs';
+
+/** An environment variable of the person running the check (not a build input). */
+const envVar = (name) => Object.entries(process.env).find(([k]) => k === name)?.[1];
+
+function nixLib() {
+  const fromEnv = envVar('NIXPKGS_LIB');
+  if (fromEnv) return fromEnv;
+  const r = spawnSync('nix-instantiate', ['--find-file', 'nixpkgs/lib'], { encoding: 'utf8' });
+  return r.status === 0 ? r.stdout.trim() : null;
+}
+
+function evalHost(lib, host) {
+  const out = execFileSync(
+    'nix-instantiate',
+    [
+      '--eval',
+      '--strict',
+      '--json',
+      join(here, 'test', 'eval.nix'),
+      '--arg',
+      'lib',
+      `import ${lib}`,
+      '--arg',
+      'host',
+      host,
+    ],
+    { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  return JSON.parse(out);
+}
+
+export function nixChecks(report) {
+  if (!which('nix-instantiate')) {
+    report.skip('Nix parse and evaluation: nix-instantiate is not on PATH');
+    return;
+  }
+  for (const file of nixFiles(here)) {
+    const r = spawnSync('nix-instantiate', ['--parse', file], { encoding: 'utf8' });
+    const err = r.stderr
+      .split('\n')
+      .filter((l) => l.trim() && !/warning: the group 'nixbld'/.test(l))
+      .join(' ');
+    report.check(r.status === 0, `${rel(file)}: nix-instantiate --parse failed: ${err}`);
+  }
+  const lib = nixLib();
+  if (!lib || !existsSync(join(lib, 'default.nix'))) {
+    report.skip(
+      "module evaluation: nixpkgs' lib not found (set NIXPKGS_LIB=/path/to/nixpkgs/lib, e.g. a checkout of nix-community/nixpkgs.lib)",
+    );
+    return;
+  }
+
+  const example = evalHost(lib, join(here, 'example-host.nix'));
+  report.check(
+    example.failedAssertions.length === 0,
+    `example-host.nix: assertions fail: ${example.failedAssertions.join(' | ')}`,
+  );
+  report.check(
+    example.warnings.length === 0,
+    `example-host.nix: warnings: ${example.warnings.join(' | ')}`,
+  );
+  const bot = example.services['ccci-trigger-bot'];
+  const runner = example.services['ccci-drone-runner'];
+  report.check(
+    bot?.serviceConfig.User === 'ccci-bot',
+    'example: the bot runs as ccci-bot with Drone',
+  );
+  report.check(
+    !bot?.serviceConfig.SupplementaryGroups?.includes('docker'),
+    'example: with Drone the bot must not be in the docker group',
+  );
+  report.check(bot?.environment.EXECUTOR === 'drone', 'example: EXECUTOR=drone');
+  report.check(
+    runner?.environment.DRONE_RUNNER_CAPACITY === '4' && bot?.environment.MAX_TESTS === '4',
+    `example: maxTests = 4 must be DRONE_RUNNER_CAPACITY and MAX_TESTS, found ${runner?.environment.DRONE_RUNNER_CAPACITY} and ${bot?.environment.MAX_TESTS}`,
+  );
+  report.check(
+    runner?.environment.DRONE_LIMIT_EVENTS === 'custom',
+    'example: runner limited to custom builds',
+  );
+  report.check(
+    runner?.environment.DRONE_UI_DISABLE === 'true' &&
+      runner?.environment.DRONE_SERVER_PORT?.startsWith('127.0.0.1:'),
+    "example: the runner's admin/admin web page is off and on loopback",
+  );
+  for (const [name, svc] of Object.entries(example.services)) {
+    for (const [k, v] of Object.entries(svc.environment ?? {})) {
+      if (/_FILE$/.test(k))
+        report.check(
+          v.startsWith('%d/'),
+          `${name}: ${k} must point into the credentials dir (%d/), found ${v}`,
+        );
+      report.check(
+        !/(TOKEN|SECRET|PASSWORD|KEY)$/.test(k),
+        `${name}: ${k} carries a secret value in the unit`,
+      );
+    }
+    for (const cred of svc.serviceConfig?.LoadCredential ?? []) {
+      report.check(
+        /^[a-z-]+:\/run\/secrets\//.test(cred),
+        `${name}: credential ${cred} is not a /run/secrets file`,
+      );
+    }
+    report.check(
+      svc.serviceConfig?.ProtectSystem === 'strict' && svc.serviceConfig?.NoNewPrivileges === true,
+      `${name}: ProtectSystem=strict and NoNewPrivileges expected`,
+    );
+  }
+  report.check(
+    bot?.serviceConfig.KillMode === 'mixed' && bot?.serviceConfig.TimeoutStopSec > 60,
+    'example: bot KillMode=mixed with a stop timeout longer than its grace',
+  );
+  const timer = example.timers['ccci-janitor'];
+  report.check(
+    timer?.timerConfig.OnUnitActiveSec === '10min' && Boolean(timer?.timerConfig.OnBootSec),
+    'example: janitor timer every 10min and at boot',
+  );
+  report.check(
+    example.services['ccci-janitor']?.serviceConfig.ExecStart.endsWith('/bin/ccci-harness janitor'),
+    'example: janitor runs `ccci-harness janitor`',
+  );
+  const wrapper = example.wrappers.find((w) => w.name === 'ccci-harness');
+  report.check(Boolean(wrapper), 'example: the ccci-harness wrapper is installed');
+  if (wrapper) {
+    const r = spawnSync('bash', ['-n'], { input: wrapper.text, encoding: 'utf8' });
+    report.check(r.status === 0, `ccci-harness wrapper: bash -n: ${r.stderr}`);
+    report.check(
+      /unset CCCI_REPORT_KEY_FILE/.test(wrapper.text) &&
+        /export CCCI_CI_DOMAIN=ci\.example\.org/.test(wrapper.text),
+      'ccci-harness wrapper: pins CCCI_CI_DOMAIN and drops CCCI_REPORT_KEY_FILE',
+    );
+  }
+
+  const local = evalHost(lib, join(here, 'test', 'hosts', 'local.nix'));
+  report.check(
+    local.failedAssertions.length === 0,
+    `local.nix: ${local.failedAssertions.join(' | ')}`,
+  );
+  const lbot = local.services['ccci-trigger-bot'];
+  report.check(
+    lbot?.serviceConfig.User === 'ccci' &&
+      lbot?.serviceConfig.SupplementaryGroups.includes('docker'),
+    'local: the bot runs harnesses, so it is the ccci user in the docker group',
+  );
+  report.check(lbot?.environment.MAX_TESTS === '3', 'local: MAX_TESTS from maxTests');
+  report.check(
+    lbot?.environment.HARNESS_COMMAND?.endsWith('/bin/ccci-harness'),
+    'local: HARNESS_COMMAND is the wrapper',
+  );
+  report.check(!local.services['ccci-drone-runner'], 'local: no Drone runner by default');
+
+  const bad = evalHost(lib, join(here, 'test', 'hosts', 'bad.nix'));
+  const expected = [
+    'virtualisation.docker.enable',
+    'forge.repos: expected a non-empty list of owner/name',
+    'set org or allowlist',
+    'ciDomain: expected a lower-case DNS name',
+    'must be http(s) URLs',
+    'needs drone.url and droneTokenFile',
+    'droneRunner needs rpcHost and rpcSecretFile',
+    'forgeTokenFile: expected an absolute path to a file outside the Nix store',
+    'droneTokenFile: expected an absolute path',
+  ];
+  for (const want of expected) {
+    report.check(
+      bad.failedAssertions.some((m) => m.includes(want)),
+      `bad.nix: expected an assertion mentioning "${want}", found: ${bad.failedAssertions.join(' | ')}`,
+    );
+  }
+  report.check(
+    bad.warnings.some((w) => w.includes('reportKeyFile is not read')),
+    'bad.nix: reportKeyFile warns that it is not read',
+  );
+}
