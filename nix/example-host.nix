@@ -14,7 +14,9 @@ in
   virtualisation.docker.enable = true;
 
   # The bot's secrets live under /run/secrets/ccci/ (root-only; systemd hands them to the bot
-  # as credentials). /run/secrets/ccci-harness/ holds only what runs may see and must mask.
+  # as credentials). Values runs may meet and must mask go to /run/ccci-harness-secrets/,
+  # e.g. sops.secrets."ccci-harness/registry" = { owner = "ccci";
+  #        path = "/run/ccci-harness-secrets/registry"; };
   sops.defaultSopsFile = ./secrets.example.yaml;
   # restartUnits: a rotated secret reaches the service on the next switch (docs/secrets.md).
   sops.secrets."ccci/forge-token".restartUnits = [ "ccci-trigger-bot.service" ];

@@ -163,12 +163,14 @@ in
 
     harnessSecretsDir = mkOption {
       type = types.str;
-      default = "/run/secrets/ccci-harness";
+      default = "/run/ccci-harness-secrets";
       description = ''
         Operator secrets the harness masks in every byte a run prints (one value per file).
-        Every file there must be readable by the ccci user: an unreadable file stops the run
-        (it might be a secret the redactor cannot know). Keep the bot's secrets elsewhere
-        (e.g. /run/secrets/ccci/).
+        The ccci user must be able to list the folder and read every file in it: an
+        unreadable file stops the run (it might be a secret the redactor cannot know). Not a
+        folder under /run/secrets: sops-nix makes those 0751 root:keys (not listable), so
+        point each harness secret here with its `path` (docs/secrets.md). Keep the bot's
+        secrets elsewhere (e.g. /run/secrets/ccci/).
       '';
     };
 
