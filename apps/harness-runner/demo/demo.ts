@@ -1,7 +1,7 @@
 // The README's main job: the `web` fixture recipe end to end on the local swarm. abra is the
 // testbed's STAND-IN (packages/testbed/bin/abra) first on PATH, traefik is the testbed's
 // gateway; Docker Swarm, git and Chromium are real. Prints where the results are.
-import { mkdirSync, mkdtempSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -61,7 +61,9 @@ process.on('SIGINT', () => {});
 const r = await child;
 await gateway.close();
 say(`harness-runner exited ${r.exitCode ?? r.signal}`);
-say(
-  `results (results.json, card.png, badge.svg, comment.md, screenshot.png, run.log): ${runsDir}/<run id>.<pid>/artifacts/`,
-);
+for (const dir of existsSync(runsDir) ? readdirSync(runsDir) : []) {
+  say(
+    `results (results.json, card.png, badge.svg, comment.md, screenshot.png, run.log): ${join(runsDir, dir, 'artifacts')}`,
+  );
+}
 process.exit(r.exitCode ?? 1);
