@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { MIGRATIONS } from '@ccci/store';
 import { type FakeForge, startFakeForge } from '@ccci/testbed';
 import { execa } from 'execa';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -57,7 +58,7 @@ describe('trigger-bot bin', () => {
     }
     const url = (/"url":"(http:[^"]+)"/.exec(out) as RegExpExecArray)[1];
     const health = await fetch(`${url}/healthz`);
-    expect(await health.json()).toMatchObject({ ok: true, schema: 1 });
+    expect(await health.json()).toMatchObject({ ok: true, schema: MIGRATIONS.at(-1)?.version });
     while (!fake.requests.some((r) => r.path.endsWith('/issues/comments'))) {
       await new Promise((r) => setTimeout(r, 20));
     }

@@ -3,19 +3,12 @@ import type { Store } from '@ccci/store';
 import { type Context, errorMessage, InjectedCrash, rethrowCrash } from './context.js';
 import type { Executor } from './executor.js';
 import { handleComment, sendRefusal } from './intake.js';
+import { onExited, onStarted, recoverRuns } from './lifecycle.js';
 import type { BotLog } from './log.js';
 import { type BotMetrics, createMetrics } from './metrics.js';
 import { pollAll } from './poller.js';
-import {
-  advanceRun,
-  cancelClosedPulls,
-  checkMerges,
-  editComment,
-  notifyRun,
-  onExited,
-  onStarted,
-  recoverRuns,
-} from './runs.js';
+import { advanceRun, editComment, notifyRun } from './runs.js';
+import { cancelClosedPulls, checkMerges } from './watch.js';
 
 export interface BotOptions {
   /** Opened store (see @ccci/store). Required; the bot does not close it. */

@@ -1,7 +1,7 @@
 import { DroneError, ForgeError } from '@ccci/forge';
 import { COMMENT_MARKER, escapeMarkdown, renderComment } from '@ccci/results';
 import type { RunRecord } from '@ccci/store';
-import { type Context, errorMessage, rethrowCrash, runMarker, runUrl } from './context.js';
+import { type Context, rethrowCrash, runMarker, runUrl } from './context.js';
 import { hashKey, newRunKey } from './keys.js';
 
 const LINK_ARTIFACTS = { logUrl: 'run.log', cardUrl: 'card.png', badgeUrl: 'badge.svg' } as const;
@@ -217,7 +217,7 @@ export async function advanceRun(ctx: Context, run: RunRecord): Promise<void> {
   ctx.log.info?.({ runId: run.id, ref }, 'run dispatched');
 }
 
-async function editComment(ctx: Context, run: RunRecord): Promise<void> {
+export async function editComment(ctx: Context, run: RunRecord): Promise<void> {
   const c = ctx.store.getBotComment(run.id);
   if (!c || c.commentId === null) return;
   try {
@@ -259,103 +259,3 @@ export async function notifyRun(ctx: Context, run: RunRecord): Promise<void> {
   ctx.step('before-notified');
   ctx.store.updateRun(run.id, { notified: true });
 }
-
-/** Cancels active runs of pull requests that were closed (one PR request per PR with runs). */
-export async function cancelClosedPulls(ctx: Context): Promise<void> {
-  const prs = new Map<string, { repo: string; pr: number }>();
-  for (const r of ctx.store.activeRuns()) {
-    if (r.pr !== null) prs.set(`${r.repo}#${r.pr}`, { repo: r.repo, pr: r.pr });
-  }
-  for (const { repo, pr } of prs.values()) {
-    try {
-      const pull = await ctx.forge.getPull(repo, pr);
-      if (pull.state === 'open') continue;
-      ctx.store.transaction(() => {
-        for (const r of ctx.store.activeRuns().filter((x) => x.repo === repo && x.pr === pr)) {
-          ctx.store.updateRun(r.id, {
-            state: 'cancelled',
-            commitState: 'error',
-            error: pull.merged ? 'pull request merged' : 'pull request closed',
-            keyHash: null,
-            finishedAt: ctx.clock().toISOString(),
-            notified: false,
-          });
-        }
-      });
-      ctx.log.info?.({ repo, pr }, 'pull request closed; its runs are cancelled');
-    } catch (error) {
-      rethrowCrash(error);
-      ctx.log.warn?.(
-        { repo, pr, err: errorMessage(error) },
-        'pull request check failed; will retry',
-      );
-    }
-  }
-}
-
-/**
- * Looks at PRs whose newest run finished: merged at the tested head → that run's level becomes
- * the recipe's default-branch level (badge, verdict baseline); merged at another head →
- * superseded; closed → closed. One request per such PR; callers run this now and then.
- */
-export async function checkMerges(ctx: Context): Promise<void> {
-  for (const run of ctx.store.runsAwaitingMerge()) {
-    try {
-      const pull = await ctx.forge.getPull(run.repo, run.pr as number);
-      if (pull.state === 'open') continue;
-      const outcome = !pull.merged
-        ? 'closed'
-        : pull.headSha === run.headSha
-          ? 'merged'
-          : 'superseded';
-      ctx.store.setPrOutcome(run.id, outcome);
-      ctx.log.info?.({ runId: run.id, pr: run.pr, outcome }, 'pull request outcome recorded');
-    } catch (error) {
-      rethrowCrash(error);
-      if (error instanceof ForgeError && error.code === 'FORGE_NOT_FOUND') {
-        ctx.store.setPrOutcome(run.id, 'closed');
-        continue;
-      }
-      ctx.log.warn?.({ runId: run.id, err: errorMessage(error) }, 'merge check failed; will retry');
-    }
-  }
-}
-
-export function onStarted(ctx: Context, runId: string): RunRecord | undefined {
-  const run = ctx.store.getRun(runId);
-  if (!run || (run.state !== 'dispatched' && run.state !== 'dispatching')) return undefined;
-  return ctx.store.updateRun(runId, { state: 'running', startedAt: ctx.clock().toISOString() });
-}
-
-export function onExited(ctx: Context, runId: string, detail: string): void {
-  const run = ctx.store.getRun(runId);
-  if (!run || !['dispatching', 'dispatched', 'running'].includes(run.state)) return;
-  finishRun(ctx, runId, { commitState: 'error', error: `${detail} without reporting results` });
-  ctx.log.warn?.({ runId, detail }, 'run ended without a report: infra error');
-}
-
-/**
- * After a restart with a non-durable executor: dispatched runs that never started go back to
- * the queue (their ack comment stays), runs whose process is gone end as infra errors.
- */
-export async function recoverRuns(ctx: Context): Promise<void> {
-  if (ctx.executor.durable) return;
-  for (const run of ctx.store.activeRuns()) {
-    if (run.state !== 'dispatched' && run.state !== 'running') continue;
-    const found = await ctx.executor.lookup(run.id);
-    if (found.kind === 'present') continue;
-    if (run.state === 'dispatched' && run.startedAt === null && found.kind === 'absent') {
-      ctx.store.updateRun(run.id, { state: 'queued', keyHash: null, executorRef: null });
-      ctx.log.info?.({ runId: run.id }, 'restart: run had not started; queued again');
-    } else {
-      finishRun(ctx, run.id, {
-        commitState: 'error',
-        error:
-          found.kind === 'unknown' ? found.reason : 'interrupted: the bot restarted while it ran',
-      });
-      ctx.log.warn?.({ runId: run.id }, 'restart: run was interrupted; ended as an infra error');
-    }
-  }
-}
-
-export { editComment };

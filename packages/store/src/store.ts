@@ -2,7 +2,9 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { StoreError } from './errors.js';
+import { migrate } from './migrate.js';
 import { MIGRATIONS, type Migration } from './migrations.js';
+import { type Row, RUN_COLUMNS, toComment, toRefusal, toRun } from './rows.js';
 import {
   ACTIVE_RUN_STATES,
   type ArtifactInfo,
@@ -101,119 +103,6 @@ export interface Store {
   listArtifacts(runId: string): ArtifactInfo[];
 
   close(): void;
-}
-
-type Row = Record<string, unknown>;
-
-const RUN_COLUMNS: Record<keyof RunPatch, string> = {
-  state: 'state',
-  executorRef: 'executor_ref',
-  keyHash: 'key_hash',
-  level: 'level',
-  commitState: 'commit_state',
-  resultsJson: 'results_json',
-  error: 'error',
-  notified: 'notified',
-  dispatchedAt: 'dispatched_at',
-  startedAt: 'started_at',
-  finishedAt: 'finished_at',
-};
-
-function toRun(r: Row): RunRecord {
-  return {
-    id: r.id as string,
-    repo: r.repo as string,
-    recipe: r.recipe as string,
-    pr: (r.pr as number | null) ?? null,
-    commentId: (r.comment_id as number | null) ?? null,
-    requestedBy: (r.requested_by as string | null) ?? null,
-    headSha: r.head_sha as string,
-    headRef: r.head_ref as string,
-    baseRef: r.base_ref as string,
-    src: r.src as string,
-    stages: (r.stages as string | null) ?? null,
-    quick: r.quick === 1,
-    state: r.state as RunRecord['state'],
-    executor: r.executor as string,
-    executorRef: (r.executor_ref as string | null) ?? null,
-    keyHash: (r.key_hash as string | null) ?? null,
-    level: (r.level as number | null) ?? null,
-    commitState: (r.commit_state as string | null) ?? null,
-    resultsJson: (r.results_json as string | null) ?? null,
-    error: (r.error as string | null) ?? null,
-    onDefaultBranch: r.on_default_branch === 1,
-    notified: r.notified === 1,
-    createdAt: r.created_at as string,
-    updatedAt: r.updated_at as string,
-    dispatchedAt: (r.dispatched_at as string | null) ?? null,
-    startedAt: (r.started_at as string | null) ?? null,
-    finishedAt: (r.finished_at as string | null) ?? null,
-  };
-}
-
-function toComment(r: Row): SeenComment {
-  return {
-    commentId: r.comment_id as number,
-    repo: r.repo as string,
-    pr: (r.pr as number | null) ?? null,
-    user: r.user as string,
-    body: r.body as string,
-    createdAt: r.created_at as string,
-    source: r.source as CommentSource,
-    state: r.state as CommentState,
-    reason: (r.reason as string | null) ?? null,
-    seenAt: r.seen_at as string,
-    handledAt: (r.handled_at as string | null) ?? null,
-  };
-}
-
-function toRefusal(r: Row): RefusalRecord {
-  return {
-    commentId: r.comment_id as number,
-    repo: r.repo as string,
-    pr: r.pr as number,
-    user: r.user as string,
-    reason: r.reason as string,
-    replied: r.replied === 1,
-    replyCommentId: (r.reply_comment_id as number | null) ?? null,
-    at: r.at as string,
-  };
-}
-
-function migrate(db: Database.Database, migrations: readonly Migration[], path: string): void {
-  db.exec(
-    'CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)',
-  );
-  const applied = new Set(
-    (db.prepare('SELECT version FROM schema_migrations').all() as Row[]).map(
-      (r) => r.version as number,
-    ),
-  );
-  const known = new Set(migrations.map((m) => m.version));
-  const unknown = [...applied].filter((v) => !known.has(v));
-  if (unknown.length > 0) {
-    throw new StoreError(
-      'STORE_NEWER_SCHEMA',
-      `${path}: database has schema migration ${Math.max(...unknown)}, newer than this version of ccci knows (${Math.max(0, ...known)}); upgrade ccci or use another DB_PATH`,
-    );
-  }
-  for (const m of [...migrations].sort((a, b) => a.version - b.version)) {
-    if (applied.has(m.version)) continue;
-    try {
-      db.transaction(() => {
-        db.exec(m.sql);
-        db.prepare(
-          'INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)',
-        ).run(m.version, m.name, new Date().toISOString());
-      })();
-    } catch (error) {
-      throw new StoreError(
-        'STORE_MIGRATION',
-        `${path}: migration ${m.version} (${m.name}) failed: ${(error as Error).message}`,
-        { cause: error },
-      );
-    }
-  }
 }
 
 /** Opens (creating if needed) the store and applies pending migrations. */

@@ -1,0 +1,40 @@
+import type { RunRecord } from '@ccci/store';
+import type { Context } from './context.js';
+import { finishRun } from './runs.js';
+
+export function onStarted(ctx: Context, runId: string): RunRecord | undefined {
+  const run = ctx.store.getRun(runId);
+  if (!run || (run.state !== 'dispatched' && run.state !== 'dispatching')) return undefined;
+  return ctx.store.updateRun(runId, { state: 'running', startedAt: ctx.clock().toISOString() });
+}
+
+export function onExited(ctx: Context, runId: string, detail: string): void {
+  const run = ctx.store.getRun(runId);
+  if (!run || !['dispatching', 'dispatched', 'running'].includes(run.state)) return;
+  finishRun(ctx, runId, { commitState: 'error', error: `${detail} without reporting results` });
+  ctx.log.warn?.({ runId, detail }, 'run ended without a report: infra error');
+}
+
+/**
+ * After a restart with a non-durable executor: dispatched runs that never started go back to
+ * the queue (their ack comment stays), runs whose process is gone end as infra errors.
+ */
+export async function recoverRuns(ctx: Context): Promise<void> {
+  if (ctx.executor.durable) return;
+  for (const run of ctx.store.activeRuns()) {
+    if (run.state !== 'dispatched' && run.state !== 'running') continue;
+    const found = await ctx.executor.lookup(run.id);
+    if (found.kind === 'present') continue;
+    if (run.state === 'dispatched' && run.startedAt === null && found.kind === 'absent') {
+      ctx.store.updateRun(run.id, { state: 'queued', keyHash: null, executorRef: null });
+      ctx.log.info?.({ runId: run.id }, 'restart: run had not started; queued again');
+    } else {
+      finishRun(ctx, run.id, {
+        commitState: 'error',
+        error:
+          found.kind === 'unknown' ? found.reason : 'interrupted: the bot restarted while it ran',
+      });
+      ctx.log.warn?.({ runId: run.id }, 'restart: run was interrupted; ended as an infra error');
+    }
+  }
+}
