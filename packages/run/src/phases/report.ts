@@ -23,7 +23,7 @@ export function buildResults(ctx: RunCtx): Results {
     pr: ctx.settings.pr ?? null,
     deployBudget: ctx.state.budget,
     quick: ctx.settings.quick,
-    clock: () => Date.now(),
+    clock: runClock(ctx.state.startedAt.getTime()),
     redact: (s) => ctx.redactor.redactString(s),
   });
   if (ctx.state.abortReason) b.abort(ctx.state.abortReason);
@@ -75,28 +75,20 @@ export async function writeReport(ctx: RunCtx): Promise<Results | undefined> {
     ctx.log.error(`results could not be built: ${(error as Error).message}`);
     return undefined;
   }
-  const renders: [string, () => string | Buffer][] = [
-    ['badge.svg', () => renderBadge(results.level)],
-    ['comment.md', () => renderComment({ kind: 'result', results })],
-  ];
   const shot =
     ctx.state.screenshot && existsSync(join(dir, ctx.state.screenshot))
       ? readFileSync(join(dir, ctx.state.screenshot))
       : null;
-  renders.push(['card.svg', () => renderCardSvg(results, { screenshot: shot })]);
-  renders.push(['card.png', () => renderCardPng(results, { screenshot: shot })]);
-  const texts: string[] = [JSON.stringify(results)];
-  for (const [file, render] of renders) {
-    try {
-      const body = render();
-      if (typeof body === 'string') texts.push(body);
-      writeFileSync(join(dir, file), body);
-    } catch (error) {
-      ctx.log.warn(`${file} not rendered: ${(error as Error).message}`);
-    }
+  const leaks = (text: string) => ctx.redactor.scan(text).length > 0;
+  const log = existsSync(ctx.log.file) ? readFileSync(ctx.log.file, 'utf8') : '';
+  // Scan what leaves the run before rendering, so the card and comment show the flag; then
+  // scan the renderings too and render again if one of them leaks.
+  results.flags.no_secret_leak = !leaks(JSON.stringify(results)) && !leaks(log);
+  const rendered = render(ctx, results, shot);
+  if (rendered.some(leaks)) {
+    results.flags.no_secret_leak = false;
+    render(ctx, results, shot);
   }
-  if (existsSync(ctx.log.file)) texts.push(readFileSync(ctx.log.file, 'utf8'));
-  results.flags.no_secret_leak = !texts.some((t) => ctx.redactor.scan(t).length > 0);
   const out = await safeWriteResults(join(dir, 'results.json'), results);
   if (!out.ok) ctx.log.error(`results.json not written: ${out.error.message}`);
   return results;
@@ -128,3 +120,34 @@ export function summary(ctx: RunCtx, results: Results | undefined): string {
 }
 
 const fmt = (v: boolean | null) => (v === null ? '?' : v ? 'yes' : 'NO');
+
+/** Writes badge, comment, card SVG and PNG; returns the text renderings for the leak scan. */
+function render(ctx: RunCtx, results: Results, shot: Buffer | null): string[] {
+  const renders: [string, () => string | Buffer][] = [
+    ['badge.svg', () => renderBadge(results.level)],
+    ['comment.md', () => renderComment({ kind: 'result', results })],
+    ['card.svg', () => renderCardSvg(results, { screenshot: shot })],
+    ['card.png', () => renderCardPng(results, { screenshot: shot })],
+  ];
+  const texts: string[] = [];
+  for (const [file, make] of renders) {
+    try {
+      const body = make();
+      if (typeof body === 'string') texts.push(body);
+      writeFileSync(join(ctx.paths.artifactsDir, file), body);
+    } catch (error) {
+      ctx.log.warn(`${file} not rendered: ${(error as Error).message}`);
+    }
+  }
+  return texts;
+}
+
+/** The builder's clock: the run's start on its first reading, then the time now. */
+function runClock(startedAt: number): () => number {
+  let first = true;
+  return () => {
+    if (!first) return Date.now();
+    first = false;
+    return startedAt;
+  };
+}
