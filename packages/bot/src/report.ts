@@ -25,6 +25,12 @@ export function authorizeRun(
   runId: string,
   authorization: string | undefined,
 ): Answer | null {
+  const denied = checkRun(ctx, runId, authorization);
+  if (denied) ctx.metrics.reports.inc({ outcome: `http-${denied.status}` });
+  return denied;
+}
+
+function checkRun(ctx: Context, runId: string, authorization: string | undefined): Answer | null {
   const run = ctx.store.getRun(runId);
   if (!run) return { status: 404, body: { error: `no run ${runId}` } };
   const key = bearer(authorization);
@@ -53,10 +59,7 @@ export function acceptReport(
   raw: Buffer,
 ): Answer {
   const denied = authorizeRun(ctx, runId, authorization);
-  if (denied) {
-    ctx.metrics.reports.inc({ outcome: `http-${denied.status}` });
-    return denied;
-  }
+  if (denied) return denied;
   const run = ctx.store.getRun(runId);
   if (!run) return { status: 404, body: { error: `no run ${runId}` } };
   let payload: Record<string, unknown>;

@@ -5,7 +5,7 @@ import { renderBadge } from '@ccci/results';
 import type { Bot } from './bot.js';
 import { errorMessage } from './context.js';
 import { renderHome, renderRecipe, renderRun } from './dashboard.js';
-import { ARTIFACT_NAME, acceptArtifact, acceptReport } from './report.js';
+import { ARTIFACT_NAME, acceptArtifact, acceptReport, authorizeRun } from './report.js';
 import { handleWebhook } from './webhook.js';
 
 export interface BotServerOptions {
@@ -140,6 +140,9 @@ export function createBotServer(options: BotServerOptions): BotServer {
       'POST',
       /^\/api\/runs\/([A-Za-z0-9_-]{1,64})\/report$/,
       async (req, res, [id]) => {
+        // Check the key before reading up to 64 MiB from whoever asks.
+        const denied = authorizeRun(ctx, id as string, req.headers.authorization);
+        if (denied) return json(res, denied.status, denied.body, { connection: 'close' });
         const body = await readBody(req, res);
         if (!body) return;
         const answer = acceptReport(ctx, id as string, req.headers.authorization, body);
@@ -151,6 +154,8 @@ export function createBotServer(options: BotServerOptions): BotServer {
       'PUT',
       /^\/api\/runs\/([A-Za-z0-9_-]{1,64})\/artifacts\/([a-z.]{1,40})$/,
       async (req, res, [id, name]) => {
+        const denied = authorizeRun(ctx, id as string, req.headers.authorization);
+        if (denied) return json(res, denied.status, denied.body, { connection: 'close' });
         const body = await readBody(req, res);
         if (!body) return;
         const answer = acceptArtifact(
