@@ -67,8 +67,11 @@ const base = await server.listen(0);
 await bot.pollOnce(); // first poll: marks the 1000 existing comments as seen
 fake.clearRequests();
 const CYCLES = 5;
+const c0 = performance.now();
 for (let i = 0; i < CYCLES; i++) await bot.pollOnce();
+const cycleMs = (performance.now() - c0) / CYCLES;
 const idle = fake.requests.length / CYCLES;
+console.log(`idle poll cycle over ${REPOS} repos: ${cycleMs.toFixed(0)} ms`);
 console.log(
   `repos ${REPOS} × open PRs ${PRS}: ${idle.toFixed(1)} forge requests per idle poll cycle (${(idle / REPOS).toFixed(2)} per repo; goal 1)`,
 );
