@@ -20,7 +20,7 @@ export async function startJanitor(ctx: RunCtx): Promise<void> {
       deadlineMs: ctx.config.deadlineMs,
       // Through Proc: own process group, parent-death signal, output to the redacted log.
       docker: async (args) => {
-        const r = await ctx.proc.run('docker', args, { allowFailure: true });
+        const r = await ctx.proc.run('docker', args, { allowFailure: true, quiet: true });
         return { exitCode: r.exitCode, stdout: r.stdout, stderr: r.stderr };
       },
       log: {

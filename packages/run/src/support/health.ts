@@ -2,13 +2,17 @@ import type { RunCtx } from '../context.js';
 
 /** Per-container health of the stack's running tasks: name → healthy | unhealthy | starting | none. */
 export async function containerHealth(ctx: RunCtx): Promise<Map<string, string>> {
-  const r = await ctx.proc.run('docker', [
-    'ps',
-    '--filter',
-    `label=com.docker.stack.namespace=${ctx.stack}`,
-    '--format',
-    '{{.Names}}\t{{.Status}}',
-  ]);
+  const r = await ctx.proc.run(
+    'docker',
+    [
+      'ps',
+      '--filter',
+      `label=com.docker.stack.namespace=${ctx.stack}`,
+      '--format',
+      '{{.Names}}\t{{.Status}}',
+    ],
+    { quiet: true },
+  );
   const out = new Map<string, string>();
   for (const line of r.stdout.split('\n').filter(Boolean)) {
     const [name = '', status = ''] = line.split('\t');

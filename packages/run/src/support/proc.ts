@@ -18,6 +18,8 @@ export interface ProcOptions {
   timeoutMs?: number;
   /** Non-zero exit is returned, not thrown. Default false (throws InfraError). */
   allowFailure?: boolean;
+  /** Listings (docker … ls/inspect): output is not logged, only a failure's stderr. Default false. */
+  quiet?: boolean;
 }
 
 /** Where every child's output and time goes: the redacted debug log and the bench tally. */
@@ -65,7 +67,8 @@ export class Proc {
       const stdout = String(r.stdout ?? '');
       const stderr = String(r.stderr ?? '');
       const label = [cmd, ...args.slice(0, 3)].join(' ');
-      if (stdout || stderr) this.sink.output(label, `${stdout}${stderr}`);
+      const shown = options.quiet ? ((r.exitCode ?? 1) === 0 ? '' : stderr) : `${stdout}${stderr}`;
+      if (shown) this.sink.output(label, shown);
       if (r.timedOut)
         throw new InfraError(`${label} timed out after ${options.timeoutMs ?? 120_000} ms`);
       if (options.signal?.aborted)

@@ -19,26 +19,28 @@ interface Spec {
 /** The services of a stack with their labels and named-volume mounts (docker service inspect). */
 export async function stackServices(proc: Proc, stack: string): Promise<ServiceInfo[]> {
   const names = (
-    await proc.run('docker', [
-      'service',
-      'ls',
-      '--filter',
-      `label=com.docker.stack.namespace=${stack}`,
-      '--format',
-      '{{.Name}}',
-    ])
+    await proc.run(
+      'docker',
+      [
+        'service',
+        'ls',
+        '--filter',
+        `label=com.docker.stack.namespace=${stack}`,
+        '--format',
+        '{{.Name}}',
+      ],
+      { quiet: true },
+    )
   ).stdout
     .split('\n')
     .map((l) => l.trim())
     .filter(Boolean);
   if (names.length === 0) return [];
-  const out = await proc.run('docker', [
-    'service',
-    'inspect',
-    '--format',
-    '{{json .Spec}}',
-    ...names,
-  ]);
+  const out = await proc.run(
+    'docker',
+    ['service', 'inspect', '--format', '{{json .Spec}}', ...names],
+    { quiet: true },
+  );
   return out.stdout
     .split('\n')
     .filter((l) => l.trim())

@@ -39,12 +39,14 @@ export async function listStackObjects(proc: Proc, stack: string): Promise<Stack
     ...new Set(names.filter((n) => n.startsWith(prefix) || n === stack)),
   ];
   const [services, containers, volumes, networks, secrets, configs] = await Promise.all([
-    proc.run('docker', ['service', 'ls', '--filter', label, '--format', '{{.Name}}']),
+    proc.run('docker', ['service', 'ls', '--filter', label, '--format', '{{.Name}}'], {
+      quiet: true,
+    }),
     proc.run('docker', ['ps', '-a', '--filter', label, '--format', '{{.ID}}']),
-    proc.run('docker', ['volume', 'ls', '--format', '{{.Name}}']),
-    proc.run('docker', ['network', 'ls', '--format', '{{.Name}}']),
-    proc.run('docker', ['secret', 'ls', '--format', '{{.Name}}']),
-    proc.run('docker', ['config', 'ls', '--format', '{{.Name}}']),
+    proc.run('docker', ['volume', 'ls', '--format', '{{.Name}}'], { quiet: true }),
+    proc.run('docker', ['network', 'ls', '--format', '{{.Name}}'], { quiet: true }),
+    proc.run('docker', ['secret', 'ls', '--format', '{{.Name}}'], { quiet: true }),
+    proc.run('docker', ['config', 'ls', '--format', '{{.Name}}'], { quiet: true }),
   ]);
   return {
     services: lines(services.stdout),
