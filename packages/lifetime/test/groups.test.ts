@@ -1,0 +1,36 @@
+import { describe, expect, it } from 'vitest';
+import { GroupRegistry, killGroup, spawnGroup, waitGroupGone } from '../src/index.js';
+
+describe('process groups', () => {
+  it('spawnGroup starts the child as its own group leader and registers it until it exits', async () => {
+    const registry = new GroupRegistry();
+    const child = spawnGroup('sh', ['-c', 'cat /proc/self/stat'], { registry });
+    expect(registry.list()).toEqual([child.pid]);
+    const r = await child;
+    // /proc/<pid>/stat field 5 is the process group id: the child leads its own group.
+    const fields = String(r.stdout)
+      .replace(/^.*\) /, '')
+      .split(' ');
+    expect(Number(fields[2])).toBe(child.pid);
+    expect(registry.size).toBe(0);
+  });
+
+  it('killAll kills the whole group — leader and grandchildren — and empties the registry', async () => {
+    const registry = new GroupRegistry();
+    const child = spawnGroup('sh', ['-c', 'sleep 300 & sleep 300 & wait'], {
+      registry,
+      reject: false,
+    });
+    const pgid = child.pid as number;
+    await registry.killAll({ graceMs: 2000 });
+    expect(await waitGroupGone(pgid, 5000)).toBe(true);
+    expect(registry.size).toBe(0);
+    await child;
+  });
+
+  it('killGroup of a gone group is not an error; a bad id is a TypeError', () => {
+    expect(killGroup(2 ** 22 + 12345, 'SIGTERM')).toBe(false);
+    expect(() => killGroup(1)).toThrow(TypeError);
+    expect(() => killGroup(0)).toThrow(/process group id > 1/);
+  });
+});
