@@ -1,4 +1,8 @@
 // The fixtures reach their expected levels on the real swarm (abra double on PATH).
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { createFixtureRecipe } from '@ccci/testbed';
+import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Bed, createBed } from './e2e.js';
 
@@ -72,6 +76,49 @@ describe.concurrent('fixture ladder (real swarm)', () => {
     expect(res.deploys).toEqual({ count: 2, budget: 2 });
     expect(res.flags['deploy_budget_ok']).toBe(true);
     expect(res.rungs['install']?.status, r.all).toBe('pass');
+    expect(res.flags['clean_teardown']).toBe(true);
+  }, 400_000);
+
+  it('an upgrade that moves the data to a new volume fails with the volume named', async () => {
+    const repo = await createFixtureRecipe('data', { dir: join(bed.root, 'src'), as: 'lossy' });
+    const file = join(repo, 'compose.yml');
+    writeFileSync(
+      file,
+      readFileSync(file, 'utf8')
+        .replace('      - data:/data\n', '      - fresh:/data\n')
+        .replace('volumes:\n  data:\n', 'volumes:\n  fresh:\n'),
+    );
+    const env = {
+      GIT_AUTHOR_NAME: 't',
+      GIT_AUTHOR_EMAIL: 't@t',
+      GIT_COMMITTER_NAME: 't',
+      GIT_COMMITTER_EMAIL: 't@t',
+    };
+    await execa('git', ['commit', '-qam', 'feat: move the data to a fresh volume'], {
+      cwd: repo,
+      env,
+    });
+    const r = await bed.run([
+      'run',
+      '--recipe',
+      'lossy',
+      '--ref',
+      'main',
+      '--src',
+      repo,
+      '--run-id',
+      'lossy1',
+      '--stages',
+      'install,upgrade',
+    ]);
+    expect(r.exitCode, r.all).toBe(0);
+    const res = bed.results('lossy1');
+    expect(res.rungs['install']?.status, r.all).toBe('pass');
+    expect(res.rungs['upgrade']?.status, r.all).toBe('fail');
+    expect(res.rungs['upgrade']?.reason).toMatch(
+      /data written before the upgrade is not there afterwards: volume data/,
+    );
+    expect(res.level).toBe(1);
     expect(res.flags['clean_teardown']).toBe(true);
   }, 400_000);
 });
