@@ -200,6 +200,39 @@ describe('report intake', () => {
   });
 });
 
+describe('routes', () => {
+  it('unknown path → 404, wrong method → 405, unknown run page and artifact → 404, no key hash in the API', async () => {
+    const pr = w.fake.openPull(REPO, { headSha: sha(1) });
+    const { bot } = await boot();
+    expect((await fetch(`${base}/nope`)).status).toBe(404);
+    expect((await fetch(`${base}/healthz`, { method: 'POST' })).status).toBe(405);
+    expect((await fetch(`${base}/runs/rmissing`)).status).toBe(404);
+    expect((await fetch(`${base}/runs/rmissing/artifacts/run.log`)).status).toBe(404);
+    expect((await fetch(`${base}/runs/r1/artifacts/..%2Fetc`)).status).toBe(404);
+    w.fake.addComment({ repo: REPO, pr, user: 'alice', body: '!testme' });
+    await bot.pollOnce();
+    const runId = w.executor.dispatched[0]?.runId as string;
+    const api = await (await fetch(`${base}/api/runs/${runId}`)).json();
+    expect(api).toMatchObject({ id: runId, state: 'dispatched' });
+    expect(JSON.stringify(api)).not.toMatch(/keyHash|[0-9a-f]{64}/);
+  });
+
+  it('a webhook for a repository that is not configured is ignored', async () => {
+    w.fake.addRepo('someone/else');
+    const pr = w.fake.openPull('someone/else', { headSha: sha(1) });
+    const { store } = await boot();
+    const c = w.fake.addComment({ repo: 'someone/else', pr, user: 'alice', body: '!testme' });
+    const d = await w.fake.deliverWebhook(
+      `${base}/webhook`,
+      { commentId: c.id },
+      { secret: SECRET },
+    );
+    expect(d.status).toBe(202);
+    expect(d.body).toContain('not configured');
+    expect(store.getComment(c.id)).toBeUndefined();
+  });
+});
+
 describe('default-branch level', () => {
   it('a PR merged at the tested head sets the baseline: badge and the next verdict', async () => {
     const pr1 = w.fake.openPull(REPO, { headSha: sha(1) });
