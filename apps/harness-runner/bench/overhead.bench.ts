@@ -28,6 +28,7 @@ const ciDomain = uniqueCiDomain();
 const bin = join(import.meta.dirname, '../bin/harness-runner');
 
 interface Timing {
+  gaps: string[];
   wallMs: number;
   abraDockerMs: number;
   allChildrenMs: number;
@@ -81,6 +82,8 @@ for (let i = 1; i <= runs; i++) {
   console.log(
     `  ratio           wall ÷ all children     ${(t.wallMs / t.allChildrenMs).toFixed(3)}`,
   );
+  console.log('  longest stretches with no child running:');
+  for (const g of t.gaps ?? []) console.log(`    ${g}`);
 }
 await gateway.close();
 rmSync(root, { recursive: true, force: true });

@@ -129,5 +129,5 @@ export interface RunCtx {
   state: RunState;
   /** Wall time of children by kind, and their intervals (overhead benchmark). */
   childMs: { abra: number; docker: number; git: number; other: number };
-  childIntervals: [kind: string, start: number, end: number][];
+  childIntervals: [kind: string, start: number, end: number, label?: string][];
 }

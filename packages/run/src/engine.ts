@@ -109,13 +109,13 @@ async function createRun(
   const log = createRunLog(join(paths.artifactsDir, 'run.log'), redactor, progress);
   const domain = appDomain(settings.recipe, config.ciDomain);
   const childMs = { abra: 0, docker: 0, git: 0, other: 0 };
-  const childIntervals: [string, number, number][] = [];
+  const childIntervals: RunCtx['childIntervals'] = [];
   const proc = new Proc({
     output: (source, text) => log.output(source, text),
-    childTime: (kind, start, end) => {
+    childTime: (kind, start, end, label) => {
       const k = kind === 'docker' || kind === 'git' ? kind : 'other';
       childMs[k] += end - start;
-      childIntervals.push([k, start, end]);
+      childIntervals.push([k, start, end, label]);
     },
   });
   const childEnv: Record<string, string> = {};
@@ -141,7 +141,7 @@ async function createRun(
           } finally {
             const t1 = performance.now();
             childMs.abra += t1 - t0;
-            childIntervals.push(['abra', t0, t1]);
+            childIntervals.push(['abra', t0, t1, `abra ${String(key)}`]);
           }
         };
       },
@@ -348,7 +348,7 @@ async function finish(ctx: RunCtx, reason: ShutdownReason): Promise<void> {
  * Figures for the overhead benchmark: the harness's wall time since the process started, and
  * the wall time covered by its abra and docker children (overlapping calls counted once).
  */
-export function timing(ctx: RunCtx): Record<string, number> {
+export function timing(ctx: RunCtx): Record<string, number | string[]> {
   const union = (kinds: string[]) => {
     const spans = ctx.childIntervals
       .filter(([k]) => kinds.includes(k))
@@ -363,7 +363,28 @@ export function timing(ctx: RunCtx): Record<string, number> {
     }
     return Math.round(total);
   };
+  // The longest stretches with no child running: where the harness itself spends time.
+  const sorted = [...ctx.childIntervals].sort((x, y) => x[1] - y[1]);
+  const gaps: [number, string][] = [];
+  let until = 0;
+  let after = 'start';
+  for (const [, a, b, label] of sorted) {
+    if (a > until)
+      gaps.push([a - until, `${Math.round(a - until)} ms after ${after} before ${label ?? '?'}`]);
+    if (b > until) {
+      until = b;
+      after = label ?? '?';
+    }
+  }
+  gaps.push([
+    performance.now() - until,
+    `${Math.round(performance.now() - until)} ms after ${after} to the end`,
+  ]);
   return {
+    gaps: gaps
+      .sort((x, y) => y[0] - x[0])
+      .slice(0, 8)
+      .map(([, text]) => text),
     wallMs: Math.round(performance.now()),
     abraDockerMs: union(['abra', 'docker']),
     allChildrenMs: union(['abra', 'docker', 'git', 'other', 'chromium']),

@@ -1,6 +1,7 @@
 import { copyFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { RunCtx } from '../context.js';
+import { hookContext, preHook, recipeHooks } from '../hooks.js';
 import { setEnvValues } from '../support/env-file.js';
 import { checkoutDetached } from '../support/git.js';
 
@@ -43,12 +44,17 @@ export async function deployApp(ctx: RunCtx, version: string | undefined): Promi
     });
     ctx.state.appCreated = true;
     for (const s of created.secrets) ctx.redactor.add(s.value);
-    const env = appEnv(ctx);
+    const hooks = await recipeHooks(ctx);
+    const env = {
+      ...appEnv(ctx),
+      ...(hooks.EXTRA_ENV ? await hooks.EXTRA_ENV(hookContext(ctx, 'install')) : {}),
+    };
     if (Object.keys(env).length > 0) setEnvValues(ctx.envFile, env);
   }
   await checkoutDetached(ctx.proc, ctx.recipeDir, version ?? (ctx.clone?.headSha as string));
   const overlay = ctx.loaded?.overlay;
   if (overlay) copyFileSync(overlay, join(ctx.recipeDir, 'compose.ccci.yml'));
+  await preHook(ctx, 'preInstall', 'install');
   const pinned = version !== undefined && !overlay;
   ctx.log.step('install', `deploy ${version ?? 'head'}${pinned ? '' : ' (chaos)'}`);
   const r = await ctx.abra.deploy({

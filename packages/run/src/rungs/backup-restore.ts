@@ -1,6 +1,7 @@
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { RunCtx } from '../context.js';
+import { hookContext, preHook, recipeHooks } from '../hooks.js';
 import { composeFiles } from '../phases/prepare.js';
 import { waitServing } from '../support/http.js';
 import { checkWitnesses, type Witness, writeWitnesses } from '../witness.js';
@@ -30,14 +31,25 @@ export function backupRestoreRung(ctx: RunCtx) {
       before = await writeWitnesses(ctx, 'backup');
     });
     await steps.check('backup', async () => {
-      await ctx.abra.backupCreate({ domain: ctx.domain, signal: ctx.signal });
-      const size = backupSize(ctx);
-      assert(size !== 0, 'the backup produced an empty artifact');
+      await preHook(ctx, 'preBackup', 'backup');
+      const verify = (await recipeHooks(ctx)).BACKUP_VERIFY;
+      // BACKUP_VERIFY (read-only): false → redo the backup, at most 3 times, then fail.
+      for (let attempt = 1; ; attempt++) {
+        const r = await ctx.abra.backupCreate({ domain: ctx.domain, signal: ctx.signal });
+        const size = backupSize(ctx);
+        assert(size !== 0, 'the backup produced an empty artifact');
+        if (!verify) break;
+        const snapshot = /snapshot\s+(\S+)/i.exec(r.output)?.[1] ?? 'latest';
+        if (await verify(hookContext(ctx, 'backup'), { snapshot, paths: [], attempt })) break;
+        assert(attempt < 3, 'BACKUP_VERIFY rejected the backup 3 times');
+        ctx.log.warn(`BACKUP_VERIFY rejected backup attempt ${attempt}; backing up again`);
+      }
     });
     await steps.check('change data', async () => {
       await writeWitnesses(ctx, 'changed', before);
     });
     await steps.check('restore', async () => {
+      await preHook(ctx, 'preRestore', 'restore');
       await ctx.abra.restore({ domain: ctx.domain, signal: ctx.signal });
     });
     if (before.length > 0) {

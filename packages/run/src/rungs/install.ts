@@ -1,6 +1,7 @@
 import { connect } from 'node:net';
 import type { RunCtx } from '../context.js';
 import { AssertionFailed } from '../errors.js';
+import { hookContext, recipeHooks } from '../hooks.js';
 import { deployApp } from '../phases/deploy.js';
 import { waitHealthy } from '../support/health.js';
 import { waitServing } from '../support/http.js';
@@ -53,6 +54,16 @@ export function installRung(ctx: RunCtx, baseVersion: string | undefined) {
       });
     for (const [i, probe] of ctx.meta.READY_PROBE.entries()) {
       await steps.check(`READY_PROBE ${i + 1}`, () => readyProbe(ctx, probe));
+    }
+    const readyHook = (await recipeHooks(ctx)).READY_PROBE;
+    if (readyHook) {
+      await steps.check('READY_PROBE hook', async () => {
+        const end = Date.now() + ctx.meta.HTTP_TIMEOUT * 1000;
+        while (!(await readyHook(hookContext(ctx, 'install')))) {
+          assert(Date.now() < end, `READY_PROBE hook not ready within ${ctx.meta.HTTP_TIMEOUT}s`);
+          await new Promise((r) => setTimeout(r, 500));
+        }
+      });
     }
     if (ctx.meta.SCREENSHOT !== false) {
       ctx.log.step('install', 'screenshot');

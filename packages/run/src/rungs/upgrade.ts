@@ -1,4 +1,5 @@
 import type { RunCtx } from '../context.js';
+import { hookContext, preHook, recipeHooks } from '../hooks.js';
 import { setEnvValues } from '../support/env-file.js';
 import { checkoutDetached } from '../support/git.js';
 import { waitServing } from '../support/http.js';
@@ -21,7 +22,10 @@ export function upgradeRung(ctx: RunCtx) {
       witnesses = await writeWitnesses(ctx, 'upgrade');
     });
     await steps.check(`redeploy ${base.version} → head`, async () => {
+      await preHook(ctx, 'preUpgrade', 'upgrade');
       await checkoutDetached(ctx.proc, ctx.recipeDir, clone.headSha);
+      const hook = (await recipeHooks(ctx)).UPGRADE_EXTRA_ENV;
+      if (hook) setEnvValues(ctx.envFile, await hook(hookContext(ctx, 'upgrade')));
       if (Object.keys(ctx.meta.UPGRADE_EXTRA_ENV).length > 0)
         setEnvValues(ctx.envFile, ctx.meta.UPGRADE_EXTRA_ENV);
       await ctx.abraUncounted.deploy({

@@ -3,6 +3,7 @@ import {
   buildManifest,
   type CustomizationManifest,
   defaultMeta,
+  type LoadedRecipe,
   loadRecipeMeta,
   type RecipeMeta,
   renderManifest,
@@ -18,6 +19,8 @@ export const DEFAULT_META: RunMeta = defaultMeta();
 
 export interface LoadedMeta {
   meta: RunMeta;
+  /** What @ccci/recipe-meta loaded (hooks are imported from it at run time). */
+  recipe: LoadedRecipe;
   /** The customization manifest, rendered one line per entry. */
   manifest: string[];
   /** The same as data (secrets masked), for results.json. */
@@ -52,6 +55,7 @@ export function loadMeta(enrolmentDir: string, recipe: string, repoDir?: string)
   const manifestData = buildManifest(loaded, { cwd: join(enrolmentDir, '..') });
   return {
     meta: loaded.meta,
+    recipe: loaded,
     manifest: renderManifest(manifestData).split('\n'),
     manifestData,
     dir: loaded.files.operatorDir ?? undefined,

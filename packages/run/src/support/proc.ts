@@ -26,7 +26,7 @@ export interface ProcOptions {
 export interface ProcSink {
   output(command: string, text: string): void;
   /** Wall time of one child (start and end, performance.now()), for the overhead benchmark. */
-  childTime(kind: string, startMs: number, endMs: number): void;
+  childTime(kind: string, startMs: number, endMs: number, label: string): void;
 }
 
 /**
@@ -63,7 +63,7 @@ export class Proc {
       const r = await child;
       const ended = performance.now();
       const durationMs = Math.round(ended - started);
-      this.sink.childTime(cmd, started, ended);
+      this.sink.childTime(cmd, started, ended, [cmd, ...args.slice(0, 2)].join(' '));
       const stdout = String(r.stdout ?? '');
       const stderr = String(r.stderr ?? '');
       const label = [cmd, ...args.slice(0, 3)].join(' ');

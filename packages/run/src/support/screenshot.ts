@@ -1,8 +1,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium } from 'playwright-core';
 import type { RunCtx } from '../context.js';
+import { hookContext, recipeHooks } from '../hooks.js';
 
 /** Debian Chromium flags for a headless, quiet, profile-less run (TESTBED.md). */
 export const CHROMIUM_FLAGS = [
@@ -23,6 +23,8 @@ export const CHROMIUM_FLAGS = [
 export async function takeScreenshot(ctx: RunCtx): Promise<string> {
   const profile = mkdtempSync(join(tmpdir(), 'ccci-chromium-'));
   const started = performance.now();
+  // Loaded on first use: playwright-core is large and most of a run never needs it.
+  const { chromium } = await import('playwright-core');
   const browser = await chromium.launchPersistentContext(profile, {
     executablePath: ctx.config.chromium,
     args: [...CHROMIUM_FLAGS, '--proxy-bypass-list=<-loopback>'],
@@ -35,7 +37,10 @@ export async function takeScreenshot(ctx: RunCtx): Promise<string> {
     const url = ctx.config.gatewayUrl
       ? `http://${ctx.domain}${ctx.meta.HEALTH_PATH}`
       : `https://${ctx.domain}${ctx.meta.HEALTH_PATH}`;
-    await page.goto(url, { timeout: 30_000, waitUntil: 'load' });
+    const hook = (await recipeHooks(ctx)).SCREENSHOT;
+    // A SCREENSHOT hook may log in and navigate first; it must not capture credentials.
+    if (hook) await hook(page, hookContext(ctx, 'screenshot'));
+    else await page.goto(url, { timeout: 30_000, waitUntil: 'load' });
     const file = 'screenshot.png';
     await page.screenshot({ path: join(ctx.paths.artifactsDir, file) });
     return file;

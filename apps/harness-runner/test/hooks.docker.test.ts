@@ -1,0 +1,74 @@
+// Recipe hooks (operator-side hooks.ts) run at their points with the one frozen context.
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { createFixtureRecipe } from '@ccci/testbed';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type Bed, createBed } from './e2e.js';
+
+let bed: Bed;
+beforeAll(async () => {
+  bed = await createBed();
+});
+afterAll(async () => {
+  await bed?.close();
+});
+
+const HOOKS = `import { appendFileSync } from 'node:fs';
+import type { HookContext } from '@ccci/recipe-meta';
+
+const note = (line: string) => appendFileSync(process.env.CCCI_TEST_HOOK_LOG as string, line + '\\n');
+
+export async function preInstall(ctx: HookContext) {
+  note('preInstall ' + ctx.op + ' ' + ctx.domain);
+}
+
+export async function READY_PROBE(ctx: HookContext) {
+  const r = await ctx.http('/');
+  note('READY_PROBE ' + r.status);
+  return r.status === 200;
+}
+
+export async function preUpgrade(ctx: HookContext) {
+  const r = await ctx.exec('app', ['cat', '/www/index.html']);
+  note('preUpgrade sees ' + (r.stdout.includes('1.0.0+1.0') ? 'the base' : 'something else'));
+}
+`;
+
+describe('recipe hooks (real swarm)', () => {
+  it('preInstall, READY_PROBE and preUpgrade run with the context', async () => {
+    const src = await createFixtureRecipe('web', { dir: join(bed.root, 'src'), as: 'hooked' });
+    const enrol = join(bed.env['CCCI_ENROLMENT_DIR'] as string, 'hooked');
+    mkdirSync(enrol, { recursive: true });
+    writeFileSync(join(enrol, 'recipe_meta.yml'), 'HEALTH_OK: [200]\n');
+    writeFileSync(join(enrol, 'hooks.ts'), HOOKS);
+    const hookLog = join(bed.root, 'hooks.log');
+    writeFileSync(hookLog, '');
+    const r = await bed.run(
+      [
+        'run',
+        '--recipe',
+        'hooked',
+        '--ref',
+        'main',
+        '--src',
+        src,
+        '--run-id',
+        'hooked1',
+        '--stages',
+        'install,upgrade',
+      ],
+      {
+        CCCI_TEST_HOOK_LOG: hookLog,
+      },
+    );
+    expect(r.exitCode, r.all).toBe(0);
+    const res = bed.results('hooked1');
+    expect(res.rungs['install']?.status, r.all).toBe('pass');
+    expect(res.rungs['upgrade']?.status, r.all).toBe('pass');
+    const lines = readFileSync(hookLog, 'utf8').trim().split('\n');
+    expect(lines[0]).toMatch(/^preInstall install hook-[0-9a-f]{6}\./);
+    expect(lines).toContain('READY_PROBE 200');
+    expect(lines).toContain('preUpgrade sees the base');
+    expect(r.all).toMatch(/hook preInstall/);
+  }, 400_000);
+});
