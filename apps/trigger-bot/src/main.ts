@@ -23,6 +23,11 @@ export interface MainOptions {
   env: Readonly<Record<string, string | undefined>>;
   /** Log destination. Default stdout. */
   logStream?: NodeJS.WritableStream;
+  /**
+   * Extra environment for local-executor harness processes, on top of this process's own
+   * (the demo puts the abra stand-in first on PATH and points CCCI_* at temp dirs). Default none.
+   */
+  harnessEnv?: Record<string, string>;
 }
 
 /** Field names pino masks wherever they appear in a log line. */
@@ -63,6 +68,7 @@ export async function start(options: MainOptions): Promise<Running> {
       command: settings.executor.command,
       maxTests: settings.executor.maxTests,
       stateDir: join(settings.dataDir, 'runs'),
+      ...(options.harnessEnv ? { env: options.harnessEnv } : {}),
       log,
     });
   } else {
