@@ -1,5 +1,5 @@
 import { createRequire } from 'node:module';
-import type * as TS from 'typescript';
+import type * as Babel from '@babel/parser';
 import { type MetaProblem, problem } from './problems.js';
 import { HOOK_BY_NAME, HOOKS, hookSignatureText, KEY_BY_NAME } from './registry.js';
 import { nearest } from './suggest.js';
@@ -20,113 +20,159 @@ export interface HooksAnalysis {
   problems: MetaProblem[];
 }
 
-// The compiler is big: load it only when a recipe has a hooks.ts (most have none).
-let ts: typeof TS;
+type Statement = ReturnType<typeof Babel.parse>['program']['body'][number];
+type Expression = Extract<Statement, { type: 'ExpressionStatement' }>['expression'];
+type Of<T extends string> = Extract<Statement | Expression, { type: T }>;
+type FunctionLike =
+  | Of<'FunctionDeclaration'>
+  | Of<'TSDeclareFunction'>
+  | Of<'ArrowFunctionExpression'>
+  | Of<'FunctionExpression'>;
+type Param = FunctionLike['params'][number];
+/** The parts of a parameter pattern that name it. */
+type PatternNode = { type: string; name?: string; left?: PatternNode; argument?: PatternNode };
+type Located = { loc?: { start: { line: number } } | null | undefined };
 
-type FunctionLike = TS.FunctionDeclaration | TS.ArrowFunction | TS.FunctionExpression;
+// A small parser (@babel/parser, ~0.5 MB), loaded only when a recipe has a hooks.ts (most have
+// none). The TypeScript compiler (9 MB) cost ~0.3–0.5 s to load, more than validating 500 recipes.
+let babel: typeof Babel | undefined;
+const PARSE_OPTIONS: Babel.ParserOptions = {
+  sourceType: 'module',
+  plugins: ['typescript', 'decorators'],
+  errorRecovery: true,
+  attachComment: false,
+};
+
+const lineOf = (node: Located): number => node.loc?.start.line ?? 1;
+/** Babel appends " (line:column)" to its messages; the problem carries the line already. */
+const withoutPosition = (message: string): string => message.replace(/ \(\d+:\d+\)$/, '');
 
 /**
- * Reads hooks.ts with the TypeScript parser only (one `createSourceFile`, no Program, no type
- * checker — cheap, and PR code is never executed during validation). Checks that every runtime
- * export is a known hook, is a function, and declares the expected parameters.
+ * Reads hooks.ts with a parser only (no type checker — cheap, and PR code is never executed
+ * during validation). Checks that every runtime export is a known hook, is a function, and
+ * declares the expected parameters.
  */
 export function analyseHooks(file: string, text: string): HooksAnalysis {
-  ts ??= createRequire(import.meta.url)('typescript') as typeof TS;
+  babel ??= createRequire(import.meta.url)('@babel/parser') as typeof Babel;
   const out: HooksAnalysis = { exports: [], problems: [] };
-  const sf = ts.createSourceFile(file, text, ts.ScriptTarget.ES2022, false, ts.ScriptKind.TS);
-  const lineOf = (node: TS.Node) => sf.getLineAndCharacterOfPosition(node.getStart(sf)).line + 1;
-  // parseDiagnostics is internal but has been on SourceFile since TypeScript 1.x; it is the only
-  // way to get syntax errors without building a Program.
-  const syntax = (sf as unknown as { parseDiagnostics?: readonly TS.Diagnostic[] })
-    .parseDiagnostics;
-  for (const d of syntax ?? []) {
-    const line = d.start !== undefined ? sf.getLineAndCharacterOfPosition(d.start).line + 1 : null;
+  let body: Statement[];
+  const syntaxError = (message: string, line: number | null) =>
     out.problems.push(
       problem({
         code: 'hooks_syntax',
         file,
         line,
-        message: `hooks.ts does not parse: ${ts.flattenDiagnosticMessageText(d.messageText, ' ')}`,
+        message: `hooks.ts does not parse: ${withoutPosition(message)}`,
         hint: 'fix the TypeScript syntax',
       }),
     );
+  try {
+    const ast = babel.parse(text, PARSE_OPTIONS);
+    for (const e of ast.errors ?? []) syntaxError(e.message, e.loc?.line ?? null);
+    body = ast.program.body;
+  } catch (e) {
+    const err = e as { message?: string; loc?: { line: number } };
+    syntaxError(String(err.message ?? e), err.loc?.line ?? null);
+    return out;
   }
   if (out.problems.length) return out;
 
-  // Top-level functions and consts, to resolve `export { local as NAME }`.
-  const locals = new Map<string, { fn: FunctionLike | null; node: TS.Node }>();
-  for (const st of sf.statements) {
-    if (ts.isFunctionDeclaration(st) && st.name) locals.set(st.name.text, { fn: st, node: st });
-    if (ts.isVariableStatement(st))
-      for (const d of st.declarationList.declarations)
-        if (ts.isIdentifier(d.name))
-          locals.set(d.name.text, { fn: functionOf(d.initializer), node: d });
+  // Top-level functions and consts (exported or not), to resolve `export { local as NAME }`.
+  const locals = new Map<string, FunctionLike | null>();
+  for (const top of body) {
+    const st = top.type === 'ExportNamedDeclaration' && top.declaration ? top.declaration : top;
+    if ((st.type === 'FunctionDeclaration' || st.type === 'TSDeclareFunction') && st.id)
+      locals.set(st.id.name, st);
+    if (st.type === 'VariableDeclaration')
+      for (const d of st.declarations)
+        if (d.id.type === 'Identifier') locals.set(d.id.name, functionOf(d.init));
   }
 
-  const exported = (name: string, fn: FunctionLike | null, node: TS.Node) =>
+  const exported = (name: string, fn: FunctionLike | null, node: Located) =>
     checkExport(file, name, fn, lineOf(node), out);
+  const unanalysable = (node: Located) =>
+    out.problems.push(
+      problem({
+        code: 'hooks_unanalysable',
+        file,
+        line: lineOf(node),
+        message: 're-exports from another module cannot be checked before the run',
+        hint: 'define each hook in hooks.ts itself (helpers may be imported)',
+      }),
+    );
 
-  for (const st of sf.statements) {
-    const isExported = ts.canHaveModifiers(st)
-      ? (ts.getModifiers(st) ?? []).some((m) => m.kind === ts.SyntaxKind.ExportKeyword)
-      : false;
-    if (ts.isFunctionDeclaration(st) && isExported) {
-      const isDefault = (ts.getModifiers(st) ?? []).some(
-        (m) => m.kind === ts.SyntaxKind.DefaultKeyword,
-      );
-      exported(isDefault ? 'default' : (st.name?.text ?? 'default'), st, st);
-    } else if (ts.isVariableStatement(st) && isExported) {
-      for (const d of st.declarationList.declarations) {
-        if (ts.isIdentifier(d.name)) exported(d.name.text, functionOf(d.initializer), d);
-      }
-    } else if ((ts.isClassDeclaration(st) || ts.isEnumDeclaration(st)) && isExported) {
-      exported(st.name?.text ?? 'default', null, st);
-    } else if (ts.isExportAssignment(st)) {
+  for (const st of body) {
+    if (st.type === 'ExportDefaultDeclaration') {
+      const d = st.declaration;
+      const fn =
+        d.type === 'FunctionDeclaration' || d.type === 'TSDeclareFunction'
+          ? d
+          : d.type === 'ClassDeclaration'
+            ? null
+            : functionOf(d);
+      // `export default interface X {}` is a type (babel's typings omit it).
+      if ((d.type as string) !== 'TSInterfaceDeclaration') exported('default', fn, st);
+    } else if (st.type === 'TSExportAssignment') {
       exported('default', null, st);
-    } else if (ts.isExportDeclaration(st) && !st.isTypeOnly) {
-      if (st.moduleSpecifier || !st.exportClause || !ts.isNamedExports(st.exportClause)) {
-        out.problems.push(
-          problem({
-            code: 'hooks_unanalysable',
-            file,
-            line: lineOf(st),
-            message: 're-exports from another module cannot be checked before the run',
-            hint: 'define each hook in hooks.ts itself (helpers may be imported)',
-          }),
-        );
+    } else if (st.type === 'ExportAllDeclaration') {
+      if (st.exportKind !== 'type') unanalysable(st);
+    } else if (st.type === 'ExportNamedDeclaration' && st.exportKind !== 'type') {
+      const d = st.declaration;
+      if (d) {
+        if (d.type === 'FunctionDeclaration' || d.type === 'TSDeclareFunction')
+          exported(d.id?.name ?? 'default', d, st);
+        else if (d.type === 'VariableDeclaration') {
+          for (const v of d.declarations)
+            if (v.id.type === 'Identifier') exported(v.id.name, functionOf(v.init), v);
+        } else if (d.type === 'ClassDeclaration' || d.type === 'TSEnumDeclaration')
+          exported(d.id?.name ?? 'default', null, st);
         continue;
       }
-      for (const spec of st.exportClause.elements) {
-        if (spec.isTypeOnly) continue;
-        const local = locals.get((spec.propertyName ?? spec.name).text);
-        exported(spec.name.text, local?.fn ?? null, spec);
+      if (st.source) {
+        unanalysable(st);
+        continue;
+      }
+      for (const spec of st.specifiers) {
+        if (spec.type !== 'ExportSpecifier' || spec.exportKind === 'type') continue;
+        const name = spec.exported.type === 'Identifier' ? spec.exported.name : spec.exported.value;
+        exported(name, locals.get(spec.local.name) ?? null, spec);
       }
     }
   }
   return out;
 }
 
-function functionOf(init: TS.Expression | undefined): FunctionLike | null {
+function functionOf(init: Expression | null | undefined): FunctionLike | null {
   let e = init;
   while (
     e &&
-    (ts.isParenthesizedExpression(e) ||
-      ts.isSatisfiesExpression(e) ||
-      ts.isAsExpression(e) ||
-      ts.isTypeAssertionExpression(e))
+    (e.type === 'ParenthesizedExpression' ||
+      e.type === 'TSSatisfiesExpression' ||
+      e.type === 'TSAsExpression' ||
+      e.type === 'TSTypeAssertion')
   )
     e = e.expression;
-  return e && (ts.isArrowFunction(e) || ts.isFunctionExpression(e)) ? e : null;
+  return e && (e.type === 'ArrowFunctionExpression' || e.type === 'FunctionExpression') ? e : null;
 }
 
-function paramText(p: TS.ParameterDeclaration): string {
-  const name = ts.isIdentifier(p.name)
-    ? p.name.text
-    : p.name.kind === ts.SyntaxKind.ObjectBindingPattern
-      ? '{…}'
-      : '[…]';
-  return p.dotDotDotToken ? `...${name}` : name;
+function paramName(p: PatternNode): string {
+  switch (p.type) {
+    case 'Identifier':
+      return p.name ?? '…';
+    case 'ObjectPattern':
+      return '{…}';
+    case 'ArrayPattern':
+      return '[…]';
+    case 'AssignmentPattern':
+      return p.left ? paramName(p.left) : '…';
+    case 'RestElement':
+      return `...${p.argument ? paramName(p.argument) : '…'}`;
+    default:
+      return '…';
+  }
 }
+
+const isThis = (p: Param) => p.type === 'Identifier' && p.name === 'this';
 
 function checkExport(
   file: string,
@@ -181,9 +227,9 @@ function checkExport(
     );
     return;
   }
-  const params = fn.parameters.filter((p) => !(ts.isIdentifier(p.name) && p.name.text === 'this'));
-  const names = params.map(paramText);
-  const hasRest = params.some((p) => p.dotDotDotToken);
+  const params = fn.params.filter((p) => !isThis(p));
+  const names = params.map((p) => paramName(p as PatternNode));
+  const hasRest = params.some((p) => p.type === 'RestElement');
   const found = `${name}(${names.join(', ')})`;
   if (!hasRest && params.length !== hook.params.length) {
     out.problems.push(
