@@ -67,8 +67,12 @@ export interface CreateBuildInput {
   /** `owner/name` of the Drone repository. */
   repo: string;
   branch: string;
-  /** Full commit id: Drone builds exactly this commit (a fork PR's head too). */
-  commit: string;
+  /**
+   * Full commit id: Drone builds exactly this commit (a fork PR's head too) and reads its
+   * `.drone.yml` from it. Default: omitted, Drone builds the branch tip (an operator-owned
+   * pipeline whose `.drone.yml` PR authors cannot change).
+   */
+  commit?: string;
   /**
    * Build parameters; each reaches the pipeline as an environment variable. Keys are upper
    * snake case and may not start with `DRONE_` (Drone would not let them override its own).
@@ -247,9 +251,10 @@ export function createDrone(options: DroneOptions): Drone {
         throw new TypeError('createBuild(input): input must be an object');
       const path = `${repoPath(input.repo)}/builds`;
       validateBranch(input.branch);
-      const commit = commitSha('commit', input.commit);
+      const commit = input.commit === undefined ? undefined : commitSha('commit', input.commit);
       const params = validateBuildParams(input.params);
-      const query = new URLSearchParams({ branch: input.branch, commit });
+      const query = new URLSearchParams({ branch: input.branch });
+      if (commit !== undefined) query.append('commit', commit);
       for (const [k, v] of Object.entries(params)) query.append(k, v);
       // Creating a build is not idempotent: a lost answer must not start a second build.
       return call('POST', path, query, false, opts?.signal, (data) => toBuild(data));

@@ -18,6 +18,12 @@ describe('Drone client against the fake Drone', () => {
   });
   afterEach(() => fake.close());
 
+  it('without commit, sends no commit parameter: Drone builds the branch tip', async () => {
+    await drone.createBuild({ repo: REPO, branch: 'main', params: { SHA } });
+    expect(fake.dispatched()[0]).toMatchObject({ branch: 'main', commit: '', params: { SHA } });
+    expect(fake.dispatched()[0]?.params).not.toHaveProperty('commit');
+  });
+
   it('creates a custom build with branch, commit and parameters', async () => {
     const build = await drone.createBuild({
       repo: REPO,
