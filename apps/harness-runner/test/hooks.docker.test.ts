@@ -35,12 +35,21 @@ export async function preUpgrade(ctx: HookContext) {
 `;
 
 describe('recipe hooks (real swarm)', () => {
-  it('preInstall, READY_PROBE and preUpgrade run with the context', async () => {
+  it('install_steps.sh, preInstall, READY_PROBE, test_install overlay and preUpgrade run at their points', async () => {
     const src = await createFixtureRecipe('web', { dir: join(bed.root, 'src'), as: 'hooked' });
     const enrol = join(bed.env['CCCI_ENROLMENT_DIR'] as string, 'hooked');
     mkdirSync(enrol, { recursive: true });
     writeFileSync(join(enrol, 'recipe_meta.yml'), 'HEALTH_OK: [200]\n');
     writeFileSync(join(enrol, 'hooks.ts'), HOOKS);
+    writeFileSync(
+      join(enrol, 'install_steps.sh'),
+      'echo "install_steps $CCCI_APP_DOMAIN $(test -w "$CCCI_APP_ENV_FILE" && echo env-writable)" >> "$CCCI_TEST_HOOK_LOG"\n',
+    );
+    mkdirSync(join(enrol, 'tests'));
+    writeFileSync(
+      join(enrol, 'tests', 'test_install.sh'),
+      'echo "test_install $CCCI_OP $CCCI_DOMAIN" >> "$CCCI_TEST_HOOK_LOG"\n',
+    );
     const hookLog = join(bed.root, 'hooks.log');
     writeFileSync(hookLog, '');
     const r = await bed.run(
@@ -66,7 +75,10 @@ describe('recipe hooks (real swarm)', () => {
     expect(res.rungs['install']?.status, r.all).toBe('pass');
     expect(res.rungs['upgrade']?.status, r.all).toBe('pass');
     const lines = readFileSync(hookLog, 'utf8').trim().split('\n');
-    expect(lines[0]).toMatch(/^preInstall install hook-[0-9a-f]{6}\./);
+    expect(lines[0]).toMatch(/^install_steps hook-[0-9a-f]{6}\.\S+ env-writable$/);
+    expect(lines[1]).toMatch(/^preInstall install hook-[0-9a-f]{6}\./);
+    expect(lines).toContainEqual(expect.stringMatching(/^test_install install hook-[0-9a-f]{6}\./));
+    expect(JSON.stringify(res.rungs['install'])).toContain('test_install.sh');
     expect(lines).toContain('READY_PROBE 200');
     expect(lines).toContain('preUpgrade sees the base');
     expect(r.all).toMatch(/hook preInstall/);

@@ -2,6 +2,7 @@ import { copyFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { RunCtx } from '../context.js';
 import { hookContext, preHook, recipeHooks } from '../hooks.js';
+import { runInstallSteps } from '../overlays.js';
 import { setEnvValues } from '../support/env-file.js';
 import { checkoutDetached } from '../support/git.js';
 
@@ -54,6 +55,7 @@ export async function deployApp(ctx: RunCtx, version: string | undefined): Promi
   await checkoutDetached(ctx.proc, ctx.recipeDir, version ?? (ctx.clone?.headSha as string));
   const overlay = ctx.loaded?.overlay;
   if (overlay) copyFileSync(overlay, join(ctx.recipeDir, 'compose.ccci.yml'));
+  if (!ctx.state.deployedVersion) await runInstallSteps(ctx);
   await preHook(ctx, 'preInstall', 'install');
   const pinned = version !== undefined && !overlay;
   ctx.log.step('install', `deploy ${version ?? 'head'}${pinned ? '' : ' (chaos)'}`);

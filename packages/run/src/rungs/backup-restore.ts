@@ -2,6 +2,7 @@ import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { RunCtx } from '../context.js';
 import { hookContext, preHook, recipeHooks } from '../hooks.js';
+import { runTestOverlays } from '../overlays.js';
 import { composeFiles } from '../phases/prepare.js';
 import { waitServing } from '../support/http.js';
 import { checkWitnesses, type Witness, writeWitnesses } from '../witness.js';
@@ -45,6 +46,7 @@ export function backupRestoreRung(ctx: RunCtx) {
         ctx.log.warn(`BACKUP_VERIFY rejected backup attempt ${attempt}; backing up again`);
       }
     });
+    await runTestOverlays(ctx, steps, 'backup');
     await steps.check('change data', async () => {
       await writeWitnesses(ctx, 'changed', before);
     });
@@ -67,6 +69,7 @@ export function backupRestoreRung(ctx: RunCtx) {
       );
       assert(r.ok, `${ctx.meta.HEALTH_PATH} not serving after the restore (last: ${r.last})`);
     });
+    await runTestOverlays(ctx, steps, 'restore');
   });
 }
 

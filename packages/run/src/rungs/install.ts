@@ -2,6 +2,7 @@ import { connect } from 'node:net';
 import type { RunCtx } from '../context.js';
 import { AssertionFailed } from '../errors.js';
 import { hookContext, recipeHooks } from '../hooks.js';
+import { runTestOverlays } from '../overlays.js';
 import { deployApp } from '../phases/deploy.js';
 import { waitHealthy } from '../support/health.js';
 import { waitServing } from '../support/http.js';
@@ -65,6 +66,7 @@ export function installRung(ctx: RunCtx, baseVersion: string | undefined) {
         }
       });
     }
+    await runTestOverlays(ctx, steps, 'install');
     if (ctx.meta.SCREENSHOT !== false) {
       ctx.log.step('install', 'screenshot');
       ctx.state.screenshot = await takeScreenshot(ctx).catch((error: Error) => {

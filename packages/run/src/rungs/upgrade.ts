@@ -1,5 +1,6 @@
 import type { RunCtx } from '../context.js';
 import { hookContext, preHook, recipeHooks } from '../hooks.js';
+import { runTestOverlays } from '../overlays.js';
 import { setEnvValues } from '../support/env-file.js';
 import { checkoutDetached } from '../support/git.js';
 import { waitServing } from '../support/http.js';
@@ -62,5 +63,6 @@ export function upgradeRung(ctx: RunCtx) {
     if (witnesses.length > 0) {
       await steps.check('data still there', () => checkWitnesses(ctx, witnesses, 'the upgrade'));
     }
+    await runTestOverlays(ctx, steps, 'upgrade');
   });
 }

@@ -1,0 +1,82 @@
+import { mkdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import type { RunCtx } from './context.js';
+import { AssertionFailed } from './errors.js';
+import type { Steps } from './rungs/runner.js';
+import { baseUrlOf } from './support/http.js';
+
+/** `<NAME>` of a dep in variable names: upper-case, `-` → `_`. */
+const envName = (recipe: string) => recipe.toUpperCase().replace(/[^A-Z0-9]/g, '_');
+
+function depEnv(ctx: RunCtx): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const d of ctx.state.deps) {
+    env[`CCCI_DEP_${envName(d.recipe)}_DOMAIN`] = d.domain;
+    env[`CCCI_DEP_${envName(d.recipe)}_URL`] = baseUrlOf({
+      gatewayUrl: ctx.config.gatewayUrl,
+      domain: d.domain,
+    });
+  }
+  return env;
+}
+
+/** How to run an overlay or steps file, by extension; argument arrays only. */
+function command(file: string): [string, string[]] {
+  if (file.endsWith('.sh')) return ['bash', [file]];
+  if (/\.(m?js)$/.test(file)) return [process.execPath, [file]];
+  if (/\.(m?ts)$/.test(file)) return [process.execPath, ['--import', 'tsx', file]];
+  return [file, []];
+}
+
+/**
+ * `install_steps.sh` (enroll-recipe.md): after deps, before the single deploy, with the app's
+ * domain, env file, a secrets folder and each dep's domain and URL. A non-zero exit fails install.
+ */
+export async function runInstallSteps(ctx: RunCtx): Promise<void> {
+  const steps = ctx.loaded?.recipe.files.installSteps;
+  if (!steps) return;
+  ctx.log.step('install', 'install_steps.sh');
+  const secrets = join(ctx.paths.stateDir, 'app-secrets');
+  mkdirSync(secrets, { recursive: true, mode: 0o700 });
+  const r = await ctx.proc.run('bash', [steps.file], {
+    cwd: dirname(steps.file),
+    env: {
+      CCCI_APP_DOMAIN: ctx.domain,
+      CCCI_APP_ENV_FILE: ctx.envFile,
+      CCCI_SECRETS_DIR: secrets,
+      ...depEnv(ctx),
+    },
+    timeoutMs: 600_000,
+    allowFailure: true,
+    signal: ctx.signal,
+  });
+  if (r.exitCode !== 0) throw new AssertionFailed(`install_steps.sh exited ${r.exitCode}`);
+}
+
+/** Additive overlays `tests/test_<op>.*` after the op's generic assertions; each is one check. */
+export async function runTestOverlays(
+  ctx: RunCtx,
+  steps: Steps,
+  op: 'install' | 'upgrade' | 'backup' | 'restore',
+): Promise<void> {
+  for (const o of ctx.loaded?.recipe.files.testOverlays.filter((t) => t.op === op) ?? []) {
+    const name = o.file.split('/').pop() as string;
+    await steps.check(name, async () => {
+      const [cmd, args] = command(o.file);
+      const r = await ctx.proc.run(cmd, args, {
+        cwd: dirname(o.file),
+        env: {
+          CCCI_DOMAIN: ctx.domain,
+          CCCI_BASE_URL: baseUrlOf(ctx.http),
+          CCCI_OP: op,
+          CCCI_RUN_ID: ctx.settings.runId,
+          ...depEnv(ctx),
+        },
+        timeoutMs: 600_000,
+        allowFailure: true,
+        signal: ctx.signal,
+      });
+      if (r.exitCode !== 0) throw new AssertionFailed(`${name} exited ${r.exitCode}`);
+    });
+  }
+}
