@@ -48,7 +48,7 @@ export async function takeScreenshot(ctx: RunCtx): Promise<string> {
     await browser.close().catch(() => {});
     const ended = performance.now();
     ctx.childMs.other += ended - started;
-    ctx.childIntervals.push(['chromium', started, ended]);
+    ctx.childIntervals.push(['chromium', started, ended, 'chromium screenshot']);
     rmSync(profile, { recursive: true, force: true });
   }
 }
