@@ -72,6 +72,8 @@ export function defaultMeta(): RecipeMeta {
   return meta as unknown as RecipeMeta;
 }
 
+let frozenDefaults: Readonly<Record<string, unknown>> | undefined;
+
 /**
  * Loads and validates a recipe's CI settings. Never executes recipe code: hooks.ts is only
  * parsed. A recipe with no folder gets the defaults. Problems are collected, never thrown.
@@ -126,7 +128,9 @@ export function loadRecipeMeta(options: LoadRecipeMetaOptions): LoadedRecipe {
     privateKeys.push(...parsed.privateKeys);
     for (const k of parsed.keys) if (!set.some((s) => s.key === k.key)) set.push({ ...k, source });
   }
-  const meta = defaultMeta() as unknown as Record<string, unknown>;
+  // Shared, deep-frozen defaults: no per-recipe clone of every default value.
+  frozenDefaults ??= deepFreeze(defaultMeta() as unknown as Record<string, unknown>);
+  const meta: Record<string, unknown> = { ...frozenDefaults };
   for (const k of set) meta[k.key] = k.value;
 
   // Hooks: one file, the operator's when both exist.

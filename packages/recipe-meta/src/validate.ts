@@ -1,4 +1,4 @@
-import { readdirSync, statSync } from 'node:fs';
+import { type Dirent, readdirSync, statSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { APPROVAL_FILE, readApprovalList } from './approval.js';
 import { COMPOSE_OVERLAY, HOOKS_FILE, INSTALL_STEPS, META_FILE } from './discover.js';
@@ -36,8 +36,7 @@ const RECIPE_ENTRIES = new Set([
  * recipe when it holds any recipe file, or has no sub-folder at all (an empty
  * enrolment runs on defaults); otherwise it is a recipes folder and each sub-folder is a recipe.
  */
-function classify(dir: string): 'recipe' | 'recipes' {
-  const entries = readdirSync(dir, { withFileTypes: true });
+function classify(dir: string, entries: readonly Dirent[]): 'recipe' | 'recipes' {
   if (basename(dir) === 'recipes' || entries.some((e) => e.name === APPROVAL_FILE))
     return 'recipes';
   if (entries.some((e) => RECIPE_ENTRIES.has(e.name))) return 'recipe';
@@ -59,9 +58,10 @@ export function validateRecipes(paths: readonly string[]): ValidationReport {
     } catch {}
     if (!isDirectory) throw new PathNotFoundError(p);
     const base = p.replace(/\/+$/, '') || p;
-    if (classify(dir) === 'recipes') {
+    const entries = readdirSync(dir, { withFileTypes: true }); // once: classify and list
+    if (classify(dir, entries) === 'recipes') {
       problems.push(...readApprovalList(join(base, APPROVAL_FILE)).problems);
-      const names = readdirSync(dir, { withFileTypes: true })
+      const names = entries
         .filter((e) => e.isDirectory() && !e.name.startsWith('.') && !e.name.startsWith('_'))
         .map((e) => e.name)
         .sort();
