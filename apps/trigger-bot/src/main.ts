@@ -80,7 +80,8 @@ export async function start(options: MainOptions): Promise<Running> {
     executor = createDroneExecutor({
       drone,
       log,
-      ...(settings.executor.repo ? { repo: settings.executor.repo } : {}),
+      repo: settings.executor.repo,
+      branch: settings.executor.branch,
     });
   }
   const bot = createBot({

@@ -28,7 +28,7 @@ export interface Settings {
   dbPath: string;
   executor:
     | { kind: 'local'; maxTests: number; command: string[] }
-    | { kind: 'drone'; url: string; token: string; repo: string | null };
+    | { kind: 'drone'; url: string; token: string; repo: string; branch: string };
   webhookSecret: string | null;
   statusContext: string;
   refusalIntervalMs: number;
@@ -37,6 +37,7 @@ export interface Settings {
 }
 
 const REPO = /^[A-Za-z0-9_.-]{1,100}\/[A-Za-z0-9_.-]{1,100}$/;
+const BRANCH = /^[A-Za-z0-9][A-Za-z0-9._/-]{0,199}$/;
 const LOGIN = /^[A-Za-z0-9_.-]{1,100}$/;
 const URL_RE = /^https?:\/\/[^\s/?#]+(\/[^\s?#]*)?$/;
 
@@ -163,14 +164,29 @@ export function loadSettings(env: Env): Settings {
     }
     executor = { kind: 'local', maxTests, command: command as string[] };
   } else if (kind === 'drone') {
-    const droneRepo = get('DRONE_REPO') ?? null;
-    if (droneRepo !== null && !REPO.test(droneRepo))
-      problems.push(`DRONE_REPO: ${JSON.stringify(droneRepo)} is not owner/name`);
+    // The pipeline repository is the operator's, never a recipe's: Drone reads .drone.yml from
+    // the commit it builds, so a recipe repository would run the PR author's pipeline.
+    const droneRepo = get('DRONE_REPO');
+    if (droneRepo === undefined) {
+      problems.push(
+        'DRONE_REPO is required with EXECUTOR=drone: the operator-owned Drone repository (owner/name) whose .drone.yml runs harness-runner; never a recipe repository',
+      );
+    } else if (!REPO.test(droneRepo)) {
+      problems.push(`DRONE_REPO: expected owner/name, found ${JSON.stringify(droneRepo)}`);
+    } else if (repos.some((r) => r.toLowerCase() === droneRepo.toLowerCase())) {
+      problems.push(
+        `DRONE_REPO: ${droneRepo} is also in REPOS; use an operator-owned pipeline repository, not a recipe repository (a PR could change its .drone.yml)`,
+      );
+    }
+    const droneBranch = get('DRONE_BRANCH') ?? 'main';
+    if (!BRANCH.test(droneBranch) || droneBranch.includes('..'))
+      problems.push(`DRONE_BRANCH: expected a branch name, found ${JSON.stringify(droneBranch)}`);
     executor = {
       kind: 'drone',
       url: url('DRONE_URL'),
       token: secret('DRONE_TOKEN', true) ?? '',
-      repo: droneRepo,
+      repo: droneRepo ?? 'invalid/invalid',
+      branch: droneBranch,
     };
   } else {
     problems.push(`EXECUTOR: expected local or drone, found ${JSON.stringify(kind)}`);

@@ -33,6 +33,28 @@ describe('trigger-bot bin', () => {
     expect(r.stderr).not.toMatch(/\n\s+at /);
   });
 
+  it('EXECUTOR=drone without DRONE_REPO: exit 2 naming DRONE_REPO, nothing started', async () => {
+    const r = await execa(BIN, [], {
+      reject: false,
+      env: {
+        FORGE_URL: fake.apiUrl,
+        FORGE_TOKEN: fake.token,
+        REPOS: 'coop-cloud/custom-html',
+        ALLOWLIST: 'alice',
+        DATA_DIR: dir,
+        EXECUTOR: 'drone',
+        DRONE_URL: 'http://127.0.0.1:9',
+        DRONE_TOKEN: 'drone-token-0123456789',
+      },
+      extendEnv: false,
+    });
+    expect(r.exitCode).toBe(2);
+    expect(r.stderr).toContain('DRONE_REPO is required with EXECUTOR=drone');
+    expect(r.stderr).not.toContain('drone-token-0123456789');
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+    expect(fake.requests).toEqual([]);
+  });
+
   it('serves /healthz, and SIGTERM stops it cleanly (exit 0, database closed)', async () => {
     const child = execa(BIN, [], {
       reject: false,

@@ -81,6 +81,29 @@ describe('loadSettings', () => {
     expect(text).not.toContain('forge-token-123456');
   });
 
+  it('Drone: DRONE_REPO is required and must not be a recipe repository; DRONE_BRANCH defaults to main', () => {
+    const drone = {
+      ...base(),
+      EXECUTOR: 'drone',
+      DRONE_URL: 'http://127.0.0.1:1',
+      DRONE_TOKEN: 'tok-0123456789',
+    };
+    expect(problems(drone)).toEqual([
+      expect.stringMatching(/^DRONE_REPO is required with EXECUTOR=drone: the operator-owned/),
+    ]);
+    expect(problems({ ...drone, DRONE_REPO: 'coop-cloud/traefik' })).toEqual([
+      expect.stringMatching(/^DRONE_REPO: coop-cloud\/traefik is also in REPOS/),
+    ]);
+    expect(problems({ ...drone, DRONE_REPO: 'ops/ccci', DRONE_BRANCH: '-x' })).toEqual([
+      'DRONE_BRANCH: expected a branch name, found "-x"',
+    ]);
+    expect(loadSettings({ ...drone, DRONE_REPO: 'ops/ccci' }).executor).toMatchObject({
+      kind: 'drone',
+      repo: 'ops/ccci',
+      branch: 'main',
+    });
+  });
+
   it('requires ORG or ALLOWLIST, and a readable token file', () => {
     const { ORG: _o, FORGE_TOKEN: _t, ...env } = base();
     const found = problems({ ...env, FORGE_TOKEN_FILE: join(dir, 'missing') });

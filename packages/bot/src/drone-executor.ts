@@ -6,12 +6,18 @@ export interface DroneExecutorOptions {
   /** A client from `createDrone` (holds the Drone token). Required. */
   drone: Drone;
   /**
-   * Drone repository that builds the run, `owner/name`. Default: the recipe repository itself
-   * (its head commit exists there as `refs/pull/<n>/head`, fork PRs too).
+   * The operator-owned Drone repository whose pipeline runs the harness, `owner/name`. Required.
+   * Never the recipe repository: Drone reads `.drone.yml` from the commit it builds, so building
+   * a PR's commit would run whatever pipeline the PR author wrote on the host.
    */
-  repo?: string;
+  repo: string;
+  /** Branch of `repo` whose tip (the operator's `.drone.yml`) builds every run. Default `main`. */
+  branch?: string;
   log?: BotLog;
 }
+
+const REPO = /^[A-Za-z0-9_.-]{1,100}\/[A-Za-z0-9_.-]{1,100}$/;
+const BRANCH = /^[A-Za-z0-9][A-Za-z0-9._/-]{0,199}$/;
 
 const TERMINAL = new Set([
   'success',
@@ -28,7 +34,9 @@ export function droneParams(r: DispatchRequest): Record<string, string> {
   return {
     RECIPE: r.recipe,
     PR: r.pr === null ? '' : String(r.pr),
-    REF: r.headRef,
+    // REF is the head commit too, so the harness pins exactly the commit the bot acknowledged
+    // (a branch name could move between `!testme` and the clone).
+    REF: r.headSha,
     SHA: r.headSha,
     SRC: r.src,
     STAGES: r.stages?.join(',') ?? '',
@@ -47,24 +55,29 @@ export function droneParams(r: DispatchRequest): Record<string, string> {
  */
 export function createDroneExecutor(options: DroneExecutorOptions): Executor {
   const { drone } = options;
+  if (typeof options.repo !== 'string' || !REPO.test(options.repo)) {
+    throw new TypeError(
+      `createDroneExecutor: options.repo must be the operator's pipeline repository owner/name, found ${JSON.stringify(options.repo)}`,
+    );
+  }
+  const branch = options.branch ?? 'main';
+  if (typeof branch !== 'string' || !BRANCH.test(branch) || branch.includes('..')) {
+    throw new TypeError(
+      `createDroneExecutor: options.branch must be a branch name, found ${JSON.stringify(branch)}`,
+    );
+  }
+  const repo = options.repo;
   const log = options.log ?? {};
   let events: ExecutorEvents | undefined;
-  const repos = new Map<string, string>();
   const started = new Set<string>();
-  const repoOf = (r: DispatchRequest) => options.repo ?? r.repo;
 
   return {
     name: 'drone',
     durable: true,
     async dispatch(request) {
-      const repo = repoOf(request);
-      const build = await drone.createBuild({
-        repo,
-        branch: request.baseRef,
-        commit: request.headSha,
-        params: droneParams(request),
-      });
-      repos.set(request.runId, repo);
+      // No `commit`: Drone builds the tip of the operator's branch, never the PR's own
+      // `.drone.yml`. The PR head travels as the SHA/REF parameters the harness checks out.
+      const build = await drone.createBuild({ repo, branch, params: droneParams(request) });
       return { ref: `${repo}#${build.number}` };
     },
     async cancel(_runId, ref) {

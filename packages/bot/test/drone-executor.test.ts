@@ -15,18 +15,26 @@ afterEach(async () => {
   await w.close();
 });
 
-function executor() {
+const PIPELINE = 'ops/ccci-pipeline';
+
+function client() {
+  return createDrone({
+    baseUrl: drone.url,
+    token: drone.token,
+    retry: { retries: 1, minDelayMs: 5 },
+  });
+}
+
+function executor(branch?: string) {
   return createDroneExecutor({
-    drone: createDrone({
-      baseUrl: drone.url,
-      token: drone.token,
-      retry: { retries: 1, minDelayMs: 5 },
-    }),
+    drone: client(),
+    repo: PIPELINE,
+    ...(branch === undefined ? {} : { branch }),
   });
 }
 
 describe('Drone executor', () => {
-  it('creates a custom build with the run parameters and only a run-scoped key', async () => {
+  it('builds the operator pipeline at its branch tip, never the PR commit; the head goes as SHA and REF', async () => {
     const pr = w.fake.openPull(REPO, { headSha: sha(3), headRef: 'feature/x' });
     const { bot, store } = w.boot({ executor: executor() });
     await bot.pollOnce();
@@ -34,11 +42,13 @@ describe('Drone executor', () => {
     await bot.pollOnce();
     const [build] = drone.dispatched();
     const run = store.activeRuns()[0];
-    expect(build).toMatchObject({ repo: REPO, branch: 'main', commit: sha(3) });
+    // No commit: Drone reads .drone.yml from the operator's branch, not from the PR.
+    expect(build).toMatchObject({ repo: PIPELINE, branch: 'main', commit: '' });
+    expect(build?.params).not.toHaveProperty('commit');
     expect(build?.params).toMatchObject({
       RECIPE: 'custom-html',
       PR: String(pr),
-      REF: 'feature/x',
+      REF: sha(3),
       SHA: sha(3),
       STAGES: 'install,upgrade',
       QUICK: 'false',
@@ -47,13 +57,13 @@ describe('Drone executor', () => {
     });
     expect(build?.params.CCCI_REPORT_KEY).toMatch(/^[0-9a-f]{64}$/);
     expect(Object.values(build?.params ?? {})).not.toContain(w.fake.token);
-    expect(run?.executorRef).toBe(`${REPO}#${build?.number}`);
+    expect(run?.executorRef).toBe(`${PIPELINE}#${build?.number}`);
 
-    drone.setStatus(build?.number as number, 'running', REPO);
+    drone.setStatus(build?.number as number, 'running', PIPELINE);
     await bot.pollOnce();
     expect(store.getRun(run?.id as string)?.state).toBe('running');
     // Killed without a report: an infra error.
-    drone.setStatus(build?.number as number, 'killed', REPO);
+    drone.setStatus(build?.number as number, 'killed', PIPELINE);
     await bot.pollOnce();
     await bot.process();
     expect(store.getRun(run?.id as string)).toMatchObject({ state: 'done', commitState: 'error' });
@@ -69,5 +79,31 @@ describe('Drone executor', () => {
     w.fake.closePull(REPO, pr);
     await bot.pollOnce();
     expect(drone.dispatched()[0]?.status).toBe('killed');
+  });
+
+  it('uses the configured pipeline branch', async () => {
+    const pr = w.fake.openPull(REPO, { headSha: sha(5) });
+    const { bot } = w.boot({ executor: executor('ci/stable') });
+    await bot.pollOnce();
+    w.fake.addComment({ repo: REPO, pr, user: 'alice', body: '!testme' });
+    await bot.pollOnce();
+    expect(drone.dispatched()[0]).toMatchObject({
+      repo: PIPELINE,
+      branch: 'ci/stable',
+      commit: '',
+    });
+  });
+
+  it('refuses to start without an operator pipeline repository', () => {
+    expect(() =>
+      createDroneExecutor({ drone: client() } as unknown as Parameters<
+        typeof createDroneExecutor
+      >[0]),
+    ).toThrow(
+      /options\.repo must be the operator's pipeline repository owner\/name, found undefined/,
+    );
+    expect(() => createDroneExecutor({ drone: client(), repo: PIPELINE, branch: '-bad' })).toThrow(
+      /options\.branch must be a branch name/,
+    );
   });
 });
