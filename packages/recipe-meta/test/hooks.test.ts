@@ -140,6 +140,42 @@ export function preInstall(ctx, domain, meta) {}
     expect(p.message).toMatch(/^hooks\.ts does not parse: /);
   });
 
+  it('type-only and ambient exports are ignored (no runtime value); params are named', () => {
+    const r = hooks(`import type { HookContext } from '@ccci/recipe-meta';
+export type { Other } from './other.js';
+export type * from './types.js';
+type Y = number;
+export { type Y };
+export default interface Shape { a: 1 }
+export declare function preInstall(ctx: HookContext): void;
+export function BACKUP_VERIFY(this: void, { log }: HookContext, [first] = []) { return !!log && !first; }
+export const SCREENSHOT = <T,>(page: T, ctx = {} as HookContext) => {};
+`);
+    expect(r.problems).toEqual([]);
+    expect(r.hooks?.exports.map((h) => [h.signature, h.line])).toEqual([
+      ['BACKUP_VERIFY({…}, […])', 8],
+      ['SCREENSHOT(page, ctx)', 9],
+    ]);
+  });
+
+  it('export * as ns and exported classes are reported', () => {
+    const p = hooks("export * as all from './all.js';\nexport class READY_PROBE {}\n").problems;
+    expect(p.map((x) => [x.code, x.line])).toEqual([
+      ['hooks_unanalysable', 1],
+      ['hook_not_function', 2],
+    ]);
+  });
+
+  it('every recoverable syntax error is reported at its line, without a position suffix', () => {
+    const p = hooks(
+      'export const a = 1;\nlet a = 2;\nexport function preInstall(ctx) {\n  return 08n;\n}\n',
+    ).problems;
+    expect(p.length).toBeGreaterThanOrEqual(2);
+    expect(p.every((x) => x.code === 'hooks_syntax')).toBe(true);
+    expect(p.map((x) => x.line)).toEqual(expect.arrayContaining([2, 4]));
+    for (const x of p) expect(x.message).not.toMatch(/\(\d+:\d+\)$/);
+  });
+
   it('EXPECTED_NA.http_health needs a READY_PROBE (data or hook)', () => {
     const bad = loadWith({ 'recipes/r/recipe_meta.yml': 'EXPECTED_NA: {http_health: no http}\n' });
     expect(bad.problems[0]).toMatchObject({ code: 'na_needs_ready_probe', line: 1 });
