@@ -81,7 +81,7 @@ try {
     `recipes loaded+validated: ${cold.report.recipes.length} (${invalid} invalid, as generated; ${withHooks} = ${((100 * withHooks) / N).toFixed(0)}% with hooks.ts)`,
   );
   console.log(
-    `cold (first pass, incl. ajv compile + hooks parser load): wall ${fmt(cold.wall)}; cpu ${fmt(cold.cpu)}`,
+    `cold (first pass, incl. validators + hooks parser load):  wall ${fmt(cold.wall)}; cpu ${fmt(cold.cpu)}`,
   );
   console.log(
     `warm (best of 3):                                       wall ${fmt(warm.wall)}; cpu ${fmt(warm.cpu)}`,

@@ -1,3 +1,6 @@
+import { createRequire } from 'node:module';
+import type { Ajv as AjvClass } from 'ajv';
+import { AJV_OPTIONS } from './ajv-options.js';
 import {
   COMPOSE_POLICY_RULES,
   EXPECTED_NA_TARGETS,
@@ -6,7 +9,7 @@ import {
   REMOVED_KEYS,
 } from './registry.js';
 import { buildJsonSchema } from './schema.js';
-import { describeSpec, namedUnions, objectSpecs, toTsType } from './type-spec.js';
+import { describeSpec, namedUnions, objectSpecs, toJsonSchema, toTsType } from './type-spec.js';
 
 /** A file generated from the registry, path relative to the repository root. */
 export interface GeneratedFile {
@@ -157,8 +160,41 @@ export function renderSchema(): string {
 }
 
 /** Every generated file, paths relative to the repository root. */
+/** Ajv runtime modules the standalone code may `require` (resolved from this package). */
+export const AJV_RUNTIME = ['ajv/dist/runtime/ucs2length', 'ajv/dist/runtime/equal'];
+
+/**
+ * src/generated/validators.ts: ajv standalone code of every data key's validator, so loading
+ * recipes needs neither ajv nor its compiler at run time (ajv compiled ~15 validators per process).
+ */
+export function renderValidators(): string {
+  // ajv is needed only here (build time); required lazily so importing the package stays cheap.
+  const require = createRequire(import.meta.url);
+  const { Ajv } = require('ajv') as { Ajv: typeof AjvClass };
+  const standalone = (
+    require('ajv/dist/standalone') as { default: (a: AjvClass, r: object) => string }
+  ).default;
+  const ajv = new Ajv({ ...AJV_OPTIONS, code: { source: true, lines: false } });
+  const refs: Record<string, string> = {};
+  for (const def of KEYS)
+    if (def.type) {
+      ajv.addSchema(toJsonSchema(def.type) as object, def.key);
+      refs[def.key] = def.key;
+    }
+  const code = standalone(ajv, refs);
+  for (const m of code.matchAll(/require\("([^"]+)"\)/g))
+    if (!AJV_RUNTIME.includes(m[1] ?? ''))
+      throw new Error(`standalone code requires ${m[1]}; add it to AJV_RUNTIME`);
+  const literal = code.replace(/\\/g, '\\\\').replace(/`/g, '\\`').replace(/\$\{/g, '\\${');
+  return `// ${HEADER}
+// ajv standalone code (CommonJS body) of one validator per data key; run by src/schema.ts.
+export const VALIDATORS_SOURCE = \`${literal}\`;
+`;
+}
+
 export function generatedFiles(): GeneratedFile[] {
   return [
+    { path: 'packages/recipe-meta/src/generated/validators.ts', content: renderValidators() },
     { path: 'packages/recipe-meta/src/generated/types.ts', content: renderTypes() },
     { path: 'docs/recipe-meta.md', content: renderDocs() },
     { path: 'machine-docs/recipe-meta.schema.json', content: renderSchema() },

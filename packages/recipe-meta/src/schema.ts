@@ -1,4 +1,6 @@
-import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
+import { createRequire } from 'node:module';
+import type { ErrorObject, ValidateFunction } from 'ajv';
+import { VALIDATORS_SOURCE } from './generated/validators.js';
 import { KEYS, type KeyDefinition } from './registry.js';
 import { type JsonSchema, type TypeSpec, toJsonSchema } from './type-spec.js';
 
@@ -42,16 +44,21 @@ export interface ValueError {
   params: Record<string, unknown>;
 }
 
-let ajv: Ajv | null = null;
-const validators = new Map<string, ValidateFunction>();
+let validators: Record<string, ValidateFunction> | undefined;
 
+/**
+ * The validator of a data key, from the ajv standalone code generated at build time
+ * (src/generated/validators.ts; a test fails when it is out of date): no ajv compile at run time.
+ */
 function validatorFor(def: KeyDefinition & { type: TypeSpec }): ValidateFunction {
-  let v = validators.get(def.key);
-  if (!v) {
-    ajv ??= new Ajv({ allErrors: true, strict: true, strictRequired: false });
-    v = ajv.compile(toJsonSchema(def.type) as object);
-    validators.set(def.key, v);
+  if (!validators) {
+    const exports: Record<string, ValidateFunction> = {};
+    // The generated CommonJS body assigns exports.KEY and may require ajv's runtime helpers.
+    new Function('exports', 'require', VALIDATORS_SOURCE)(exports, createRequire(import.meta.url));
+    validators = exports;
   }
+  const v = validators[def.key];
+  if (!v) throw new Error(`no generated validator for ${def.key}: run the generate script`);
   return v;
 }
 
