@@ -95,6 +95,7 @@ export async function start(options: MainOptions): Promise<Running> {
     reportUrl: settings.reportUrl,
     statusContext: settings.statusContext,
     refusalIntervalMs: settings.refusalIntervalMs,
+    lateReportMs: settings.lateReportMs,
     log,
   });
   const server = createBotServer({ bot, webhookSecret: settings.webhookSecret });

@@ -32,6 +32,8 @@ export interface Settings {
   webhookSecret: string | null;
   statusContext: string;
   refusalIntervalMs: number;
+  /** How long a run that ended without a report accepts its late (spooled) report; 0 = never. */
+  lateReportMs: number;
   logLevel: string;
   shutdownGraceMs: number;
 }
@@ -222,6 +224,7 @@ export function loadSettings(env: Env): Settings {
     webhookSecret,
     statusContext,
     refusalIntervalMs: int('REFUSAL_INTERVAL_SECONDS', 600, 0, 86_400) * 1000,
+    lateReportMs: int('LATE_REPORT_HOURS', 24, 0, 720) * 3_600_000,
     logLevel,
     shutdownGraceMs: int('SHUTDOWN_GRACE_SECONDS', 60, 0, 3600) * 1000,
   };

@@ -32,6 +32,12 @@ export interface BotOptions {
   /** At most one refusal reply per user and PR in this window, ms. Default 600 000. */
   refusalIntervalMs?: number;
   /**
+   * A run that ended without a report (harness gone, bot unreachable) keeps its key this long,
+   * so the harness can resend the report it spooled; the comment and status then show the real
+   * result. ms; 0 disables. Default 86 400 000 (24 h).
+   */
+  lateReportMs?: number;
+  /**
    * How often PRs whose newest run finished are checked for a merge (which makes that run's
    * level the default-branch level), ms. Default 600 000; 0 checks every cycle.
    */
@@ -72,6 +78,13 @@ function url(name: string, value: unknown): string {
   return value.replace(/\/+$/, '');
 }
 
+function nonNegative(name: string, value: unknown): number {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 0) {
+    throw new TypeError(`createBot: ${name} must be an integer ≥ 0, found ${String(value)}`);
+  }
+  return value;
+}
+
 function defaultRecipeOf(repo: string): string {
   const name = (repo.split('/')[1] ?? '').toLowerCase();
   if (!RECIPE.test(name))
@@ -105,6 +118,7 @@ export function createBot(options: BotOptions): Bot {
       options.reportUrl === undefined ? publicUrl : url('options.reportUrl', options.reportUrl),
     statusContext: options.statusContext ?? 'ccci',
     refusalIntervalMs: options.refusalIntervalMs ?? 600_000,
+    lateReportMs: nonNegative('options.lateReportMs', options.lateReportMs ?? 86_400_000),
     clock: options.clock ?? (() => new Date()),
     log,
     metrics,

@@ -26,6 +26,8 @@ export interface Context {
   reportUrl: string;
   statusContext: string;
   refusalIntervalMs: number;
+  /** How long a run that ended without a report still accepts its (spooled) report, ms. */
+  lateReportMs: number;
   clock: () => Date;
   log: BotLog;
   metrics: BotMetrics;

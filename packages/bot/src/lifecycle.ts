@@ -11,7 +11,12 @@ export function onStarted(ctx: Context, runId: string): RunRecord | undefined {
 export function onExited(ctx: Context, runId: string, detail: string): void {
   const run = ctx.store.getRun(runId);
   if (!run || !['dispatching', 'dispatched', 'running'].includes(run.state)) return;
-  finishRun(ctx, runId, { commitState: 'error', error: `${detail} without reporting results` });
+  // The harness may have spooled its report (bot unreachable): it can still deliver it late.
+  finishRun(ctx, runId, {
+    commitState: 'error',
+    error: `${detail} without reporting results`,
+    awaitLateReport: true,
+  });
   ctx.log.warn?.({ runId, detail }, 'run ended without a report: infra error');
 }
 
@@ -33,6 +38,7 @@ export async function recoverRuns(ctx: Context): Promise<void> {
         commitState: 'error',
         error:
           found.kind === 'unknown' ? found.reason : 'interrupted: the bot restarted while it ran',
+        awaitLateReport: true,
       });
       ctx.log.warn?.({ runId: run.id }, 'restart: run was interrupted; ended as an infra error');
     }

@@ -1,4 +1,5 @@
 import { type Level, validateResults, verdict } from '@ccci/results';
+import type { RunRecord } from '@ccci/store';
 import type { Context } from './context.js';
 import { keyMatches } from './keys.js';
 import { finishRun } from './runs.js';
@@ -36,15 +37,31 @@ function checkRun(ctx: Context, runId: string, authorization: string | undefined
   const key = bearer(authorization);
   if (key === null)
     return { status: 401, body: { error: 'missing Authorization: Bearer <run key>' } };
-  if (!REPORTABLE.has(run.state)) {
+  if (!REPORTABLE.has(run.state) && !awaitsLateReport(ctx, run)) {
     // The key is cleared when a run ends: say why instead of a bare 401.
+    const late = run.lateReportUntil !== null;
+    if (late && run.keyHash !== null) ctx.store.updateRun(runId, { keyHash: null });
     return {
       status: 409,
-      body: { error: `run ${runId} is ${run.state}; it takes no more reports` },
+      body: {
+        error: late
+          ? `run ${runId} ended without a report and its late-report window closed at ${run.lateReportUntil}; it takes no more reports`
+          : `run ${runId} is ${run.state}; it takes no more reports`,
+      },
     };
   }
   if (!keyMatches(key, run.keyHash)) return { status: 401, body: { error: 'wrong run key' } };
   return null;
+}
+
+/** A run that ended without a report, still inside its late-report window, with its key. */
+function awaitsLateReport(ctx: Context, run: RunRecord): boolean {
+  return (
+    run.state === 'done' &&
+    run.keyHash !== null &&
+    run.lateReportUntil !== null &&
+    ctx.clock().getTime() <= Date.parse(run.lateReportUntil)
+  );
 }
 
 /**
@@ -150,8 +167,12 @@ export function acceptReport(
       resultsJson: JSON.stringify(value),
     });
   });
-  ctx.metrics.reports.inc({ outcome: 'accepted' });
-  ctx.log.info?.({ runId, level: value.level, commitState }, 'report accepted');
+  const late = run.state === 'done';
+  ctx.metrics.reports.inc({ outcome: late ? 'accepted-late' : 'accepted' });
+  ctx.log.info?.(
+    { runId, level: value.level, commitState, late },
+    late ? 'late report accepted: the run had ended without one' : 'report accepted',
+  );
   return {
     status: 200,
     body: { ok: true, state: 'done', level: value.level, commit_state: commitState },

@@ -125,16 +125,25 @@ export function finishRun(
     commitState: 'success' | 'failure' | 'error';
     level?: number | null;
     resultsJson?: string | null;
+    /**
+     * The run ended without a report (harness gone, bot unreachable): keep the key for
+     * `ctx.lateReportMs` so a spooled report can still be delivered. Default false: key cleared.
+     */
+    awaitLateReport?: boolean;
   },
 ): void {
+  const now = ctx.clock();
+  const late = patch.awaitLateReport === true && ctx.lateReportMs > 0;
+  const keep = late && (ctx.store.getRun(runId)?.keyHash ?? null) !== null;
   ctx.store.updateRun(runId, {
     state: 'done',
     commitState: patch.commitState,
     level: patch.level ?? null,
     resultsJson: patch.resultsJson ?? null,
     error: patch.error ?? null,
-    keyHash: null,
-    finishedAt: ctx.clock().toISOString(),
+    ...(keep ? {} : { keyHash: null }),
+    lateReportUntil: keep ? new Date(now.getTime() + ctx.lateReportMs).toISOString() : null,
+    finishedAt: now.toISOString(),
     notified: false,
   });
 }
@@ -155,6 +164,7 @@ export async function advanceRun(ctx: Context, run: RunRecord): Promise<void> {
       finishRun(ctx, run.id, {
         commitState: 'error',
         error: `the bot stopped while starting this run and cannot tell whether it started (${found.reason}); comment !testme again`,
+        awaitLateReport: true,
       });
       return;
     }

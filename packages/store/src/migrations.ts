@@ -103,4 +103,13 @@ ALTER TABLE runs ADD COLUMN pr_outcome TEXT CHECK (pr_outcome IN ('merged', 'clo
 CREATE INDEX runs_outcome ON runs (state, pr_outcome);
 `,
   },
+  {
+    version: 3,
+    name: 'late-report',
+    // A run that ended without a report keeps its key hash until this time, so a report the
+    // harness spooled while the bot was unreachable can still be delivered.
+    sql: `
+ALTER TABLE runs ADD COLUMN late_report_until TEXT;
+`,
+  },
 ];

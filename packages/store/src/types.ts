@@ -54,8 +54,13 @@ export interface RunRecord {
   executor: string;
   /** Executor's handle: a Drone build number, a local pid. */
   executorRef: string | null;
-  /** SHA-256 (hex) of the run-scoped report key; cleared when the run ends. */
+  /**
+   * SHA-256 (hex) of the run-scoped report key; cleared when the run ends, except for a run that
+   * ended without a report: it keeps the hash until `lateReportUntil`.
+   */
   keyHash: string | null;
+  /** Until when (ISO) a run that ended without a report still accepts its late report. */
+  lateReportUntil: string | null;
   level: number | null;
   /** Final commit status: success, failure or error. */
   commitState: string | null;
@@ -96,6 +101,7 @@ export type RunPatch = Partial<
     | 'state'
     | 'executorRef'
     | 'keyHash'
+    | 'lateReportUntil'
     | 'level'
     | 'commitState'
     | 'resultsJson'

@@ -95,6 +95,20 @@ describe('store', () => {
     store.close();
   });
 
+  it('keeps a late-report window and key hash on a finished run until cleared', () => {
+    const store = openStore({ path: join(dir, 'bot.sqlite') });
+    store.insertRun({ ...run('r1', 1), keyHash: 'ab'.repeat(32) });
+    expect(store.getRun('r1')?.lateReportUntil).toBeNull();
+    store.updateRun('r1', { state: 'done', lateReportUntil: '2026-11-23T10:00:00.000Z' });
+    expect(store.getRun('r1')).toMatchObject({
+      keyHash: 'ab'.repeat(32),
+      lateReportUntil: '2026-11-23T10:00:00.000Z',
+    });
+    store.updateRun('r1', { keyHash: null, lateReportUntil: null });
+    expect(store.getRun('r1')).toMatchObject({ keyHash: null, lateReportUntil: null });
+    store.close();
+  });
+
   it('rolls a transaction back as a whole', () => {
     const store = openStore({ path: join(dir, 'bot.sqlite') });
     expect(() =>
