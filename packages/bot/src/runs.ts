@@ -47,6 +47,12 @@ export function commentFor(ctx: Context, run: RunRecord): string {
       COMMENT_MARKER,
       `**ccci** ${what} the run of \`${escapeMarkdown(run.recipe)}\`: ${escapeMarkdown((run.error ?? 'no reason recorded').slice(0, 300))}`,
       '',
+      ...(run.state === 'done' && run.lateReportUntil !== null && run.keyHash !== null
+        ? [
+            `If the harness delivers its report before ${run.lateReportUntil.slice(0, 16).replace('T', ' ')} UTC, this comment will show the result.`,
+            '',
+          ]
+        : []),
       `[Run page](${runUrl(ctx, run.id)})`,
     ].join('\n');
   } else {

@@ -73,6 +73,9 @@ describe('late reports', () => {
     const before = botComment(d.runId);
     expect(before).toHaveLength(1);
     expect(before[0]?.body).toMatch(/without reporting results/);
+    expect(before[0]?.body).toMatch(
+      /If the harness delivers its report before \d{4}-\d\d-\d\d \d\d:\d\d UTC/,
+    );
 
     offsetMs = HOUR; // an hour later the bot is reachable again and the harness resends
     expect((await report(d.runId, 'f'.repeat(64), 3)).status).toBe(401);
@@ -92,6 +95,7 @@ describe('late reports', () => {
     expect(after).toHaveLength(1);
     expect(after[0]?.id).toBe(before[0]?.id);
     expect(after[0]?.body).toMatch(/level 3/);
+    expect(after[0]?.body).not.toMatch(/If the harness delivers/);
     expect(w.fake.statuses(REPO, sha(1)).map((s) => s.state)).toEqual([
       'pending',
       'error',
