@@ -30,7 +30,7 @@ try {
   say(`bot stopped cleanly in ${r.seconds.stop} s`);
   say(
     r.leftovers.length === 0
-      ? 'swarm: nothing of the run is left (services, volumes, networks, secrets, configs)'
+      ? 'swarm: nothing of the run is left (services, volumes, networks, secrets, configs, locks)'
       : `swarm: LEFT OVER: ${r.leftovers.join(', ')}`,
   );
   say(`total ${r.seconds.total} s; working folder ${r.dir} (delete when done)`);

@@ -63,7 +63,7 @@ export interface FullChainResult {
   /** Where the harness wrote results.json, card, screenshot and log on this machine. */
   harnessArtifactsDir: string | null;
   dbPath: string;
-  /** Swarm objects of the demo's ci domain after the bot stopped (expected: none). */
+  /** Swarm objects of the demo's ci domain and app-domain locks after the bot stopped (expected: none). */
   leftovers: string[];
 }
 
@@ -213,7 +213,11 @@ export async function runFullChain(options: FullChainOptions = {}): Promise<Full
     await running.stop();
     stopped = true;
     const stopSeconds = secs(tStop);
-    const leftovers = await swarmLeftovers(ciDomain);
+    const locksDir = join(dir, 'harness', 'locks');
+    const leftovers = [
+      ...(await swarmLeftovers(ciDomain)),
+      ...(existsSync(locksDir) ? readdirSync(locksDir).map((n) => `lock ${n}`) : []),
+    ];
     return {
       dir,
       seconds: { ack: ackSeconds, result: resultSeconds, total: secs(t0), stop: stopSeconds },
