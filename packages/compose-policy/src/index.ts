@@ -9,4 +9,9 @@ export type {
   Rule,
   Violation,
 } from './types.js';
-export { DEFAULT_ALLOWED_BIND_PREFIXES, DEFAULT_ALLOWED_CAPABILITIES, RULES } from './types.js';
+export {
+  DEFAULT_ALLOWED_BIND_PREFIXES,
+  DEFAULT_ALLOWED_CAPABILITIES,
+  EXCEPTABLE_RULES,
+  RULES,
+} from './types.js';

@@ -1,5 +1,8 @@
-/** Stable identifiers of the compose policy rules; exceptions name one of these. */
-export const RULES = [
+/**
+ * Rules an operator may grant a recipe an exception for (recipe meta
+ * `COMPOSE_POLICY_EXCEPTIONS`). @ccci/recipe-meta validates exceptions against this list.
+ */
+export const EXCEPTABLE_RULES = [
   'privileged',
   'host-network',
   'host-pid',
@@ -13,8 +16,10 @@ export const RULES = [
   'devices',
   'security-opt',
   'unresolved-variable',
-  'unparseable',
 ] as const;
+
+/** Stable identifiers of the compose policy rules; `unparseable` admits no exception. */
+export const RULES = [...EXCEPTABLE_RULES, 'unparseable'] as const;
 
 export type Rule = (typeof RULES)[number];
 

@@ -1,3 +1,4 @@
+import { EXCEPTABLE_RULES } from '@ccci/compose-policy';
 import type { TypeSpec } from './type-spec.js';
 
 /**
@@ -27,24 +28,10 @@ export const EXPECTED_NA_TARGETS = [
 export const OVERLAY_OPS = ['install', 'upgrade', 'backup', 'restore'] as const;
 
 /**
- * Compose-policy rules an operator may grant an exception for. Mirrors the rule ids of
- * @ccci/compose-policy (minus `unparseable`, which no exception can allow).
+ * Compose-policy rules an operator may grant an exception for: the one list lives in
+ * @ccci/compose-policy, which enforces them.
  */
-export const COMPOSE_POLICY_RULES = [
-  'privileged',
-  'host-network',
-  'host-pid',
-  'host-ipc',
-  'host-userns',
-  'host-uts',
-  'docker-socket',
-  'host-bind',
-  'host-file',
-  'cap-add',
-  'devices',
-  'security-opt',
-  'unresolved-variable',
-] as const;
+export const COMPOSE_POLICY_RULES = EXCEPTABLE_RULES;
 
 /** A hook's expected signature: exported from `hooks.ts` under `name`. */
 export interface HookSignature {
