@@ -48,13 +48,20 @@ in
     executor = "drone";
     drone = {
       url = "https://drone.example.org";
-      # A repository holding nix/drone-pipeline.yml as its .drone.yml (docs/install.md).
+      # Required: the operator's own repository holding nix/drone-pipeline.yml as its .drone.yml
+      # (docs/install.md, "Drone"); never one of forge.repos. Every build runs the tip of
+      # `branch`; the pull request's head reaches the harness as the SHA build parameter.
       repo = "ccci/pipeline";
+      branch = "main";
     };
     droneRunner = {
       rpcHost = "drone.example.org";
       rpcSecretFile = secret "ccci/drone-rpc-secret";
     };
+
+    # A run whose report the harness had to spool (bot unreachable) still takes it within this
+    # many hours; the ccci-resend timer resends it.
+    lateReportHours = 24;
 
     forgeTokenFile = secret "ccci/forge-token";
     webhookSecretFile = secret "ccci/webhook-secret";

@@ -1,5 +1,5 @@
-# NixOS module for a ccci host: trigger-bot, the janitor timer, and (production) a Drone exec
-# runner whose capacity is the one load knob, `maxTests`. See docs/install.md for the whole
+# NixOS module for a ccci host: trigger-bot, the janitor and resend timers, and (production) a
+# Drone exec runner whose capacity is the one load knob, `maxTests`. See docs/install.md for the whole
 # host (swarm, traefik, abra, Drone server, sops-nix) and docs/secrets.md for the secrets.
 #
 # Secrets are file paths only (sops-nix: /run/secrets/<name>); they reach the services through
@@ -26,6 +26,7 @@ let
     escapeShellArg
     hasPrefix
     makeBinPath
+    toLower
     ;
 
   cfg = config.services.ccci;
@@ -161,6 +162,7 @@ let
     MAX_TESTS = toString cfg.maxTests;
     STATUS_CONTEXT = cfg.statusContext;
     SHUTDOWN_GRACE_SECONDS = toString cfg.shutdownGraceSeconds;
+    LATE_REPORT_HOURS = toString cfg.lateReportHours;
     LOG_LEVEL = cfg.logLevel;
     XDG_STATE_HOME = cfg.stateDir;
     HOME = dirs.bot;
@@ -168,13 +170,14 @@ let
   // optionalAttrs (cfg.forge.org != null) { ORG = cfg.forge.org; }
   // optionalAttrs (cfg.webhookSecretFile != null) { WEBHOOK_SECRET_FILE = "%d/webhook-secret"; }
   // optionalAttrs local { HARNESS_COMMAND = "${harnessWrapper}/bin/ccci-harness"; }
-  // optionalAttrs drone (
-    {
-      DRONE_URL = cfg.drone.url;
-      DRONE_TOKEN_FILE = "%d/drone-token";
-    }
-    // optionalAttrs (cfg.drone.repo != null) { DRONE_REPO = cfg.drone.repo; }
-  );
+  // optionalAttrs drone {
+    DRONE_URL = cfg.drone.url;
+    DRONE_TOKEN_FILE = "%d/drone-token";
+    # The operator's pipeline repository and branch: every build runs its .drone.yml, never a
+    # pull request's (the bot refuses a DRONE_REPO that is among REPOS, as do the assertions).
+    DRONE_REPO = toString cfg.drone.repo;
+    DRONE_BRANCH = cfg.drone.branch;
+  };
 
   botCredentials = [
     (credential "forge-token" cfg.forgeTokenFile)
@@ -209,6 +212,10 @@ let
   ciDomainOk = builtins.match "([a-z0-9]([a-z0-9-]*[a-z0-9])?\\.)*[a-z0-9]([a-z0-9-]*[a-z0-9])?" cfg.ciDomain != null;
   repoOk = r: builtins.match "[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+" r != null;
   urlOk = u: builtins.match "https?://[^ /?#@]+(/[^ ?#]*)?" u != null;
+  # Same rule as trigger-bot's DRONE_BRANCH check.
+  branchOk = b: builtins.match "[A-Za-z0-9][A-Za-z0-9._/-]{0,199}" b != null && builtins.match ".*[.][.].*" b == null;
+  recipeRepos = map toLower cfg.forge.repos;
+  isRecipeRepo = r: builtins.elem (toLower r) recipeRepos;
 in
 {
   imports = [ ./options.nix ];
@@ -245,8 +252,28 @@ in
           message = "services.ccci.executor = \"drone\" needs drone.url and droneTokenFile.";
         }
         {
+          assertion = !drone || cfg.drone.repo != null;
+          message = "services.ccci.drone.repo is required with executor = \"drone\": the operator-owned Drone repository (owner/name) whose .drone.yml is nix/drone-pipeline.yml; never a recipe repository (docs/install.md, \"Drone\").";
+        }
+        {
+          assertion = cfg.drone.repo == null || repoOk cfg.drone.repo;
+          message = "services.ccci.drone.repo: expected owner/name, found ${builtins.toJSON cfg.drone.repo}.";
+        }
+        {
+          assertion = cfg.drone.repo == null || !(isRecipeRepo cfg.drone.repo);
+          message = "services.ccci.drone.repo: ${toString cfg.drone.repo} is also in forge.repos; use an operator-owned pipeline repository, not a recipe repository (a pull request could change its .drone.yml).";
+        }
+        {
+          assertion = branchOk cfg.drone.branch;
+          message = "services.ccci.drone.branch: expected a branch name, found ${builtins.toJSON cfg.drone.branch}.";
+        }
+        {
           assertion = !cfg.droneRunner.enable || (cfg.droneRunner.rpcHost != null && cfg.droneRunner.rpcSecretFile != null);
           message = "services.ccci.droneRunner needs rpcHost and rpcSecretFile.";
+        }
+        {
+          assertion = !cfg.droneRunner.enable || (cfg.droneRunner.limitRepos != [ ] && !(builtins.any isRecipeRepo cfg.droneRunner.limitRepos));
+          message = "services.ccci.droneRunner.limitRepos: expected the pipeline repository (default [ drone.repo ]) and no recipe repository, found ${builtins.toJSON cfg.droneRunner.limitRepos}; an empty list lets the runner run any repository's pipeline, a recipe repository's is the pull request author's.";
         }
       ]
       ++ mapAttrsToList (name: path: {
@@ -256,7 +283,6 @@ in
 
       warnings =
         optional (cfg.reportKeyFile != null) "services.ccci.reportKeyFile is not read by this version: trigger-bot mints a run-scoped key per run (docs/secrets.md)."
-        ++ optional (drone && cfg.drone.repo == null) "services.ccci.drone.repo is null: Drone will read the pipeline from each pull request's head commit (docs/install.md, \"Drone\")."
         ++ optional (local && cfg.droneRunner.enable) "services.ccci: a Drone runner is enabled but the bot uses the local executor; the runner only runs builds created by others."
         ++ optional (!(hasPrefix "/run/" cfg.harnessSecretsDir)) "services.ccci.harnessSecretsDir is not under /run: make sure it holds only secrets the ccci user may read.";
 
@@ -351,6 +377,36 @@ in
             dirs.abra
           ];
           TimeoutStartSec = "30min";
+        };
+      };
+
+      # Reports the harness spooled because the bot was unreachable: `ccci-harness resend`
+      # POSTs each to the endpoint it was spooled for, with its run-scoped key; the bot takes it
+      # within lateReportHours and edits the PR comment. Its own unit, so neither it nor the
+      # janitor stops the other. No docker: it only reads the spool and talks HTTP. The `-`
+      # keeps a failed resend (bot still down, an older checkout without the command) from
+      # failing the unit; what it did is in the journal (`journalctl -u ccci-resend`).
+      systemd.services.ccci-resend = {
+        description = "ccci: resend reports spooled while the bot was unreachable";
+        wants = [ "network-online.target" ];
+        after = [ "network-online.target" ];
+        serviceConfig = hardening // botOnlyHardening // {
+          Type = "oneshot";
+          User = cfg.user;
+          Group = cfg.group;
+          ExecStart = "-${harnessWrapper}/bin/ccci-harness resend";
+          ReadWritePaths = [ dirs.spool ];
+          TimeoutStartSec = "15min";
+        };
+      };
+
+      systemd.timers.ccci-resend = {
+        description = "ccci resend: at boot and every ${cfg.janitor.interval}";
+        wantedBy = [ "timers.target" ];
+        timerConfig = {
+          OnBootSec = "3min";
+          OnUnitActiveSec = cfg.janitor.interval;
+          Unit = "ccci-resend.service";
         };
       };
 

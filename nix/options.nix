@@ -268,6 +268,16 @@ in
       description = "On stop, how long local runs get to tear down and report before the bot closes.";
     };
 
+    lateReportHours = mkOption {
+      type = types.ints.between 0 720;
+      default = 24;
+      description = ''
+        LATE_REPORT_HOURS: how long a run that ended without a report (the bot was unreachable
+        and the harness spooled it) still accepts that report, resent by the
+        `ccci-resend` timer; the PR comment and status then show the real result. 0: never.
+      '';
+    };
+
     logLevel = mkOption {
       type = types.enum [
         "trace"
@@ -302,11 +312,17 @@ in
         default = null;
         example = "ccci/pipeline";
         description = ''
-          Drone repository whose pipeline runs the harness (the bot's DRONE_REPO). Null: the
-          recipe repository itself; then Drone reads .drone.yml from the pull request's head
-          commit, which the PR author controls. See docs/install.md, "Drone", before leaving
-          this null.
+          Required with `executor = "drone"` (the bot's DRONE_REPO): the operator-owned Drone
+          repository, `owner/name`, whose `.drone.yml` (nix/drone-pipeline.yml) runs the harness.
+          Never a recipe repository (one of {option}`services.ccci.forge.repos`): the bot builds
+          the tip of {option}`services.ccci.drone.branch` of this repository, so the pipeline is
+          the operator's; the pull request's head travels as the SHA/REF build parameters.
         '';
+      };
+      branch = mkOption {
+        type = types.str;
+        default = "main";
+        description = "Branch of {option}`services.ccci.drone.repo` whose tip every build runs (DRONE_BRANCH).";
       };
     };
 
@@ -345,9 +361,13 @@ in
       };
       limitRepos = mkOption {
         type = types.listOf types.str;
-        default = if cfg.drone.repo != null then [ cfg.drone.repo ] else cfg.forge.repos;
-        defaultText = literalExpression "[ config.services.ccci.drone.repo ] or the watched repos";
-        description = "DRONE_LIMIT_REPOS: the only repositories whose pipelines this host runs.";
+        default = lib.optional (cfg.drone.repo != null) cfg.drone.repo;
+        defaultText = literalExpression "[ config.services.ccci.drone.repo ]";
+        description = ''
+          DRONE_LIMIT_REPOS: the only repositories whose pipelines this host runs. Must not be
+          empty (the runner would run any repository's pipeline) and must not name a recipe
+          repository (its `.drone.yml` is the pull request author's).
+        '';
       };
       stopTimeoutSeconds = mkOption {
         type = types.ints.between 30 7200;
@@ -363,7 +383,10 @@ in
       interval = mkOption {
         type = types.str;
         default = "10min";
-        description = "How often the janitor timer runs (also once shortly after boot).";
+        description = ''
+          How often the janitor timer runs (also once shortly after boot). The `ccci-resend`
+          timer (`ccci-harness resend`: spooled reports) runs as often.
+        '';
       };
     };
   };

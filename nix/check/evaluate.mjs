@@ -76,6 +76,18 @@ export function nixChecks(report) {
   );
   report.check(bot?.environment.EXECUTOR === 'drone', 'example: EXECUTOR=drone');
   report.check(
+    bot?.environment.DRONE_REPO === 'ccci/pipeline' && bot?.environment.DRONE_BRANCH === 'main',
+    `example: DRONE_REPO=ccci/pipeline, DRONE_BRANCH=main, found ${bot?.environment.DRONE_REPO} and ${bot?.environment.DRONE_BRANCH}`,
+  );
+  report.check(
+    bot?.environment.LATE_REPORT_HOURS === '24',
+    `example: LATE_REPORT_HOURS=24 by default, found ${bot?.environment.LATE_REPORT_HOURS}`,
+  );
+  report.check(
+    runner?.environment.DRONE_LIMIT_REPOS === 'ccci/pipeline',
+    `example: the runner runs only the pipeline repository, found DRONE_LIMIT_REPOS=${runner?.environment.DRONE_LIMIT_REPOS}`,
+  );
+  report.check(
     runner?.environment.DRONE_RUNNER_CAPACITY === '4' && bot?.environment.MAX_TESTS === '4',
     `example: maxTests = 4 must be DRONE_RUNNER_CAPACITY and MAX_TESTS, found ${runner?.environment.DRONE_RUNNER_CAPACITY} and ${bot?.environment.MAX_TESTS}`,
   );
@@ -124,6 +136,19 @@ export function nixChecks(report) {
     example.services['ccci-janitor']?.serviceConfig.ExecStart.endsWith('/bin/ccci-harness janitor'),
     'example: janitor runs `ccci-harness janitor`',
   );
+  const resend = example.services['ccci-resend'];
+  report.check(
+    /^-\/.*\/bin\/ccci-harness resend$/.test(resend?.serviceConfig.ExecStart ?? '') &&
+      resend?.serviceConfig.User === 'ccci' &&
+      !resend?.serviceConfig.SupplementaryGroups?.includes('docker') &&
+      resend?.serviceConfig.ReadWritePaths?.join(' ') === '/var/lib/ccci/spool',
+    'example: ccci-resend runs `-ccci-harness resend` (failure tolerated) as ccci, no docker, writing only the spool',
+  );
+  report.check(
+    example.timers['ccci-resend']?.timerConfig.Unit === 'ccci-resend.service' &&
+      example.timers['ccci-resend']?.timerConfig.OnUnitActiveSec === '10min',
+    'example: resend timer every 10min',
+  );
   const wrapper = example.wrappers.find((w) => w.name === 'ccci-harness');
   report.check(Boolean(wrapper), 'example: the ccci-harness wrapper is installed');
   if (wrapper) {
@@ -153,6 +178,10 @@ export function nixChecks(report) {
     'local: HARNESS_COMMAND is the wrapper',
   );
   report.check(!local.services['ccci-drone-runner'], 'local: no Drone runner by default');
+  report.check(
+    lbot?.environment.DRONE_REPO === undefined && lbot?.environment.LATE_REPORT_HOURS === '24',
+    'local: no DRONE_* variables; LATE_REPORT_HOURS set',
+  );
 
   const bad = evalHost(lib, join(here, 'test', 'hosts', 'bad.nix'));
   const expected = [
@@ -162,6 +191,7 @@ export function nixChecks(report) {
     'ciDomain: expected a lower-case DNS name',
     'must be http(s) URLs',
     'needs drone.url and droneTokenFile',
+    'drone.repo is required with executor = "drone"',
     'droneRunner needs rpcHost and rpcSecretFile',
     'forgeTokenFile: expected an absolute path to a file outside the Nix store',
     'droneTokenFile: expected an absolute path',
@@ -175,5 +205,21 @@ export function nixChecks(report) {
   report.check(
     bad.warnings.some((w) => w.includes('reportKeyFile is not read')),
     'bad.nix: reportKeyFile warns that it is not read',
+  );
+
+  const badDrone = evalHost(lib, join(here, 'test', 'hosts', 'bad-drone.nix'));
+  for (const want of [
+    'drone.repo: Coop-Cloud/Custom-HTML is also in forge.repos',
+    'drone.branch: expected a branch name',
+    'droneRunner.limitRepos: expected the pipeline repository',
+  ]) {
+    report.check(
+      badDrone.failedAssertions.some((m) => m.includes(want)),
+      `bad-drone.nix: expected an assertion mentioning "${want}", found: ${badDrone.failedAssertions.join(' | ')}`,
+    );
+  }
+  report.check(
+    badDrone.failedAssertions.length === 3,
+    `bad-drone.nix: exactly 3 assertions fail, found ${badDrone.failedAssertions.length}: ${badDrone.failedAssertions.join(' | ')}`,
   );
 }
