@@ -1,7 +1,19 @@
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
 import { OrphanError } from '@ccci/lifetime';
 import { janitorMain } from '@ccci/lock';
-import { configFromEnv, parseCommand, RUN_EXIT, runHarness, USAGE, UsageError } from '@ccci/run';
+import {
+  configFromEnv,
+  parseCommand,
+  RUN_EXIT,
+  USAGE as RUN_USAGE,
+  resendSpool,
+  runHarness,
+  UsageError,
+} from '@ccci/run';
+
+const USAGE = `${RUN_USAGE}
+  harness-runner resend [--spool-dir <dir>]   (default CCCI_SPOOL_DIR)`;
 
 export interface MainIo {
   argv: string[];
@@ -12,10 +24,11 @@ export interface MainIo {
 }
 
 /**
- * `harness-runner run …` / `harness-runner janitor`: parse, wire, hand over to @ccci/run.
- * Usage errors exit 2 with one line and the usage; nothing is changed.
+ * `harness-runner run …` / `harness-runner janitor` / `harness-runner resend`: parse, wire,
+ * hand over to @ccci/run. Usage errors exit 2 with one line and the usage; nothing is changed.
  */
 export async function main(io: MainIo): Promise<void> {
+  if (io.argv[0] === 'resend') return resend(io);
   let parsed: ReturnType<typeof parseCommand>;
   let config: ReturnType<typeof configFromEnv>;
   try {
@@ -57,4 +70,38 @@ export async function main(io: MainIo): Promise<void> {
     }
     throw error;
   }
+}
+
+/**
+ * `harness-runner resend`: one line per spooled report; exit 0 when every report was
+ * delivered or is final, 1 when some stay spooled.
+ */
+async function resend(io: MainIo): Promise<void> {
+  let spoolDir: string;
+  try {
+    let values: { 'spool-dir'?: string | undefined };
+    try {
+      ({ values } = parseArgs({
+        args: io.argv.slice(1),
+        options: { 'spool-dir': { type: 'string' } },
+        strict: true,
+        allowPositionals: false,
+      }));
+    } catch (error) {
+      throw new UsageError(`resend: ${(error as Error).message}`);
+    }
+    spoolDir = values['spool-dir'] ? resolve(values['spool-dir']) : configFromEnv(io.env).spoolDir;
+  } catch (error) {
+    if (error instanceof UsageError) {
+      io.stderr.write(`harness-runner: ${error.message}\n\n${USAGE}\n`);
+      return io.exit(RUN_EXIT.usage);
+    }
+    throw error;
+  }
+  const summary = await resendSpool({
+    spoolDir,
+    log: (line) => io.stdout.write(`${line}\n`),
+  });
+  if (summary.items.length === 0) io.stdout.write(`no spooled reports in ${spoolDir}\n`);
+  return io.exit(summary.kept > 0 ? RUN_EXIT.failed : RUN_EXIT.ok);
 }

@@ -11,7 +11,12 @@ export type {
 export { RUN_EXIT, type RunHarnessOptions, runHarness } from './engine.js';
 export { AssertionFailed, InfraError, RefusedError, RunError, UsageError } from './errors.js';
 export {
+  type ResendItem,
+  type ResendSpoolOptions,
+  type ResendStatus,
+  type ResendSummary,
   reportBody,
+  resendSpool,
   type SendOutcome,
   type SendReportOptions,
   sendReport,
