@@ -1,0 +1,106 @@
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { extname, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import type { ChildConfig, ChildEvent } from './playwright-contract.js';
+import { specLabel } from './playwright-contract.js';
+import type { Proc } from './proc.js';
+import { CHROMIUM_FLAGS } from './screenshot.js';
+
+export interface SpecRunOptions {
+  /** Absolute paths of `tests/playwright/*.spec.{ts,js,mjs}` files. */
+  files: readonly string[];
+  /** Chromium executable (Debian's /usr/bin/chromium). */
+  chromium: string;
+  /** The gateway the browser uses as its proxy; without one the app is `https://<domain>`. */
+  gatewayUrl: string | undefined;
+  domain: string;
+  /** Where failure screenshots go. */
+  artifactsDir: string;
+  proc: Proc;
+  /** Per test. Default 60 000 ms. */
+  testTimeoutMs?: number;
+  /** Per spec file (its child process), for a test that blocks the event loop. Default 600 000 ms. */
+  fileTimeoutMs?: number;
+  signal?: AbortSignal;
+}
+
+export type SpecResult = ChildEvent;
+
+/** The browser-facing base URL: through the gateway proxy `http://<domain>`, else https. */
+export function browserBaseUrl(gatewayUrl: string | undefined, domain: string): string {
+  return gatewayUrl ? `http://${domain}` : `https://${domain}`;
+}
+
+function childCommand(): string[] {
+  const self = fileURLToPath(import.meta.url);
+  const ext = extname(self);
+  const child = join(self, '..', `playwright-child${ext}`);
+  // From source (dev, tests) the child is TypeScript: load it through tsx.
+  if (ext !== '.ts') return [child];
+  const tsx = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
+  return ['--import', tsx, child];
+}
+
+/**
+ * Runs the spec files: one Chromium for all (launched here, so no child can leave it behind),
+ * each file in its own node child, each test in a fresh browser context with its own time
+ * limit. A spec that throws, hangs or kills its process fails with a reason; the run goes on.
+ */
+export async function runPlaywrightSpecs(o: SpecRunOptions): Promise<SpecResult[]> {
+  const testTimeoutMs = o.testTimeoutMs ?? 60_000;
+  const fileTimeoutMs = o.fileTimeoutMs ?? 600_000;
+  const { chromium } = await import('playwright-core');
+  const server = await chromium.launchServer({
+    executablePath: o.chromium,
+    // `*.localhost` would bypass a proxy as loopback, hence `<-loopback>` (as the screenshot).
+    args: [...CHROMIUM_FLAGS, '--proxy-bypass-list=<-loopback>'],
+    ...(o.gatewayUrl ? { proxy: { server: o.gatewayUrl } } : {}),
+    timeout: 30_000,
+  });
+  const scratch = mkdtempSync(join(tmpdir(), 'ccci-pw-'));
+  const results: SpecResult[] = [];
+  try {
+    for (const [i, file] of o.files.entries()) {
+      const resultsFile = join(scratch, `${i}.jsonl`);
+      const config: ChildConfig = {
+        wsEndpoint: server.wsEndpoint(),
+        file,
+        baseUrl: browserBaseUrl(o.gatewayUrl, o.domain),
+        domain: o.domain,
+        artifactsDir: o.artifactsDir,
+        resultsFile,
+        testTimeoutMs,
+      };
+      let ended: string | undefined;
+      try {
+        const r = await o.proc.run(process.execPath, childCommand(), {
+          env: { CCCI_PW_CONFIG: JSON.stringify(config) },
+          timeoutMs: fileTimeoutMs,
+          allowFailure: true,
+          ...(o.signal ? { signal: o.signal } : {}),
+        });
+        if (r.exitCode !== 0) {
+          const last = r.stderr.trim().split('\n').at(-1) ?? '';
+          ended = `spec process exited ${r.exitCode}${last ? `: ${last.slice(0, 300)}` : ''}`;
+        }
+      } catch (error) {
+        if (o.signal?.aborted) throw error;
+        ended = `spec process killed after ${fileTimeoutMs} ms (did a test block the event loop?)`;
+      }
+      const got = existsSync(resultsFile)
+        ? readFileSync(resultsFile, 'utf8')
+            .split('\n')
+            .filter(Boolean)
+            .map((l) => JSON.parse(l) as SpecResult)
+        : [];
+      results.push(...got);
+      if (ended) results.push({ name: specLabel(file), status: 'fail', ms: 0, reason: ended });
+    }
+  } finally {
+    await server.close().catch(() => {});
+    rmSync(scratch, { recursive: true, force: true });
+  }
+  return results;
+}

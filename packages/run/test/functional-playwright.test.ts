@@ -1,0 +1,115 @@
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runPlaywrightSpecs } from '../src/support/playwright-specs.js';
+import { Proc } from '../src/support/proc.js';
+
+const FIXTURES = join(import.meta.dirname, 'fixtures', 'playwright');
+const DOMAIN = 'pwte-a1b2c3.t0000beef.localhost';
+const CHROMIUM = '/usr/bin/chromium';
+
+let server: Server;
+let gatewayUrl: string;
+let artifactsDir: string;
+const seenHosts = new Set<string>();
+const proc = new Proc({ output() {}, childTime() {} });
+
+/** Chromium processes whose command line names this test's artifacts (none may outlive a run). */
+function chromiumLeft(): number {
+  try {
+    const out = execFileSync('pgrep', ['-f', '--', '--remote-debugging-pipe'], {
+      encoding: 'utf8',
+    });
+    return out.trim().split('\n').filter(Boolean).length;
+  } catch {
+    return 0;
+  }
+}
+
+beforeAll(async () => {
+  // A stand-in gateway on loopback: Chromium uses it as its HTTP proxy, as with traefik.
+  server = createServer((req, res) => {
+    seenHosts.add(req.headers.host ?? '');
+    res.setHeader('content-type', 'text/html');
+    res.end(`<!doctype html><title>Hello</title><h1>Hi from ${req.headers.host}</h1>`);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  gatewayUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  artifactsDir = mkdtempSync(join(tmpdir(), 'ccci-pw-art-'));
+});
+
+afterAll(async () => {
+  await new Promise((resolve) => server.close(resolve));
+  rmSync(artifactsDir, { recursive: true, force: true });
+});
+
+describe.skipIf(!existsSync(CHROMIUM))('playwright specs (real Chromium)', () => {
+  it('runs passing, failing and hanging specs; records each test; screenshots failures', async () => {
+    const before = chromiumLeft();
+    const results = await runPlaywrightSpecs({
+      files: ['pass.spec.mjs', 'fail.spec.ts', 'hang.spec.mjs', 'empty.spec.js'].map((f) =>
+        join(FIXTURES, f),
+      ),
+      chromium: CHROMIUM,
+      gatewayUrl,
+      domain: DOMAIN,
+      artifactsDir,
+      proc,
+      testTimeoutMs: 4_000,
+    });
+    const byName = Object.fromEntries(results.map((r) => [r.name, r]));
+    expect(Object.keys(byName)).toEqual([
+      'pass: title is Hello',
+      'pass: greets by domain',
+      'fail',
+      'hang: waits forever',
+      'hang: still runs after',
+      'empty',
+    ]);
+    expect(byName['pass: title is Hello']?.status).toBe('pass');
+    expect(byName['pass: greets by domain']?.status).toBe('pass');
+    expect(byName.fail).toMatchObject({ status: 'fail', screenshot: 'playwright-fail.png' });
+    expect(byName.fail?.reason).toContain('the title should say Goodbye');
+    expect(byName['hang: waits forever']).toMatchObject({
+      status: 'fail',
+      reason: 'timed out after 4000 ms',
+      screenshot: 'playwright-hang-waits-forever.png',
+    });
+    expect(byName['hang: still runs after']?.status).toBe('pass');
+    expect(byName.empty?.status).toBe('fail');
+    expect(byName.empty?.reason).toContain('exports no tests');
+    // Screenshots only for failures that had a page, named by test.
+    expect(readdirSync(artifactsDir).sort()).toEqual([
+      'playwright-fail.png',
+      'playwright-hang-waits-forever.png',
+    ]);
+    // The browser went through the gateway with the app's domain as Host.
+    expect([...seenHosts]).toContain(DOMAIN);
+    expect(chromiumLeft()).toBeLessThanOrEqual(before);
+  }, 60_000);
+
+  it('kills a spec that blocks its event loop and carries on', async () => {
+    const before = chromiumLeft();
+    const results = await runPlaywrightSpecs({
+      files: [join(FIXTURES, 'busy.spec.mjs'), join(FIXTURES, 'pass.spec.mjs')],
+      chromium: CHROMIUM,
+      gatewayUrl,
+      domain: DOMAIN,
+      artifactsDir,
+      proc,
+      testTimeoutMs: 20_000,
+      fileTimeoutMs: 5_000,
+    });
+    expect(results.map((r) => [r.name, r.status]), JSON.stringify(results)).toEqual([
+      ['busy', 'fail'],
+      ['pass: title is Hello', 'pass'],
+      ['pass: greets by domain', 'pass'],
+    ]);
+    expect(results[0]?.reason).toContain('killed after 5000 ms');
+    expect(chromiumLeft()).toBeLessThanOrEqual(before);
+  }, 60_000);
+});
