@@ -12,8 +12,11 @@ import {
   UsageError,
 } from '@ccci/run';
 
-const USAGE = `${RUN_USAGE}
-  harness-runner resend [--spool-dir <dir>]   (default CCCI_SPOOL_DIR)`;
+// The resend line sits under `janitor` (falls back to the end if that line ever moves).
+const RESEND_USAGE = '  harness-runner resend [--spool-dir <dir>]   (default CCCI_SPOOL_DIR)';
+const USAGE = RUN_USAGE.includes('  harness-runner janitor\n')
+  ? RUN_USAGE.replace('  harness-runner janitor\n', `  harness-runner janitor\n${RESEND_USAGE}\n`)
+  : `${RUN_USAGE}\n${RESEND_USAGE}`;
 
 export interface MainIo {
   argv: string[];
