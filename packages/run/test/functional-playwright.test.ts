@@ -59,10 +59,10 @@ describe.skipIf(!existsSync(CHROMIUM))('playwright specs (real Chromium)', () =>
       domain: DOMAIN,
       artifactsDir,
       proc,
-      testTimeoutMs: 4_000,
+      testTimeoutMs: 30_000,
     });
     const byName = Object.fromEntries(results.map((r) => [r.name, r]));
-    expect(Object.keys(byName)).toEqual([
+    expect(Object.keys(byName), JSON.stringify(results)).toEqual([
       'pass: title is Hello',
       'pass: greets by domain',
       'fail',
@@ -104,7 +104,10 @@ describe.skipIf(!existsSync(CHROMIUM))('playwright specs (real Chromium)', () =>
       testTimeoutMs: 20_000,
       fileTimeoutMs: 5_000,
     });
-    expect(results.map((r) => [r.name, r.status]), JSON.stringify(results)).toEqual([
+    expect(
+      results.map((r) => [r.name, r.status]),
+      JSON.stringify(results),
+    ).toEqual([
       ['busy', 'fail'],
       ['pass: title is Hello', 'pass'],
       ['pass: greets by domain', 'pass'],

@@ -62,6 +62,9 @@ async function main(): Promise<void> {
     return;
   }
 
+  // A spec may set its own per-test limit: `export const timeoutMs = 120_000`.
+  const timeoutMs =
+    typeof mod.timeoutMs === 'number' && mod.timeoutMs > 0 ? mod.timeoutMs : cfg.testTimeoutMs;
   const { chromium } = await import('playwright-core');
   const browser: Browser = await chromium.connect(cfg.wsEndpoint, { timeout: 30_000 });
   try {
@@ -89,8 +92,8 @@ async function main(): Promise<void> {
           ),
           new Promise<never>((_, reject) => {
             timer = setTimeout(
-              () => reject(new TestTimeout(`timed out after ${cfg.testTimeoutMs} ms`)),
-              cfg.testTimeoutMs,
+              () => reject(new TestTimeout(`timed out after ${timeoutMs} ms`)),
+              timeoutMs,
             );
           }),
         ]);
