@@ -1,0 +1,80 @@
+// Functional rung: an enrolment's tests/playwright specs run in Chromium through the gateway.
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { createFixtureRecipe } from '@ccci/testbed';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type Bed, createBed } from './e2e.js';
+
+let bed: Bed;
+beforeAll(async () => {
+  bed = await createBed();
+});
+afterAll(async () => {
+  await bed?.close();
+});
+
+const SPEC = `import assert from 'node:assert/strict';
+
+export const timeoutMs = 30_000;
+
+export const tests = {
+  'shows the fixture page': async ({ page, domain, baseUrl }) => {
+    assert.equal(baseUrl, 'http://' + domain);
+    await page.goto('/');
+    assert.equal(await page.title(), 'web fixture');
+    assert.equal(await page.textContent('h1'), 'ccci web fixture');
+  },
+  'expects a login form': async ({ page }) => {
+    await page.goto('/');
+    assert.ok(await page.$('form#login'), 'no login form on the page');
+  },
+};
+`;
+
+describe.skipIf(!existsSync('/usr/bin/chromium'))(
+  'functional rung: tests/playwright (real swarm)',
+  () => {
+    it('runs each spec test against the deployed app, records it and screenshots the failure', async () => {
+      const src = await createFixtureRecipe('web', { dir: join(bed.root, 'src'), as: 'browsed' });
+      const enrol = join(bed.env['CCCI_ENROLMENT_DIR'] as string, 'browsed');
+      mkdirSync(join(enrol, 'tests', 'playwright'), { recursive: true });
+      writeFileSync(join(enrol, 'recipe_meta.yml'), 'HEALTH_OK: [200]\n');
+      writeFileSync(join(enrol, 'tests', 'playwright', 'home.spec.mjs'), SPEC);
+      const r = await bed.run([
+        'run',
+        '--recipe',
+        'browsed',
+        '--ref',
+        'main',
+        '--src',
+        src,
+        '--run-id',
+        'browsed1',
+        '--stages',
+        'install,functional',
+      ]);
+      expect(r.exitCode, r.all).toBe(0);
+      const res = bed.results('browsed1');
+      expect(res.rungs['install']?.status, r.all).toBe('pass');
+      const functional = res.rungs['functional'] as unknown as {
+        status: string;
+        reason: string;
+        tests: { name: string; status: string; reason?: string }[];
+      };
+      expect(functional.status, r.all).toBe('fail');
+      expect(functional.reason).toBe('1 custom test failed: playwright/home: expects a login form');
+      expect(functional.tests.map((t) => [t.name, t.status])).toEqual([
+        ['playwright/home: shows the fixture page', 'pass'],
+        ['playwright/home: expects a login form', 'fail'],
+      ]);
+      expect(functional.tests[1]?.reason).toBe(
+        'no login form on the page (screenshot playwright-home-expects-a-login-form.png)',
+      );
+      expect(
+        existsSync(join(bed.artifactsDir('browsed1'), 'playwright-home-expects-a-login-form.png')),
+      ).toBe(true);
+      expect(res.flags['clean_teardown']).toBe(true);
+      expect(await bed.leftovers()).toEqual([]);
+    }, 400_000);
+  },
+);
