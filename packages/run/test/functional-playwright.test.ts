@@ -51,9 +51,13 @@ describe.skipIf(!existsSync(CHROMIUM))('playwright specs (real Chromium)', () =>
   it('runs passing, failing and hanging specs; records each test; screenshots failures', async () => {
     const before = chromiumLeft();
     const results = await runPlaywrightSpecs({
-      files: ['pass.spec.mjs', 'fail.spec.ts', 'hang.spec.mjs', 'empty.spec.js'].map((f) =>
-        join(FIXTURES, f),
-      ),
+      files: [
+        'pass.spec.mjs',
+        'fail.spec.ts',
+        'hang.spec.mjs',
+        'empty.spec.js',
+        'legacy.test.cjs',
+      ].map((f) => join(FIXTURES, f)),
       chromium: CHROMIUM,
       gatewayUrl,
       domain: DOMAIN,
@@ -69,6 +73,7 @@ describe.skipIf(!existsSync(CHROMIUM))('playwright specs (real Chromium)', () =>
       'hang: waits forever',
       'hang: still runs after',
       'empty',
+      'legacy: heading via CommonJS',
     ]);
     expect(byName['pass: title is Hello']?.status).toBe('pass');
     expect(byName['pass: greets by domain']?.status).toBe('pass');
@@ -82,6 +87,7 @@ describe.skipIf(!existsSync(CHROMIUM))('playwright specs (real Chromium)', () =>
     expect(byName['hang: still runs after']?.status).toBe('pass');
     expect(byName.empty?.status).toBe('fail');
     expect(byName.empty?.reason).toContain('exports no tests');
+    expect(byName['legacy: heading via CommonJS']?.status).toBe('pass');
     // Screenshots only for failures that had a page, named by test.
     expect(readdirSync(artifactsDir).sort()).toEqual([
       'playwright-fail.png',

@@ -5,14 +5,11 @@ import { baseUrlOf } from '../support/http.js';
 import { runPlaywrightSpecs } from '../support/playwright-specs.js';
 import { assert, runRung, SkipRung } from './runner.js';
 
-/** Spec files the functional rung runs (the loader also counts `.cjs`; those are not ESM). */
-const RUNNABLE_SPEC = /\.spec\.(ts|js|mjs)$/;
-
 /**
  * Rung 4: the recipe's custom tests from its enrolment:
  * - `tests/functional/`: each executable file runs with the app's domain and base URL in its
  *   environment;
- * - `tests/playwright/*.spec.{ts,js,mjs}`: browser tests in Debian's Chromium through the
+ * - `tests/playwright/*.{spec,test}.{ts,js,mjs,cjs}`: browser tests in Debian's Chromium through the
  *   gateway (contract in the package README). Repo-provided (`.ccci/`) specs are only there
  *   when the recipe is on the operator approval list (the loader drops them otherwise).
  * Every test is recorded; the rung passes only if all pass.
@@ -26,9 +23,8 @@ export function functionalRung(ctx: RunCtx) {
             .filter((f) => !f.startsWith('.') && (statSync(join(dir, f)).mode & 0o111) !== 0)
             .sort()
         : [];
-    const specs = (ctx.loaded?.recipe.files.playwrightTests ?? [])
-      .map((t) => t.file)
-      .filter((f) => RUNNABLE_SPEC.test(f));
+    // What the loader found: `*.{spec,test}.{ts,js,mjs,cjs}` under tests/playwright/.
+    const specs = (ctx.loaded?.recipe.files.playwrightTests ?? []).map((t) => t.file);
     if (tests.length === 0 && specs.length === 0)
       throw new SkipRung('no custom tests (tests/functional/, tests/playwright/)');
     const failed: string[] = [];

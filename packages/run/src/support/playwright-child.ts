@@ -44,7 +44,10 @@ async function main(): Promise<void> {
   }
   const tests: [string, SpecTest][] = [];
   if (typeof mod.default === 'function') tests.push([label, mod.default as SpecTest]);
-  const named = mod.tests;
+  // CommonJS specs (`module.exports.tests = …`) arrive as the default export's properties.
+  const cjs =
+    mod.default && typeof mod.default === 'object' ? (mod.default as Record<string, unknown>) : {};
+  const named = mod.tests ?? cjs.tests;
   if (named && typeof named === 'object') {
     for (const [name, fn] of Object.entries(named)) {
       if (typeof fn === 'function') tests.push([`${label}: ${name}`, fn as SpecTest]);
@@ -63,8 +66,8 @@ async function main(): Promise<void> {
   }
 
   // A spec may set its own per-test limit: `export const timeoutMs = 120_000`.
-  const timeoutMs =
-    typeof mod.timeoutMs === 'number' && mod.timeoutMs > 0 ? mod.timeoutMs : cfg.testTimeoutMs;
+  const ownLimit = mod.timeoutMs ?? cjs.timeoutMs;
+  const timeoutMs = typeof ownLimit === 'number' && ownLimit > 0 ? ownLimit : cfg.testTimeoutMs;
   const { chromium } = await import('playwright-core');
   const browser: Browser = await chromium.connect(cfg.wsEndpoint, { timeout: 30_000 });
   try {
