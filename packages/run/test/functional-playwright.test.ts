@@ -40,9 +40,12 @@ beforeAll(async () => {
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   gatewayUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   artifactsDir = mkdtempSync(join(tmpdir(), 'ccci-pw-art-'));
+  // Stands for the report key and the like: spec children must not inherit it.
+  process.env.CCCI_SECRET_PROBE = 'not-for-specs';
 });
 
 afterAll(async () => {
+  delete process.env.CCCI_SECRET_PROBE;
   await new Promise((resolve) => server.close(resolve));
   rmSync(artifactsDir, { recursive: true, force: true });
 });
@@ -69,6 +72,7 @@ describe.skipIf(!existsSync(CHROMIUM))('playwright specs (real Chromium)', () =>
     expect(Object.keys(byName), JSON.stringify(results)).toEqual([
       'pass: title is Hello',
       'pass: greets by domain',
+      'pass: sees no harness env',
       'fail',
       'hang: waits forever',
       'hang: still runs after',
@@ -77,6 +81,7 @@ describe.skipIf(!existsSync(CHROMIUM))('playwright specs (real Chromium)', () =>
     ]);
     expect(byName['pass: title is Hello']?.status).toBe('pass');
     expect(byName['pass: greets by domain']?.status).toBe('pass');
+    expect(byName['pass: sees no harness env']?.status).toBe('pass');
     expect(byName.fail).toMatchObject({ status: 'fail', screenshot: 'playwright-fail.png' });
     expect(byName.fail?.reason).toContain('the title should say Goodbye');
     expect(byName['hang: waits forever']).toMatchObject({
@@ -117,6 +122,7 @@ describe.skipIf(!existsSync(CHROMIUM))('playwright specs (real Chromium)', () =>
       ['busy', 'fail'],
       ['pass: title is Hello', 'pass'],
       ['pass: greets by domain', 'pass'],
+      ['pass: sees no harness env', 'pass'],
     ]);
     expect(results[0]?.reason).toContain('killed after 5000 ms');
     expect(chromiumLeft()).toBeLessThanOrEqual(before);

@@ -43,6 +43,15 @@ function childCommand(): string[] {
   return ['--import', tsx, child];
 }
 
+/** `NAME=value` pairs the spec child gets: the basics a node process needs, and its config. */
+function cleanEnv(config: ChildConfig): string[] {
+  const keep = ['PATH', 'HOME', 'LANG', 'TZ', 'TMPDIR'];
+  return [
+    ...keep.flatMap((k) => (process.env[k] ? [`${k}=${process.env[k]}`] : [])),
+    `CCCI_PW_CONFIG=${JSON.stringify(config)}`,
+  ];
+}
+
 /**
  * Runs the spec files: one Chromium for all (launched here, so no child can leave it behind),
  * each file in its own node child, each test in a fresh browser context with its own time
@@ -75,12 +84,16 @@ export async function runPlaywrightSpecs(o: SpecRunOptions): Promise<SpecResult[
       };
       let ended: string | undefined;
       try {
-        const r = await o.proc.run(process.execPath, childCommand(), {
-          env: { CCCI_PW_CONFIG: JSON.stringify(config) },
-          timeoutMs: fileTimeoutMs,
-          allowFailure: true,
-          ...(o.signal ? { signal: o.signal } : {}),
-        });
+        // A clean environment: spec code never sees the harness's (report key, secrets dir).
+        const r = await o.proc.run(
+          'env',
+          ['-i', ...cleanEnv(config), process.execPath, ...childCommand()],
+          {
+            timeoutMs: fileTimeoutMs,
+            allowFailure: true,
+            ...(o.signal ? { signal: o.signal } : {}),
+          },
+        );
         if (r.exitCode !== 0) {
           const last = r.stderr.trim().split('\n').at(-1) ?? '';
           ended = `spec process exited ${r.exitCode}${last ? `: ${last.slice(0, 300)}` : ''}`;
