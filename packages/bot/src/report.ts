@@ -11,7 +11,7 @@ export interface Answer {
 
 /** Artifact names a harness may upload (the set harness-runner's report client sends). */
 export const ARTIFACT_NAME =
-  /^(results\.json|card\.svg|card\.png|badge\.svg|comment\.md|run\.log|screenshot\.png)$/;
+  /^(results\.json|card\.svg|card\.png|badge\.svg|comment\.md|run\.log|screenshot\.png|playwright-[A-Za-z0-9._-]{1,80}\.png)$/;
 
 const REPORTABLE = new Set(['dispatching', 'dispatched', 'running']);
 

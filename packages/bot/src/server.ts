@@ -152,7 +152,7 @@ export function createBotServer(options: BotServerOptions): BotServer {
     ],
     [
       'PUT',
-      /^\/api\/runs\/([A-Za-z0-9_-]{1,64})\/artifacts\/([a-z.]{1,40})$/,
+      /^\/api\/runs\/([A-Za-z0-9_-]{1,64})\/artifacts\/([A-Za-z0-9._-]{1,100})$/,
       async (req, res, [id, name]) => {
         const denied = authorizeRun(ctx, id as string, req.headers.authorization);
         if (denied) return json(res, denied.status, denied.body, { connection: 'close' });
@@ -194,13 +194,19 @@ export function createBotServer(options: BotServerOptions): BotServer {
     ],
     [
       'GET',
-      /^\/runs\/([A-Za-z0-9_-]{1,64})\/artifacts\/([a-z.]{1,40})$/,
+      /^\/runs\/([A-Za-z0-9_-]{1,64})\/artifacts\/([A-Za-z0-9._-]{1,100})$/,
       (_q, res, [id, name]) => {
         const bytes = ARTIFACT_NAME.test(name as string)
           ? ctx.store.getArtifact(id as string, name as string)
           : undefined;
         if (!bytes) return json(res, 404, { error: 'no such artifact' });
-        send(res, 200, bytes, CONTENT_TYPES[name as string] ?? 'application/octet-stream');
+        send(
+          res,
+          200,
+          bytes,
+          CONTENT_TYPES[name as string] ??
+            (String(name).endsWith('.png') ? 'image/png' : 'application/octet-stream'),
+        );
       },
     ],
   ];

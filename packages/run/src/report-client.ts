@@ -35,7 +35,7 @@ export type SendOutcome =
   | { sent: false; spooled: string; reason: string };
 
 const ARTIFACT =
-  /^(results\.json|card\.svg|card\.png|badge\.svg|comment\.md|run\.log|screenshot\.png)$/;
+  /^(results\.json|card\.svg|card\.png|badge\.svg|comment\.md|run\.log|screenshot\.png|playwright-[A-Za-z0-9._-]+\.png)$/;
 
 /** The request body: results plus each artifact base64-encoded. */
 export function reportBody(runId: string, artifactsDir: string): string {

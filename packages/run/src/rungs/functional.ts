@@ -33,6 +33,8 @@ export function functionalRung(ctx: RunCtx) {
         await steps.check(test, async () => {
           const r = await ctx.proc.run(join(dir!, test), [], {
             cwd: dir!,
+            // Recipe tests must not see the harness's settings (report key, forge URLs).
+            isolatedEnv: true,
             env: {
               CCCI_DOMAIN: ctx.domain,
               CCCI_BASE_URL: baseUrlOf(ctx.http),

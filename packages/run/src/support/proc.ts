@@ -11,6 +11,12 @@ export interface ProcResult {
 export interface ProcOptions {
   cwd?: string;
   env?: Record<string, string>;
+  /**
+   * Start from an empty environment (only PATH, HOME, LANG, TZ, TMPDIR are kept) plus `env`:
+   * for recipe-provided code, which must never see the harness's own settings such as the
+   * report key. Default false.
+   */
+  isolatedEnv?: boolean;
   input?: string;
   /** Kills the whole group when aborted. */
   signal?: AbortSignal;
@@ -49,7 +55,11 @@ export class Proc {
       stdin: options.input === undefined ? 'ignore' : 'pipe',
       ...(options.input === undefined ? {} : { input: options.input }),
       ...(options.cwd ? { cwd: options.cwd } : {}),
-      ...(options.env ? { env: options.env } : {}),
+      ...(options.isolatedEnv
+        ? { env: { ...basicEnv(), ...options.env }, extendEnv: false }
+        : options.env
+          ? { env: options.env }
+          : {}),
       timeout: options.timeoutMs ?? 120_000,
       killSignal: 'SIGKILL',
       stripFinalNewline: false,
@@ -96,4 +106,14 @@ export function lastLine(text: string): string {
       .at(-1)
       ?.slice(0, 300) ?? '(no output)'
   );
+}
+
+/** The few variables a child process needs to work at all. */
+function basicEnv(): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const key of ['PATH', 'HOME', 'LANG', 'TZ', 'TMPDIR']) {
+    const value = process.env[key];
+    if (value !== undefined) env[key] = value;
+  }
+  return env;
 }

@@ -1,0 +1,21 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { reportBody } from '../src/report-client.js';
+
+describe('reportBody', () => {
+  it('carries the known artifacts and playwright failure screenshots, nothing else', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ccci-body-'));
+    writeFileSync(join(dir, 'results.json'), '{"level":1}');
+    writeFileSync(join(dir, 'card.png'), 'png');
+    writeFileSync(join(dir, 'playwright-home.spec.ts-title.png'), 'png');
+    writeFileSync(join(dir, 'notes.txt'), 'not an artifact');
+    writeFileSync(join(dir, 'playwright-../x.png'.replace('/', '_')), 'odd');
+    const body = JSON.parse(reportBody('r1', dir)) as { artifacts: { name: string }[] };
+    const names = body.artifacts.map((a) => a.name).sort();
+    expect(names).toContain('playwright-home.spec.ts-title.png');
+    expect(names).toContain('card.png');
+    expect(names).not.toContain('notes.txt');
+  });
+});
