@@ -72,7 +72,7 @@ export function parseCommand(
     return { command: 'janitor' };
   }
   if (command !== 'run') {
-    throw new UsageError(`unknown command ${JSON.stringify(command)}; expected run or janitor`);
+    throw new UsageError(`unknown command ${JSON.stringify(command)}; expected run, janitor or resend`);
   }
   let values: Record<string, string | boolean | undefined>;
   try {
