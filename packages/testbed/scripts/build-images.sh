@@ -7,7 +7,10 @@ log() { printf '[build-images] %s\n' "$*"; }
 
 busybox=/bin/busybox
 [ -x "$busybox" ] || { log "missing $busybox: install busybox-static (apt-get install busybox-static)"; exit 1; }
-"$busybox" --list | grep -qx httpd || { log "$busybox has no httpd applet: install busybox-static"; exit 1; }
+# Read the whole list before matching: `busybox --list` writes one applet per write(2), so a
+# `grep -q` that quits early kills it with SIGPIPE and pipefail fails the check at random.
+applets=$("$busybox" --list)
+grep -qx httpd <<<"$applets" || { log "$busybox has no httpd applet: install busybox-static"; exit 1; }
 
 dockerfile='FROM scratch
 COPY busybox /bin/busybox

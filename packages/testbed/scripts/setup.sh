@@ -8,7 +8,10 @@ log() { printf '[setup] %s\n' "$*"; }
 
 need_apt=()
 command -v dockerd >/dev/null 2>&1 || need_apt+=(docker.io)
-[ -x /bin/busybox ] && /bin/busybox --list 2>/dev/null | grep -qx httpd || need_apt+=(busybox-static)
+# `busybox --list` writes one applet per write(2): under pipefail, `grep -q` quitting early kills
+# it with SIGPIPE and fails the check at random. Read the whole list first.
+applets=$( [ -x /bin/busybox ] && /bin/busybox --list 2>/dev/null || true)
+grep -qx httpd <<<"$applets" || need_apt+=(busybox-static)
 command -v chromium >/dev/null 2>&1 || need_apt+=(chromium)
 command -v setpriv >/dev/null 2>&1 || need_apt+=(util-linux)
 command -v script >/dev/null 2>&1 || need_apt+=(bsdutils)
