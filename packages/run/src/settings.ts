@@ -72,7 +72,9 @@ export function parseCommand(
     return { command: 'janitor' };
   }
   if (command !== 'run') {
-    throw new UsageError(`unknown command ${JSON.stringify(command)}; expected run, janitor or resend`);
+    throw new UsageError(
+      `unknown command ${JSON.stringify(command)}; expected run, janitor or resend`,
+    );
   }
   let values: Record<string, string | boolean | undefined>;
   try {
