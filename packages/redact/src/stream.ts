@@ -50,6 +50,17 @@ export class RedactStream extends Transform {
       callback(null, chunk);
       return;
     }
+    if (this.#tail.length === 0) {
+      // The usual chunk: nothing held before it, no secret in it, no possible secret start at
+      // its end. It goes on as it is, with no bookkeeping beyond the two scans.
+      const keepFrom = matcher.holdFrom(chunk);
+      if (keepFrom === chunk.length && matcher.intervals(chunk).length === 0) {
+        this.#state.open = false;
+        this.#state.pos = 0;
+        callback(null, chunk);
+        return;
+      }
+    }
     const parts: Uint8Array[] = [];
     if (this.#tail.length === 0) {
       this.#advance(matcher, chunk, false, parts);

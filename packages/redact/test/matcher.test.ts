@@ -45,6 +45,37 @@ describe('Matcher', () => {
     );
   });
 
+  it('finds the same occurrences in long chunks (two-lane scan), also across the midpoint', () => {
+    fc.assert(
+      fc.property(
+        fc.uniqueArray(small(4, 12), { minLength: 1, maxLength: 6 }),
+        fc.integer({ min: 2048, max: 5000 }),
+        fc.array(fc.tuple(fc.nat(), fc.integer({ min: -14, max: 14 })), { maxLength: 8 }),
+        fc.nat(),
+        (ps, length, plants, seed) => {
+          // Long filler from the same alphabet, with patterns planted near the midpoint
+          // (where lane A stops and lane B starts) and near both ends.
+          let x = seed;
+          const filler = Array.from({ length }, () => {
+            x = (Math.imul(x, 1103515245) + 12345) >>> 0;
+            return 'abcd'[x >>> 30]!;
+          });
+          const text = filler.join('').split('');
+          for (const [which, delta] of plants) {
+            const p = ps[which % ps.length]!;
+            const anchor = [length >> 1, 0, length - p.length][which % 3]!;
+            const at = Math.max(0, Math.min(length - p.length, anchor + delta));
+            text.splice(at, p.length, ...p.split(''));
+          }
+          const t = text.join('');
+          const m = new Matcher(ps.map(raw));
+          expect([...m.intervals(bytes(t))]).toEqual(naiveIntervals(t, ps));
+        },
+      ),
+      { numRuns: 150 },
+    );
+  });
+
   it('reports the longest pattern at each start, with its kind', () => {
     const m = new Matcher([raw('abcd'), { bytes: bytes('abcdef'), kind: 'json' }, raw('cdefgh')]);
     expect(m.occurrences(bytes('xxabcdefgh abcd'))).toEqual([
