@@ -1,17 +1,15 @@
-import { type Level, validateResults, verdict } from '@ccci/results';
+import { ARTIFACT_NAME, type Level, validateResults, verdict } from '@ccci/results';
 import type { RunRecord } from '@ccci/store';
 import type { Context } from './context.js';
 import { keyMatches } from './keys.js';
 import { finishRun } from './runs.js';
 
+export { ARTIFACT_NAME };
+
 export interface Answer {
   status: number;
   body: Record<string, unknown>;
 }
-
-/** Artifact names a harness may upload (the set harness-runner's report client sends). */
-export const ARTIFACT_NAME =
-  /^(results\.json|card\.svg|card\.png|badge\.svg|comment\.md|run\.log|screenshot\.png|playwright-[A-Za-z0-9._-]{1,80}\.png)$/;
 
 const REPORTABLE = new Set(['dispatching', 'dispatched', 'running']);
 

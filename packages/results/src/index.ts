@@ -1,3 +1,4 @@
+export { ARTIFACT_NAME, isArtifactName } from './artifacts.js';
 export { type BadgeOptions, badgeMessage, renderBadge } from './badge.js';
 export {
   type AddTestInput,

@@ -9,6 +9,7 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { join } from 'node:path';
+import { isArtifactName } from '@ccci/results';
 
 export interface SendReportOptions {
   /** trigger-bot base URL, e.g. `http://127.0.0.1:8080`. */
@@ -34,12 +35,9 @@ export type SendOutcome =
   | { sent: true; attempts: number }
   | { sent: false; spooled: string; reason: string };
 
-const ARTIFACT =
-  /^(results\.json|card\.svg|card\.png|badge\.svg|comment\.md|run\.log|screenshot\.png|playwright-[A-Za-z0-9._-]+\.png)$/;
-
 /** The request body: results plus each artifact base64-encoded. */
 export function reportBody(runId: string, artifactsDir: string): string {
-  const files = readdirSync(artifactsDir).filter((f) => ARTIFACT.test(f));
+  const files = readdirSync(artifactsDir).filter(isArtifactName);
   const results = files.includes('results.json')
     ? (JSON.parse(readFileSync(join(artifactsDir, 'results.json'), 'utf8')) as unknown)
     : null;

@@ -1,8 +1,10 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { isArtifactName } from '@ccci/results';
 import { describe, expect, it } from 'vitest';
 import { reportBody } from '../src/report-client.js';
+import { screenshotName } from '../src/support/playwright-contract.js';
 
 describe('reportBody', () => {
   it('carries the known artifacts and playwright failure screenshots, nothing else', () => {
@@ -17,5 +19,11 @@ describe('reportBody', () => {
     expect(names).toContain('playwright-home.spec.ts-title.png');
     expect(names).toContain('card.png');
     expect(names).not.toContain('notes.txt');
+  });
+
+  it('names every playwright failure screenshot so the bot accepts it', () => {
+    for (const title of ['logs in', 'x'.repeat(500), '../../etc/passwd', '💥 émoji', '']) {
+      expect(isArtifactName(screenshotName(title)), title).toBe(true);
+    }
   });
 });
