@@ -2,7 +2,7 @@ import { type Dirent, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { LineCounter, parseDocument } from 'yaml';
 import { type MetaProblem, problem } from './problems.js';
-import { OVERLAY_OPS } from './registry.js';
+import { OVERLAY_OPS, PREVIOUS_ENTRIES } from './registry.js';
 import { nearest } from './suggest.js';
 
 /** Files of one settings folder (`recipes/<name>/` or a recipe's `.ccci/`). */
@@ -16,8 +16,18 @@ export interface FolderFiles {
   testOverlays: { op: (typeof OVERLAY_OPS)[number]; file: string }[];
   functionalTests: string[];
   playwrightTests: { file: string; tests: number }[];
-  /** Files under `previous/`, relative to it; null when there is no `previous/`. */
-  previous: string[] | null;
+  /** What `previous/` holds; null when there is no `previous/`. */
+  previous: PreviousFiles | null;
+}
+
+/** The files of `previous/`: the base deploy's settings when that deploy is an older version. */
+export interface PreviousFiles {
+  dir: string;
+  /** Every file under it, relative to it (ignored names left out). */
+  files: string[];
+  metaFile: string | null;
+  composeOverlay: { file: string; why: string } | null;
+  installSteps: string | null;
 }
 
 export const META_FILE = 'recipe_meta.yml';
@@ -73,7 +83,8 @@ export function discoverFolder(dir: string, problems: MetaProblem[]): FolderFile
     else if (e.name === COMPOSE_OVERLAY && e.isFile())
       files.composeOverlay = readOverlay(path, problems);
     else if (e.name === 'tests' && e.isDirectory()) discoverTests(path, files, problems);
-    else if (e.name === 'previous' && e.isDirectory()) files.previous = filesUnder(path).sort();
+    else if (e.name === 'previous' && e.isDirectory())
+      files.previous = discoverPrevious(path, problems);
     else if (!IGNORED.test(e.name)) {
       const suggestion = nearest(e.name, KNOWN_ENTRIES);
       problems.push(
@@ -87,6 +98,43 @@ export function discoverFolder(dir: string, problems: MetaProblem[]): FolderFile
     }
   }
   return files;
+}
+
+/**
+ * `previous/` holds only what deploying an older base version needs: its own
+ * `recipe_meta.yml` (deploy keys), `compose.ccci.yml` and `install_steps.sh`. Anything else is
+ * reported like an unknown top-level file, with "did you mean".
+ */
+function discoverPrevious(dir: string, problems: MetaProblem[]): PreviousFiles {
+  const found: PreviousFiles = {
+    dir,
+    files: filesUnder(dir).sort(),
+    metaFile: null,
+    composeOverlay: null,
+    installSteps: null,
+  };
+  const known: readonly string[] = PREVIOUS_ENTRIES;
+  for (const e of list(dir)) {
+    const path = join(dir, e.name);
+    if (e.isFile() && e.name === META_FILE) found.metaFile = path;
+    else if (e.isFile() && e.name === INSTALL_STEPS) found.installSteps = path;
+    else if (e.isFile() && e.name === COMPOSE_OVERLAY)
+      found.composeOverlay = readOverlay(path, problems);
+    else if (!IGNORED.test(e.name)) {
+      // A compose file here can only be meant as the base deploy's overlay.
+      const suggestion =
+        nearest(e.name, known) ?? (/^compose.*\.ya?ml$/.test(e.name) ? COMPOSE_OVERLAY : null);
+      problems.push(
+        problem({
+          code: 'unknown_file',
+          file: path,
+          message: `previous/${e.name}${e.isDirectory() ? '/' : ''} is not a file ccci reads${suggestion ? ` — did you mean previous/${suggestion}?` : ''}`,
+          hint: `previous/ may hold only ${known.join(', ')} (the base deploy of an older version); names starting with _ or . are ignored`,
+        }),
+      );
+    }
+  }
+  return found;
 }
 
 function readOverlay(file: string, problems: MetaProblem[]): { file: string; why: string } | null {

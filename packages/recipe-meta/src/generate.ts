@@ -6,6 +6,8 @@ import {
   EXPECTED_NA_TARGETS,
   HOOKS,
   KEYS,
+  PREVIOUS_ENTRIES,
+  PREVIOUS_KEYS,
   REMOVED_KEYS,
 } from './registry.js';
 import { buildJsonSchema } from './schema.js';
@@ -134,6 +136,15 @@ export function renderDocs(): string {
     '',
     '`COMPOSE_POLICY_EXCEPTIONS[].rule` is one of: ' +
       COMPOSE_POLICY_RULES.map((r) => `\`${r}\``).join(', ') +
+      '.',
+    '',
+    '## `previous/` (base deploy of an older version)',
+    '',
+    `\`previous/\` may hold ${PREVIOUS_ENTRIES.map((e) => `\`${e}\``).join(', ')}. When the base deploy is`,
+    'an older version (the upgrade base), each replaces its head counterpart for that deploy only;',
+    "at the upgrade redeploy the head's own settings apply. When the base deploy is the head,",
+    '`previous/` is ignored. `previous/recipe_meta.yml` may set only: ' +
+      PREVIOUS_KEYS.map((k) => `\`${k}\``).join(', ') +
       '.',
     '',
     '## Hooks (`hooks.ts`)',

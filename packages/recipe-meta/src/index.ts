@@ -1,5 +1,5 @@
 export { APPROVAL_FILE, type ApprovalList, readApprovalList } from './approval.js';
-export type { FolderFiles } from './discover.js';
+export type { FolderFiles, PreviousFiles } from './discover.js';
 export {
   type GeneratedFile,
   generatedFiles,
@@ -39,6 +39,7 @@ export {
   type LoadedRecipe,
   type LoadRecipeMetaOptions,
   loadRecipeMeta,
+  type PreviousSettings,
   type RecipeFiles,
   type Source,
 } from './load.js';
@@ -66,6 +67,8 @@ export {
   hookSignatureText,
   type KeyDefinition,
   OVERLAY_OPS,
+  PREVIOUS_ENTRIES,
+  PREVIOUS_KEYS,
   type RemovedKey,
   RUNGS,
   registry,

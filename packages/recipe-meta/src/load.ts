@@ -5,7 +5,7 @@ import { discoverFolder, type FolderFiles } from './discover.js';
 import type { RecipeMeta } from './generated/types.js';
 import { analyseHooks, type HookExport } from './hooks-static.js';
 import { type MetaProblem, problem } from './problems.js';
-import { KEYS } from './registry.js';
+import { KEYS, PREVIOUS_KEYS } from './registry.js';
 import { parseMetaFile, type SetKey } from './yaml-meta.js';
 
 /** Where a setting or file came from. */
@@ -43,6 +43,24 @@ export interface RecipeFiles {
   previous: { dir: string; files: string[]; source: Source } | null;
 }
 
+/**
+ * `previous/`: the settings of the base deploy when it is an older version (the upgrade base).
+ * Each set key, the overlay and the install steps replace their head counterparts for that
+ * deploy only; at the upgrade redeploy the head's own settings apply again.
+ */
+export interface PreviousSettings {
+  dir: string;
+  source: Source;
+  /** Keys set in `previous/recipe_meta.yml` (valid ones), with file and line. */
+  set: SetKey[];
+  /** Only the keys set there (every one in {@link PREVIOUS_KEYS}). Frozen. */
+  meta: Readonly<Partial<RecipeMeta>>;
+  /** `previous/compose.ccci.yml`, with the reason on its first line. */
+  composeOverlay: { file: string; why: string } | null;
+  /** `previous/install_steps.sh`. */
+  installSteps: string | null;
+}
+
 export interface LoadedHooks {
   file: string;
   source: Source;
@@ -60,6 +78,8 @@ export interface LoadedRecipe {
   privateKeys: string[];
   hooks: LoadedHooks | null;
   files: RecipeFiles;
+  /** What `previous/` sets for an older base deploy; null without `previous/`. */
+  previous: PreviousSettings | null;
   problems: MetaProblem[];
 }
 
@@ -152,6 +172,7 @@ export function loadRecipeMeta(options: LoadRecipeMetaOptions): LoadedRecipe {
   crossChecks(options.recipe, set, hooks, problems);
 
   const files = mergeFiles(operator, repo, repoApproved, ccciExists ? ccci : null);
+  const previous = loadPrevious(operator, repo, problems);
   return {
     recipe: options.recipe,
     ok: !problems.some((p) => p.severity === 'error'),
@@ -160,7 +181,43 @@ export function loadRecipeMeta(options: LoadRecipeMetaOptions): LoadedRecipe {
     privateKeys,
     hooks,
     files,
+    previous,
     problems,
+  };
+}
+
+/** `previous/` of the operator side, else of the approved `.ccci/` (as a whole, like hooks). */
+function loadPrevious(
+  operator: FolderFiles | null,
+  repo: FolderFiles | null,
+  problems: MetaProblem[],
+): PreviousSettings | null {
+  const folder = operator?.previous ? operator : repo?.previous ? repo : null;
+  const prev = folder?.previous;
+  if (!folder || !prev) return null;
+  const set: SetKey[] = [];
+  if (prev.metaFile) {
+    const text = readText(prev.metaFile, problems);
+    if (text !== null) {
+      // The same parser and validators as the top-level file, limited to the deploy keys.
+      const parsed = parseMetaFile(prev.metaFile, text, {
+        operatorSide: folder === operator,
+        allowedKeys: PREVIOUS_KEYS,
+        label: 'previous/recipe_meta.yml',
+      });
+      problems.push(...parsed.problems);
+      set.push(...parsed.keys);
+    }
+  }
+  const meta: Record<string, unknown> = {};
+  for (const k of set) meta[k.key] = k.value;
+  return {
+    dir: prev.dir,
+    source: folder === operator ? 'operator' : 'repo',
+    set,
+    meta: deepFreeze(meta) as Partial<RecipeMeta>,
+    composeOverlay: prev.composeOverlay,
+    installSteps: prev.installSteps,
   };
 }
 
@@ -255,9 +312,7 @@ function mergeFiles(
         source,
       })),
     ),
-    previous: first((f) =>
-      f.previous ? { dir: join(f.dir, 'previous'), files: f.previous } : null,
-    ),
+    previous: first((f) => (f.previous ? { dir: f.previous.dir, files: f.previous.files } : null)),
   };
 }
 

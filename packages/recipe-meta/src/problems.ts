@@ -5,6 +5,7 @@ export const PROBLEM_CODES = [
   'yaml_syntax',
   'not_a_map',
   'unknown_key',
+  'key_not_allowed_here',
   'wrong_type',
   'removed_key',
   'hook_only_key',

@@ -54,6 +54,11 @@ export interface KeyDefinition {
   hook: string | null;
   /** Settable only in the operator's `recipes/<name>/`, never from a recipe's `.ccci/`. */
   operatorOnly: boolean;
+  /**
+   * Also settable in `previous/recipe_meta.yml`, where it replaces the head's value for the
+   * base deploy of an older version only. Default: false.
+   */
+  previous?: boolean;
 }
 
 export interface RemovedKey {
@@ -143,6 +148,7 @@ export const KEYS: readonly KeyDefinition[] = [
     meaning: 'path probed to assert the app serves',
     hook: null,
     operatorOnly: false,
+    previous: true,
   },
   {
     key: 'HEALTH_OK',
@@ -151,6 +157,7 @@ export const KEYS: readonly KeyDefinition[] = [
     meaning: 'statuses that count as serving',
     hook: null,
     operatorOnly: false,
+    previous: true,
   },
   {
     key: 'DEPLOY_TIMEOUT',
@@ -159,6 +166,7 @@ export const KEYS: readonly KeyDefinition[] = [
     meaning: 'one abra deploy including convergence (also handed to abra as `TIMEOUT`)',
     hook: null,
     operatorOnly: false,
+    previous: true,
   },
   {
     key: 'HTTP_TIMEOUT',
@@ -167,6 +175,7 @@ export const KEYS: readonly KeyDefinition[] = [
     meaning: 'wait for `HEALTH_PATH` to answer after convergence',
     hook: null,
     operatorOnly: false,
+    previous: true,
   },
   {
     key: 'UPGRADE_BASE_VERSION',
@@ -195,6 +204,7 @@ export const KEYS: readonly KeyDefinition[] = [
     meaning: 'added to the app env before deploy (e.g. `COMPOSE_FILE`)',
     hook: 'EXTRA_ENV',
     operatorOnly: false,
+    previous: true,
   },
   {
     key: 'UPGRADE_EXTRA_ENV',
@@ -377,6 +387,16 @@ export const REMOVED_KEYS: readonly RemovedKey[] = [
   { key: 'DEPENDS_ON', replacement: 'DEPS', hint: 'a list of recipe names' },
 ];
 
+/** Keys `previous/recipe_meta.yml` may set (deploy-related only), in registry order. */
+export const PREVIOUS_KEYS: readonly string[] = KEYS.filter((k) => k.previous).map((k) => k.key);
+
+/** Files `previous/` may hold: the base deploy's own settings, overlay and install steps. */
+export const PREVIOUS_ENTRIES = [
+  'recipe_meta.yml',
+  'compose.ccci.yml',
+  'install_steps.sh',
+] as const;
+
 /** Lookup helpers. */
 export const KEY_BY_NAME: ReadonlyMap<string, KeyDefinition> = new Map(KEYS.map((k) => [k.key, k]));
 export const HOOK_BY_NAME: ReadonlyMap<string, HookSignature> = new Map(
@@ -395,6 +415,8 @@ export const registry = {
   expectedNaTargets: EXPECTED_NA_TARGETS,
   overlayOps: OVERLAY_OPS,
   composePolicyRules: COMPOSE_POLICY_RULES,
+  previousKeys: PREVIOUS_KEYS,
+  previousEntries: PREVIOUS_ENTRIES,
 } as const;
 
 /** Text of a hook's expected signature, e.g. `SCREENSHOT(page, ctx)`. */

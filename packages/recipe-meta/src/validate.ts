@@ -102,6 +102,7 @@ function loadOne(recipesDir: string, recipe: string): LoadedRecipe {
         playwrightTests: [],
         previous: null,
       },
+      previous: null,
       problems: [
         {
           code: 'unknown_file',

@@ -26,8 +26,19 @@ export interface ParsedMetaFile {
 export function parseMetaFile(
   file: string,
   text: string,
-  options: { operatorSide: boolean },
+  options: {
+    operatorSide: boolean;
+    /**
+     * Only these registry keys may be set (e.g. `previous/recipe_meta.yml`); any other key is
+     * an error listing them. Default: every key.
+     */
+    allowedKeys?: readonly string[];
+    /** How the file is called in messages. Default `recipe_meta.yml`. */
+    label?: string;
+  },
 ): ParsedMetaFile {
+  const label = options.label ?? 'recipe_meta.yml';
+  const allowed = options.allowedKeys;
   const out: ParsedMetaFile = { keys: [], privateKeys: [], problems: [] };
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
@@ -61,7 +72,7 @@ export function parseMetaFile(
         code: 'not_a_map',
         file,
         ...pos(root),
-        message: 'recipe_meta.yml must be a map of KEY: value',
+        message: `${label} must be a map of KEY: value`,
         hint: 'write one setting per line, e.g. HEALTH_PATH: /status',
       }),
     );
@@ -92,6 +103,26 @@ export function parseMetaFile(
       continue;
     }
     const def = KEY_BY_NAME.get(key);
+    if (allowed && !(def && allowed.includes(key))) {
+      const suggestion = def ? null : nearest(key, allowed);
+      out.problems.push(
+        problem({
+          code: def ? 'key_not_allowed_here' : 'unknown_key',
+          file,
+          ...at,
+          key,
+          message: def
+            ? `${key} cannot be set in ${label}: it holds only the settings of the base deploy of an older version (allowed: ${allowed.join(', ')})`
+            : `unknown key ${key} in ${label}${suggestion ? ` — did you mean ${suggestion}?` : ''} (allowed: ${allowed.join(', ')})`,
+          hint: def
+            ? `set ${key} in the recipe's own recipe_meta.yml instead`
+            : suggestion
+              ? `rename it to ${suggestion}`
+              : `use one of ${allowed.join(', ')}; keys starting with _ are private and allowed`,
+        }),
+      );
+      continue;
+    }
     if (!def) {
       const suggestion = nearest(
         key,

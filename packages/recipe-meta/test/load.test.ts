@@ -164,3 +164,108 @@ describe('a recipe repository’s .ccci/ and the approval file', () => {
     ]);
   });
 });
+
+describe('previous/ (base deploy of an older version)', () => {
+  it('loads its deploy keys, overlay and install steps apart from the head settings', () => {
+    const r = loadWith({
+      'recipes/r/recipe_meta.yml': 'EXTRA_ENV: {MODE: head}\nDEPLOY_TIMEOUT: 300\n',
+      'recipes/r/previous/recipe_meta.yml':
+        'EXTRA_ENV: {MODE: old}\nHEALTH_PATH: /old\nHEALTH_OK: [200]\nHTTP_TIMEOUT: 60\nDEPLOY_TIMEOUT: 900\n_note: private\n',
+      'recipes/r/previous/compose.ccci.yml': '# 1.x needs a longer start_period\nservices: {}\n',
+      'recipes/r/previous/install_steps.sh': 'true\n',
+      'recipes/r/previous/README.md': 'why\n',
+    });
+    expect(r.problems).toEqual([]);
+    expect(r.meta.EXTRA_ENV).toEqual({ MODE: 'head' }); // the head's settings are untouched
+    expect(r.meta.DEPLOY_TIMEOUT).toBe(300);
+    expect(r.previous?.meta).toEqual({
+      EXTRA_ENV: { MODE: 'old' },
+      HEALTH_PATH: '/old',
+      HEALTH_OK: [200],
+      HTTP_TIMEOUT: 60,
+      DEPLOY_TIMEOUT: 900,
+    });
+    expect(r.previous?.set.find((k) => k.key === 'HEALTH_PATH')?.line).toBe(2);
+    expect(r.previous?.composeOverlay?.why).toBe('1.x needs a longer start_period');
+    expect(r.previous?.installSteps).toMatch(/previous\/install_steps\.sh$/);
+    expect(r.files.previous?.files).toEqual([
+      'compose.ccci.yml',
+      'install_steps.sh',
+      'recipe_meta.yml',
+    ]);
+  });
+
+  it('a recipe without previous/ has none', () => {
+    expect(loadWith({ 'recipes/r/recipe_meta.yml': 'HEALTH_PATH: /x\n' }).previous).toBeNull();
+  });
+
+  it('a key that is not deploy-related is an error naming file, line, key and the allowed keys', () => {
+    const r = loadWith({
+      'recipes/r/previous/recipe_meta.yml': 'EXTRA_ENV: {A: "1"}\nDEPS: [keycloak]\n',
+    });
+    expect(r.ok).toBe(false);
+    expect(r.problems).toHaveLength(1);
+    expect(r.problems[0]).toMatchObject({
+      code: 'key_not_allowed_here',
+      line: 2,
+      key: 'DEPS',
+      file: expect.stringMatching(/recipes\/r\/previous\/recipe_meta\.yml$/),
+    });
+    expect(r.problems[0]?.message).toBe(
+      'DEPS cannot be set in previous/recipe_meta.yml: it holds only the settings of the base deploy of an older version (allowed: HEALTH_PATH, HEALTH_OK, DEPLOY_TIMEOUT, HTTP_TIMEOUT, EXTRA_ENV)',
+    );
+    expect(r.previous?.meta).toEqual({ EXTRA_ENV: { A: '1' } });
+  });
+
+  it('unknown keys get a did-you-mean among the allowed keys; wrong types use the registry validators', () => {
+    const r = loadWith({
+      'recipes/r/previous/recipe_meta.yml':
+        'EXTRA_EVN: {A: "1"}\nHTTP_TIMEOUT: soon\nBACKUP_VERIFY: true\n',
+    });
+    const byCode = r.problems.map((p) => `${p.line} ${p.code}: ${p.message}`);
+    expect(byCode[0]).toBe(
+      '1 unknown_key: unknown key EXTRA_EVN in previous/recipe_meta.yml — did you mean EXTRA_ENV? (allowed: HEALTH_PATH, HEALTH_OK, DEPLOY_TIMEOUT, HTTP_TIMEOUT, EXTRA_ENV)',
+    );
+    expect(byCode[1]).toMatch(
+      /^2 wrong_type: HTTP_TIMEOUT: expected whole seconds \(1–3600\), found "soon"/,
+    );
+    expect(byCode[2]).toMatch(/^3 key_not_allowed_here: BACKUP_VERIFY cannot be set/);
+  });
+
+  it('anything else in previous/ is reported with did-you-mean; the overlay needs its why-line', () => {
+    const r = loadWith({
+      'recipes/r/previous/recipe_meta.yaml': 'EXTRA_ENV: {}\n',
+      'recipes/r/previous/compose.yml': 'services: {}\n',
+      'recipes/r/previous/tests/test_install.sh': 'true\n',
+      'recipes/r/previous/install_steps.sh': 'true\n',
+      'recipes/r/previous/compose.ccci.yml': 'services: {}\n',
+      'recipes/r/previous/.env.sample': 'X=1\n',
+      'recipes/r/previous/_notes.txt': 'private\n',
+    });
+    const messages = r.problems.map((p) => `${p.code}: ${p.message}`).sort();
+    expect(messages).toEqual([
+      'compose_overlay_no_why: compose.ccci.yml must start with a comment saying why this CI needs it',
+      'unknown_file: previous/compose.yml is not a file ccci reads — did you mean previous/compose.ccci.yml?',
+      'unknown_file: previous/recipe_meta.yaml is not a file ccci reads — did you mean previous/recipe_meta.yml?',
+      'unknown_file: previous/tests/ is not a file ccci reads',
+    ]);
+    expect(r.problems.find((p) => p.code === 'unknown_file')?.hint).toContain(
+      'previous/ may hold only recipe_meta.yml, compose.ccci.yml, install_steps.sh',
+    );
+  });
+
+  it("a recipe's approved .ccci/previous/ is used when the operator has none", () => {
+    const root = tempTree({
+      'recipes/approved-code.txt': 'r\n',
+      'recipes/r/recipe_meta.yml': 'HEALTH_PATH: /x\n',
+      'repo/.ccci/previous/recipe_meta.yml': 'HEALTH_PATH: /old\n',
+    });
+    const r = loadRecipeMeta({
+      recipesDir: join(root, 'recipes'),
+      recipe: 'r',
+      repoDir: join(root, 'repo'),
+    });
+    expect(r.problems).toEqual([]);
+    expect(r.previous).toMatchObject({ source: 'repo', meta: { HEALTH_PATH: '/old' } });
+  });
+});

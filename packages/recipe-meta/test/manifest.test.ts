@@ -54,7 +54,7 @@ describe('customization manifest', () => {
       'recipes/r/tests/playwright/a.spec.ts': "test('a', () => {});\ntest('b', () => {});\n",
       'recipes/r/install_steps.sh': 'true\n',
       'recipes/r/previous/.env': 'X=1\n',
-      'recipes/r/previous/compose.yml': 'services: {}\n',
+      'recipes/r/previous/compose.ccci.yml': '# the 1.x image boots slower\nservices: {}\n',
     });
     expect(r.ok).toBe(true);
     const m = buildManifest(r, { devSkips: ['CCCI_DEV_SKIP_LINT'] });
