@@ -11,7 +11,7 @@ import {
 } from './options.js';
 import { type PsService, parsePs } from './ps.js';
 import type { GeneratedSecret } from './secrets.js';
-import { checkArgv, checkName, checkPositiveInt } from './validate.js';
+import { checkArgv, checkName, checkPath, checkPositiveInt } from './validate.js';
 
 /** What a successful call returns. */
 export type AbraResult = AbraCallInfo;
@@ -49,6 +49,25 @@ export interface Abra {
   secretGenerate(
     o: { domain: string; all: true; machine?: boolean } & CallOptions,
   ): Promise<AbraResult & { secrets: GeneratedSecret[] }>;
+  /**
+   * `abra app secret rm <domain> <secret> --no-input`: removes the app's docker secret of that
+   * compose secret (whatever its version). The secret must not be in use by a running service.
+   */
+  secretRm(o: { domain: string; secret: string } & CallOptions): Promise<AbraResult>;
+  /**
+   * `abra app secret insert <domain> <secret> <version> <file> --file [--trim]`: creates the
+   * docker secret `<stack>_<secret>_<version>` from the file's contents, so the value is never in
+   * argv. abra refuses when that secret exists already: remove it first.
+   */
+  secretInsert(
+    o: {
+      domain: string;
+      secret: string;
+      version: string;
+      file: string;
+      trim?: boolean;
+    } & CallOptions,
+  ): Promise<AbraResult>;
   /** `abra app backup create <domain> [service]`. */
   backupCreate(o: { domain: string; service?: string } & CallOptions): Promise<AbraResult>;
   /** `abra app restore <domain> [service] [--snapshot id]`. */
@@ -204,6 +223,33 @@ export function createAbra(options: CreateAbraOptions): Abra {
         ...flag(o.machine, '--machine'),
       ];
       return withSecrets({ op: 'secretGenerate', label: 'app secret generate', args, call: o });
+    },
+
+    async secretRm(o) {
+      const args = [
+        'app',
+        'secret',
+        'rm',
+        checkName('domain', 'domain', o.domain),
+        checkName('secret', 'secret', o.secret),
+        '--no-input',
+      ];
+      return strip(await invoke({ op: 'secretRm', label: 'app secret rm', args, call: o }));
+    },
+
+    async secretInsert(o) {
+      const args = [
+        'app',
+        'secret',
+        'insert',
+        checkName('domain', 'domain', o.domain),
+        checkName('secret', 'secret', o.secret),
+        checkName('secretVersion', 'version', o.version),
+        checkPath('file', o.file),
+        '--file',
+        ...flag(o.trim, '--trim'),
+      ];
+      return strip(await invoke({ op: 'secretInsert', label: 'app secret insert', args, call: o }));
     },
 
     async backupCreate(o) {

@@ -8,6 +8,8 @@ export type AbraOperation =
   | 'undeploy'
   | 'rm'
   | 'secretGenerate'
+  | 'secretRm'
+  | 'secretInsert'
   | 'backupCreate'
   | 'restore'
   | 'ps'
@@ -23,6 +25,8 @@ export const DEFAULT_TIMEOUTS_MS: Readonly<Record<AbraOperation, number>> = {
   undeploy: 300_000,
   rm: 180_000,
   secretGenerate: 120_000,
+  secretRm: 60_000,
+  secretInsert: 60_000,
   backupCreate: 1_800_000,
   restore: 1_800_000,
   ps: 60_000,

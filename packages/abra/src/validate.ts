@@ -11,6 +11,8 @@ const PATTERNS = {
   version: /^[A-Za-z0-9](?:[A-Za-z0-9.+_-]{0,126})$/,
   service: /^[A-Za-z0-9](?:[A-Za-z0-9_.-]{0,62})$/,
   snapshot: /^[A-Za-z0-9](?:[A-Za-z0-9_.:-]{0,126})$/,
+  secret: /^[A-Za-z0-9](?:[A-Za-z0-9_.-]{0,63})$/,
+  secretVersion: /^[A-Za-z0-9](?:[A-Za-z0-9_.-]{0,31})$/,
 } as const;
 
 const EXPECTED: Record<keyof typeof PATTERNS, string> = {
@@ -20,6 +22,8 @@ const EXPECTED: Record<keyof typeof PATTERNS, string> = {
   version: 'a recipe version such as 1.2.0+2.3.4',
   service: 'a compose service name of letters, digits, _, . and -',
   snapshot: 'a snapshot id of letters, digits, _, ., : and -',
+  secret: 'a compose secret name of letters, digits, _, . and -, e.g. db_password',
+  secretVersion: 'a secret version of letters, digits, _, . and -, e.g. v1',
 };
 
 export type NameKind = keyof typeof PATTERNS;
@@ -29,6 +33,16 @@ export function checkName(kind: NameKind, option: string, value: unknown): strin
   if (typeof value !== 'string' || !PATTERNS[kind].test(value)) {
     throw new TypeError(
       `${option}: expected ${EXPECTED[kind]}, found ${JSON.stringify(value) ?? String(value)}`,
+    );
+  }
+  return value;
+}
+
+/** An absolute file path (so it cannot be read as an option), without NUL bytes. */
+export function checkPath(option: string, value: unknown): string {
+  if (typeof value !== 'string' || !value.startsWith('/') || value.includes('\0')) {
+    throw new TypeError(
+      `${option}: expected an absolute file path, found ${JSON.stringify(value) ?? String(value)}`,
     );
   }
   return value;

@@ -210,6 +210,53 @@ describe('secrets', () => {
   });
 });
 
+describe('secret rm and insert', () => {
+  it('build argument arrays: the value travels in a file, never in argv', async () => {
+    const { abra, recorded } = replaying(undefined);
+    await abra.secretRm({ domain: 'cust-a1b2c3.ci.localhost', secret: 'db_password' });
+    expect(recorded().argv).toEqual([
+      'app',
+      'secret',
+      'rm',
+      'cust-a1b2c3.ci.localhost',
+      'db_password',
+      '--no-input',
+    ]);
+    await abra.secretInsert({
+      domain: 'cust-a1b2c3.ci.localhost',
+      secret: 'db_password',
+      version: 'v2',
+      file: '/run/state/db_password',
+      trim: true,
+    });
+    expect(recorded().argv).toEqual([
+      'app',
+      'secret',
+      'insert',
+      'cust-a1b2c3.ci.localhost',
+      'db_password',
+      'v2',
+      '/run/state/db_password',
+      '--file',
+      '--trim',
+    ]);
+  });
+
+  it('refuse names and paths that could be read as options', async () => {
+    const { abra } = replaying(undefined);
+    const domain = 'cust-a1b2c3.ci.localhost';
+    await expect(abra.secretRm({ domain, secret: '--all' })).rejects.toThrow(
+      'secret: expected a compose secret name',
+    );
+    await expect(
+      abra.secretInsert({ domain, secret: 'db_password', version: 'v1', file: '-x' }),
+    ).rejects.toThrow('file: expected an absolute file path, found "-x"');
+    await expect(
+      abra.secretInsert({ domain, secret: 'db_password', version: '--chaos', file: '/f' }),
+    ).rejects.toThrow('version: expected a secret version');
+  });
+});
+
 describe('errors', () => {
   it('carries a stable code and the same fields as a result', async () => {
     const { abra } = replaying('fatal-deploy-timeout.txt', 1);
