@@ -169,7 +169,7 @@ describeDocker('abra double on the real swarm', () => {
     expect((await viaGateway(gw.port, web, '/')).status).toBe(404);
   }, 240_000);
 
-  it.concurrent('data: write over HTTP, back up, change, restore, read the original back', async () => {
+  it.concurrent('data: a chosen secret replaces the generated one; write over HTTP, back up, change, restore, read the original back', async () => {
     const data = domainFor('data');
     const created = await abraRun([
       'app',
@@ -183,8 +183,36 @@ describeDocker('abra double on the real swarm', () => {
     ]);
     expect(created.exitCode, created.output).toBe(0);
     expect(created.output).toMatch(/│ db_password │ \w{24} │/);
+    // Replace the generated value with a chosen one, read from a file (never in argv).
+    const chosen = join(abra.abraDir, `${data}.db_password`);
+    writeFileSync(chosen, 'chosen-Value-42\n', { mode: 0o600 });
+    const insertArgs = ['app', 'secret', 'insert', data, 'db_password', 'v1', chosen, '--file'];
+    const exists = await abraRun([...insertArgs, '--trim']);
+    expect(exists.exitCode).toBe(1);
+    expect(exists.output).toMatch(/FATA .*already exists/);
+    const unknown = await abraRun(['app', 'secret', 'insert', data, 'nope', 'v1', chosen, '-f']);
+    expect(unknown.output).toContain("FATA nope doesn't exist in the env config?");
+    const rmSecret = await abraRun(['app', 'secret', 'rm', data, 'db_password', '--no-input']);
+    expect(rmSecret.exitCode, rmSecret.output).toBe(0);
+    expect((await abraRun(['app', 'secret', 'rm', data, 'db_password'])).output).toContain(
+      "FATA db_password doesn't exist on server?",
+    );
+    const inserted = await abraRun([...insertArgs, '--trim']);
+    expect(inserted.exitCode, inserted.output).toBe(0);
+    expect(inserted.output).not.toContain('chosen-Value-42');
     const d = await abraRun(['app', 'deploy', data]);
     expect(d.exitCode, d.output).toBe(0);
+    const secretSeen = await abraRun([
+      'app',
+      'run',
+      data,
+      'db',
+      '--no-tty',
+      '--',
+      'cat',
+      '/run/secrets/db_password',
+    ]);
+    expect(secretSeen.output.trim()).toBe('chosen-Value-42');
 
     const put = (value: string) =>
       viaGateway(gw.port, data, '/cgi-bin/data?key=witness', { method: 'POST', body: value });

@@ -9,7 +9,7 @@ import { lint } from './lint.js';
 import { AbraFatal, fatal, out } from './log.js';
 import { appNew, serverAdd } from './new.js';
 import { remove, undeploy } from './remove.js';
-import { secretCommand } from './secrets.js';
+import { secretCommand, secretInsert, secretRm } from './secrets.js';
 
 type Options = NonNullable<ParseArgsConfig['options']>;
 
@@ -159,8 +159,34 @@ async function dispatch(args: string[], f: Faults): Promise<number> {
     }
     case 'secret': {
       const [sub, ...more] = rest;
+      if (sub === 'rm' || sub === 'remove') {
+        const p = parse(more, {
+          all: { type: 'boolean', short: 'a' },
+          pass: { type: 'boolean', short: 'P' },
+        });
+        await secretRm(p.positionals[0], {
+          all: bool(p.values['all']),
+          secret: p.positionals[1],
+        });
+        return 0;
+      }
+      if (sub === 'insert' || sub === 'i') {
+        const p = parse(more, {
+          file: { type: 'boolean', short: 'f' },
+          trim: { type: 'boolean', short: 't' },
+          pass: { type: 'boolean', short: 'P' },
+          chaos: { type: 'boolean', short: 'C' },
+        });
+        await secretInsert(p.positionals[0], p.positionals.slice(1), {
+          file: bool(p.values['file']),
+          trim: bool(p.values['trim']),
+        });
+        return 0;
+      }
       if (sub !== 'generate' && sub !== 'gen')
-        fatal(`unknown command app secret ${sub ?? ''} (abra double supports: generate)`);
+        fatal(
+          `unknown command app secret ${sub ?? ''} (abra double supports: generate, insert, rm)`,
+        );
       const p = parse(more, {
         all: { type: 'boolean', short: 'a' },
         machine: { type: 'boolean', short: 'm' },
