@@ -7,6 +7,7 @@ import {
   type RecipeHooks,
 } from '@ccci/recipe-meta';
 import type { RunCtx } from './context.js';
+import { depCredentials } from './credentials.js';
 import { InfraError } from './errors.js';
 import { baseUrlOf, httpGet } from './support/http.js';
 
@@ -46,7 +47,7 @@ export function hookContext(ctx: RunCtx, op: HookOp): HookContext {
           recipe: d.recipe,
           domain: d.domain,
           baseUrl: baseUrlOf({ gatewayUrl: ctx.config.gatewayUrl, domain: d.domain }),
-          credentials: {},
+          credentials: depCredentials(ctx, d.recipe),
         },
       ]),
     ),

@@ -1,14 +1,17 @@
 import { mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { insertAppSecrets } from './app-secrets.js';
 import type { RunCtx } from './context.js';
+import { credentialFileEnv, envName } from './credentials.js';
 import { AssertionFailed } from './errors.js';
 import type { Steps } from './rungs/runner.js';
 import { baseUrlOf } from './support/http.js';
 
-/** `<NAME>` of a dep in variable names: upper-case, `-` → `_`. */
-const envName = (recipe: string) => recipe.toUpperCase().replace(/[^A-Z0-9]/g, '_');
-
-function depEnv(ctx: RunCtx): Record<string, string> {
+/**
+ * What recipe code learns about the deps: `CCCI_DEP_<NAME>_DOMAIN`, `_URL`, and one
+ * `CCCI_DEP_<NAME>_<CREDENTIAL>_FILE` per credential (a file: no secret value in env).
+ */
+export function depEnv(ctx: RunCtx): Record<string, string> {
   const env: Record<string, string> = {};
   for (const d of ctx.state.deps) {
     env[`CCCI_DEP_${envName(d.recipe)}_DOMAIN`] = d.domain;
@@ -17,7 +20,7 @@ function depEnv(ctx: RunCtx): Record<string, string> {
       domain: d.domain,
     });
   }
-  return env;
+  return { ...env, ...credentialFileEnv(ctx) };
 }
 
 /** How to run an overlay or steps file, by extension; argument arrays only. */
@@ -29,17 +32,17 @@ function command(file: string): [string, string[]] {
 }
 
 /**
- * `install_steps.sh` (enroll-recipe.md): after deps, before the single deploy, with the app's
- * domain, env file, a secrets folder and each dep's domain and URL. A non-zero exit fails install.
+ * `install_steps.sh` (enroll-recipe.md; `previous/install_steps.sh` for an older base): after
+ * deps, before the single deploy, with the app's domain, env file, a secrets folder and each
+ * dep's domain, URL and credential files. A non-zero exit fails install; the secrets it wrote
+ * replace the generated ones (app-secrets.ts).
  */
-export async function runInstallSteps(ctx: RunCtx): Promise<void> {
-  const steps = ctx.loaded?.recipe.files.installSteps;
-  if (!steps) return;
+export async function runInstallSteps(ctx: RunCtx, file: string): Promise<void> {
   ctx.log.step('install', 'install_steps.sh');
   const secrets = join(ctx.paths.stateDir, 'app-secrets');
   mkdirSync(secrets, { recursive: true, mode: 0o700 });
-  const r = await ctx.proc.run('bash', [steps.file], {
-    cwd: dirname(steps.file),
+  const r = await ctx.proc.run('bash', [file], {
+    cwd: dirname(file),
     env: {
       CCCI_APP_DOMAIN: ctx.domain,
       CCCI_APP_ENV_FILE: ctx.envFile,
@@ -51,6 +54,7 @@ export async function runInstallSteps(ctx: RunCtx): Promise<void> {
     signal: ctx.signal,
   });
   if (r.exitCode !== 0) throw new AssertionFailed(`install_steps.sh exited ${r.exitCode}`);
+  await insertAppSecrets(ctx, secrets);
 }
 
 /** Additive overlays `tests/test_<op>.*` after the op's generic assertions; each is one check. */

@@ -1,8 +1,15 @@
 import { copyFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { generatedSecrets } from '../app-secrets.js';
 import type { RunCtx } from '../context.js';
 import { hookContext, preHook, recipeHooks } from '../hooks.js';
 import { runInstallSteps } from '../overlays.js';
+import {
+  previousFor,
+  previousSetsExtraEnv,
+  rememberEnvBefore,
+  usePreviousSettings,
+} from '../previous.js';
 import { setEnvValues } from '../support/env-file.js';
 import { checkoutDetached } from '../support/git.js';
 
@@ -18,21 +25,28 @@ export async function ensureServer(ctx: RunCtx): Promise<void> {
     });
 }
 
-/** Env wiring of an app: EXTRA_ENV, the domains of its deps, the CI overlay. */
-export function appEnv(ctx: RunCtx): Record<string, string> {
+/** Env wiring of an app: EXTRA_ENV, the domains of its deps, the CI overlay (default the head's). */
+export function appEnv(
+  ctx: RunCtx,
+  overlay: string | undefined = ctx.loaded?.overlay,
+): Record<string, string> {
   const env: Record<string, string> = { ...ctx.meta.EXTRA_ENV };
   for (const d of ctx.state.deps)
     env[`${d.recipe.toUpperCase().replace(/[^A-Z0-9]/g, '_')}_DOMAIN`] = d.domain;
-  if (ctx.loaded?.overlay) env['COMPOSE_FILE'] = 'compose.yml:compose.ccci.yml';
+  if (overlay) env['COMPOSE_FILE'] = 'compose.yml:compose.ccci.yml';
   return env;
 }
 
 /**
  * The single deploy of the app: `version` (the upgrade base) or, when undefined, the head.
  * With the CI overlay the tree is dirty, so the deploy is a chaos deploy of the checked-out tree.
+ * An older base deploys with the settings of `previous/` where it sets them (previous.ts).
  */
 export async function deployApp(ctx: RunCtx, version: string | undefined): Promise<void> {
   await ensureServer(ctx);
+  const previous = previousFor(ctx, version);
+  if (previous) usePreviousSettings(ctx, previous);
+  const overlay = previous?.composeOverlay?.file ?? ctx.loaded?.overlay;
   if (!ctx.state.appCreated) {
     ctx.log.step('install', 'abra app new');
     const created = await ctx.abra.appNew({
@@ -45,17 +59,25 @@ export async function deployApp(ctx: RunCtx, version: string | undefined): Promi
     });
     ctx.state.appCreated = true;
     for (const s of created.secrets) ctx.redactor.add(s.value);
+    generatedSecrets.set(ctx, new Set(created.secrets.map((s) => s.name)));
     const hooks = await recipeHooks(ctx);
+    // previous/'s EXTRA_ENV replaces the head's, data and hook, for the base deploy.
+    const hook = previousSetsExtraEnv(previous) ? undefined : hooks.EXTRA_ENV;
     const env = {
-      ...appEnv(ctx),
-      ...(hooks.EXTRA_ENV ? await hooks.EXTRA_ENV(hookContext(ctx, 'install')) : {}),
+      ...appEnv(ctx, overlay),
+      ...(hook ? await hook(hookContext(ctx, 'install')) : {}),
     };
+    if (previous)
+      rememberEnvBefore(ctx, [
+        ...Object.keys(previous.meta.EXTRA_ENV ?? {}),
+        ...(previous.composeOverlay ? ['COMPOSE_FILE'] : []),
+      ]);
     if (Object.keys(env).length > 0) setEnvValues(ctx.envFile, env);
   }
   await checkoutDetached(ctx.proc, ctx.recipeDir, version ?? (ctx.clone?.headSha as string));
-  const overlay = ctx.loaded?.overlay;
   if (overlay) copyFileSync(overlay, join(ctx.recipeDir, 'compose.ccci.yml'));
-  if (!ctx.state.deployedVersion) await runInstallSteps(ctx);
+  const steps = previous?.installSteps ?? ctx.loaded?.recipe.files.installSteps?.file;
+  if (!ctx.state.deployedVersion && steps) await runInstallSteps(ctx, steps);
   await preHook(ctx, 'preInstall', 'install');
   const pinned = version !== undefined && !overlay;
   ctx.log.step('install', `deploy ${version ?? 'head'}${pinned ? '' : ' (chaos)'}`);

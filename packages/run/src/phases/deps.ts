@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { acquireDomainLock, appDomain, type DomainLock, stackName, warmDomain } from '@ccci/lock';
 import type { RunCtx } from '../context.js';
+import { readWarmCredentials, recordDepCredentials, warmCredentialsDir } from '../credentials.js';
 import { InfraError } from '../errors.js';
 import { setEnvValues } from '../support/env-file.js';
 import { cloneAt } from '../support/git.js';
@@ -33,6 +34,19 @@ export async function provisionDeps(ctx: RunCtx): Promise<void> {
     if (await stackExists(ctx, stackName(warm))) {
       ctx.state.deps.push({ recipe: dep, domain: warm, warm: true });
       ctx.log.info(`dependency ${dep}: reusing warm ${warm}`);
+      // The warm instance was deployed by someone else: its secrets are only known if its
+      // creator left them (enroll-recipe.md, "Dependency credentials").
+      const record = warmCredentialsDir(ctx.config.sharedAbraDir, warm);
+      const found = readWarmCredentials(record);
+      if (found === undefined)
+        ctx.log.warn(
+          `dependency ${dep}: no credentials record of the warm instance (${record}); hooks and tests get none`,
+        );
+      else
+        ctx.log.info(
+          `dependency ${dep}: credentials ${Object.keys(found).join(', ') || '(none)'} from ${record}`,
+        );
+      recordDepCredentials(ctx, dep, found ?? {});
       continue;
     }
     ctx.state.budget += 1;
@@ -57,6 +71,11 @@ export async function provisionDeps(ctx: RunCtx): Promise<void> {
       signal: ctx.signal,
     });
     for (const s of created.secrets) ctx.redactor.add(s.value);
+    recordDepCredentials(
+      ctx,
+      dep,
+      Object.fromEntries(created.secrets.map((s) => [s.name, s.value])),
+    );
     if (Object.keys(meta.EXTRA_ENV).length > 0) {
       setEnvValues(
         join(ctx.paths.abraDir, 'servers', ctx.config.server, `${domain}.env`),

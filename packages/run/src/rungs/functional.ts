@@ -1,6 +1,7 @@
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { RunCtx, TestResult } from '../context.js';
+import { depEnv } from '../overlays.js';
 import { baseUrlOf } from '../support/http.js';
 import { runPlaywrightSpecs } from '../support/playwright-specs.js';
 import { assert, runRung, SkipRung } from './runner.js';
@@ -40,6 +41,7 @@ export function functionalRung(ctx: RunCtx) {
               CCCI_BASE_URL: baseUrlOf(ctx.http),
               CCCI_RUN_ID: ctx.settings.runId,
               ...(ctx.config.gatewayUrl ? { CCCI_GATEWAY_URL: ctx.config.gatewayUrl } : {}),
+              ...depEnv(ctx),
             },
             timeoutMs: 600_000,
             allowFailure: true,
@@ -62,6 +64,7 @@ export function functionalRung(ctx: RunCtx) {
         gatewayUrl: ctx.config.gatewayUrl,
         domain: ctx.domain,
         artifactsDir: ctx.paths.artifactsDir,
+        env: depEnv(ctx),
         proc: ctx.proc,
         signal: ctx.signal,
       }).finally(() => {

@@ -1,6 +1,8 @@
 import type { RunCtx } from '../context.js';
 import { hookContext, preHook, recipeHooks } from '../hooks.js';
 import { runTestOverlays } from '../overlays.js';
+import { appEnv } from '../phases/deploy.js';
+import { useHeadSettings } from '../previous.js';
 import { setEnvValues } from '../support/env-file.js';
 import { checkoutDetached } from '../support/git.js';
 import { waitServing } from '../support/http.js';
@@ -25,6 +27,11 @@ export function upgradeRung(ctx: RunCtx) {
     await steps.check(`redeploy ${base.version} → head`, async () => {
       await preHook(ctx, 'preUpgrade', 'upgrade');
       await checkoutDetached(ctx.proc, ctx.recipeDir, clone.headSha);
+      // An older base may have deployed with previous/'s settings: the head's apply now.
+      await useHeadSettings(ctx, async (withHook) => {
+        const extra = withHook ? (await recipeHooks(ctx)).EXTRA_ENV : undefined;
+        return { ...appEnv(ctx), ...(extra ? await extra(hookContext(ctx, 'upgrade')) : {}) };
+      });
       const hook = (await recipeHooks(ctx)).UPGRADE_EXTRA_ENV;
       if (hook) setEnvValues(ctx.envFile, await hook(hookContext(ctx, 'upgrade')));
       if (Object.keys(ctx.meta.UPGRADE_EXTRA_ENV).length > 0)

@@ -27,3 +27,10 @@ export function readEnvValues(file: string): Record<string, string> {
   }
   return out;
 }
+
+/** Removes the `KEY=value` lines of `keys` from an env file (commented-out lines stay). */
+export function unsetEnvValues(file: string, keys: readonly string[]): void {
+  const lines = readFileSync(file, 'utf8').split('\n');
+  const kept = lines.filter((l) => !keys.some((k) => new RegExp(`^\\s*${k}=`).test(l)));
+  writeFileSync(file, kept.join('\n'));
+}

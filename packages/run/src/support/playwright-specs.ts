@@ -23,6 +23,11 @@ export interface SpecRunOptions {
   testTimeoutMs?: number;
   /** Per spec file (its child process), for a test that blocks the event loop. Default 600 000 ms. */
   fileTimeoutMs?: number;
+  /**
+   * Extra variables for the spec children (e.g. `CCCI_DEP_<NAME>_…_FILE` paths). Never secret
+   * values: they are files. Default none.
+   */
+  env?: Readonly<Record<string, string>>;
   signal?: AbortSignal;
 }
 
@@ -44,10 +49,11 @@ function childCommand(): string[] {
 }
 
 /** `NAME=value` pairs the spec child gets: the basics a node process needs, and its config. */
-function cleanEnv(config: ChildConfig): string[] {
+function cleanEnv(config: ChildConfig, extra: Readonly<Record<string, string>>): string[] {
   const keep = ['PATH', 'HOME', 'LANG', 'TZ', 'TMPDIR'];
   return [
     ...keep.flatMap((k) => (process.env[k] ? [`${k}=${process.env[k]}`] : [])),
+    ...Object.entries(extra).map(([k, v]) => `${k}=${v}`),
     `CCCI_PW_CONFIG=${JSON.stringify(config)}`,
   ];
 }
@@ -87,7 +93,7 @@ export async function runPlaywrightSpecs(o: SpecRunOptions): Promise<SpecResult[
         // A clean environment: spec code never sees the harness's (report key, secrets dir).
         const r = await o.proc.run(
           'env',
-          ['-i', ...cleanEnv(config), process.execPath, ...childCommand()],
+          ['-i', ...cleanEnv(config, o.env ?? {}), process.execPath, ...childCommand()],
           {
             timeoutMs: fileTimeoutMs,
             allowFailure: true,
