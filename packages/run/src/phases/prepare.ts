@@ -79,6 +79,14 @@ export function composeFiles(ctx: RunCtx): { path: string; text: string }[] {
       text: readFileSync(ctx.loaded.overlay, 'utf8'),
     });
   }
+  // previous/compose.ccci.yml may be deployed too (an older base): it meets the same policy.
+  const previous = ctx.loaded?.recipe.previous?.composeOverlay;
+  if (previous) {
+    files.push({
+      path: `recipes/${ctx.settings.recipe}/previous/compose.ccci.yml`,
+      text: readFileSync(previous.file, 'utf8'),
+    });
+  }
   return files;
 }
 
