@@ -19,7 +19,8 @@ if (!docker.ok) {
   console.log(`harness overhead: skipped — ${docker.reason}`);
   process.exit(0);
 }
-const runs = Number(process.env['BENCH_RUNS'] ?? '1');
+// Several runs, figures per run and the median: the machine may be loaded by others' work.
+const runs = Number(process.env['BENCH_RUNS'] ?? '3');
 const root = mkdtempSync(join(tmpdir(), 'ccci-bench-'));
 const src = await createFixtureRecipe('web', { dir: join(root, 'src') });
 const enrolment = createFixtureEnrolment(root);
@@ -38,7 +39,15 @@ interface Timing {
   wallMs: number;
   abraDockerMs: number;
   allChildrenMs: number;
+  startupMs: number;
+  gapsMs: number;
+  tailMs: number;
+  otherOnlyMs: number;
+  otherOnly: string[];
 }
+
+const ratios: { abraDocker: number; all: number }[] = [];
+const s = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
 
 for (let i = 1; i <= runs; i++) {
   const runId = `bench${i}`;
@@ -88,8 +97,30 @@ for (let i = 1; i <= runs; i++) {
   console.log(
     `  ratio           wall ÷ all children     ${(t.wallMs / t.allChildrenMs).toFixed(3)}`,
   );
+  console.log('  where the time outside abra+docker went (each instant counted once):');
+  console.log(`    start-up until the first child        ${s(t.startupMs)}`);
+  console.log(`    gaps between children                 ${s(t.gapsMs)}`);
+  console.log(`    only other children (git, Chromium)   ${s(t.otherOnlyMs)}`);
+  for (const o of t.otherOnly.slice(0, 6)) console.log(`      ${o}`);
+  console.log(`    after the last child                  ${s(t.tailMs)}`);
   console.log('  longest stretches with no child running:');
   for (const g of t.gaps ?? []) console.log(`    ${g}`);
+  ratios.push({ abraDocker: t.wallMs / t.abraDockerMs, all: t.wallMs / t.allChildrenMs });
+}
+const median = (xs: number[]) => {
+  const v = [...xs].sort((a, b) => a - b);
+  const m = Math.floor(v.length / 2);
+  return v.length % 2 ? (v[m] as number) : ((v[m - 1] as number) + (v[m] as number)) / 2;
+};
+if (ratios.length > 0) {
+  const list = (xs: number[]) => xs.map((x) => x.toFixed(3)).join(' ');
+  console.log(`\nover ${ratios.length} run(s):`);
+  console.log(
+    `  wall ÷ abra+docker   median ${median(ratios.map((r) => r.abraDocker)).toFixed(3)}  (goal ≤ 1.10; runs: ${list(ratios.map((r) => r.abraDocker))})`,
+  );
+  console.log(
+    `  wall ÷ all children  median ${median(ratios.map((r) => r.all)).toFixed(3)}  (runs: ${list(ratios.map((r) => r.all))})`,
+  );
 }
 await gateway.close();
 rmSync(root, { recursive: true, force: true });

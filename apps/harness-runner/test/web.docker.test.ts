@@ -1,3 +1,5 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Bed, createBed } from './e2e.js';
 
@@ -31,6 +33,25 @@ describe('web fixture end to end (real swarm, abra double)', () => {
     expect(results.level).toBeGreaterThanOrEqual(2);
     expect(results.flags['clean_teardown']).toBe(true);
     expect(results.deploys).toEqual({ count: 1, budget: 1 });
+    expect(await bed.leftovers()).toEqual([]);
+    // The landing page, taken with the Chromium started while the deploy ran.
+    if (existsSync('/usr/bin/chromium')) {
+      const shot = readFileSync(join(bed.artifactsDir('web1'), 'screenshot.png'));
+      expect(shot.subarray(1, 4).toString()).toBe('PNG');
+    }
+  }, 300_000);
+
+  it('a Chromium that cannot start costs the screenshot only, with a warning', async () => {
+    const src = await bed.src('web');
+    const r = await bed.run(
+      ['run', '--recipe', 'web', '--ref', 'main', '--src', src, '--run-id', 'web2', '--quick'],
+      { CCCI_CHROMIUM: join(bed.root, 'no-such-chromium') },
+    );
+    expect(r.exitCode, r.all).toBe(0);
+    expect(r.all).toMatch(/warning: screenshot not taken: /);
+    const results = bed.results('web2');
+    expect(results.rungs['install']?.status, r.all).toBe('pass');
+    expect(existsSync(join(bed.artifactsDir('web2'), 'screenshot.png'))).toBe(false);
     expect(await bed.leftovers()).toEqual([]);
   }, 300_000);
 });

@@ -36,6 +36,7 @@ import { createRunLog } from './support/log.js';
 import { DEFAULT_META } from './support/meta.js';
 import { Proc } from './support/proc.js';
 import { Progress } from './support/progress.js';
+import { closeScreenshot } from './support/screenshot.js';
 import { resolveUpgradeBase } from './upgrade-base.js';
 
 /** Exit statuses of a run (signals and the deadline come from @ccci/lifetime: 143/130/129/124). */
@@ -320,7 +321,10 @@ async function finish(ctx: RunCtx, reason: ShutdownReason): Promise<void> {
   state.deployCount = await readDeployCount(ctx.paths.deployCountFile).catch(
     () => state.deployCount,
   );
-  await teardown(ctx).catch((error: Error) => ctx.log.error(`teardown failed: ${error.message}`));
+  await Promise.all([
+    teardown(ctx).catch((error: Error) => ctx.log.error(`teardown failed: ${error.message}`)),
+    closeScreenshot(ctx),
+  ]);
   const results = await writeReport(ctx).catch((error: Error) => {
     ctx.log.error(`report failed: ${error.message}`);
     return undefined;
@@ -381,6 +385,7 @@ export function timing(ctx: RunCtx): Record<string, number | string[]> {
     `${Math.round(performance.now() - until)} ms after ${after} to the end`,
   ]);
   return {
+    ...breakdown(ctx.childIntervals, performance.now()),
     gaps: gaps
       .sort((x, y) => y[0] - x[0])
       .slice(0, 8)
@@ -392,5 +397,49 @@ export function timing(ctx: RunCtx): Record<string, number | string[]> {
     dockerSumMs: Math.round(ctx.childMs.docker),
     gitSumMs: Math.round(ctx.childMs.git),
     otherSumMs: Math.round(ctx.childMs.other),
+  };
+}
+
+/**
+ * Where the wall time went, each instant counted once: an abra or docker child running
+ * (`abraDockerMs`, the benchmark's denominator); only other children (git, Chromium, tests;
+ * `otherOnlyMs`, by label in `otherOnly`); no child at all — before the first child
+ * (`startupMs`), between children (`gapsMs`), after the last (`tailMs`).
+ */
+export function breakdown(
+  intervals: RunCtx['childIntervals'],
+  endMs: number,
+): { startupMs: number; gapsMs: number; tailMs: number; otherOnlyMs: number; otherOnly: string[] } {
+  const points = [...new Set([0, endMs, ...intervals.flatMap(([, a, b]) => [a, b])])]
+    .filter((t) => t >= 0 && t <= endMs)
+    .sort((x, y) => x - y);
+  const first = Math.min(endMs, ...intervals.map(([, a]) => a));
+  const last = Math.max(0, ...intervals.map(([, , b]) => b));
+  let startupMs = 0;
+  let gapsMs = 0;
+  let tailMs = 0;
+  let otherOnlyMs = 0;
+  const byLabel = new Map<string, number>();
+  for (let i = 0; i + 1 < points.length; i++) {
+    const a = points[i] as number;
+    const b = points[i + 1] as number;
+    const active = intervals.filter(([, s, e]) => s <= a && e >= b);
+    if (active.some(([k]) => k === 'abra' || k === 'docker')) continue;
+    if (active.length > 0) {
+      otherOnlyMs += b - a;
+      const label = active[0]?.[3] ?? active[0]?.[0] ?? '?';
+      byLabel.set(label, (byLabel.get(label) ?? 0) + b - a);
+    } else if (b <= first) startupMs += b - a;
+    else if (a >= last) tailMs += b - a;
+    else gapsMs += b - a;
+  }
+  return {
+    startupMs: Math.round(startupMs),
+    gapsMs: Math.round(gapsMs),
+    tailMs: Math.round(tailMs),
+    otherOnlyMs: Math.round(otherOnlyMs),
+    otherOnly: [...byLabel]
+      .sort((x, y) => y[1] - x[1])
+      .map(([label, ms]) => `${Math.round(ms)} ms ${label}`),
   };
 }

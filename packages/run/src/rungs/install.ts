@@ -7,7 +7,7 @@ import { deployApp } from '../phases/deploy.js';
 import { waitHealthy } from '../support/health.js';
 import { waitServing } from '../support/http.js';
 import type { ReadyProbe } from '../support/meta.js';
-import { takeScreenshot } from '../support/screenshot.js';
+import { takeScreenshot, warmScreenshot } from '../support/screenshot.js';
 import { assert, runRung } from './runner.js';
 
 /**
@@ -16,6 +16,8 @@ import { assert, runRung } from './runner.js';
  */
 export function installRung(ctx: RunCtx, baseVersion: string | undefined) {
   return runRung(ctx, 'install', async (steps) => {
+    // Chromium starts while the deploy runs; the funnel closes it if the rung ends early.
+    if (ctx.meta.SCREENSHOT !== false) warmScreenshot(ctx);
     await steps.check('deploy', () => deployApp(ctx, baseVersion));
     await steps.check('converged', async () => {
       const { services } = await ctx.abra.ps({ domain: ctx.domain, signal: ctx.signal });

@@ -73,7 +73,7 @@ export class Proc {
       const r = await child;
       const ended = performance.now();
       const durationMs = Math.round(ended - started);
-      this.sink.childTime(cmd, started, ended, [cmd, ...args.slice(0, 2)].join(' '));
+      this.sink.childTime(cmd, started, ended, [cmd, ...verb(args).slice(0, 2)].join(' '));
       const stdout = String(r.stdout ?? '');
       const stderr = String(r.stderr ?? '');
       const label = [cmd, ...args.slice(0, 3)].join(' ');
@@ -116,4 +116,11 @@ function basicEnv(): Record<string, string> {
     if (value !== undefined) env[key] = value;
   }
   return env;
+}
+
+/** The arguments from the subcommand on: git's leading `-C <dir>` and `-c <k=v>` left out. */
+function verb(args: readonly string[]): readonly string[] {
+  let i = 0;
+  while ((args[i] === '-C' || args[i] === '-c') && i + 1 < args.length) i += 2;
+  return args.slice(i);
 }

@@ -15,23 +15,73 @@ export const CHROMIUM_FLAGS = [
   '--no-first-run',
 ];
 
+type Browser = Awaited<
+  ReturnType<typeof import('playwright-core')['chromium']['launchPersistentContext']>
+>;
+
+interface Warm {
+  /** Chromium started (or failed to start); never rejects. */
+  started: Promise<{ browser: Browser; profile: string } | { error: Error }>;
+  /** Set once the screenshot closes the browser in the background. */
+  closed?: Promise<void>;
+}
+
+const warm = new WeakMap<RunCtx, Warm>();
+
+const record = (ctx: RunCtx, started: number, label: string) => {
+  const ended = performance.now();
+  ctx.childMs.other += ended - started;
+  ctx.childIntervals.push(['chromium', started, ended, label]);
+};
+
+/**
+ * Starts Chromium for the screenshot ahead of time — call it when a long child (the deploy)
+ * starts, so loading playwright-core and launching the browser overlap it. Idempotent.
+ */
+export function warmScreenshot(ctx: RunCtx): void {
+  if (warm.has(ctx)) return;
+  const profile = mkdtempSync(join(tmpdir(), 'ccci-chromium-'));
+  const started = performance.now();
+  const launch = async () => {
+    // Loaded on first use: playwright-core is large and most of a run never needs it.
+    const { chromium } = await import('playwright-core');
+    return chromium.launchPersistentContext(profile, {
+      executablePath: ctx.config.chromium,
+      args: [...CHROMIUM_FLAGS, '--proxy-bypass-list=<-loopback>'],
+      ...(ctx.config.gatewayUrl ? { proxy: { server: ctx.config.gatewayUrl } } : {}),
+      viewport: { width: 1024, height: 640 },
+      timeout: 30_000,
+    });
+  };
+  warm.set(ctx, {
+    started: launch().then(
+      (browser) => {
+        record(ctx, started, 'chromium start');
+        return { browser, profile };
+      },
+      (error: Error) => {
+        record(ctx, started, 'chromium start');
+        rmSync(profile, { recursive: true, force: true });
+        return { error };
+      },
+    ),
+  });
+}
+
 /**
  * Landing-page screenshot for the card, through the gateway as a proxy (so `http://<domain>/`
  * reaches the app as in production). `*.localhost` would bypass a proxy as loopback, hence
- * `<-loopback>`. Returns the artifact file name.
+ * `<-loopback>`. Uses the browser {@link warmScreenshot} started (starts one otherwise) and
+ * closes it in the background ({@link closeScreenshot} waits for that). Returns the artifact
+ * file name.
  */
 export async function takeScreenshot(ctx: RunCtx): Promise<string> {
-  const profile = mkdtempSync(join(tmpdir(), 'ccci-chromium-'));
+  warmScreenshot(ctx);
+  const w = warm.get(ctx) as Warm;
+  const launched = await w.started;
+  if ('error' in launched) throw launched.error;
+  const { browser, profile } = launched;
   const started = performance.now();
-  // Loaded on first use: playwright-core is large and most of a run never needs it.
-  const { chromium } = await import('playwright-core');
-  const browser = await chromium.launchPersistentContext(profile, {
-    executablePath: ctx.config.chromium,
-    args: [...CHROMIUM_FLAGS, '--proxy-bypass-list=<-loopback>'],
-    ...(ctx.config.gatewayUrl ? { proxy: { server: ctx.config.gatewayUrl } } : {}),
-    viewport: { width: 1024, height: 640 },
-    timeout: 30_000,
-  });
   try {
     const page = browser.pages()[0] ?? (await browser.newPage());
     const url = ctx.config.gatewayUrl
@@ -45,10 +95,26 @@ export async function takeScreenshot(ctx: RunCtx): Promise<string> {
     await page.screenshot({ path: join(ctx.paths.artifactsDir, file) });
     return file;
   } finally {
-    await browser.close().catch(() => {});
-    const ended = performance.now();
-    ctx.childMs.other += ended - started;
-    ctx.childIntervals.push(['chromium', started, ended, 'chromium screenshot']);
-    rmSync(profile, { recursive: true, force: true });
+    record(ctx, started, 'chromium screenshot');
+    w.closed ??= close(ctx, browser, profile);
   }
+}
+
+/** Closes the screenshot's browser, if one was started, and removes its profile. Never throws. */
+export async function closeScreenshot(ctx: RunCtx): Promise<void> {
+  const w = warm.get(ctx);
+  if (!w) return;
+  if (!w.closed) {
+    const launched = await w.started;
+    w.closed =
+      'error' in launched ? Promise.resolve() : close(ctx, launched.browser, launched.profile);
+  }
+  await w.closed;
+}
+
+async function close(ctx: RunCtx, browser: Browser, profile: string): Promise<void> {
+  const started = performance.now();
+  await browser.close().catch(() => {});
+  record(ctx, started, 'chromium close');
+  rmSync(profile, { recursive: true, force: true });
 }
