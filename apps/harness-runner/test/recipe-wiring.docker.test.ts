@@ -1,0 +1,206 @@
+// What enroll-recipe.md promises recipe code, end to end on the real swarm (abra double):
+// dependency credentials reach install_steps.sh, overlays, functional tests and hooks (as
+// files, never env values); secrets install_steps.sh writes replace the generated ones; a
+// bad secret name fails install cleanly; previous/ settings apply to an older base deploy only.
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { createFixtureRecipe } from '@ccci/testbed';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type Bed, createBed } from './e2e.js';
+
+let bed: Bed;
+beforeAll(async () => {
+  bed = await createBed();
+  // The dependency (a copy of `data`: it has a generated `db_password` secret), cloned by
+  // the harness from CCCI_DEP_SRC.
+  await createFixtureRecipe('data', { dir: join(bed.root, 'src'), as: 'secdep' });
+});
+afterAll(async () => {
+  await bed?.close();
+});
+
+/** An operator enrolment folder with these files (executable when the name ends in .sh). */
+function enrol(recipe: string, files: Record<string, string>): void {
+  const dir = join(bed.env['CCCI_ENROLMENT_DIR'] as string, recipe);
+  for (const [path, text] of Object.entries(files)) {
+    mkdirSync(join(dir, path, '..'), { recursive: true });
+    writeFileSync(join(dir, path), text);
+    if (path.endsWith('.sh')) chmodSync(join(dir, path), 0o755);
+  }
+}
+
+/** A folder the recipe's scripts write their observations to. */
+function outDir(name: string): string {
+  const dir = join(bed.root, 'out', name);
+  mkdirSync(dir, { recursive: true });
+  return dir;
+}
+
+const read = (dir: string, name: string) => readFileSync(join(dir, name), 'utf8');
+
+/** Every file of a run's artifacts (log, results) as one text, to scan for leaks. */
+function artifactsText(runId: string): string {
+  const dir = bed.artifactsDir(runId);
+  return ['run.log', 'results.json'].map((f) => readFileSync(join(dir, f), 'utf8')).join('\n');
+}
+
+// `docker exec` into the running container of `<stack>_<service>` (stack from a domain var).
+const inContainer = (domainVar: string, service: string, cmd: string) =>
+  `c=$(docker ps -q -f "name=$(echo "$${domainVar}" | tr . _)_${service}." | head -1); docker exec "$c" ${cmd}`;
+
+describe.concurrent('recipe wiring (real swarm)', () => {
+  it('dep credentials reach install_steps, overlays, functional tests and hooks; install_steps secrets replace generated ones', async () => {
+    const out = outDir('wired');
+    const cred = 'CCCI_DEP_SECDEP_DB_PASSWORD_FILE';
+    enrol('wired', {
+      'recipe_meta.yml': 'DEPS: [secdep]\nHEALTH_OK: [200]\n',
+      'hooks.ts': `import { writeFileSync } from 'node:fs';
+import type { HookContext } from '@ccci/recipe-meta';
+export async function preInstall(ctx: HookContext) {
+  writeFileSync(${JSON.stringify(join(out, 'hook-cred'))}, ctx.deps['secdep']?.credentials['db_password'] ?? 'none');
+}
+`,
+      'install_steps.sh': [
+        `out=${JSON.stringify(out)}`,
+        `cp "$${cred}" "$out/steps-cred"`,
+        `stat -c %a "$${cred}" > "$out/steps-cred-mode"`,
+        `echo "$${cred}" > "$out/cred-path"`,
+        'env > "$out/steps-env"',
+        // A chosen database password, as a recipe wiring an SSO client secret would write it.
+        `v="chosen-$(od -An -N12 -tx1 /dev/urandom | tr -d ' \\n')"`,
+        'printf "%s\\n" "$v" > "$CCCI_SECRETS_DIR/db_password"',
+        'printf "%s" "$v" > "$out/chosen"',
+        '',
+      ].join('\n'),
+      'tests/test_install.sh': [
+        `out=${JSON.stringify(out)}`,
+        `cp "$${cred}" "$out/overlay-cred"`,
+        `${inContainer('CCCI_DEP_SECDEP_DOMAIN', 'db', 'cat /run/secrets/db_password')} > "$out/dep-secret"`,
+        `${inContainer('CCCI_DOMAIN', 'db', 'cat /run/secrets/db_password')} > "$out/app-secret"`,
+        '',
+      ].join('\n'),
+      'tests/functional/creds.sh': `#!/bin/sh\ncp "$${cred}" ${JSON.stringify(join(out, 'functional-cred'))}\n`,
+    });
+    const src = await createFixtureRecipe('data', { dir: join(bed.root, 'src'), as: 'wired' });
+    const r = await bed.run([
+      'run',
+      '--recipe',
+      'wired',
+      '--ref',
+      'main',
+      '--src',
+      src,
+      '--run-id',
+      'wired1',
+      '--stages',
+      'install,functional',
+    ]);
+    expect(r.exitCode, r.all).toBe(0);
+    const res = bed.results('wired1');
+    expect(res.rungs['install']?.status, r.all).toBe('pass');
+    expect(res.rungs['functional']?.status, r.all).toBe('pass');
+    expect(res.deploys).toMatchObject({ count: 2, budget: 2 });
+
+    // The dep's generated secret, as its own container sees it, reached every consumer.
+    const depSecret = read(out, 'dep-secret');
+    expect(depSecret.length).toBeGreaterThanOrEqual(24);
+    for (const f of ['steps-cred', 'overlay-cred', 'functional-cred', 'hook-cred'])
+      expect(read(out, f), f).toBe(depSecret);
+    expect(read(out, 'steps-cred-mode').trim()).toBe('600');
+    expect(read(out, 'steps-env')).not.toContain(depSecret);
+    // Teardown removed the credential files with the run's state dir.
+    expect(existsSync(read(out, 'cred-path').trim())).toBe(false);
+
+    // The value install_steps.sh chose is the app's secret inside its container.
+    const chosen = read(out, 'chosen');
+    expect(read(out, 'app-secret')).toBe(chosen);
+
+    // Neither value is in the run's log or results; the run left nothing on the swarm.
+    const text = artifactsText('wired1');
+    expect(text).toContain('insert secret db_password');
+    expect(text).not.toContain(chosen);
+    expect(text).not.toContain(depSecret);
+    expect(res.flags['clean_teardown']).toBe(true);
+    expect(res.flags['no_secret_leak']).toBe(true);
+  }, 400_000);
+
+  it('a secret file that names no compose secret fails install with the reason; teardown is clean', async () => {
+    enrol('badsec', {
+      'recipe_meta.yml': 'HEALTH_OK: [200]\n',
+      'install_steps.sh': 'printf "x1y2z3w4v5\\n" > "$CCCI_SECRETS_DIR/db_pasword"\n',
+    });
+    const src = await createFixtureRecipe('data', { dir: join(bed.root, 'src'), as: 'badsec' });
+    const r = await bed.run([
+      'run',
+      '--recipe',
+      'badsec',
+      '--ref',
+      'main',
+      '--src',
+      src,
+      '--run-id',
+      'badsec1',
+      '--stages',
+      'install',
+    ]);
+    const res = bed.results('badsec1');
+    expect(res.rungs['install']?.status, r.all).toBe('fail');
+    expect(res.rungs['install']?.reason).toBe(
+      'install_steps.sh wrote CCCI_SECRETS_DIR/db_pasword, but the recipe\'s compose files declare no secret "db_pasword" (declared: db_password); name each file after a compose secret',
+    );
+    expect(res.level).toBe(0);
+    expect(res.deploys.count).toBe(0);
+    expect(res.flags['clean_teardown']).toBe(true);
+    expect(artifactsText('badsec1')).not.toContain('x1y2z3w4v5');
+  }, 400_000);
+
+  it('previous/ overlay, EXTRA_ENV and install_steps apply to the older base deploy, not to the upgraded head', async () => {
+    const out = outDir('prevweb');
+    // MARK=<which overlay>-<HEAD_VALUE>-<BASE_VALUE>, interpolated from the app env by the deploy.
+    const vars = ['HEAD_VALUE', 'BASE_VALUE'].map((v) => `\${${v}:-none}`).join('-');
+    const overlay = (why: string, which: string) =>
+      `# ${why}\nversion: "3.8"\nservices:\n  app:\n    environment:\n      - MARK=${which}-${vars}\n`;
+    const mark = `${inContainer('CCCI_DOMAIN', 'app', `sh -c 'echo "$MARK"'`)}`;
+    enrol('prevweb', {
+      'recipe_meta.yml': 'HEALTH_OK: [200]\nEXTRA_ENV: {HEAD_VALUE: h1}\n',
+      'compose.ccci.yml': overlay('head overlay', 'head'),
+      'install_steps.sh': `echo head > ${JSON.stringify(join(out, 'steps'))}\n`,
+      'tests/test_install.sh': `${mark} > ${JSON.stringify(join(out, 'mark-base'))}\n`,
+      'tests/test_upgrade.sh': `${mark} > ${JSON.stringify(join(out, 'mark-head'))}\n`,
+      'previous/recipe_meta.yml': 'EXTRA_ENV: {BASE_VALUE: b1}\nHTTP_TIMEOUT: 120\n',
+      'previous/compose.ccci.yml': overlay('1.0 needs its own env', 'base'),
+      'previous/install_steps.sh': `echo previous > ${JSON.stringify(join(out, 'steps'))}\n`,
+    });
+    const src = await createFixtureRecipe('web', { dir: join(bed.root, 'src'), as: 'prevweb' });
+    const r = await bed.run([
+      'run',
+      '--recipe',
+      'prevweb',
+      '--ref',
+      'main',
+      '--src',
+      src,
+      '--run-id',
+      'prevweb1',
+      '--stages',
+      'install,upgrade',
+    ]);
+    expect(r.exitCode, r.all).toBe(0);
+    const res = bed.results('prevweb1');
+    expect(res.rungs['install']?.status, r.all).toBe('pass');
+    expect(res.rungs['upgrade']?.status, r.all).toBe('pass');
+    // The base (1.0.0+1.0) ran with previous/'s overlay, EXTRA_ENV (replacing the head's) and
+    // install steps; the upgrade to the head with the head's overlay and EXTRA_ENV only.
+    expect(read(out, 'steps').trim()).toBe('previous');
+    expect(read(out, 'mark-base').trim()).toBe('base-none-b1');
+    expect(read(out, 'mark-head').trim()).toBe('head-h1-none');
+    expect(r.all).toMatch(/previous\/ replaces EXTRA_ENV, HTTP_TIMEOUT, compose\.ccci\.yml/);
+    expect(res.flags['clean_teardown']).toBe(true);
+  }, 400_000);
+});
+
+describe('after the runs', () => {
+  it('left nothing of any run on the swarm', async () => {
+    expect(await bed.leftovers()).toEqual([]);
+  });
+});
