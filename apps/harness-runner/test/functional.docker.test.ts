@@ -73,6 +73,12 @@ describe.skipIf(!existsSync('/usr/bin/chromium'))(
       expect(
         existsSync(join(bed.artifactsDir('browsed1'), 'playwright-home-expects-a-login-form.png')),
       ).toBe(true);
+      // The manifest counted the spec's tests before the run, by the same contract.
+      expect((res.manifest?.['customization'] as { customTests?: unknown })?.customTests).toEqual({
+        functional: 0,
+        playwright: 2,
+        playwrightFiles: 1,
+      });
       expect(res.flags['clean_teardown']).toBe(true);
       expect(await bed.leftovers()).toEqual([]);
     }, 400_000);

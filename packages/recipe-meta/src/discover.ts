@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { LineCounter, parseDocument } from 'yaml';
 import { type MetaProblem, problem } from './problems.js';
 import { OVERLAY_OPS, PREVIOUS_ENTRIES } from './registry.js';
+import { countSpecTests } from './spec-static.js';
 import { nearest } from './suggest.js';
 
 /** Files of one settings folder (`recipes/<name>/` or a recipe's `.ccci/`). */
@@ -175,7 +176,7 @@ function discoverTests(dir: string, files: FolderFiles, problems: MetaProblem[])
     const path = join(dir, e.name);
     if (e.isDirectory()) {
       if (e.name === 'functional') files.functionalTests = filesUnder(path).sort();
-      else if (e.name === 'playwright') files.playwrightTests = playwrightTests(path);
+      else if (e.name === 'playwright') files.playwrightTests = playwrightTests(path, problems);
       else if (!IGNORED.test(e.name)) {
         const suggestion = nearest(e.name, ['functional', 'playwright']);
         if (suggestion)
@@ -210,14 +211,28 @@ function discoverTests(dir: string, files: FolderFiles, problems: MetaProblem[])
 }
 
 const SPEC_FILE = /\.(spec|test)\.(ts|js|mjs|cjs)$/;
-const TEST_CALL = /\btest(?:\.(?:only|skip|fixme|fail|slow))?\s*\(/g;
-
-function playwrightTests(dir: string): { file: string; tests: number }[] {
+/**
+ * The specs of `tests/playwright/` with their test counts by the harness's spec contract (a
+ * default-exported function, or a `tests` object: see spec-static.ts). A spec whose count
+ * cannot be told statically counts as one; a spec that plainly exports no test is an error,
+ * found here rather than after a deploy.
+ */
+function playwrightTests(dir: string, problems: MetaProblem[]): { file: string; tests: number }[] {
   return filesUnder(dir)
     .filter((f) => SPEC_FILE.test(f))
     .sort()
-    .map((f) => ({
-      file: f,
-      tests: (readFileSync(join(dir, f), 'utf8').match(TEST_CALL) ?? []).length,
-    }));
+    .map((f) => {
+      const path = join(dir, f);
+      const tests = countSpecTests(readFileSync(path, 'utf8'));
+      if (tests === 0)
+        problems.push(
+          problem({
+            code: 'spec_no_tests',
+            file: path,
+            message: `${f} exports no test ccci can run`,
+            hint: 'export a test as `export default async ({ page, baseUrl }) => { … }` or several as `export const tests = { "name": async ({ page }) => { … } }` (Playwright Test `test()` calls are not run)',
+          }),
+        );
+      return { file: f, tests: tests ?? 1 };
+    });
 }

@@ -20,6 +20,7 @@ export const PROBLEM_CODES = [
   'compose_overlay_no_why',
   'compose_overlay_syntax',
   'unknown_test_overlay',
+  'spec_no_tests',
   'unknown_file',
   'na_needs_ready_probe',
   'self_dependency',

@@ -25,13 +25,19 @@ describe('discovery of a recipe folder', () => {
       'recipes/r/tests/functional/api/health.sh': 'true\n',
       'recipes/r/tests/functional/README.md': 'not a test\n',
       'recipes/r/tests/playwright/login.spec.ts':
-        "import { test } from '@playwright/test';\ntest('logs in', async () => {});\ntest.skip('later', async () => {});\ntest.describe('x', () => { test('inner', async () => {}); });\n",
+        "import assert from 'node:assert';\nexport default async ({ page }) => { await page.goto('/'); };\nexport const tests = {\n  'logs in': async ({ page }) => {},\n  later: async () => { assert.ok(true); },\n};\n",
+      'recipes/r/tests/playwright/old.spec.ts':
+        "import { test } from '@playwright/test';\ntest('logs in', async () => {});\n",
       'recipes/r/previous/recipe_meta.yml': 'DEPLOY_TIMEOUT: 900\n',
       'recipes/r/previous/.env.sample': 'X=1\n',
       'recipes/r/README.md': 'notes\n',
       'recipes/r/_scratch.txt': 'private\n',
     });
-    expect(r.problems).toEqual([]);
+    // A Playwright Test style spec exports nothing the harness runs: said before any deploy.
+    expect(r.problems.map((p) => [p.code, p.file.replace(/^.*playwright\//, '')])).toEqual([
+      ['spec_no_tests', 'old.spec.ts'],
+    ]);
+    expect(r.problems[0]?.hint).toContain('export const tests');
     expect(r.files.composeOverlay?.why).toBe('slow first boot: longer start_period');
     expect(r.files.installSteps?.file).toMatch(/install_steps\.sh$/);
     expect(r.files.testOverlays.map((t) => t.op)).toEqual(['install', 'backup']);
@@ -39,7 +45,12 @@ describe('discovery of a recipe folder', () => {
       'api/health.sh',
       'login.sh',
     ]);
-    expect(r.files.playwrightTests.map((t) => t.tests)).toEqual([3]);
+    expect(
+      r.files.playwrightTests.map((t) => [t.file.replace(/^.*playwright\//, ''), t.tests]),
+    ).toEqual([
+      ['login.spec.ts', 3],
+      ['old.spec.ts', 0],
+    ]);
     expect(r.files.previous?.files).toEqual(['recipe_meta.yml']);
   });
 

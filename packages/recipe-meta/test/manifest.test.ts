@@ -51,7 +51,8 @@ describe('customization manifest', () => {
       'recipes/r/compose.ccci.yml': '# slow migrations: start_period 5m\nservices: {}\n',
       'recipes/r/tests/test_upgrade.sh': 'true\n',
       'recipes/r/tests/functional/a.sh': 'true\n',
-      'recipes/r/tests/playwright/a.spec.ts': "test('a', () => {});\ntest('b', () => {});\n",
+      'recipes/r/tests/playwright/a.spec.ts':
+        'export const tests = { a: async () => {}, b: async () => {} };\n',
       'recipes/r/install_steps.sh': 'true\n',
       'recipes/r/previous/.env': 'X=1\n',
       'recipes/r/previous/compose.ccci.yml': '# the 1.x image boots slower\nservices: {}\n',
