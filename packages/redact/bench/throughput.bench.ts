@@ -129,36 +129,49 @@ console.log(
     .map((c) => c.padStart(20))
     .join(''),
 );
-// Rounds interleave the contenders so a busy machine slows them alike; best round counts.
-// One untimed round first lets the JIT settle.
-for (const [chunk, lines] of chunkSizes.flatMap((c) => [[c, true] as const, [c, false] as const])) {
-  const pieces = split(text, chunk, lines);
-  const contenders: Array<[string, () => Transform]> = [
-    ['passthrough', passthrough],
-    ['floor', floor],
-    ...secretCounts.map((n): [string, () => Transform] => [
-      String(n),
-      () => redactors.get(n)!.stream(),
-    ]),
-  ];
+const redactorContenders = secretCounts.map((n): [string, () => Transform] => [
+  String(n),
+  () => redactors.get(n)!.stream(),
+]);
+
+/**
+ * Best MB/s of each contender. Rounds interleave the contenders so a busy machine slows them
+ * alike; the best round counts. One untimed round first lets the JIT settle.
+ */
+async function race(
+  contenders: ReadonlyArray<[string, () => Transform]>,
+  measure: (make: () => Transform) => Promise<number>,
+): Promise<Map<string, number>> {
   const top = new Map<string, number>();
   for (let round = 0; round <= ROUNDS; round++) {
     for (const [name, make] of contenders) {
-      const mbs = await throughput(make, pieces);
+      const mbs = await measure(make);
       if (round > 0) top.set(name, Math.max(top.get(name) ?? 0, mbs));
     }
   }
+  return top;
+}
+
+/** `speed (ratio to passthrough)` for each named contender. */
+function cellsOf(top: Map<string, number>, names: readonly string[]): string[] {
   const base = top.get('passthrough')!;
-  const low = top.get('floor')!;
+  return names.map((name) => {
+    const mbs = top.get(name)!;
+    return `${mbs.toFixed(0)} (${(mbs / base).toFixed(2)})`;
+  });
+}
+
+for (const [chunk, lines] of chunkSizes.flatMap((c) => [[c, true] as const, [c, false] as const])) {
+  const pieces = split(text, chunk, lines);
+  const top = await race(
+    [['passthrough', passthrough], ['floor', floor], ...redactorContenders],
+    (make) => throughput(make, pieces),
+  );
   const cells = [
     `${chunk / 1024} KiB ${lines ? 'lines' : 'cut'}`,
-    base.toFixed(0),
-    `${low.toFixed(0)} (${(low / base).toFixed(2)})`,
+    top.get('passthrough')!.toFixed(0),
+    ...cellsOf(top, ['floor', ...secretCounts.map(String)]),
   ];
-  for (const n of secretCounts) {
-    const mbs = top.get(String(n))!;
-    cells.push(`${mbs.toFixed(0)} (${(mbs / base).toFixed(2)})`);
-  }
   console.log(cells.map((c) => c.padStart(20)).join(''));
 }
 
@@ -188,26 +201,14 @@ try {
       .map((c) => c.padStart(20))
       .join(''),
   );
-  const contenders: Array<[string, () => Transform]> = [
-    ['passthrough', passthrough],
-    ...secretCounts.map((n): [string, () => Transform] => [
-      String(n),
-      () => redactors.get(n)!.stream(),
-    ]),
+  const top = await race([['passthrough', passthrough], ...redactorContenders], (make) =>
+    throughPipe(make, file),
+  );
+  const cells = [
+    'pipe',
+    top.get('passthrough')!.toFixed(0),
+    ...cellsOf(top, secretCounts.map(String)),
   ];
-  const top = new Map<string, number>();
-  for (let round = 0; round <= ROUNDS; round++) {
-    for (const [name, make] of contenders) {
-      const mbs = await throughPipe(make, file);
-      if (round > 0) top.set(name, Math.max(top.get(name) ?? 0, mbs));
-    }
-  }
-  const base = top.get('passthrough')!;
-  const cells = ['pipe', base.toFixed(0)];
-  for (const n of secretCounts) {
-    const mbs = top.get(String(n))!;
-    cells.push(`${mbs.toFixed(0)} (${(mbs / base).toFixed(2)})`);
-  }
   console.log(cells.map((c) => c.padStart(20)).join(''));
 } finally {
   rmSync(dir, { recursive: true, force: true });

@@ -252,32 +252,8 @@ export class Matcher {
         j++;
       } else j += b;
     }
-    for (; i < endA; ) {
-      const a =
-        skip[((data[i - 2]! & 127) << 14) | ((data[i - 1]! & 127) << 7) | (data[i]! & 127)]!;
-      if (a !== 0) {
-        i += a;
-        continue;
-      }
-      if (root[data[i - m + 1]!] !== 0) {
-        if (candidates === NONE) candidates = [];
-        candidates.push(i - m + 1);
-      }
-      i++;
-    }
-    for (; j < end; ) {
-      const b =
-        skip[((data[j - 2]! & 127) << 14) | ((data[j - 1]! & 127) << 7) | (data[j]! & 127)]!;
-      if (b !== 0) {
-        j += b;
-        continue;
-      }
-      if (root[data[j - m + 1]!] !== 0) {
-        if (laterB === NONE) laterB = [];
-        laterB.push(j - m + 1);
-      }
-      j++;
-    }
+    candidates = this.#laneRest(data, i, endA, m, candidates);
+    laterB = this.#laneRest(data, j, end, m, laterB);
     if (candidates === NONE && laterB === NONE) return NONE;
     let out: number[] = NONE;
     for (const list of [candidates, laterB]) {
@@ -290,6 +266,27 @@ export class Matcher {
       }
     }
     return out;
+  }
+
+  /** One lane on its own from position `i` (a skip position) to `stop`: its candidate starts. */
+  #laneRest(data: Uint8Array, i: number, stop: number, m: number, into: number[]): number[] {
+    const skip = this.skip;
+    const root = this.rootEdges;
+    let list = into;
+    while (i < stop) {
+      const s =
+        skip[((data[i - 2]! & 127) << 14) | ((data[i - 1]! & 127) << 7) | (data[i]! & 127)]!;
+      if (s !== 0) {
+        i += s;
+        continue;
+      }
+      if (root[data[i - m + 1]!] !== 0) {
+        if (list === NONE) list = [];
+        list.push(i - m + 1);
+      }
+      i++;
+    }
+    return list;
   }
 
   /** Every position where a pattern starts, with the longest pattern there. */
