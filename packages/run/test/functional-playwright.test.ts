@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -101,6 +101,25 @@ describe.skipIf(!existsSync(CHROMIUM))('playwright specs (real Chromium)', () =>
     // The browser went through the gateway with the app's domain as Host.
     expect([...seenHosts]).toContain(DOMAIN);
     expect(chromiumLeft()).toBeLessThanOrEqual(before);
+  }, 60_000);
+
+  it("hands specs the deps' variables (credential files, never values)", async () => {
+    const file = join(artifactsDir, 'admin_password');
+    writeFileSync(file, 'fixture-admin-pass', { mode: 0o600 });
+    const results = await runPlaywrightSpecs({
+      files: [join(FIXTURES, 'deps.spec.mjs')],
+      chromium: CHROMIUM,
+      gatewayUrl,
+      domain: DOMAIN,
+      artifactsDir,
+      proc,
+      env: {
+        CCCI_DEP_KEYCLOAK_ADMIN_PASSWORD_FILE: file,
+        CCCI_DEP_KEYCLOAK_URL: 'http://keyc-a1b2c3.t0000beef.localhost',
+      },
+    });
+    rmSync(file);
+    expect(results, JSON.stringify(results)).toMatchObject([{ name: 'deps', status: 'pass' }]);
   }, 60_000);
 
   it('kills a spec that blocks its event loop and carries on', async () => {
