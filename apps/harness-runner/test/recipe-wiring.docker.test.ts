@@ -49,7 +49,7 @@ const inContainer = (domainVar: string, service: string, cmd: string) =>
   `c=$(docker ps -q -f "name=$(echo "$${domainVar}" | tr . _)_${service}." | head -1); docker exec "$c" ${cmd}`;
 
 describe.concurrent('recipe wiring (real swarm)', () => {
-  it('dep credentials reach install_steps, overlays, functional tests and hooks; install_steps secrets replace generated ones', async () => {
+  it('dep credentials reach install_steps, overlays, functional tests and hooks; install_steps secrets replace generated ones; previous/ ignored for a head base', async () => {
     const out = outDir('wired');
     const cred = 'CCCI_DEP_SECDEP_DB_PASSWORD_FILE';
     enrol('wired', {
@@ -80,6 +80,9 @@ export async function preInstall(ctx: HookContext) {
         '',
       ].join('\n'),
       'tests/functional/creds.sh': `#!/bin/sh\ncp "$${cred}" ${JSON.stringify(join(out, 'functional-cred'))}\n`,
+      // The base deploy is the head here (no upgrade tier): previous/ must be ignored.
+      'previous/recipe_meta.yml': 'HEALTH_PATH: /not-there\n',
+      'previous/install_steps.sh': 'exit 3\n',
     });
     const src = await createFixtureRecipe('data', { dir: join(bed.root, 'src'), as: 'wired' });
     const r = await bed.run([
