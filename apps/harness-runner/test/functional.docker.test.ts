@@ -74,7 +74,8 @@ describe.skipIf(!existsSync('/usr/bin/chromium'))(
         existsSync(join(bed.artifactsDir('browsed1'), 'playwright-home-expects-a-login-form.png')),
       ).toBe(true);
       // The manifest counted the spec's tests before the run, by the same contract.
-      expect((res.manifest?.['customization'] as { customTests?: unknown })?.customTests).toEqual({
+      const manifest = res['manifest'] as { customization?: { customTests?: unknown } } | null;
+      expect(manifest?.customization?.customTests).toEqual({
         functional: 0,
         playwright: 2,
         playwrightFiles: 1,
