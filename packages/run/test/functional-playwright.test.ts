@@ -1,5 +1,5 @@
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { randomUUID } from 'node:crypto';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -19,15 +19,24 @@ const seenHosts = new Set<string>();
 const proc = new Proc({ output() {}, childTime() {} });
 
 /** Chromium processes whose command line names this test's artifacts (none may outlive a run). */
+// Chromium inherits this process's environment: a mark set here tells our browsers from those
+// other suites run at the same time (a leaked one keeps the mark even when reparented).
+const MARK = `CCCI_PW_TEST_MARK=${randomUUID()}`;
+process.env.CCCI_PW_TEST_MARK = MARK.split('=')[1];
+
+/** Our Chromium processes still alive. */
 function chromiumLeft(): number {
-  try {
-    const out = execFileSync('pgrep', ['-f', '--', '--remote-debugging-pipe'], {
-      encoding: 'utf8',
-    });
-    return out.trim().split('\n').filter(Boolean).length;
-  } catch {
-    return 0;
+  let n = 0;
+  for (const pid of readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
+    try {
+      const cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+      if (!cmdline.includes('--remote-debugging-pipe')) continue;
+      if (readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0').includes(MARK)) n++;
+    } catch {
+      // gone meanwhile
+    }
   }
+  return n;
 }
 
 beforeAll(async () => {
@@ -52,7 +61,6 @@ afterAll(async () => {
 
 describe.skipIf(!existsSync(CHROMIUM))('playwright specs (real Chromium)', () => {
   it('runs passing, failing and hanging specs; records each test; screenshots failures', async () => {
-    const before = chromiumLeft();
     const results = await runPlaywrightSpecs({
       files: [
         'pass.spec.mjs',
@@ -100,7 +108,7 @@ describe.skipIf(!existsSync(CHROMIUM))('playwright specs (real Chromium)', () =>
     ]);
     // The browser went through the gateway with the app's domain as Host.
     expect([...seenHosts]).toContain(DOMAIN);
-    expect(chromiumLeft()).toBeLessThanOrEqual(before);
+    expect(chromiumLeft()).toBe(0);
   }, 60_000);
 
   it("hands specs the deps' variables (credential files, never values)", async () => {
@@ -123,7 +131,6 @@ describe.skipIf(!existsSync(CHROMIUM))('playwright specs (real Chromium)', () =>
   }, 60_000);
 
   it('kills a spec that blocks its event loop and carries on', async () => {
-    const before = chromiumLeft();
     const results = await runPlaywrightSpecs({
       files: [join(FIXTURES, 'busy.spec.mjs'), join(FIXTURES, 'pass.spec.mjs')],
       chromium: CHROMIUM,
@@ -146,6 +153,6 @@ describe.skipIf(!existsSync(CHROMIUM))('playwright specs (real Chromium)', () =>
       ['pass: sees no harness env', 'pass'],
     ]);
     expect(results[0]?.reason).toContain('killed after 15000 ms');
-    expect(chromiumLeft()).toBeLessThanOrEqual(before);
+    expect(chromiumLeft()).toBe(0);
   }, 60_000);
 });
