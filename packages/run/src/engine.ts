@@ -17,6 +17,7 @@ import {
   toEnv,
 } from '@ccci/lock';
 import { createRedactor } from '@ccci/redact';
+import { validateResults } from '@ccci/results';
 import type { EngineConfig, RunCtx, RunState } from './context.js';
 import { RefusedError } from './errors.js';
 import { provisionDeps } from './phases/deps.js';
@@ -220,11 +221,17 @@ async function climb(ctx: RunCtx, guards: LifetimeGuards): Promise<number> {
       void guards.shutdown('done', RUN_EXIT.failed);
     },
   });
-  await startJanitor(ctx);
+  // The janitor touches only stacks of dead runs, the clone only this run's own folder: they
+  // run side by side (the janitor never throws), and the run goes on when both are done.
+  const janitor = startJanitor(ctx);
+  let tip: string | undefined;
   try {
     await fetchRecipe(ctx);
     policyCheck(ctx);
+    tip = await targetTip(ctx.proc, ctx.recipeDir);
+    await janitor;
   } catch (error) {
+    await janitor;
     if (!(error instanceof RefusedError)) throw error;
     state.refused = error.message;
     state.abortReason = 'refused before any deploy';
@@ -251,7 +258,7 @@ async function climb(ctx: RunCtx, guards: LifetimeGuards): Promise<number> {
     explicit: ctx.meta.UPGRADE_BASE_VERSION ?? undefined,
     untestable: ctx.meta.UNTESTABLE_VERSIONS,
     lastGreen: config.lastGreenVersion,
-    targetTip: await targetTip(ctx.proc, ctx.recipeDir),
+    targetTip: tip,
   });
   const upgradeRuns = !state.rungs.has('upgrade') && state.base.version !== undefined;
   ctx.log.info(`upgrade base: ${state.base.version ?? 'none'} (${state.base.note})`);
@@ -321,10 +328,14 @@ async function finish(ctx: RunCtx, reason: ShutdownReason): Promise<void> {
   state.deployCount = await readDeployCount(ctx.paths.deployCountFile).catch(
     () => state.deployCount,
   );
-  await Promise.all([
+  const torn = Promise.all([
     teardown(ctx).catch((error: Error) => ctx.log.error(`teardown failed: ${error.message}`)),
     closeScreenshot(ctx),
   ]);
+  // While abra and docker remove the app (seconds), compile the results schema the report
+  // validates against (compiled on first use; ~0.2 s of CPU that would otherwise come after).
+  validateResults(null);
+  await torn;
   const results = await writeReport(ctx).catch((error: Error) => {
     ctx.log.error(`report failed: ${error.message}`);
     return undefined;
