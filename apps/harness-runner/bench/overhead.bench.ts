@@ -1,6 +1,9 @@
 // Harness overhead on the web fixture: harness wall time ÷ wall time of the abra and docker
-// processes it ran (overlapping calls counted once). Goal ≤ 1.10. Real swarm, abra double on
-// PATH, testbed gateway. Prints figures; asserts nothing.
+// processes it ran (overlapping calls counted once). Goal ≤ 1.10. Also wall ÷ all children
+// (git, Chromium too), and where the rest went: start-up until the first child, gaps between
+// children, stretches where only git/Chromium ran, after the last child. BENCH_RUNS runs
+// (default 3): figures per run, then the medians (the machine may be loaded by others' work).
+// Real swarm, abra double on PATH, testbed gateway. Prints figures; asserts nothing.
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
