@@ -25,7 +25,8 @@ export async function containerHealth(ctx: RunCtx): Promise<Map<string, string>>
 /** Waits until every task is healthy (or has no healthcheck); returns what is not, if anything. */
 export async function waitHealthy(ctx: RunCtx, timeoutMs: number): Promise<string[]> {
   const end = Date.now() + timeoutMs;
-  for (let delay = 200; ; delay = Math.min(delay * 2, 500)) {
+  // docker ps again after 50 ms, doubling to 500 ms: quick when health is about to settle.
+  for (let delay = 50; ; delay = Math.min(delay * 2, 500)) {
     const health = await containerHealth(ctx);
     const bad = [...health]
       .filter(([, h]) => h !== 'healthy' && h !== 'none')

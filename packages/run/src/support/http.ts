@@ -67,7 +67,8 @@ export interface WaitServingResult {
 
 /**
  * Polls `path` until it answers one of `okStatuses` from the app itself (not the proxy's
- * fallback page), or `timeoutMs` passes. Backs off from 100 ms to 1 s between tries.
+ * fallback page), or `timeoutMs` passes. Backs off from 25 ms, doubling, to 500 ms between
+ * tries: an app that is about to answer is seen within a few ms.
  */
 export async function waitServing(
   t: HttpTarget,
@@ -78,7 +79,7 @@ export async function waitServing(
 ): Promise<WaitServingResult> {
   const started = Date.now();
   let last = 'no answer yet';
-  for (let delay = 100; ; delay = Math.min(delay * 2, 500)) {
+  for (let delay = 25; ; delay = Math.min(delay * 2, 500)) {
     if (signal?.aborted) return { ok: false, last: 'cancelled', ms: Date.now() - started };
     try {
       const a = await httpGet(t, path, {

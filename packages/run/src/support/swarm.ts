@@ -64,7 +64,7 @@ async function until<T>(
   timeoutMs: number,
 ): Promise<T> {
   const end = Date.now() + timeoutMs;
-  for (let delay = 100; ; delay = Math.min(delay * 2, 500)) {
+  for (let delay = 50; ; delay = Math.min(delay * 2, 500)) {
     const v = await probe();
     if (done(v) || Date.now() > end) return v;
     await new Promise((r) => setTimeout(r, delay));
