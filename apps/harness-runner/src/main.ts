@@ -10,6 +10,7 @@ import {
   resendSpool,
   runHarness,
   UsageError,
+  unwarmRecipe,
 } from '@ccci/run';
 
 // The resend line sits under `janitor` (falls back to the end if that line ever moves).
@@ -57,6 +58,20 @@ export async function main(io: MainIo): Promise<void> {
       deadlineMs: config.deadlineMs,
     });
     return io.exit(exitCode);
+  }
+  if (parsed.command === 'unwarm') {
+    try {
+      const { removed, domain } = await unwarmRecipe({ config, recipe: parsed.recipe! });
+      io.stdout.write(
+        removed
+          ? `removed the warm instance ${domain} and its record\n`
+          : `no warm instance of ${parsed.recipe} (${domain})\n`,
+      );
+      return io.exit(RUN_EXIT.ok);
+    } catch (error) {
+      io.stderr.write(`harness-runner: unwarm ${parsed.recipe}: ${(error as Error).message}\n`);
+      return io.exit(RUN_EXIT.failed);
+    }
   }
   try {
     await runHarness({

@@ -24,6 +24,7 @@ import { provisionDeps } from './phases/deps.js';
 import { fetchRecipe, policyCheck, startJanitor } from './phases/prepare.js';
 import { summary, writeReport } from './phases/report.js';
 import { teardown } from './phases/teardown.js';
+import { liveWarmVersion, promoteWarm, shouldKeepWarm } from './phases/warm.js';
 import { sendReport } from './report-client.js';
 import { backupRestoreRung } from './rungs/backup-restore.js';
 import { functionalRung } from './rungs/functional.js';
@@ -76,7 +77,7 @@ export async function runHarness(options: RunHarnessOptions): Promise<void> {
       error: (m) => (ctx ? ctx.log.error(m) : stdout.write(`error: ${m}\n`)),
     },
     onShutdown: async (reason) => {
-      if (ctx) await finish(ctx, reason);
+      if (ctx) await finish(ctx, reason, options.env ?? process.env);
     },
   });
   try {
@@ -257,7 +258,9 @@ async function climb(ctx: RunCtx, guards: LifetimeGuards): Promise<number> {
     headTags: clone.headTags,
     explicit: ctx.meta.UPGRADE_BASE_VERSION ?? undefined,
     untestable: ctx.meta.UNTESTABLE_VERSIONS,
-    lastGreen: config.lastGreenVersion,
+    lastGreen:
+      config.lastGreenVersion ??
+      (await liveWarmVersion(ctx, settings.recipe).catch(() => undefined)),
     targetTip: tip,
   });
   const upgradeRuns = !state.rungs.has('upgrade') && state.base.version !== undefined;
@@ -306,7 +309,11 @@ async function climb(ctx: RunCtx, guards: LifetimeGuards): Promise<number> {
 }
 
 /** The funnel's work: record why, tear down, report, summarise. Never throws. */
-async function finish(ctx: RunCtx, reason: ShutdownReason): Promise<void> {
+async function finish(
+  ctx: RunCtx,
+  reason: ShutdownReason,
+  env: Record<string, string | undefined>,
+): Promise<void> {
   const { state } = ctx;
   if (reason !== 'done') {
     state.abortReason = reason === 'deadline' ? 'deadline reached' : `${reason} received`;
@@ -352,6 +359,15 @@ async function finish(ctx: RunCtx, reason: ShutdownReason): Promise<void> {
     if (sent.sent) ctx.log.info('report sent to trigger-bot');
     else ctx.log.warn(`report not delivered (${sent.reason}); spooled in ${sent.spooled}`);
   }
+  // After the results are final: the warm instance is not part of the run (nor its budget).
+  const keep = shouldKeepWarm({
+    warmCanonical: ctx.meta.WARM_CANONICAL === true && reason === 'done',
+    pr: ctx.settings.pr,
+    rungs: results?.rungs,
+    flags: results?.flags,
+  });
+  if (keep.keep) await promoteWarm(ctx, env);
+  else if (ctx.meta.WARM_CANONICAL === true) ctx.log.info(`not keeping warm: ${keep.why}`);
   ctx.log.pino.info(timing(ctx), 'timing');
   const text = summary(ctx, results);
   await ctx.log.close();

@@ -11,6 +11,13 @@ export type {
 export { RUN_EXIT, type RunHarnessOptions, runHarness } from './engine.js';
 export { AssertionFailed, InfraError, RefusedError, RunError, UsageError } from './errors.js';
 export {
+  shouldKeepWarm,
+  type UnwarmOptions,
+  unwarmRecipe,
+  type WarmDecisionInput,
+  type WarmRecord,
+} from './phases/warm.js';
+export {
   type ResendItem,
   type ResendSpoolOptions,
   type ResendStatus,

@@ -32,8 +32,10 @@ const RUN_ID = /^[A-Za-z0-9][A-Za-z0-9_-]{0,127}$/;
 const PR = /^[1-9][0-9]{0,8}$/;
 
 export interface ParsedCommand {
-  command: 'run' | 'janitor' | 'help';
+  command: 'run' | 'janitor' | 'unwarm' | 'help';
   settings?: RunSettings;
+  /** `unwarm`: the recipe whose warm instance to remove. */
+  recipe?: string;
 }
 
 export const USAGE = `usage:
@@ -41,6 +43,7 @@ export const USAGE = `usage:
                      [--stages <install,upgrade,backup_restore,functional,lint>] [--quick]
                      [--run-id <id>]
   harness-runner janitor
+  harness-runner unwarm --recipe <name>   (remove the recipe's warm instance and its record)
 Every run option can also come from the environment (Drone build parameters):
   RECIPE, REF, SHA, SRC, PR, STAGES, QUICK, RUN_ID — the command line wins.`;
 
@@ -71,9 +74,10 @@ export function parseCommand(
       throw new UsageError(`janitor takes no arguments, found ${JSON.stringify(rest[0])}`);
     return { command: 'janitor' };
   }
+  if (command === 'unwarm') return { command: 'unwarm', recipe: parseUnwarm(rest, env) };
   if (command !== 'run') {
     throw new UsageError(
-      `unknown command ${JSON.stringify(command)}; expected run, janitor or resend`,
+      `unknown command ${JSON.stringify(command)}; expected run, janitor, unwarm or resend`,
     );
   }
   let values: Record<string, string | boolean | undefined>;
@@ -171,4 +175,30 @@ export function parseCommand(
     '1-128 characters of [A-Za-z0-9_-] starting with a letter or digit',
   );
   return { command: 'run', settings: { recipe, ref, sha, src: srcRaw, pr, stages, quick, runId } };
+}
+
+function parseUnwarm(
+  rest: readonly string[],
+  env: Readonly<Record<string, string | undefined>>,
+): string {
+  let recipe: string | undefined;
+  try {
+    const v = parseArgs({
+      args: [...rest],
+      options: { recipe: { type: 'string' } },
+      strict: true,
+      allowPositionals: false,
+    }).values.recipe;
+    recipe = v ?? (env['RECIPE'] || undefined);
+  } catch (error) {
+    throw new UsageError((error as Error).message.split('\n')[0] ?? 'bad arguments');
+  }
+  if (!recipe)
+    throw new UsageError('unwarm: --recipe (or RECIPE) is required: the recipe name, e.g. web');
+  return check(
+    'recipe',
+    recipe,
+    RECIPE,
+    'a recipe name of [a-z0-9-] starting with a letter or digit',
+  );
 }
