@@ -192,7 +192,10 @@ export async function promoteWarm(
   };
   const started = performance.now();
   ctx.log.info(`keeping warm: ${settings.recipe} ${version} as ${domain}`);
-  const paths = runStatePaths({ runsDir: config.runsDir, runId: `${settings.runId}-warm` });
+  const paths = runStatePaths({
+    runsDir: config.runsDir,
+    runId: `${settings.runId.slice(0, 120)}-warm`,
+  });
   let lock: Awaited<ReturnType<typeof acquireDomainLock>> | undefined;
   try {
     lock = await acquireDomainLock({
