@@ -126,6 +126,8 @@ describe('WARM_CANONICAL (real swarm)', () => {
     ).upgrade_base;
     expect(base?.source).toBe('warm canonical');
     expect(base?.note).toMatch(/last green warm canonical 1\.1\.0\+1\.1/);
+    // The live warm stack (another domain) is not this run's leftover.
+    expect(bed.results('warm2').flags['clean_teardown']).toBe(true);
     expect(r.all).toMatch(/removed the previous warm instance of data/);
     expect(await warmServices()).toHaveLength(2);
     expect(record()).toMatchObject({ runId: 'warm2', version: '1.1.0+1.1' });
@@ -161,6 +163,10 @@ describe('WARM_CANONICAL (real swarm)', () => {
     expect(pr.all).toMatch(/not keeping warm: a PR run \(#7\)/);
     expect(pr.all).not.toMatch(/keeping warm: data/);
     expect(record()).toMatchObject({ runId: 'warm2' });
+    expect(res.flags['clean_teardown']).toBe(true);
+    // The janitor never takes the warm stack for a dead run's.
+    const janitor = await bed.run(['janitor']);
+    expect(janitor.exitCode, janitor.all).toBe(0);
     expect(await warmServices()).toHaveLength(2);
   }, 400_000);
 
