@@ -360,12 +360,15 @@ async function finish(
     else ctx.log.warn(`report not delivered (${sent.reason}); spooled in ${sent.spooled}`);
   }
   // After the results are final: the warm instance is not part of the run (nor its budget).
-  const keep = shouldKeepWarm({
-    warmCanonical: ctx.meta.WARM_CANONICAL === true && reason === 'done',
-    pr: ctx.settings.pr,
-    rungs: results?.rungs,
-    flags: results?.flags,
-  });
+  const keep =
+    reason === 'done'
+      ? shouldKeepWarm({
+          warmCanonical: ctx.meta.WARM_CANONICAL === true,
+          pr: ctx.settings.pr,
+          rungs: results?.rungs,
+          flags: results?.flags,
+        })
+      : { keep: false, why: `the run was cut short (${state.abortReason ?? reason})` };
   if (keep.keep) await promoteWarm(ctx, env);
   else if (ctx.meta.WARM_CANONICAL === true) ctx.log.info(`not keeping warm: ${keep.why}`);
   ctx.log.pino.info(timing(ctx), 'timing');
