@@ -7,6 +7,7 @@ import { setEnvValues } from '../support/env-file.js';
 import { cloneAt } from '../support/git.js';
 import { waitServing } from '../support/http.js';
 import { loadMeta } from '../support/meta.js';
+import { ensureServer } from './deploy.js';
 
 /** Locks of cold deps, released by teardown. */
 export const depLocks = new WeakMap<RunCtx, DomainLock[]>();
@@ -28,6 +29,9 @@ async function stackExists(ctx: RunCtx, stack: string): Promise<boolean> {
  * under its own domain lock so no janitor takes it for a dead run.
  */
 export async function provisionDeps(ctx: RunCtx): Promise<void> {
+  // A cold dep is the first `abra app new` of the run: the server must be known to abra first
+  // (on a fresh abra dir nothing else has added it yet).
+  if (ctx.meta.DEPS.length > 0) await ensureServer(ctx);
   for (const dep of ctx.meta.DEPS) {
     const warm = warmDomain(dep, ctx.config.ciDomain);
     ctx.log.step('deps', dep);
