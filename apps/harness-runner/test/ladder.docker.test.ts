@@ -60,17 +60,15 @@ describe.concurrent('fixture ladder (real swarm)', () => {
   }, 400_000);
 
   it('withdep: exactly 2 deploys (1 base + 1 cold dep)', async () => {
-    const r = await bed.run([
-      'run',
-      '--recipe',
-      'withdep',
-      '--ref',
-      'main',
-      '--src',
-      await bed.src('withdep'),
-      '--run-id',
-      'dep1',
-    ]);
+    // An abra dir of its own, where nothing has added the server yet: the dependency is the
+    // run's first `abra app new` (it once failed with "server default not found").
+    const r = await bed.run(
+      [
+        ...['run', '--recipe', 'withdep', '--ref', 'main'],
+        ...['--src', await bed.src('withdep'), '--run-id', 'dep1'],
+      ],
+      { CCCI_ABRA_DIR: join(bed.root, 'abra-withdep') },
+    );
     expect(r.exitCode, r.all).toBe(0);
     const res = bed.results('dep1');
     expect(res.deploys).toEqual({ count: 2, budget: 2 });
