@@ -45,6 +45,12 @@ in
     # The one load knob: Drone runner capacity here, Drone queues the rest.
     maxTests = 4;
 
+    # keycloak says WARM_CANONICAL: a nightly default-branch run keeps keycloak-warm.ci.example.org
+    # for the recipes that depend on it (lasuite-docs).
+    warm.recipes = {
+      keycloak = "main";
+    };
+
     executor = "drone";
     drone = {
       url = "https://drone.example.org";

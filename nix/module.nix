@@ -23,6 +23,8 @@ let
     optionalAttrs
     concatStringsSep
     mapAttrsToList
+    mapAttrs'
+    nameValuePair
     escapeShellArg
     hasPrefix
     makeBinPath
@@ -419,6 +421,54 @@ in
           Unit = "ccci-janitor.service";
         };
       };
+    }
+
+    # Warm canonical instances (docs/enroll-recipe.md, WARM_CANONICAL): a default-branch run of
+    # each listed recipe on a timer. When it is green and the recipe's settings say
+    # `WARM_CANONICAL: true`, the harness keeps the tested head as `<recipe>-warm.<ciDomain>`
+    # (deps reuse it; it is the upgrade base). The run sends no report (no PR, no report URL);
+    # its results stay in the runs dir and its journal.
+    {
+      systemd.services = mapAttrs' (
+        recipe: branch:
+        nameValuePair "ccci-warm-${recipe}" {
+          description = "ccci: default-branch run of ${recipe} (keeps it warm when green)";
+          after = [
+            "docker.service"
+            "ccci-preflight.service"
+          ];
+          requires = [ "docker.service" ];
+          serviceConfig = hardening // harnessHardening // {
+            Type = "oneshot";
+            User = cfg.user;
+            Group = cfg.group;
+            SupplementaryGroups = [ "docker" ];
+            ExecStart = "${harnessWrapper}/bin/ccci-harness run --recipe ${escapeShellArg recipe} --ref ${escapeShellArg branch}";
+            ReadWritePaths = [
+              dirs.runs
+              dirs.locks
+              dirs.spool
+              dirs.abra
+            ];
+            # The run's own deadline ends it first; this only backs it up.
+            TimeoutStartSec = "${toString (cfg.deadlineMinutes + 15)}min";
+          };
+        }
+      ) cfg.warm.recipes;
+
+      systemd.timers = mapAttrs' (
+        recipe: _branch:
+        nameValuePair "ccci-warm-${recipe}" {
+          description = "ccci: keep ${recipe} warm (${cfg.warm.interval})";
+          wantedBy = [ "timers.target" ];
+          timerConfig = {
+            OnCalendar = cfg.warm.interval;
+            RandomizedDelaySec = "30min";
+            Persistent = true;
+            Unit = "ccci-warm-${recipe}.service";
+          };
+        }
+      ) cfg.warm.recipes;
     }
 
     (mkIf drone {

@@ -379,6 +379,27 @@ in
       };
     };
 
+    warm = {
+      recipes = mkOption {
+        type = types.attrsOf types.str;
+        default = { };
+        example = literalExpression ''{ keycloak = "main"; }'';
+        description = ''
+          Recipes to keep warm, each with the branch to run (its default branch). A timer runs
+          `ccci-harness run --recipe <name> --ref <branch>` for each; a green run of a recipe
+          whose settings say `WARM_CANONICAL: true` leaves its tested head deployed as
+          `<name>-warm.<ciDomain>`, which runs depending on it reuse and which serves as its
+          upgrade base. `ccci-harness unwarm --recipe <name>` removes one.
+        '';
+      };
+
+      interval = mkOption {
+        type = types.str;
+        default = "daily";
+        description = "When the warm runs start (systemd `OnCalendar`, with up to 30 min of random delay).";
+      };
+    };
+
     janitor = {
       interval = mkOption {
         type = types.str;

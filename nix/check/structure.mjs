@@ -55,11 +55,19 @@ export function structuralChecks(report) {
     for (let k = k0 + 4; k < tokens.length; k++) {
       const t = tokens[k];
       if (t.value === '{' || t.value === '[' || t.value === '(') {
-        const name =
-          tokens[k - 2]?.type === 'ident' && tokens[k - 1]?.value === '='
-            ? tokens[k - 2].value
-            : null;
-        stack.push(t.value === '{' && name !== null ? name : null);
+        // The whole (possibly dotted) name before `= {`: an option group to walk into, or an
+        // attribute-set option's value (e.g. `warm.recipes = { keycloak = "main"; }`), whose
+        // keys are data, not options.
+        const parts = [];
+        if (tokens[k - 1]?.value === '=') {
+          for (let b = k - 2; tokens[b]?.type === 'ident'; b -= 2) {
+            parts.unshift(tokens[b].value);
+            if (tokens[b - 1]?.value !== '.') break;
+          }
+        }
+        const path = [...stack.slice(1), ...parts].join('.');
+        const group = t.value === '{' && parts.length > 0 && !declared.has(path);
+        stack.push(group ? parts.join('.') : null);
         continue;
       }
       if (t.value === '}' || t.value === ']' || t.value === ')') {
