@@ -381,7 +381,7 @@ in
 
     warm = {
       recipes = mkOption {
-        type = types.attrsOf types.str;
+        type = types.attrsOf (types.strMatching "[A-Za-z0-9._/+-]+");
         default = { };
         example = literalExpression ''{ keycloak = "main"; }'';
         description = ''
