@@ -157,6 +157,13 @@ describe('abra double: fault injection', () => {
     expect(Date.now() - started).toBeGreaterThanOrEqual(2900);
   });
 
+  it('~<text> applies a fault only to calls with an argument containing the text', async () => {
+    const env = { ...abra.env, ABRA_DOUBLE_FAULT: 'crash:lint~other' };
+    expect((await runAbraDouble(['recipe', 'lint', 'web'], { env })).exitCode).toBe(0);
+    const hit = { ...abra.env, ABRA_DOUBLE_FAULT: 'crash:lint~we' };
+    expect((await runAbraDouble(['recipe', 'lint', 'web'], { env: hit })).exitCode).toBe(2);
+  });
+
   it('@n applies a fault to the n-th call of that op only, and every call is logged', async () => {
     const env = { ...abra.env, ABRA_DOUBLE_FAULT: 'crash:lint@99' };
     const r = await runAbraDouble(['recipe', 'lint', 'web'], { env });

@@ -1,6 +1,8 @@
 // Fault injection for fault tests: ABRA_DOUBLE_FAULT is a comma-separated list of
 //   deploy-timeout | deploy-fail | backup-fail | restore-fail | hang:<op> | crash:<op>
-// each optionally suffixed `@<n>`: only the n-th call of that op in this ABRA_DIR (1-based).
+// each optionally suffixed `@<n>`: only the n-th call of that op in this ABRA_DIR (1-based),
+// and/or `~<text>`: only calls with an argument containing <text> (e.g. a domain part, to hit
+// one app's deploy and not another's: `deploy-fail~-warm.`).
 // Every call is appended to `$ABRA_DIR/.abra-double/calls.jsonl` (op, argv, pid, time), which
 // is also how `@<n>` counts.
 import { appendFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
@@ -46,13 +48,14 @@ export interface Faults {
   has(fault: string): boolean;
 }
 
-export function faults(op: Op, nth: number): Faults {
+export function faults(op: Op, nth: number, argv: readonly string[] = []): Faults {
   const active = new Set<string>();
   for (const raw of (process.env['ABRA_DOUBLE_FAULT'] ?? '').split(',')) {
-    const spec = raw.trim();
+    const [spec = '', only] = raw.trim().split('~');
     if (!spec) continue;
     const [name = '', at] = spec.split('@');
     if (at !== undefined && Number(at) !== nth) continue;
+    if (only !== undefined && !argv.some((a) => a.includes(only))) continue;
     active.add(name);
   }
   return {

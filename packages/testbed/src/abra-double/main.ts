@@ -242,7 +242,7 @@ async function main(args: string[]): Promise<number> {
   // as `FATA inappropriate ioctl for device` (the quirk every wrapper must handle).
   if (!process.stdin.isTTY || !process.stdout.isTTY) fatal('inappropriate ioctl for device');
   const op = opOf(args);
-  const f = faults(op, recordCall(op, args));
+  const f = faults(op, recordCall(op, args), args);
   if (f.has('crash')) crash();
   if (f.has('hang')) await hang();
   return dispatch(args, f);
