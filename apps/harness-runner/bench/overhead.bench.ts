@@ -8,10 +8,10 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
-  ABRA_DOUBLE_BIN_DIR,
   createFixtureEnrolment,
   createFixtureRecipe,
   dockerAvailable,
+  localHarnessEnv,
   startGateway,
   uniqueCiDomain,
 } from '@ccci/testbed';
@@ -60,16 +60,7 @@ for (let i = 1; i <= runs; i++) {
     [cli, 'run', '--recipe', 'web', '--ref', 'main', '--src', src, '--run-id', runId],
     {
       reject: false,
-      env: {
-        PATH: `${ABRA_DOUBLE_BIN_DIR}:${process.env['PATH'] ?? ''}`,
-        CCCI_RUNS_DIR: join(root, 'runs'),
-        CCCI_ABRA_DIR: join(root, 'abra'),
-        CCCI_LOCKS_DIR: join(root, 'locks'),
-        CCCI_SPOOL_DIR: join(root, 'spool'),
-        CCCI_ENROLMENT_DIR: enrolment,
-        CCCI_CI_DOMAIN: ciDomain,
-        CCCI_GATEWAY_URL: gateway.url,
-      },
+      env: localHarnessEnv({ root, enrolmentDir: enrolment, ciDomain, gatewayUrl: gateway.url }),
     },
   );
   const cliMs = performance.now() - t0;

@@ -5,9 +5,9 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
-  ABRA_DOUBLE_BIN_DIR,
   createFixtureEnrolment,
   createFixtureRecipe,
+  localHarnessEnv,
   startGateway,
   uniqueCiDomain,
 } from '@ccci/testbed';
@@ -43,17 +43,7 @@ const child = execa(
     stdio: 'inherit',
     reject: false,
     forceKillAfterDelay: false,
-    env: {
-      PATH: `${ABRA_DOUBLE_BIN_DIR}:${process.env['PATH'] ?? ''}`,
-      CCCI_RUNS_DIR: runsDir,
-      CCCI_ABRA_DIR: join(root, 'abra'),
-      CCCI_LOCKS_DIR: join(root, 'locks'),
-      CCCI_SPOOL_DIR: join(root, 'spool'),
-      CCCI_ENROLMENT_DIR: enrolment,
-      CCCI_CI_DOMAIN: ciDomain,
-      CCCI_GATEWAY_URL: gateway.url,
-      CCCI_SECRETS_DIR: join(root, 'no-secrets'),
-    },
+    env: localHarnessEnv({ root, enrolmentDir: enrolment, ciDomain, gatewayUrl: gateway.url }),
   },
 );
 // Ctrl-C reaches the harness too (same process group); it tears down and exits 130.

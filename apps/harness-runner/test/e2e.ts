@@ -13,11 +13,11 @@ import {
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
-  ABRA_DOUBLE_BIN_DIR,
   createFixtureEnrolment,
   createFixtureRecipe,
   type FixtureName,
   type Gateway,
+  localHarnessEnv,
   startGateway,
   uniqueCiDomain,
 } from '@ccci/testbed';
@@ -71,14 +71,7 @@ export async function createBed(): Promise<Bed> {
   );
   const made = new Map<string, string>();
   const env: Record<string, string> = {
-    PATH: `${ABRA_DOUBLE_BIN_DIR}:${process.env['PATH'] ?? ''}`,
-    CCCI_RUNS_DIR: join(root, 'runs'),
-    CCCI_ABRA_DIR: join(root, 'abra'),
-    CCCI_LOCKS_DIR: join(root, 'locks'),
-    CCCI_SPOOL_DIR: join(root, 'spool'),
-    CCCI_ENROLMENT_DIR: enrolment,
-    CCCI_CI_DOMAIN: ciDomain,
-    CCCI_GATEWAY_URL: gateway.url,
+    ...localHarnessEnv({ root, enrolmentDir: enrolment, ciDomain, gatewayUrl: gateway.url }),
     CCCI_DEP_SRC: join(srcDir, '{recipe}'),
   };
   const suffix = `_${ciDomain.replaceAll('.', '_')}`;

@@ -16,6 +16,7 @@ import {
   ABRA_DOUBLE_BIN_DIR,
   createFixtureEnrolment,
   createFixtureRecipe,
+  localHarnessEnv,
   startGateway,
   uniqueCiDomain,
 } from '@ccci/testbed';
@@ -153,17 +154,12 @@ export async function runFullChain(options: FullChainOptions = {}): Promise<Full
         HARNESS_COMMAND: JSON.stringify([HARNESS_BIN]),
         LOG_LEVEL: options.logLevel ?? 'warn',
       },
-      harnessEnv: {
-        PATH: `${ABRA_DOUBLE_BIN_DIR}:${process.env.PATH ?? ''}`,
-        CCCI_RUNS_DIR: harnessRunsDir,
-        CCCI_ABRA_DIR: join(dir, 'harness', 'abra'),
-        CCCI_LOCKS_DIR: join(dir, 'harness', 'locks'),
-        CCCI_SPOOL_DIR: join(dir, 'harness', 'spool'),
-        CCCI_ENROLMENT_DIR: enrolment,
-        CCCI_CI_DOMAIN: ciDomain,
-        CCCI_GATEWAY_URL: gateway.url,
-        CCCI_SECRETS_DIR: join(dir, 'harness', 'no-secrets'),
-      },
+      harnessEnv: localHarnessEnv({
+        root: join(dir, 'harness'),
+        enrolmentDir: enrolment,
+        ciDomain,
+        gatewayUrl: gateway.url,
+      }),
     });
     const running = bot;
     say(`trigger-bot at ${running.url}: local executor → ${HARNESS_BIN}`);

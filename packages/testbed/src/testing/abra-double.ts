@@ -87,3 +87,33 @@ export async function runAbraDouble(
     stderr: String(r.stderr).replace(/\r\n/g, '\n'),
   };
 }
+
+/** Where a local harness-runner keeps its state, all under one folder, and what it reaches. */
+export interface LocalHarnessOptions {
+  /** Folder for `runs/`, `abra/`, `locks/`, `spool/` (and `no-secrets/`). */
+  root: string;
+  /** The operator enrolment folder (`createFixtureEnrolment`). */
+  enrolmentDir: string;
+  ciDomain: string;
+  /** The testbed gateway's URL (traefik stand-in). */
+  gatewayUrl: string;
+}
+
+/**
+ * The environment of a harness-runner on this machine with the abra double first on PATH:
+ * the `CCCI_*` host settings of tests, demos and benches, one definition for all of them.
+ * `CCCI_SECRETS_DIR` points at an empty folder, so the host's `/run/secrets` is never read.
+ */
+export function localHarnessEnv(o: LocalHarnessOptions): Record<string, string> {
+  return {
+    PATH: `${ABRA_DOUBLE_BIN_DIR}${delimiter}${process.env['PATH'] ?? ''}`,
+    CCCI_RUNS_DIR: join(o.root, 'runs'),
+    CCCI_ABRA_DIR: join(o.root, 'abra'),
+    CCCI_LOCKS_DIR: join(o.root, 'locks'),
+    CCCI_SPOOL_DIR: join(o.root, 'spool'),
+    CCCI_ENROLMENT_DIR: o.enrolmentDir,
+    CCCI_CI_DOMAIN: o.ciDomain,
+    CCCI_GATEWAY_URL: o.gatewayUrl,
+    CCCI_SECRETS_DIR: join(o.root, 'no-secrets'),
+  };
+}

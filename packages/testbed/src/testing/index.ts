@@ -2,6 +2,8 @@ export {
   ABRA_DOUBLE,
   ABRA_DOUBLE_BIN_DIR,
   type AbraDoubleEnv,
+  type LocalHarnessOptions,
+  localHarnessEnv,
   type RunAbraOptions,
   type RunAbraResult,
   runAbraDouble,
