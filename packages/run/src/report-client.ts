@@ -70,15 +70,10 @@ export async function sendReport(options: SendReportOptions): Promise<SendOutcom
   let reason = '';
   for (let attempt = 1; attempt <= attempts; attempt++) {
     try {
-      const res = await doFetch(endpoint, {
-        method: 'POST',
-        headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
-        body,
-        signal: AbortSignal.timeout(30_000),
-      });
+      const res = await postReport(doFetch, endpoint, key, body);
       if (res.ok) return { sent: true, attempts: attempt };
       reason = `HTTP ${res.status}`;
-      if (res.status >= 400 && res.status < 500 && res.status !== 429) break;
+      if (isFinal(res.status)) break;
     } catch (error) {
       reason = (error as Error).message;
     }
@@ -93,6 +88,24 @@ export async function sendReport(options: SendReportOptions): Promise<SendOutcom
   }
   return { sent: false, spooled, reason };
 }
+
+/** One POST of a report body to the bot with the run-scoped key. */
+function postReport(
+  doFetch: typeof fetch,
+  endpoint: string,
+  key: string,
+  body: string | Buffer,
+): Promise<Response> {
+  return doFetch(endpoint, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+    body,
+    signal: AbortSignal.timeout(30_000),
+  });
+}
+
+/** The bot's answer is final (a 4xx other than 429): neither retried nor resent. */
+const isFinal = (status: number) => status >= 400 && status < 500 && status !== 429;
 
 /**
  * Writes one spool entry. The key is kept (mode 0600) because the run's environment is gone
@@ -200,12 +213,7 @@ async function resendOne(runId: string, dir: string, doFetch: typeof fetch): Pro
   let status: number;
   let detail = '';
   try {
-    const res = await doFetch(endpoint, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
-      body,
-      signal: AbortSignal.timeout(30_000),
-    });
+    const res = await postReport(doFetch, endpoint, key, body);
     status = res.status;
     if (!res.ok) detail = await errorDetail(res);
   } catch (error) {
@@ -216,7 +224,7 @@ async function resendOne(runId: string, dir: string, doFetch: typeof fetch): Pro
     rmSync(dir, { recursive: true, force: true });
     return { runId, status: 'delivered', reason: '' };
   }
-  if (status >= 400 && status < 500 && status !== 429) {
+  if (isFinal(status)) {
     rmSync(dir, { recursive: true, force: true });
     return { runId, status: 'final', reason };
   }
