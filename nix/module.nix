@@ -158,6 +158,33 @@ let
     ];
   };
 
+  # A oneshot harness command on this host (the janitor, warm runs): after the swarm check, as
+  # the ccci user with docker, writing only the harness's folders; `extra` adds ExecStart etc.
+  harnessOneshot = description: extra: {
+    inherit description;
+    after = [
+      "docker.service"
+      "ccci-preflight.service"
+    ];
+    requires = [ "docker.service" ];
+    serviceConfig =
+      hardening
+      // harnessHardening
+      // {
+        Type = "oneshot";
+        User = cfg.user;
+        Group = cfg.group;
+        SupplementaryGroups = [ "docker" ];
+        ReadWritePaths = [
+          dirs.runs
+          dirs.locks
+          dirs.spool
+          dirs.abra
+        ];
+      }
+      // extra;
+  };
+
   credential = name: file: "${name}:${toString file}";
 
   botEnvironment = {
@@ -370,28 +397,12 @@ in
           };
       };
 
-      systemd.services.ccci-janitor = {
-        description = "ccci janitor: reap what dead runs left on the swarm";
-        after = [
-          "docker.service"
-          "ccci-preflight.service"
-        ];
-        requires = [ "docker.service" ];
-        serviceConfig = hardening // harnessHardening // {
-          Type = "oneshot";
-          User = cfg.user;
-          Group = cfg.group;
-          SupplementaryGroups = [ "docker" ];
-          ExecStart = "${harnessWrapper}/bin/ccci-harness janitor";
-          ReadWritePaths = [
-            dirs.runs
-            dirs.locks
-            dirs.spool
-            dirs.abra
-          ];
-          TimeoutStartSec = "30min";
-        };
-      };
+      systemd.services.ccci-janitor =
+        harnessOneshot "ccci janitor: reap what dead runs left on the swarm"
+          {
+            ExecStart = "${harnessWrapper}/bin/ccci-harness janitor";
+            TimeoutStartSec = "30min";
+          };
 
       # Reports the harness spooled because the bot was unreachable: `ccci-harness resend`
       # POSTs each to the endpoint it was spooled for, with its run-scoped key; the bot takes it
@@ -442,31 +453,15 @@ in
     {
       systemd.services = mapAttrs' (
         recipe: branch:
-        nameValuePair "ccci-warm-${recipe}" {
-          description = "ccci: default-branch run of ${recipe} (keeps it warm when green)";
-          after = [
-            "docker.service"
-            "ccci-preflight.service"
-          ];
-          requires = [ "docker.service" ];
-          serviceConfig = hardening // harnessHardening // {
-            Type = "oneshot";
-            User = cfg.user;
-            Group = cfg.group;
-            SupplementaryGroups = [ "docker" ];
+        nameValuePair "ccci-warm-${recipe}" (
+          harnessOneshot "ccci: default-branch run of ${recipe} (keeps it warm when green)" {
             ExecStart = "${warmRun recipe branch}";
-            ReadWritePaths = [
-              dirs.runs
-              dirs.locks
-              dirs.spool
-              dirs.abra
-            ];
             # The run's own deadline ends it first; this only backs it up. A stop leaves the
             # teardown time to finish.
             TimeoutStartSec = "${toString (cfg.deadlineMinutes + 15)}min";
             TimeoutStopSec = "15min";
-          };
-        }
+          }
+        )
       ) cfg.warm.recipes;
 
       systemd.timers = mapAttrs' (
