@@ -2,6 +2,7 @@ import { copyFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { generatedSecrets } from '../app-secrets.js';
 import type { RunCtx } from '../context.js';
+import { envName } from '../credentials.js';
 import { hookContext, preHook, recipeHooks } from '../hooks.js';
 import { runInstallSteps } from '../overlays.js';
 import {
@@ -31,8 +32,7 @@ export function appEnv(
   overlay: string | undefined = ctx.loaded?.overlay,
 ): Record<string, string> {
   const env: Record<string, string> = { ...ctx.meta.EXTRA_ENV };
-  for (const d of ctx.state.deps)
-    env[`${d.recipe.toUpperCase().replace(/[^A-Z0-9]/g, '_')}_DOMAIN`] = d.domain;
+  for (const d of ctx.state.deps) env[`${envName(d.recipe)}_DOMAIN`] = d.domain;
   if (overlay) env['COMPOSE_FILE'] = 'compose.yml:compose.ccci.yml';
   return env;
 }

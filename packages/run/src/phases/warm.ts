@@ -10,7 +10,7 @@ import {
   warmDomain,
 } from '@ccci/lock';
 import type { EngineConfig, RunCtx } from '../context.js';
-import { warmCredentialsDir } from '../credentials.js';
+import { envName, warmCredentialsDir } from '../credentials.js';
 import { InfraError } from '../errors.js';
 import { setEnvValues } from '../support/env-file.js';
 import { cloneAt } from '../support/git.js';
@@ -232,10 +232,7 @@ export async function promoteWarm(
     const appEnv: Record<string, string> = { ...ctx.meta.EXTRA_ENV };
     // A warm instance outlives the run's cold deps: it points at the deps' warm instances.
     for (const dep of ctx.meta.DEPS)
-      appEnv[`${dep.toUpperCase().replace(/[^A-Z0-9]/g, '_')}_DOMAIN`] = warmDomain(
-        dep,
-        config.ciDomain,
-      );
+      appEnv[`${envName(dep)}_DOMAIN`] = warmDomain(dep, config.ciDomain);
     if (overlay) appEnv['COMPOSE_FILE'] = 'compose.yml:compose.ccci.yml';
     if (Object.keys(appEnv).length > 0)
       setEnvValues(join(config.sharedAbraDir, 'servers', config.server, `${domain}.env`), appEnv);
