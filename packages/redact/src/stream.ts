@@ -50,20 +50,19 @@ export class RedactStream extends Transform {
       callback(null, chunk);
       return;
     }
+    const parts: Uint8Array[] = [];
     if (this.#tail.length === 0) {
-      // The usual chunk: nothing held before it, no secret in it, no possible secret start at
-      // its end. It goes on as it is, with no bookkeeping beyond the two scans.
       const keepFrom = matcher.holdFrom(chunk);
-      if (keepFrom === chunk.length && matcher.intervals(chunk).length === 0) {
+      const intervals = matcher.intervals(chunk);
+      if (keepFrom === chunk.length && intervals.length === 0) {
+        // The usual chunk: nothing held before it, no secret in it, no possible secret start
+        // at its end. It goes on as it is, with no bookkeeping beyond the two scans.
         this.#state.open = false;
         this.#state.pos = 0;
         callback(null, chunk);
         return;
       }
-    }
-    const parts: Uint8Array[] = [];
-    if (this.#tail.length === 0) {
-      this.#advance(matcher, chunk, false, parts);
+      this.#advance(matcher, chunk, false, parts, { keepFrom, intervals });
     } else if (chunk.length <= COPY_LIMIT || chunk.length < 2 * matcher.maxLength) {
       // Copying a small chunk behind the held tail is cheaper than a second push downstream.
       // (The seam below also needs the chunk to be longer than any pattern.)
@@ -114,10 +113,17 @@ export class RedactStream extends Transform {
    * Renders into `parts` the output for `data` from the state's position up to where a
    * secret may still start (or to the end when `everything`), and keeps the rest.
    */
-  #advance(matcher: Matcher, data: Buffer, everything: boolean, parts: Uint8Array[]): void {
-    const keepFrom = matcher.holdFrom(data);
+  #advance(
+    matcher: Matcher,
+    data: Buffer,
+    everything: boolean,
+    parts: Uint8Array[],
+    scanned?: { keepFrom: number; intervals: readonly number[] },
+  ): void {
+    // `scanned`: the two scans of `data`, when the caller already made them.
+    const keepFrom = scanned?.keepFrom ?? matcher.holdFrom(data);
     const limit = everything ? data.length : keepFrom;
-    const intervals = matcher.intervals(data);
+    const intervals = scanned?.intervals ?? matcher.intervals(data);
     if (intervals.length === 0 && this.#state.pos === 0 && limit === data.length) {
       // The common case, nothing to mask or hold: the chunk goes on as it is, no view made.
       if (data.length > 0) {
