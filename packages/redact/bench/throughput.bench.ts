@@ -43,6 +43,20 @@ function logText(bytes: number, secrets: readonly string[]): Buffer {
   return Buffer.from(lines.join('')).subarray(0, bytes);
 }
 
+/** A sink that only counts the bytes it is given. */
+function countingSink(): Writable & { received: number } {
+  const sink = Object.assign(
+    new Writable({
+      write(c: Buffer, _e, cb) {
+        sink.received += c.length;
+        cb();
+      },
+    }),
+    { received: 0 },
+  );
+  return sink;
+}
+
 /**
  * The text in pieces of about `size` bytes: cut anywhere (the worst case: most pieces end
  * inside a word that might begin a secret) or after the last whole line that fits (what a
@@ -75,18 +89,12 @@ async function throughput(make: () => Transform, pieces: readonly Buffer[]): Pro
       this.push(null);
     },
   });
-  let received = 0;
-  const sink = new Writable({
-    write(c: Buffer, _e, cb) {
-      received += c.length;
-      cb();
-    },
-  });
+  const sink = countingSink();
   const start = process.cpuUsage();
   await pipeline(source, make(), sink);
   const used = process.cpuUsage(start);
   const seconds = (used.user + used.system) / 1e6;
-  if (received === 0) throw new Error('nothing came through');
+  if (sink.received === 0) throw new Error('nothing came through');
   return bytes / seconds / 1e6;
 }
 
@@ -178,17 +186,11 @@ for (const [chunk, lines] of chunkSizes.flatMap((c) => [[c, true] as const, [c, 
 /** MB per wall second of `cat file | transform | sink`. */
 async function throughPipe(make: () => Transform, file: string): Promise<number> {
   const child = spawn('cat', [file], { stdio: ['ignore', 'pipe', 'inherit'] });
-  let received = 0;
-  const sink = new Writable({
-    write(c: Buffer, _e, cb) {
-      received += c.length;
-      cb();
-    },
-  });
+  const sink = countingSink();
   const start = performance.now();
   await pipeline(child.stdout, make(), sink);
   const seconds = (performance.now() - start) / 1e3;
-  return received / seconds / 1e6;
+  return sink.received / seconds / 1e6;
 }
 
 const dir = mkdtempSync(join(tmpdir(), 'redact-bench-'));
