@@ -1,6 +1,15 @@
 export { type Abra, type AbraResult, createAbra } from './abra.js';
 export { incrementDeployCount, readDeployCount } from './deploy-count.js';
 export {
+  abraShExports,
+  composeFileNames,
+  deployEnv,
+  type EnvEntry,
+  EnvFileError,
+  envValues,
+  parseEnvFile,
+} from './env-file.js';
+export {
   type AbraCallInfo,
   AbraError,
   type AbraErrorCode,

@@ -27,7 +27,12 @@ export function checkCompose(options: CheckComposeOptions): ComposePolicyReport 
       c.toUpperCase().replace(/^CAP_/, ''),
     ),
   );
-  const found = options.files.flatMap((f) => checkFile(f, env, prefixes, caps));
+  const found = options.files.flatMap((f) =>
+    checkFile(f, env, prefixes, caps, {
+      interpolated: options.interpolated === true,
+      recipeRoot: options.recipeRoot,
+    }),
+  );
   found.sort((a, b) => (a.file === b.file ? a.line - b.line : 0));
 
   const exceptions = options.exceptions ?? [];
@@ -57,6 +62,7 @@ function checkFile(
   env: Readonly<Record<string, string>>,
   prefixes: readonly string[],
   caps: ReadonlySet<string>,
+  mode: { interpolated: boolean; recipeRoot: string | undefined },
 ): Violation[] {
   const lines = new LineCounter();
   const doc = parseDocument(file.text, {
@@ -77,7 +83,9 @@ function checkFile(
       unparseable(file.path, 1, 'is not a compose mapping (expected keys such as services:)'),
     ];
   }
-  const checker = new FileChecker(file.path, nav, env, prefixes, caps);
+  const checker = new FileChecker(file.path, nav, env, prefixes, caps, mode);
+  const include = nav.get(root, 'include');
+  if (include) checker.include(include.at);
   const hostNetworks = new Set<string>();
   for (const { key, value } of nav.entries(nav.get(root, 'networks')?.value)) {
     const name = nav.scalar(nav.get(value, 'name')?.value) ?? key;
@@ -112,6 +120,9 @@ function unparseable(file: string, line: number, what: string): Violation {
 function validate(options: CheckComposeOptions): void {
   if (!options || !Array.isArray(options.files)) {
     throw new TypeError('checkCompose: option "files" must be an array of { path, text }');
+  }
+  if (options.recipeRoot !== undefined && !options.recipeRoot.startsWith('/')) {
+    throw new TypeError('checkCompose: option "recipeRoot" must be an absolute path');
   }
   for (const [i, f] of options.files.entries()) {
     if (typeof f?.path !== 'string' || typeof f?.text !== 'string') {

@@ -20,6 +20,10 @@ export class FileChecker {
     readonly env: Readonly<Record<string, string>>,
     readonly allowedBindPrefixes: readonly string[],
     readonly allowedCapabilities: ReadonlySet<string>,
+    readonly mode: { interpolated: boolean; recipeRoot: string | undefined } = {
+      interpolated: false,
+      recipeRoot: undefined,
+    },
   ) {}
 
   add(node: Node | null, service: string, rule: Rule, what: string, hint: string): void {
@@ -38,6 +42,7 @@ export class FileChecker {
   value(node: Node | null, service: string, key: string): string | null {
     const raw = this.nav.scalar(node);
     if (raw === null) return null;
+    if (this.mode.interpolated) return raw;
     const { value, unresolved } = interpolate(raw, this.env);
     if (unresolved.length > 0) {
       this.add(
@@ -83,6 +88,22 @@ export class FileChecker {
           break;
         case 'networks':
           this.networks(value, name, hostNetworks);
+          break;
+        case 'env_file':
+          for (const item of isSeq(this.nav.resolve(value)) ? this.nav.items(value) : [value]) {
+            const path = isMap(this.nav.resolve(item)) ? this.nav.get(item, 'path')?.value : item;
+            const file = this.value(path ?? null, name, key);
+            if (file !== null) this.recipePath(file, path ?? at, name, 'env_file');
+          }
+          break;
+        case 'extends':
+          this.add(
+            at,
+            name,
+            'host-file',
+            "uses extends, which reads another compose file; Docker's stack loader refuses it",
+            'Write the service out in full, or use an overlay named by COMPOSE_FILE.',
+          );
           break;
         case 'volumes':
           for (const item of this.nav.items(value)) this.volume(item, name);
@@ -231,16 +252,36 @@ export class FileChecker {
     const where = `${kind}.${objName}`;
     const file = this.value(entry.value, where, 'file');
     if (file === null) return;
+    this.recipePath(file, entry.at, where, 'file');
+  }
+
+  /** A file the deploy reads from the host must be inside the recipe checkout. */
+  recipePath(file: string, at: Node | null, where: string, key: string): void {
     const norm = posix.normalize(file);
-    if (norm.startsWith('/') || norm.startsWith('~') || norm === '..' || norm.startsWith('../')) {
+    const root = this.mode.recipeRoot;
+    const inside = norm.startsWith('/')
+      ? root !== undefined && norm.startsWith(`${posix.normalize(root).replace(/\/+$/, '')}/`)
+      : !(norm.startsWith('~') || norm === '..' || norm.startsWith('../'));
+    if (!inside || file.includes('\0')) {
       this.add(
-        entry.at,
+        at,
         where,
         'host-file',
-        `reads "${file}" from the host, outside the recipe`,
-        'Keep config and secret files inside the recipe repository (relative paths).',
+        `${key} reads "${file}" from the host, outside the recipe`,
+        'Keep config, secret and env files inside the recipe repository (relative paths).',
       );
     }
+  }
+
+  /** Top-level `include:` pulls in other compose files (Docker's stack loader refuses it). */
+  include(at: Node | null): void {
+    this.add(
+      at,
+      'top-level.include',
+      'host-file',
+      "pulls in other compose files; Docker's stack loader refuses it",
+      'Name overlays in COMPOSE_FILE (.env.sample) instead.',
+    );
   }
 
   /** A local-driver volume with `o: bind` and a `device` is a bind mount in disguise. */

@@ -73,6 +73,17 @@ export interface CheckComposeOptions {
    * still holds an unresolved variable is refused. Default: `{}`.
    */
   env?: Readonly<Record<string, string>>;
+  /**
+   * The files are Docker's rendering (`docker stack config`): merged and interpolated already,
+   * so values are taken as they are (a `$` is literal). Default false.
+   */
+  interpolated?: boolean;
+  /**
+   * Absolute (real) path of the recipe checkout the files were rendered from: absolute
+   * `file:` and `env_file` paths under it are inside the recipe. Without it only relative
+   * paths are. The caller checks the file system (symlinks) itself.
+   */
+  recipeRoot?: string;
 }
 
 export interface ComposePolicyReport {

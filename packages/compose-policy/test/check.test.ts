@@ -295,3 +295,52 @@ describe('bad input', () => {
     );
   });
 });
+
+describe('files read from the host', () => {
+  it('refuses env_file outside the recipe, in every form', () => {
+    for (const v of [
+      '/etc/os-release',
+      '[../x.env]',
+      '[{path: /etc/passwd, required: false}]',
+      '~/.env',
+    ]) {
+      const r = check(`services:\n  app:\n    image: x\n    env_file: ${v}\n`);
+      expect(
+        r.violations.map((x) => [x.rule, x.line]),
+        v,
+      ).toEqual([['host-file', 4]]);
+      expect(r.violations[0]?.message).toMatch(/env_file reads/);
+    }
+    expect(check('services:\n  app:\n    env_file: [app.env, {path: ./b.env}]\n').ok).toBe(true);
+  });
+
+  it('refuses env_file through a variable the env points outside', () => {
+    const r = check('services:\n  app:\n    env_file: ${F:-app.env}\n', {
+      env: { F: '/etc/shadow' },
+    });
+    expect(r.violations.map((v) => v.rule)).toEqual(['host-file']);
+  });
+
+  it('refuses include and extends before Docker does', () => {
+    const inc = check('include:\n  - /srv/other/compose.yml\nservices:\n  app:\n    image: x\n');
+    expect(inc.violations.map((v) => [v.rule, v.line, v.service])).toEqual([
+      ['host-file', 2, 'top-level.include'],
+    ]);
+    const ext = check(
+      'services:\n  app:\n    image: x\n    extends:\n      file: /etc/x.yml\n      service: a\n',
+    );
+    expect(ext.violations.map((v) => [v.rule, v.line])).toEqual([['host-file', 5]]);
+  });
+
+  it('rendered files: absolute paths under the recipe root are inside, $ is literal', () => {
+    const text =
+      'services:\n  app:\n    image: x\n    env_file: [/r/recipe/app.env]\n    command: echo ${HOME}\nconfigs:\n  c:\n    file: /r/recipe/c.conf\n  d:\n    file: /r/recipe-evil/d\n';
+    const r = checkCompose({
+      files: [{ path: 'merged', text }],
+      interpolated: true,
+      recipeRoot: '/r/recipe',
+    });
+    expect(r.violations.map((v) => [v.service, v.rule])).toEqual([['configs.d', 'host-file']]);
+    expect(() => checkCompose({ files: [], recipeRoot: 'rel' })).toThrow(/recipeRoot/);
+  });
+});

@@ -30,3 +30,27 @@ describe('app env file', () => {
     expect(() => setEnvValues(f, { A: 'x\nEVIL=1' })).toThrow(/line break/);
   });
 });
+
+describe('app env values read back as abra reads them', () => {
+  it('writes values with spaces, # and $ so they read back unchanged', () => {
+    const f = join(mkdtempSync(join(tmpdir(), 'env-')), 'a.env');
+    writeFileSync(f, 'TYPE=web\n');
+    const values = { A: 'x #y', B: '$HOME and ${X:-y}', C: 'say "hi"', D: 'plain-1.2:3' };
+    setEnvValues(f, values);
+    expect(readEnvValues(f)).toEqual({ TYPE: 'web', ...values });
+    expect(() => setEnvValues(f, { E: "it's $5" })).toThrow(/env E: a value with a single quote/);
+  });
+
+  it('reads export lines and COMPOSE_FILE chains of a real .env.sample', () => {
+    const f = join(mkdtempSync(join(tmpdir(), 'env-')), 'a.env');
+    writeFileSync(
+      f,
+      'export TYPE=web\nCOMPOSE_FILE="compose.yml"\nCOMPOSE_FILE="$COMPOSE_FILE:compose.smtp.yml"\nVAR =vol\n',
+    );
+    expect(readEnvValues(f)).toEqual({
+      TYPE: 'web',
+      COMPOSE_FILE: 'compose.yml:compose.smtp.yml',
+      VAR: 'vol',
+    });
+  });
+});

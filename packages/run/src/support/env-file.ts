@@ -1,4 +1,5 @@
 import { readFileSync, writeFileSync } from 'node:fs';
+import { envValues, parseEnvFile } from '@ccci/abra';
 
 const KEY = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
@@ -10,22 +11,32 @@ export function setEnvValues(file: string, values: Readonly<Record<string, strin
       throw new TypeError(`env key ${JSON.stringify(key)}: expected [A-Za-z_][A-Za-z0-9_]*`);
     if (/[\n\r]/.test(value)) throw new TypeError(`env ${key}: a value cannot hold a line break`);
     const at = lines.findIndex((l) => new RegExp(`^\\s*#?\\s*${key}=`).test(l));
-    const line = `${key}=${value}`;
+    const line = `${key}=${envFileValue(key, value)}`;
     if (at >= 0) lines[at] = line;
     else lines.splice(lines.at(-1) === '' ? lines.length - 1 : lines.length, 0, line);
   }
   writeFileSync(file, lines.join('\n'));
 }
 
-/** The `KEY=value` pairs of an env file (comments and blanks skipped, inline comments cut). */
+/**
+ * The values of an env file as abra reads them (godotenv rules: `export`, quotes, inline
+ * comments, `$VAR` chains; @ccci/abra env-file.ts). Throws EnvFileError with the line.
+ */
 export function readEnvValues(file: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const line of readFileSync(file, 'utf8').split('\n')) {
-    const m = /^\s*([A-Za-z_][A-Za-z0-9_]*)=(.*)$/.exec(line);
-    if (m)
-      out[m[1] as string] = (m[2] as string).replace(/\s+#.*$/, '').replace(/^(['"])(.*)\1$/, '$2');
-  }
-  return out;
+  return envValues(parseEnvFile(readFileSync(file, 'utf8'), file));
+}
+
+/**
+ * A value written so that abra reads back exactly it: plain when it holds nothing the env
+ * reader treats specially, else in single quotes (literal); a value with both a single quote
+ * and a special character cannot be written literally and is refused.
+ */
+export function envFileValue(key: string, value: string): string {
+  if (/^[A-Za-z0-9_.,:/@%+=-]*$/.test(value)) return value;
+  if (!value.includes("'")) return `'${value}'`;
+  throw new TypeError(
+    `env ${key}: a value with a single quote and spaces, "#", "$" or quotes cannot be written to an abra env file`,
+  );
 }
 
 /** Removes the `KEY=value` lines of `keys` from an env file (commented-out lines stay). */

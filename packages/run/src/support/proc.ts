@@ -1,3 +1,5 @@
+import { accessSync, constants } from 'node:fs';
+import { delimiter, join } from 'node:path';
 import { type GroupRegistry, killGroup, spawnGroup } from '@ccci/lifetime';
 import { InfraError } from '../errors.js';
 
@@ -17,6 +19,12 @@ export interface ProcOptions {
    * report key. Default false.
    */
   isolatedEnv?: boolean;
+  /**
+   * The child's environment is exactly `env`, not even PATH (the command is found on the
+   * harness's PATH first): for a child whose output depends on every variable it sees, such
+   * as Docker's compose loader interpolating `${VAR}`. Default false.
+   */
+  exactEnv?: boolean;
   input?: string;
   /** Kills the whole group when aborted. */
   signal?: AbortSignal;
@@ -49,17 +57,19 @@ export class Proc {
     const started = performance.now();
     if (options.signal?.aborted)
       throw new InfraError(`${cmd} not started: the run is being torn down`);
-    const child = spawnGroup(cmd, args, {
+    const child = spawnGroup(options.exactEnv ? onPath(cmd) : cmd, args, {
       ...(this.registry ? { registry: this.registry } : {}),
       reject: false,
       stdin: options.input === undefined ? 'ignore' : 'pipe',
       ...(options.input === undefined ? {} : { input: options.input }),
       ...(options.cwd ? { cwd: options.cwd } : {}),
-      ...(options.isolatedEnv
-        ? { env: { ...basicEnv(), ...options.env }, extendEnv: false }
-        : options.env
-          ? { env: options.env }
-          : {}),
+      ...(options.exactEnv
+        ? { env: { ...options.env }, extendEnv: false }
+        : options.isolatedEnv
+          ? { env: { ...basicEnv(), ...options.env }, extendEnv: false }
+          : options.env
+            ? { env: options.env }
+            : {}),
       timeout: options.timeoutMs ?? 120_000,
       killSignal: 'SIGKILL',
       stripFinalNewline: false,
@@ -106,6 +116,19 @@ export function lastLine(text: string): string {
       .at(-1)
       ?.slice(0, 300) ?? '(no output)'
   );
+}
+
+/** `cmd` found on the harness's own PATH (as a child with an exact env has none). */
+function onPath(cmd: string): string {
+  if (cmd.includes('/')) return cmd;
+  for (const dir of (process.env['PATH'] ?? '').split(delimiter)) {
+    if (!dir) continue;
+    try {
+      accessSync(join(dir, cmd), constants.X_OK);
+      return join(dir, cmd);
+    } catch {}
+  }
+  return cmd;
 }
 
 /** The few variables a child process needs to work at all. */

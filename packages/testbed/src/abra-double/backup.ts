@@ -27,9 +27,9 @@ interface Target {
   labels: Record<string, string>;
 }
 
-function targets(app: App): Target[] {
+async function targets(app: App): Promise<Target[]> {
   const env = deployEnv(app);
-  const compose = loadCompose(composeFiles(app.recipeDir, env), env);
+  const compose = await loadCompose(composeFiles(app.recipeDir, env), env, app.recipeDir);
   const found: Target[] = [];
   for (const [service, svc] of Object.entries(compose.services)) {
     const labels = labelsOf(svc);
@@ -76,7 +76,7 @@ export async function backupCreate(
 ): Promise<void> {
   const app = loadApp(domain);
   await requireDeployed(app);
-  const list = targets(app).filter((t) => !service || t.service === service);
+  const list = (await targets(app)).filter((t) => !service || t.service === service);
   if (list.length === 0) {
     fatal(
       `no backupbot.backup=true labels found for ${service ? `service ${service} of ` : ''}${app.recipe}`,
@@ -142,7 +142,7 @@ export async function restore(
   if (!existsSync(dir)) fatal(`snapshot ${id} not found for ${app.domain}`);
   if (f.has('restore-fail'))
     fatal(`restore failed for ${app.domain}: injected by ABRA_DOUBLE_FAULT`);
-  for (const t of targets(app).filter((x) => !service || x.service === service)) {
+  for (const t of (await targets(app)).filter((x) => !service || x.service === service)) {
     const file = join(dir, `${t.service}.tar.gz`);
     if (!existsSync(file)) continue;
     const container = await runningContainer(app.stack, t.service);

@@ -1,37 +1,34 @@
 // Reading a recipe's compose files the way abra does: `COMPOSE_FILE` from the app env selects
 // the files (colon-separated, default `compose.yml`); `export X=Y` lines of `abra.sh` (config
-// versions) join the app env; `STACK_NAME` is set by abra; `${VAR}`/`${VAR:-default}` are
-// interpolated from that env only.
+// versions) join the app env; `STACK_NAME` is set by abra; the files are loaded by Docker's
+// own compose loader with that env only.
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parse } from 'yaml';
+import { abraShExports, composeFileNames, deployEnv as sharedDeployEnv } from '@ccci/abra/env-file';
+import { parse, stringify } from 'yaml';
 import type { App } from './app.js';
+import { docker } from './docker.js';
 import { fatal } from './log.js';
 
 export function composeFiles(recipeDir: string, env: Record<string, string>): string[] {
-  const names = (env['COMPOSE_FILE'] || 'compose.yml').split(':').filter(Boolean);
-  return names.map((name) => {
+  return composeFileNames(env).map((name) => {
     const path = join(recipeDir, name);
     if (!existsSync(path)) fatal(`${path} does not exist (COMPOSE_FILE=${env['COMPOSE_FILE']})`);
     return path;
   });
 }
 
-export function abraShExports(recipeDir: string): Record<string, string> {
-  const path = join(recipeDir, 'abra.sh');
-  if (!existsSync(path)) return {};
-  const vars: Record<string, string> = {};
-  for (const m of readFileSync(path, 'utf8').matchAll(/^\s*export\s+([A-Za-z_]\w*)=(.*)$/gm)) {
-    vars[m[1] as string] = (m[2] ?? '').trim().replace(/^["']|["']$/g, '');
-  }
-  return vars;
-}
-
-/** The env a deploy interpolates compose files with. */
+/** The env a deploy interpolates compose files with (shared with the harness's policy). */
 export function deployEnv(app: App): Record<string, string> {
-  return { ...abraShExports(app.recipeDir), ...app.env, STACK_NAME: app.stack };
+  const sh = join(app.recipeDir, 'abra.sh');
+  return sharedDeployEnv(
+    app.env,
+    existsSync(sh) ? abraShExports(readFileSync(sh, 'utf8')) : {},
+    app.stack,
+  );
 }
 
+/** Compose-style interpolation from `env` only; used by lint, which reads files uninterpolated. */
 export function interpolate(text: string, env: Record<string, string>): string {
   return text.replace(
     /\$\$|\$\{([A-Za-z_]\w*)(?:(:?[-?])([^}]*))?\}|\$([A-Za-z_]\w*)/g,
@@ -62,9 +59,27 @@ export interface Compose {
   configs: Record<string, { name?: string; file?: string } | null>;
 }
 
-/** Load and shallow-merge the app's compose files (later files win per top-level entry). */
-export function loadCompose(files: string[], env: Record<string, string>): Compose {
-  const merged: Compose = { services: {}, secrets: {}, volumes: {}, configs: {} };
+/**
+ * Load the app's compose files with Docker's own loader (`docker stack config`, the loader
+ * abra vendors): mappings merged deeply, later files winning, `${VAR}` interpolated from
+ * exactly `env` (never the process environment), relative paths made absolute from `cwd`.
+ */
+export async function loadCompose(
+  files: string[],
+  env: Record<string, string>,
+  cwd: string,
+): Promise<Compose> {
+  const r = await docker(['stack', 'config', ...files.flatMap((f) => ['-c', f])], {
+    env,
+    cwd,
+  });
+  if (r.exitCode !== 0) fatal(`unable to load compose files: ${r.stderr.trim()}`);
+  return normalize(parse(r.stdout) as Partial<Compose> & Record<string, unknown>);
+}
+
+/** The lint's reading: each file uninterpolated with `env`'s markers, merged per service. */
+export function loadComposeText(files: string[], env: Record<string, string>): Compose {
+  const merged: Compose = normalize({});
   for (const file of files) {
     let doc: Partial<Compose> & { version?: unknown };
     try {
@@ -81,6 +96,31 @@ export function loadCompose(files: string[], env: Record<string, string>): Compo
     }
   }
   return merged;
+}
+
+function normalize(doc: Partial<Compose> & Record<string, unknown>): Compose {
+  return {
+    ...doc,
+    services: doc.services ?? {},
+    secrets: doc.secrets ?? {},
+    volumes: doc.volumes ?? {},
+    configs: doc.configs ?? {},
+  };
+}
+
+/**
+ * A loaded config as a compose file Docker reads back unchanged: every `$` of a value doubled,
+ * so a second interpolation (docker stack deploy's) changes nothing.
+ */
+export function renderLoaded(compose: Compose): string {
+  const escape = (v: unknown): unknown => {
+    if (typeof v === 'string') return v.replaceAll('$', '$$$$');
+    if (Array.isArray(v)) return v.map(escape);
+    if (v && typeof v === 'object')
+      return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, escape(x)]));
+    return v;
+  };
+  return stringify(escape(compose));
 }
 
 export function labelsOf(svc: ComposeService): Record<string, string> {

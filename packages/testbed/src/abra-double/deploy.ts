@@ -8,14 +8,13 @@
 //  - an already deployed app needs --force or --chaos;
 //  - `docker stack deploy --resolve-image never` as stack `<domain with . → _>`, the version
 //    as label `coop-cloud.<stack>.version` on the `app` service, then wait for convergence up
-//    to TIMEOUT seconds ("deploy timed out" otherwise), then record the version in the env.
+//    to TIMEOUT seconds of the app env ("deploy timed out" otherwise), then record the version in the env.
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { stringify } from 'yaml';
 import { type App, loadApp, recipeDir } from './app.js';
-import { composeFiles, deployEnv, loadCompose } from './compose.js';
+import { composeFiles, deployEnv, labelsOf, loadCompose, renderLoaded } from './compose.js';
 import { converged, docker, lines, pollUntil, type ServiceState, stackServices } from './docker.js';
 import { setEnvValue } from './env-file.js';
 import type { Faults } from './faults.js';
@@ -85,8 +84,9 @@ async function allocatePorts(app: App): Promise<void> {
   }
 }
 
+/** abra waits `TIMEOUT` seconds from the app env file (not its process env), else 50. */
 function timeoutSeconds(app: App): number {
-  const raw = process.env['TIMEOUT'] ?? app.env['TIMEOUT'];
+  const raw = app.env['TIMEOUT'] || undefined;
   const n = raw === undefined ? DEFAULT_TIMEOUT_S : Number(raw);
   if (!Number.isFinite(n) || n <= 0)
     fatal(`TIMEOUT must be a positive number of seconds, found ${JSON.stringify(raw)}`);
@@ -96,7 +96,7 @@ function timeoutSeconds(app: App): number {
 function passthroughEnv(): Record<string, string> {
   const keep: Record<string, string> = {};
   for (const [k, v] of Object.entries(process.env)) {
-    if (v !== undefined && (k === 'PATH' || k === 'HOME' || k.startsWith('DOCKER_'))) keep[k] = v;
+    if (v !== undefined && (k === 'PATH' || k.startsWith('DOCKER_'))) keep[k] = v;
   }
   return keep;
 }
@@ -137,24 +137,30 @@ export async function deploy(
 
   const env = deployEnv(app);
   const files = composeFiles(app.recipeDir, env);
-  const compose = loadCompose(files, env);
+  // What is deployed is exactly what Docker's loader makes of the files with the app env (as
+  // abra deploys its loaded config, never re-reading the files with another env).
+  const compose = await loadCompose(files, env, app.recipeDir);
   const labels: Record<string, string> = {
     [`coop-cloud.${app.stack}.version`]: version,
     [`coop-cloud.${app.stack}.chaos`]: String(opts.chaos),
   };
   if (opts.chaos) labels[`coop-cloud.${app.stack}.chaos-version`] = version;
+  const main = compose.services['app'];
+  if (main) {
+    const own = main.deploy?.labels;
+    const ownMap = Array.isArray(own) ? labelsOf(main) : (own ?? {});
+    main.deploy = { ...(main.deploy ?? {}), labels: { ...ownMap, ...labels } };
+  }
   const tmp = mkdtempSync(join(tmpdir(), 'abra-double-'));
   try {
-    const override = join(tmp, 'compose.abra-labels.yml');
-    const services = 'app' in compose.services ? { app: { deploy: { labels } } } : {};
-    writeFileSync(override, stringify({ version: compose.version ?? '3.8', services }));
+    const rendered = join(tmp, 'compose.yml');
+    writeFileSync(rendered, renderLoaded(compose));
     if (f.has('deploy-fail'))
       fatal(`failed to deploy ${app.domain}: injected by ABRA_DOUBLE_FAULT`);
     info(`deploying ${app.recipe} ${version} to ${app.server} as stack ${app.stack}`);
-    const args = ['stack', 'deploy', '--resolve-image', 'never', '--detach=true'];
-    for (const file of [...files, override]) args.push('-c', file);
+    const args = ['stack', 'deploy', '--resolve-image', 'never', '--detach=true', '-c', rendered];
     args.push(app.stack);
-    const r = await docker(args, { env: { ...passthroughEnv(), ...env }, cwd: app.recipeDir });
+    const r = await docker(args, { env: passthroughEnv(), cwd: app.recipeDir });
     if (r.exitCode !== 0) fatal(`failed to deploy ${app.domain}: ${r.stderr.trim()}`);
   } finally {
     rmSync(tmp, { recursive: true, force: true });

@@ -1,6 +1,22 @@
 // The docker CLI, always with argument arrays.
+import { accessSync, constants } from 'node:fs';
+import { delimiter, join } from 'node:path';
 import { execa } from 'execa';
 import { fatal } from './log.js';
+
+let bin: string | undefined;
+/** The docker CLI found on the double's own PATH: a child given an exact env has no PATH. */
+function dockerBin(): string {
+  if (bin) return bin;
+  for (const dir of (process.env['PATH'] ?? '').split(delimiter)) {
+    try {
+      accessSync(join(dir, 'docker'), constants.X_OK);
+      bin = join(dir, 'docker');
+      return bin;
+    } catch {}
+  }
+  return 'docker';
+}
 
 export interface DockerResult {
   exitCode: number;
@@ -12,7 +28,7 @@ export async function docker(
   args: string[],
   opts: { env?: Record<string, string>; input?: string; cwd?: string } = {},
 ): Promise<DockerResult> {
-  const r = await execa('docker', args, {
+  const r = await execa(dockerBin(), args, {
     reject: false,
     ...(opts.env ? { env: opts.env, extendEnv: false } : {}),
     ...(opts.input !== undefined ? { input: opts.input } : {}),

@@ -1,6 +1,9 @@
-// The app `.env` file: docker env-file syntax, one `KEY=VALUE` a line, `#` comments. abra
+// The app `.env` file, read as abra reads it (a godotenv fork: `export`, quotes, inline
+// comments, `$VAR` chains such as `COMPOSE_FILE="$COMPOSE_FILE:…"`). abra
 // reads trailing `# length=N` / `# generate=false` modifiers on SECRET_*_VERSION lines.
 import { readFileSync, writeFileSync } from 'node:fs';
+import { EnvFileError, parseEnvFile } from '@ccci/abra/env-file';
+import { fatal } from './log.js';
 
 export interface EnvLine {
   key: string;
@@ -9,35 +12,18 @@ export interface EnvLine {
   comment: string;
 }
 
-export function parseEnv(text: string): EnvLine[] {
-  const lines: EnvLine[] = [];
-  for (const raw of text.split('\n')) {
-    const line = raw.trim();
-    if (line === '' || line.startsWith('#')) continue;
-    const eq = line.indexOf('=');
-    if (eq <= 0) continue;
-    const key = line
-      .slice(0, eq)
-      .replace(/^export\s+/, '')
-      .trim();
-    let rest = line.slice(eq + 1);
-    let comment = '';
-    const hash = rest.search(/\s#/);
-    if (hash >= 0 && !/^["']/.test(rest)) {
-      comment = rest.slice(hash).replace(/^\s*#\s*/, '');
-      rest = rest.slice(0, hash);
-    }
-    let value = rest.trim();
-    const q = value[0];
-    if ((q === '"' || q === "'") && value.endsWith(q) && value.length >= 2)
-      value = value.slice(1, -1);
-    lines.push({ key, value, comment });
+/** abra's own reading (godotenv rules), shared with the harness: @ccci/abra env-file.ts. */
+export function parseEnv(text: string, file = '.env'): EnvLine[] {
+  try {
+    return parseEnvFile(text, file);
+  } catch (error) {
+    if (error instanceof EnvFileError) fatal(`unable to read env file ${error.message}`);
+    throw error;
   }
-  return lines;
 }
 
 export function readEnvFile(path: string): Map<string, EnvLine> {
-  return new Map(parseEnv(readFileSync(path, 'utf8')).map((l) => [l.key, l]));
+  return new Map(parseEnv(readFileSync(path, 'utf8'), path).map((l) => [l.key, l]));
 }
 
 export function envValues(env: Map<string, EnvLine>): Record<string, string> {

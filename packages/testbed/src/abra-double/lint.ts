@@ -6,7 +6,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { recipeDir } from './app.js';
-import { type Compose, composeFiles, labelsOf, loadCompose } from './compose.js';
+import { type Compose, composeFiles, labelsOf, loadComposeText } from './compose.js';
 import { isClean, tags } from './git.js';
 import { out, warn } from './log.js';
 import { renderTable } from './table.js';
@@ -158,7 +158,7 @@ export async function lint(recipe: string | undefined): Promise<void> {
   const env = new Proxy({} as Record<string, string>, {
     get: (_t, k) => (k === 'STACK_NAME' ? `${recipe}_example_com` : `__${String(k)}__`),
   });
-  const compose = loadCompose(composeFiles(dir, {}), env);
+  const compose = loadComposeText(composeFiles(dir, {}), env);
   const ctx: Ctx = { dir, compose, recipe };
   const rows: string[][] = [];
   let errors = 0;

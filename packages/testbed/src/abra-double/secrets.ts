@@ -23,7 +23,7 @@ export async function generateSecrets(
   opts: { only?: string; machine: boolean },
 ): Promise<void> {
   const env = deployEnv(app);
-  const compose = loadCompose(composeFiles(app.recipeDir, env), env);
+  const compose = await loadCompose(composeFiles(app.recipeDir, env), env, app.recipeDir);
   const modifiers = readEnvFile(app.envPath);
   const created: Array<{ name: string; value: string }> = [];
   const keys = Object.keys(compose.secrets).filter((k) => !opts.only || k === opts.only);
@@ -66,9 +66,9 @@ export async function secretCommand(
 }
 
 /** The app's compose secrets with the docker secret name each has now (env version). */
-function composeSecrets(app: App): Map<string, string> {
+async function composeSecrets(app: App): Promise<Map<string, string>> {
   const env = deployEnv(app);
-  const compose = loadCompose(composeFiles(app.recipeDir, env), env);
+  const compose = await loadCompose(composeFiles(app.recipeDir, env), env, app.recipeDir);
   return new Map(
     Object.entries(compose.secrets).map(([k, def]) => [k, secretName(app.stack, k, def, env)]),
   );
@@ -85,7 +85,7 @@ export async function secretRm(
 ): Promise<void> {
   const app = loadApp(domain);
   if (!opts.all && !opts.secret) fatal('no secret(s) specified?');
-  const wanted = [...composeSecrets(app)].filter(([k]) => opts.all || k === opts.secret);
+  const wanted = [...(await composeSecrets(app))].filter(([k]) => opts.all || k === opts.secret);
   const existing = new Set(
     (await docker(['secret', 'ls', '--format', '{{.Name}}'])).stdout.split('\n'),
   );
@@ -114,7 +114,7 @@ export async function secretInsert(
   const [secret, version, data] = args;
   if (!secret || !version || data === undefined)
     fatal('missing arguments <secret>/<version>/<data>');
-  if (!composeSecrets(app).has(secret)) fatal(`${secret} doesn't exist in the env config?`);
+  if (!(await composeSecrets(app)).has(secret)) fatal(`${secret} doesn't exist in the env config?`);
   let value = data;
   if (opts.file) {
     try {

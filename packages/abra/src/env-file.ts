@@ -1,0 +1,194 @@
+// abra's reading of an app env file (`servers/<server>/<domain>.env`, a copy of the recipe's
+// `.env.sample`). abra reads it with a fork of github.com/joho/godotenv; these are that
+// parser's rules (read in godotenv v1.5.1 parser.go: locateKeyName, extractVarValue,
+// expandVariables), written here so the harness, the compose policy and the abra double all
+// see the same values abra will:
+//  - blank lines and lines starting with `#` are skipped; an `export ` prefix is dropped;
+//  - the key ends at `=` or `:`, spaces around it are trimmed (`VAR =x` is VAR);
+//  - an unquoted value ends at the line end, or at a `#` preceded by a space (inline comment),
+//    and is trimmed; `'…'` is taken literally; `"…"` may span lines and has `\n`, `\r` and
+//    `\x` escapes;
+//  - unquoted and double-quoted values expand `$VAR` and `${VAR}` (upper-case names) from the
+//    keys read so far in the same file, never from the process environment, so
+//    `COMPOSE_FILE="$COMPOSE_FILE:compose.x.yml"` chains; `${VAR:-d}` is not compose syntax
+//    here: `${VAR` expands and `:-d}` stays.
+// A later line with the same key replaces the earlier value.
+
+export interface EnvEntry {
+  key: string;
+  value: string;
+  /** 1-based line where the entry starts. */
+  line: number;
+  /** The text of a trailing comment (`# length=32`), without the `#`; '' when none. */
+  comment: string;
+}
+
+/** An env file abra could not read: names the line and what was found. */
+export class EnvFileError extends Error {
+  constructor(
+    readonly file: string,
+    readonly line: number,
+    readonly detail: string,
+  ) {
+    super(`${file}:${line}: ${detail}`);
+    this.name = 'EnvFileError';
+  }
+}
+
+const SPACE = /[\t\v\f\r \u0085\u00a0]/;
+const KEY_CHAR = /[\p{L}\p{N}_.]/u;
+const EXPAND = /(\\)?(\$)(\()?\{?([A-Z0-9_]+)?\}?/g;
+
+function expand(value: string, vars: ReadonlyMap<string, string>): string {
+  return value.replace(
+    EXPAND,
+    (whole, escaped?: string, _d?: string, paren?: string, name?: string) => {
+      if (escaped === '\\' || paren === '(') return whole.slice(1);
+      if (name) return vars.get(name) ?? '';
+      return whole;
+    },
+  );
+}
+
+function unescapeQuoted(value: string): string {
+  return value
+    .replace(/\\./g, (m) => (m === '\\n' ? '\n' : m === '\\r' ? '\r' : m))
+    .replace(/\\([^$])/g, '$1');
+}
+
+/** Parse env-file text the way abra does; throws {@link EnvFileError} where abra would fail. */
+export function parseEnvFile(text: string, file = '.env'): EnvEntry[] {
+  const src = text.replace(/\r\n/g, '\n');
+  const vars = new Map<string, string>();
+  const entries: EnvEntry[] = [];
+  let i = 0;
+  const breaks: number[] = [];
+  for (let k = src.indexOf('\n'); k >= 0; k = src.indexOf('\n', k + 1)) breaks.push(k);
+  const lineAt = (pos: number): number => {
+    let lo = 0;
+    let hi = breaks.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if ((breaks[mid] as number) < pos) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo + 1;
+  };
+  while (i < src.length) {
+    // Statement start: skip whitespace (line breaks included) and whole-line comments.
+    while (i < src.length && /\s/.test(src[i] as string)) i++;
+    if (i >= src.length) break;
+    if (src[i] === '#') {
+      const nl = src.indexOf('\n', i);
+      if (nl < 0) break;
+      i = nl;
+      continue;
+    }
+    const start = i;
+    if (src.startsWith('export', i) && SPACE.test(src[i + 6] ?? '')) {
+      i += 6;
+      while (SPACE.test(src[i] ?? '')) i++;
+    }
+    const keyStart = i;
+    let keyEnd = -1;
+    for (; i < src.length; i++) {
+      const c = src[i] as string;
+      if (SPACE.test(c)) continue;
+      if (c === '=' || c === ':') {
+        keyEnd = i;
+        break;
+      }
+      if (!KEY_CHAR.test(c)) {
+        throw new EnvFileError(
+          file,
+          lineAt(i),
+          `unexpected character ${JSON.stringify(c)} in variable name (expected KEY=value)`,
+        );
+      }
+    }
+    if (keyEnd < 0)
+      throw new EnvFileError(file, lineAt(start), 'a line without "=" (expected KEY=value)');
+    const key = src.slice(keyStart, keyEnd).replace(/\s+$/, '');
+    if (key === '') throw new EnvFileError(file, lineAt(start), 'an empty variable name');
+    i = keyEnd + 1;
+    while (SPACE.test(src[i] ?? '')) i++;
+    const q = src[i];
+    let value: string;
+    let comment = '';
+    if (q === '"' || q === "'") {
+      let end = -1;
+      for (let k = i + 1; k < src.length; k++) {
+        if (src[k] === q && src[k - 1] !== '\\') {
+          end = k;
+          break;
+        }
+      }
+      if (end < 0)
+        throw new EnvFileError(file, lineAt(start), `unterminated quoted value of ${key}`);
+      const inner = src.slice(i + 1, end);
+      value = q === '"' ? expand(unescapeQuoted(inner), vars) : inner;
+      i = end + 1;
+      const nl = src.indexOf('\n', i);
+      const rest = src.slice(i, nl < 0 ? src.length : nl);
+      const m = /^\s*#\s*(.*)$/.exec(rest);
+      if (m) {
+        comment = (m[1] as string).trim();
+        i = nl < 0 ? src.length : nl;
+      }
+    } else {
+      const nl = src.slice(i).search(/[\n\r]/);
+      const end = nl < 0 ? src.length : i + nl;
+      const line = src.slice(i, end);
+      let cut = line.length;
+      for (let k = line.length - 1; k > 0; k--) {
+        if (line[k] === '#' && SPACE.test(line[k - 1] as string)) {
+          cut = k;
+          break;
+        }
+      }
+      if (cut < line.length) comment = line.slice(cut + 1).trim();
+      value = expand(line.slice(0, cut).replace(/^[\s]+|[\s]+$/g, ''), vars);
+      i = end;
+    }
+    vars.set(key, value);
+    entries.push({ key, value, line: lineAt(start), comment });
+  }
+  return entries;
+}
+
+/** The values of an env file, later keys winning. */
+export function envValues(entries: readonly EnvEntry[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const e of entries) out[e.key] = e.value;
+  return out;
+}
+
+/**
+ * `export VAR=value` lines of a recipe's `abra.sh` (config and secret versions): abra adds them
+ * to the app env before it loads the compose files.
+ */
+export function abraShExports(text: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const m of text.matchAll(/^[ \t]*export[ \t]+([A-Za-z_][A-Za-z0-9_]*)=(.*)$/gm)) {
+    out[m[1] as string] = (m[2] ?? '').trim().replace(/^(["'])(.*)\1$/, '$2');
+  }
+  return out;
+}
+
+/**
+ * The env a deploy interpolates compose files with: the app env, then `abra.sh` exports, then
+ * `STACK_NAME`. Nothing from the process environment.
+ */
+export function deployEnv(
+  appEnv: Readonly<Record<string, string>>,
+  abraSh: Readonly<Record<string, string>>,
+  stack: string,
+): Record<string, string> {
+  return { ...appEnv, ...abraSh, STACK_NAME: stack };
+}
+
+/** The compose files a deploy loads: `COMPOSE_FILE` split on `:`, default `compose.yml`. */
+export function composeFileNames(env: Readonly<Record<string, string>>): string[] {
+  const names = (env['COMPOSE_FILE'] ?? '').split(':').filter((n) => n !== '');
+  return names.length > 0 ? names : ['compose.yml'];
+}

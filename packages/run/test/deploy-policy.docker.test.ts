@@ -1,0 +1,206 @@
+// biome-ignore-all lint/suspicious/noTemplateCurlyInString: compose ${VAR} interpolation syntax, not JS templates
+// Hostile recipes, one per route a compose file can take to the host: each is judged the way
+// the deploy will load it (Docker's own loader, the app env abra reads). Needs only the docker
+// CLI (`docker stack config` reads files; no daemon is contacted).
+import { mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { envValues, parseEnvFile } from '@ccci/abra';
+import { describe, expect, it } from 'vitest';
+import { judgeDeploy } from '../src/deploy-policy.js';
+import { Proc } from '../src/support/proc.js';
+
+const proc = new Proc({ output: () => {}, childTime: () => {} });
+
+const BASE =
+  'version: "3.8"\nservices:\n  app:\n    image: busybox\n    volumes:\n      - data:/data\nvolumes:\n  data:\n';
+
+function recipe(files: Record<string, string>, links: Record<string, string> = {}): string {
+  const dir = mkdtempSync(join(tmpdir(), 'ccci-policy-'));
+  for (const [name, text] of Object.entries({ 'compose.yml': BASE, ...files })) {
+    mkdirSync(dirname(join(dir, name)), { recursive: true });
+    writeFileSync(join(dir, name), text);
+  }
+  for (const [name, target] of Object.entries(links)) symlinkSync(target, join(dir, name));
+  return dir;
+}
+
+/** The app env abra would read: the recipe's .env.sample (abra app new copies it). */
+async function judge(dir: string, extraEnv = '') {
+  let sample = '';
+  try {
+    sample = readFileSync(join(dir, '.env.sample'), 'utf8');
+  } catch {}
+  const appEnv = envValues(
+    parseEnvFile(`TYPE=web\nDOMAIN=web.ci.localhost\n${sample}\n${extraEnv}`),
+  );
+  return judgeDeploy(proc, {
+    label: 'head',
+    recipeDir: dir,
+    appEnv,
+    envSource: 'web.ci.localhost.env',
+    stack: 'web_ci_localhost',
+    exceptions: [],
+  });
+}
+
+const SOCKET_OVERLAY =
+  'version: "3.8"\nservices:\n  app:\n    volumes:\n      - /var/run/docker.sock:/var/run/docker.sock\n';
+
+describe('the policy judges what the deploy loads', () => {
+  it('a clean recipe with a COMPOSE_FILE chain, anchors and abra.sh versions passes', async () => {
+    const dir = recipe({
+      '.env.sample':
+        'COMPOSE_FILE="compose.yml"\nCOMPOSE_FILE="$COMPOSE_FILE:compose.smtp.yml"\n#COMPOSE_FILE="$COMPOSE_FILE:compose.off.yml"\nSECRET_DB_VERSION=v1 # length=32\n',
+      'compose.smtp.yml':
+        'version: "3.8"\nx-env: &env\n  SMTP: "on"\nservices:\n  app:\n    environment:\n      <<: *env\n    configs:\n      - source: conf\n        target: /c\nconfigs:\n  conf:\n    name: ${STACK_NAME}_conf_${CONF_VERSION}\n    file: conf.txt\n',
+      'conf.txt': 'x\n',
+      'abra.sh': 'export CONF_VERSION=v2\n',
+    });
+    const j = await judge(dir);
+    expect(j.refusals).toEqual([]);
+    expect(j.ok).toBe(true);
+  });
+
+  it('an overlay with a .yaml name, chained in .env.sample, mounting the socket', async () => {
+    const dir = recipe({
+      '.env.sample': 'COMPOSE_FILE="compose.yml"\nCOMPOSE_FILE="$COMPOSE_FILE:compose.evil.yaml"\n',
+      'compose.evil.yaml': SOCKET_OVERLAY,
+    });
+    const j = await judge(dir);
+    expect(j.ok).toBe(false);
+    expect(j.refusals.join('\n')).toMatch(
+      /compose\.evil\.yaml:5: service "app" bind-mounts "\/var\/run\/docker\.sock"/,
+    );
+  });
+
+  it('an overlay in a subfolder', async () => {
+    const dir = recipe({
+      '.env.sample': 'export COMPOSE_FILE="compose.yml:postgres/compose.postgres.tune.yml"\n',
+      'postgres/compose.postgres.tune.yml': SOCKET_OVERLAY,
+    });
+    expect((await judge(dir)).refusals.join('\n')).toMatch(
+      /postgres\/compose\.postgres\.tune\.yml:5:.*docker-socket|Docker socket/,
+    );
+  });
+
+  for (const [route, env, sh] of [
+    ['an export line of .env.sample', 'export VOL=/var/run/docker.sock\n', ''],
+    ['a "VAR =" line of .env.sample', 'VOL =/var/run/docker.sock\n', ''],
+    ['an export of abra.sh', '', 'export VOL=/var/run/docker.sock\n'],
+  ] as const) {
+    it(`a value set by ${route}, used as \${VOL:-data}`, async () => {
+      const dir = recipe({
+        '.env.sample': env,
+        'abra.sh': sh,
+        'compose.yml':
+          'version: "3.8"\nservices:\n  app:\n    image: busybox\n    volumes:\n      - ${VOL:-data}:/data\nvolumes:\n  data:\n',
+      });
+      const j = await judge(dir);
+      expect(j.ok).toBe(false);
+      expect(j.refusals.join('\n')).toMatch(/compose\.yml:6: .*Docker socket/);
+    });
+  }
+
+  it('${HOME:-vol} resolves from the app env only: the harness HOME never reaches it', async () => {
+    const dir = recipe({
+      'compose.yml':
+        'version: "3.8"\nservices:\n  app:\n    image: busybox\n    volumes:\n      - ${HOME:-data}:/data\nvolumes:\n  data:\n',
+    });
+    expect(process.env['HOME']).toBeTruthy();
+    expect((await judge(dir)).ok).toBe(true);
+    const set = await judge(dir, 'HOME=/root\n');
+    expect(set.ok).toBe(false);
+    expect(set.refusals.join('\n')).toMatch(/compose\.yml:6: .*"\/root"/);
+  });
+
+  it('env_file naming a host file, a device, a symlink, or through a variable', async () => {
+    for (const [value, why] of [
+      ['/etc/os-release', /env_file reads "\/etc\/os-release" from the host/],
+      ['/dev/zero', /env_file reads "\/dev\/zero" from the host/],
+      ['linked.env', /env_file "linked\.env" is a symlink/],
+      ['${F:-app.env}', /env_file "\$\{F:-app\.env\}" is an absolute path/],
+    ] as const) {
+      const dir = recipe(
+        {
+          '.env.sample': 'F=/etc/passwd\n',
+          'app.env': 'A=1\n',
+          'compose.yml': `version: "3.8"\nservices:\n  app:\n    image: busybox\n    env_file: ${value}\n`,
+        },
+        { 'linked.env': '/etc/os-release' },
+      );
+      const j = await judge(dir);
+      expect(j.ok, value).toBe(false);
+      expect(j.refusals.join('\n'), value).toMatch(why);
+    }
+  });
+
+  it('a configs file: that is a committed symlink to a host file', async () => {
+    const dir = recipe(
+      {
+        'compose.yml':
+          'version: "3.8"\nservices:\n  app:\n    image: busybox\n    configs: [conf]\nconfigs:\n  conf:\n    file: ./conf.txt\n',
+      },
+      { 'conf.txt': '/etc/shadow' },
+    );
+    const j = await judge(dir);
+    expect(j.ok).toBe(false);
+    expect(j.refusals.join('\n')).toMatch(
+      /configs\.conf\.file reads ".*conf\.txt", which is a symlink/,
+    );
+  });
+
+  it('COMPOSE_FILE naming a path outside the recipe, absolute, or a symlinked compose file', async () => {
+    for (const [cf, why] of [
+      ['compose.yml:../evil.yml', /leaves the recipe/],
+      ['compose.yml:/etc/evil.yml', /absolute path/],
+      ['compose.yml:compose.link.yml', /is a symlink/],
+      ['compose.yml:compose.missing.yml', /does not exist/],
+    ] as const) {
+      const dir = recipe(
+        { '.env.sample': `COMPOSE_FILE=${cf}\n` },
+        { 'compose.link.yml': '/etc/hostname' },
+      );
+      const j = await judge(dir);
+      expect(j.ok, cf).toBe(false);
+      expect(j.refusals.join('\n'), cf).toMatch(why);
+    }
+  });
+
+  it('include and extends are refused with file and line', async () => {
+    const inc = await judge(
+      recipe({
+        'compose.yml': `include:\n  - /srv/x.yml\n${BASE.replace('version: "3.8"\n', '')}`,
+      }),
+    );
+    expect(inc.refusals.join('\n')).toMatch(/compose\.yml:2: .*include/);
+    const ext = await judge(
+      recipe({
+        'compose.yml':
+          'version: "3.8"\nservices:\n  app:\n    image: busybox\n    extends:\n      file: /etc/x.yml\n      service: a\n',
+      }),
+    );
+    expect(ext.refusals.join('\n')).toMatch(/compose\.yml:6: .*extends/);
+  });
+
+  it('a merge that only the loader sees: an anchor defined in one place, used in a service', async () => {
+    const dir = recipe({
+      'compose.yml':
+        'version: "3.8"\nx-vol: &vol "/var/run:/host-run"\nservices:\n  app:\n    image: busybox\n    volumes:\n      - *vol\n',
+    });
+    const j = await judge(dir);
+    expect(j.ok).toBe(false);
+    expect(j.refusals.join('\n')).toMatch(/Docker socket/);
+  });
+
+  it('a file Docker cannot load is refused with its reason, not deployed', async () => {
+    const dir = recipe({
+      'compose.yml': 'version: "3.8"\nservices:\n  app:\n    image: ${IMAGE:?set IMAGE}\n',
+    });
+    const j = await judge(dir);
+    expect(j.ok).toBe(false);
+    expect(j.refusals.join('\n')).toMatch(
+      /Docker's compose loader refused compose\.yml: .*set IMAGE/,
+    );
+  });
+});
