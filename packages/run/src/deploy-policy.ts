@@ -7,7 +7,16 @@
 // `file:`) must be a regular file inside the recipe checkout, reached through no symlink.
 import { accessSync, constants, existsSync, lstatSync, readFileSync, realpathSync } from 'node:fs';
 import { isAbsolute, join, normalize, relative, sep } from 'node:path';
-import { abraShExports, composeFileNames, deployEnv } from '@ccci/abra';
+import {
+  type Abra,
+  abraShExports,
+  composeFileNames,
+  DEFAULT_DEPLOY_TIMEOUT_SEC,
+  deployEnv,
+  EnvFileError,
+  envValues,
+  parseEnvFile,
+} from '@ccci/abra';
 import {
   checkCompose,
   type ExceptedViolation,
@@ -15,7 +24,12 @@ import {
   type PolicyException,
   type Violation,
 } from '@ccci/compose-policy';
+import { stackName } from '@ccci/lock';
 import { isMap, isSeq, LineCounter, parse, parseDocument } from 'yaml';
+import type { RunCtx } from './context.js';
+import { RefusedError } from './errors.js';
+import { setEnvValues } from './support/env-file.js';
+import { loadMeta } from './support/meta.js';
 import type { Proc } from './support/proc.js';
 
 export interface DeployToJudge {
@@ -253,4 +267,106 @@ function renderedPathRefusals(root: string, rendered: string, what: string): str
 
 function isSeqLike(v: unknown): v is unknown[] {
   return Array.isArray(v) || isSeq(v);
+}
+
+export interface DeployGuard {
+  /** The abra dir the wrapped client runs with (its servers/ and recipes/). */
+  abraDir: string;
+  server: string;
+  proc: Proc;
+  /** COMPOSE_POLICY_EXCEPTIONS of a recipe (the run's own, or a dependency's). */
+  exceptionsFor(recipe: string): readonly PolicyException[];
+  /** Told of every judgement (excepted settings for the manifest, refusals for the results). */
+  onJudged?(domain: string, judgement: Judgement): void;
+  signal?: AbortSignal;
+}
+
+/**
+ * The one door to a deploy: every `deploy` of the wrapped client first writes the deploy's
+ * TIMEOUT into the app env file (abra reads its wait from there, not from its process env),
+ * then judges exactly what abra will load, and refuses (RefusedError) before abra starts.
+ */
+export function guardDeploys(abra: Abra, g: DeployGuard): Abra {
+  const deploy: Abra['deploy'] = async (o) => {
+    await judgeBeforeDeploy(g, o.domain, o.timeoutSec ?? DEFAULT_DEPLOY_TIMEOUT_SEC);
+    return abra.deploy(o);
+  };
+  return new Proxy(abra, {
+    get: (target, key, receiver) =>
+      key === 'deploy' ? deploy : Reflect.get(target, key, receiver),
+  });
+}
+
+async function judgeBeforeDeploy(
+  g: DeployGuard,
+  domain: string,
+  timeoutSec: number,
+): Promise<void> {
+  const name = `${domain}.env`;
+  const envFile = join(g.abraDir, 'servers', g.server, name);
+  setEnvValues(envFile, { TIMEOUT: String(timeoutSec) });
+  let appEnv: Record<string, string>;
+  try {
+    appEnv = envValues(parseEnvFile(readFileSync(envFile, 'utf8'), name));
+  } catch (error) {
+    if (error instanceof EnvFileError)
+      throw new RefusedError(`abra cannot read the app env: ${error.message}`, [error.message]);
+    throw error;
+  }
+  const recipe = (appEnv['RECIPE'] ?? appEnv['TYPE'] ?? '').split(':')[0] ?? '';
+  if (!/^[A-Za-z0-9][A-Za-z0-9_.-]*$/.test(recipe))
+    throw new RefusedError(`${name}: TYPE names no recipe (found ${JSON.stringify(recipe)})`);
+  const judgement = await judgeDeploy(
+    g.proc,
+    {
+      label: domain,
+      recipeDir: join(g.abraDir, 'recipes', recipe),
+      appEnv,
+      envSource: name,
+      stack: stackName(domain),
+      exceptions: g.exceptionsFor(recipe),
+    },
+    g.signal,
+  );
+  g.onJudged?.(domain, judgement);
+  if (!judgement.ok) {
+    throw new RefusedError(
+      `compose policy refused the deploy of ${domain} (${judgement.refusals.length} setting(s)):\n${judgement.refusals.map((r) => `  ${r}`).join('\n')}`,
+      judgement.refusals,
+    );
+  }
+}
+
+/** The guard of a run's deploys: its exceptions, its manifest, its refusal. */
+export function runDeployGuard(ctx: RunCtx, abraDir: string): DeployGuard {
+  return {
+    abraDir,
+    server: ctx.config.server,
+    proc: ctx.proc,
+    signal: ctx.signal,
+    exceptionsFor: (recipe) => {
+      if (recipe === ctx.settings.recipe) return ctx.meta.COMPOSE_POLICY_EXCEPTIONS;
+      try {
+        return loadMeta(ctx.config.enrolmentDir, recipe).meta.COMPOSE_POLICY_EXCEPTIONS;
+      } catch {
+        return [];
+      }
+    },
+    onJudged: (domain, j) => recordJudgement(ctx, `the deploy of ${domain}`, j),
+  };
+}
+
+/** Excepted settings into the manifest (once each), refusals into the log and the results. */
+export function recordJudgement(ctx: RunCtx, what: string, j: Judgement): void {
+  for (const e of j.excepted) {
+    const line = `compose policy exception: ${e.rule} for ${e.service} (${e.file}:${e.line}) — ${e.reason}`;
+    if (ctx.state.policy.includes(line)) continue;
+    ctx.state.policy.push(line);
+    ctx.state.manifest.push(line);
+    ctx.log.warn(line);
+  }
+  if (!j.ok) {
+    ctx.state.refused ??= `compose policy refused ${what}: ${j.refusals[0] ?? ''}`;
+    for (const r of j.refusals) ctx.log.error(`compose policy: ${r}`);
+  } else ctx.log.info(`compose policy: ${what} is clean`);
 }

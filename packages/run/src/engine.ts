@@ -19,9 +19,10 @@ import {
 import { createRedactor } from '@ccci/redact';
 import { validateResults } from '@ccci/results';
 import type { EngineConfig, RunCtx, RunState } from './context.js';
+import { guardDeploys, runDeployGuard } from './deploy-policy.js';
 import { RefusedError } from './errors.js';
 import { provisionDeps } from './phases/deps.js';
-import { fetchRecipe, policyCheck, startJanitor } from './phases/prepare.js';
+import { fetchRecipe, policyCheck, previewDeploys, startJanitor } from './phases/prepare.js';
 import { summary, writeReport } from './phases/report.js';
 import { teardown } from './phases/teardown.js';
 import { liveWarmVersion, promoteWarm, shouldKeepWarm } from './phases/warm.js';
@@ -171,7 +172,7 @@ async function createRun(
     lockLost: false,
   };
   log.info(`run ${settings.runId}: ${settings.recipe} at ${settings.ref} as ${domain}`);
-  return {
+  const ctx: RunCtx = {
     settings,
     config,
     paths,
@@ -198,6 +199,11 @@ async function createRun(
     childMs,
     childIntervals,
   };
+  // Every deploy of the run goes through the compose policy first (deploy-policy.ts).
+  const guard = runDeployGuard(ctx, paths.abraDir);
+  ctx.abra = guardDeploys(ctx.abra, guard);
+  ctx.abraUncounted = guardDeploys(ctx.abraUncounted, guard);
+  return ctx;
 }
 
 const LATER: RungName[] = ['upgrade', 'backup_restore', 'functional'];
@@ -265,6 +271,16 @@ async function climb(ctx: RunCtx, guards: LifetimeGuards): Promise<number> {
   });
   const upgradeRuns = !state.rungs.has('upgrade') && state.base.version !== undefined;
   ctx.log.info(`upgrade base: ${state.base.version ?? 'none'} (${state.base.note})`);
+  try {
+    if (selected('install'))
+      await previewDeploys(ctx, upgradeRuns ? state.base.version : undefined);
+  } catch (error) {
+    if (!(error instanceof RefusedError) || ctx.signal.aborted) throw error;
+    state.refused = error.message;
+    state.abortReason = 'refused before any deploy';
+    ctx.log.error(error.message);
+    return RUN_EXIT.refused;
+  }
 
   state.phase = 'deps';
   try {
@@ -296,6 +312,8 @@ async function climb(ctx: RunCtx, guards: LifetimeGuards): Promise<number> {
     state.phase = 'lint';
     await lintRung(ctx);
   }
+  // A deploy refused at its door (deploy-policy.ts): nothing of it reached the swarm.
+  if (state.refused) return RUN_EXIT.refused;
   state.deployCount = await readDeployCount(ctx.paths.deployCountFile).catch(
     () => state.deployCount,
   );

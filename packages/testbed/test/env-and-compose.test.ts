@@ -3,20 +3,21 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
-  abraShExports,
   composeFiles,
+  deployEnv,
   interpolate,
   loadCompose,
+  renderLoaded,
   secretName,
 } from '../src/abra-double/compose.js';
 import { parseEnv, setEnvValue } from '../src/abra-double/env-file.js';
 
 describe('app env file', () => {
-  it('parses KEY=VALUE lines, quotes and trailing modifiers', () => {
+  it('parses KEY=VALUE lines, quotes and trailing modifiers (abra reader, @ccci/abra)', () => {
     const lines = parseEnv(
-      '# c\nTYPE=web\nDOMAIN="a.b"\n\nSECRET_DB_PASSWORD_VERSION=v1 # length=24\nbad line\n',
+      '# c\nTYPE=web\nDOMAIN="a.b"\n\nSECRET_DB_PASSWORD_VERSION=v1 # length=24\n',
     );
-    expect(lines).toEqual([
+    expect(lines).toMatchObject([
       { key: 'TYPE', value: 'web', comment: '' },
       { key: 'DOMAIN', value: 'a.b', comment: '' },
       { key: 'SECRET_DB_PASSWORD_VERSION', value: 'v1', comment: 'length=24' },
@@ -69,13 +70,46 @@ describe('recipe compose files', () => {
     'export APP_CONF_VERSION=v3\n# export NOT_THIS=1\nexport QUOTED="v4"\n',
   );
 
-  it('COMPOSE_FILE selects the files (colon-separated, default compose.yml); later files win', () => {
+  it('COMPOSE_FILE selects the files (colon-separated, default compose.yml); later files win', async () => {
     expect(composeFiles(dir, {})).toEqual([join(dir, 'compose.yml')]);
     const files = composeFiles(dir, { COMPOSE_FILE: 'compose.yml:compose.extra.yml' });
     expect(files).toEqual([join(dir, 'compose.yml'), join(dir, 'compose.extra.yml')]);
-    const c = loadCompose(files, { TAG: '1' });
-    expect(Object.keys(c.services)).toEqual(['app', 'db']);
+    const c = await loadCompose(files, { TAG: '1' }, dir);
+    expect(Object.keys(c.services).sort()).toEqual(['app', 'db']);
     expect(c.services['app']?.image).toBe('b:1');
+  });
+
+  it("merges overlays deeply (Docker's loader): an overlay keeps the base healthcheck test", async () => {
+    writeFileSync(
+      join(dir, 'compose.hc.yml'),
+      'version: "3.8"\nservices:\n  app:\n    healthcheck:\n      test: ["CMD", "true"]\n      interval: 5s\n',
+    );
+    writeFileSync(
+      join(dir, 'compose.hc2.yml'),
+      'version: "3.8"\nservices:\n  app:\n    healthcheck:\n      interval: 30s\n',
+    );
+    const c = await loadCompose(
+      composeFiles(dir, { COMPOSE_FILE: 'compose.yml:compose.hc.yml:compose.hc2.yml' }),
+      { TAG: '1' },
+      dir,
+    );
+    expect(c.services['app']?.healthcheck).toEqual({ test: ['CMD', 'true'], interval: '30s' });
+  });
+
+  it('interpolates from the app env only, and renders a file Docker reads back unchanged', async () => {
+    writeFileSync(
+      join(dir, 'compose.home.yml'),
+      'version: "3.8"\nservices:\n  app:\n    command: ["sh", "-c", "echo $$PATH ${HOME:-nohome}"]\n',
+    );
+    const files = composeFiles(dir, { COMPOSE_FILE: 'compose.yml:compose.home.yml' });
+    const c = await loadCompose(files, { TAG: '1' }, dir);
+    expect((c.services['app'] as { command?: string[] }).command?.[2]).toBe('echo $PATH nohome');
+    const out = join(dir, 'rendered.yml');
+    writeFileSync(out, renderLoaded(c));
+    const again = await loadCompose([out], { PATH: '/x', HOME: '/y' }, dir);
+    expect((again.services['app'] as { command?: string[] }).command?.[2]).toBe(
+      'echo $PATH nohome',
+    );
   });
 
   it('names a missing compose file in the error', () => {
@@ -84,7 +118,17 @@ describe('recipe compose files', () => {
     );
   });
 
-  it('reads export lines of abra.sh (config versions)', () => {
-    expect(abraShExports(dir)).toEqual({ APP_CONF_VERSION: 'v3', QUOTED: 'v4' });
+  it('reads export lines of abra.sh (config versions) into the deploy env', () => {
+    const env = deployEnv({
+      domain: 'a.b',
+      server: 'default',
+      envPath: '',
+      env: { TYPE: 'web' },
+      recipe: 'web',
+      envVersion: undefined,
+      stack: 'a_b',
+      recipeDir: dir,
+    });
+    expect(env).toEqual({ TYPE: 'web', APP_CONF_VERSION: 'v3', QUOTED: 'v4', STACK_NAME: 'a_b' });
   });
 });

@@ -1,5 +1,6 @@
 import { copyFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { composeFileNames } from '@ccci/abra';
 import { generatedSecrets } from '../app-secrets.js';
 import type { RunCtx } from '../context.js';
 import { envName } from '../credentials.js';
@@ -11,7 +12,7 @@ import {
   rememberEnvBefore,
   usePreviousSettings,
 } from '../previous.js';
-import { setEnvValues } from '../support/env-file.js';
+import { readEnvValues, setEnvValues } from '../support/env-file.js';
 import { checkoutDetached } from '../support/git.js';
 
 /** `abra server add` once per shared abra dir (the servers/ folder is shared by runs). */
@@ -33,8 +34,18 @@ export function appEnv(
 ): Record<string, string> {
   const env: Record<string, string> = { ...ctx.meta.EXTRA_ENV };
   for (const d of ctx.state.deps) env[`${envName(d.recipe)}_DOMAIN`] = d.domain;
-  if (overlay) env['COMPOSE_FILE'] = 'compose.yml:compose.ccci.yml';
+  if (overlay)
+    env['COMPOSE_FILE'] = withCiOverlay(existsSync(ctx.envFile) ? readEnvValues(ctx.envFile) : {});
   return env;
+}
+
+/**
+ * The app's COMPOSE_FILE with the CI overlay last: the files the recipe's env selects (its
+ * `COMPOSE_FILE="$COMPOSE_FILE:…"` chain, default compose.yml), then compose.ccci.yml.
+ */
+export function withCiOverlay(appEnv: Readonly<Record<string, string>>): string {
+  const names = composeFileNames(appEnv).filter((n) => n !== 'compose.ccci.yml');
+  return [...names, 'compose.ccci.yml'].join(':');
 }
 
 /**

@@ -1,12 +1,17 @@
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { copyFileSync, existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { EnvFileError } from '@ccci/abra';
 import { checkCompose } from '@ccci/compose-policy';
-import { runJanitor } from '@ccci/lock';
+import { appDomain, runJanitor } from '@ccci/lock';
 import type { RunCtx } from '../context.js';
+import { envName } from '../credentials.js';
+import { judgeDeploy, recordJudgement } from '../deploy-policy.js';
 import { RefusedError } from '../errors.js';
+import { previousFor } from '../previous.js';
 import { readEnvValues } from '../support/env-file.js';
-import { cloneAt } from '../support/git.js';
+import { checkoutDetached, cloneAt } from '../support/git.js';
 import { loadMeta } from '../support/meta.js';
+import { withCiOverlay } from './deploy.js';
 
 /** Run-start janitor: reaps stacks of dead runs under this ci domain; never fails the run. */
 export async function startJanitor(ctx: RunCtx): Promise<void> {
@@ -118,4 +123,79 @@ export function policyCheck(ctx: RunCtx): void {
       details,
     );
   }
+}
+
+/**
+ * Before any deploy, each deploy the run plans (the upgrade base, then the head) is judged as
+ * it will be loaded: that version's files and `.env.sample` (what `abra app new` copies), the
+ * app's DOMAIN and TYPE, and ccci's own wiring (EXTRA_ENV, deps' domains, the CI overlay
+ * last). Every deploy is judged again at its door with the real app env (deploy-policy.ts).
+ */
+export async function previewDeploys(ctx: RunCtx, base: string | undefined): Promise<void> {
+  const head = ctx.clone?.headSha as string;
+  ctx.log.step('prepare', 'compose policy: planned deploys');
+  try {
+    for (const version of base === undefined ? [head] : [base, head]) {
+      await checkoutDetached(ctx.proc, ctx.recipeDir, version);
+      const previous = version === base ? previousFor(ctx, base) : null;
+      const overlay = previous?.composeOverlay?.file ?? ctx.loaded?.overlay;
+      const target = join(ctx.recipeDir, 'compose.ccci.yml');
+      if (overlay) copyFileSync(overlay, target);
+      try {
+        const label = version === base ? `the upgrade base ${base}` : 'the head';
+        const appEnv = plannedAppEnv(ctx, previous?.meta.EXTRA_ENV ?? ctx.meta.EXTRA_ENV, label);
+        if (overlay) appEnv['COMPOSE_FILE'] = withCiOverlay(appEnv);
+        const j = await judgeDeploy(
+          ctx.proc,
+          {
+            label,
+            recipeDir: ctx.recipeDir,
+            appEnv,
+            envSource: `.env.sample of ${label}`,
+            stack: ctx.stack,
+            exceptions: ctx.meta.COMPOSE_POLICY_EXCEPTIONS,
+          },
+          ctx.signal,
+        );
+        recordJudgement(ctx, label, j);
+        if (!j.ok) {
+          throw new RefusedError(
+            `compose policy refused ${label} before any deploy (${j.refusals.length} setting(s)):\n${j.refusals.map((r) => `  ${r}`).join('\n')}`,
+            j.refusals,
+          );
+        }
+      } finally {
+        if (overlay) rmSync(target, { force: true });
+      }
+    }
+  } finally {
+    await checkoutDetached(ctx.proc, ctx.recipeDir, head);
+  }
+}
+
+function plannedAppEnv(
+  ctx: RunCtx,
+  extra: Readonly<Record<string, string>>,
+  label: string,
+): Record<string, string> {
+  const sample = join(ctx.recipeDir, '.env.sample');
+  let env: Record<string, string> = {};
+  try {
+    if (existsSync(sample)) env = readEnvValues(sample);
+  } catch (error) {
+    if (error instanceof EnvFileError)
+      throw new RefusedError(`${label}: abra cannot read .env.sample: ${error.message}`);
+    throw error;
+  }
+  const typeKey = 'RECIPE' in env ? 'RECIPE' : 'TYPE';
+  const planned: Record<string, string> = {
+    ...env,
+    [typeKey]: ctx.settings.recipe,
+    DOMAIN: ctx.domain,
+    ...extra,
+    TIMEOUT: String(ctx.meta.DEPLOY_TIMEOUT),
+  };
+  for (const dep of ctx.meta.DEPS)
+    planned[`${envName(dep)}_DOMAIN`] = appDomain(dep, ctx.config.ciDomain);
+  return planned;
 }

@@ -11,12 +11,14 @@ import {
 } from '@ccci/lock';
 import type { EngineConfig, RunCtx } from '../context.js';
 import { envName, warmCredentialsDir } from '../credentials.js';
+import { guardDeploys, runDeployGuard } from '../deploy-policy.js';
 import { InfraError } from '../errors.js';
-import { setEnvValues } from '../support/env-file.js';
+import { readEnvValues, setEnvValues } from '../support/env-file.js';
 import { cloneAt } from '../support/git.js';
 import { waitServing } from '../support/http.js';
 import { Proc } from '../support/proc.js';
 import { describeObjects, isEmpty, listStackObjects, removeStack } from '../support/swarm.js';
+import { withCiOverlay } from './deploy.js';
 
 /** What a warm instance's creator records beside its credentials (`.warm.json`). */
 export interface WarmRecord {
@@ -211,12 +213,20 @@ export async function promoteWarm(
     for (const [k, v] of Object.entries(env))
       if (v !== undefined && !k.startsWith('CCCI_REPORT_KEY')) childEnv[k] = v;
     // Not the run's deploy: no counter file, so the budget of the finished run is untouched.
-    const abra = createAbra({
-      abraDir: paths.abraDir,
-      bin: config.abraBin,
-      env: { ...childEnv, ...toEnv(paths), CCCI_DEPLOY_COUNT_FILE: '' },
-      onOutput: (chunk: string) => ctx.log.output('abra', chunk),
-    });
+    const abra = guardDeploys(
+      createAbra({
+        abraDir: paths.abraDir,
+        bin: config.abraBin,
+        env: { ...childEnv, ...toEnv(paths), CCCI_DEPLOY_COUNT_FILE: '' },
+        onOutput: (chunk: string) => ctx.log.output('abra', chunk),
+      }),
+      {
+        ...runDeployGuard(ctx, paths.abraDir),
+        onJudged: (d, j) => {
+          for (const r of j.refusals) ctx.log.warn(`keeping warm: compose policy (${d}): ${r}`);
+        },
+      },
+    );
     const recipeDir = join(paths.abraDir, 'recipes', settings.recipe);
     await cloneAt(ctx.proc, settings.src, clone.headSha, recipeDir);
     const overlay = ctx.loaded?.overlay;
@@ -233,9 +243,9 @@ export async function promoteWarm(
     // A warm instance outlives the run's cold deps: it points at the deps' warm instances.
     for (const dep of ctx.meta.DEPS)
       appEnv[`${envName(dep)}_DOMAIN`] = warmDomain(dep, config.ciDomain);
-    if (overlay) appEnv['COMPOSE_FILE'] = 'compose.yml:compose.ccci.yml';
-    if (Object.keys(appEnv).length > 0)
-      setEnvValues(join(config.sharedAbraDir, 'servers', config.server, `${domain}.env`), appEnv);
+    const envFile = join(config.sharedAbraDir, 'servers', config.server, `${domain}.env`);
+    if (overlay) appEnv['COMPOSE_FILE'] = withCiOverlay(readEnvValues(envFile));
+    if (Object.keys(appEnv).length > 0) setEnvValues(envFile, appEnv);
     await abra.deploy({
       domain,
       chaos: true,

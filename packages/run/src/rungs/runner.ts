@@ -1,6 +1,6 @@
 import { AbraError } from '@ccci/abra';
 import type { RunCtx, RungResult, Status, TestResult } from '../context.js';
-import { AssertionFailed } from '../errors.js';
+import { AssertionFailed, RefusedError } from '../errors.js';
 import type { RungName } from '../settings.js';
 
 /** Thrown by a rung body to end it as an intentional or structural skip. */
@@ -20,6 +20,9 @@ export function classify(ctx: RunCtx, error: unknown): { status: Status; reason:
   if (ctx.signal.aborted)
     return { status: 'unver', reason: `cancelled: ${ctx.state.abortReason ?? 'teardown'}` };
   if (error instanceof AssertionFailed) return { status: 'fail', reason: error.message };
+  // The compose policy refused a deploy: nothing of it reached the swarm; the run is refused.
+  if (error instanceof RefusedError)
+    return { status: 'fail', reason: error.message.split('\n').slice(0, 2).join(' ') };
   if (error instanceof AbraError) {
     const fatal = error.fatal ? `: ${error.fatal}` : '';
     if (error.code === 'ABRA_DEPLOY_TIMEOUT') {

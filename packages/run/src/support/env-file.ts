@@ -3,14 +3,17 @@ import { envValues, parseEnvFile } from '@ccci/abra';
 
 const KEY = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
-/** Sets `KEY=value` lines in an abra app env file (replacing a set or commented-out line). */
+/** Sets `KEY=value` in an abra app env file so that abra reads exactly `value` for KEY. */
 export function setEnvValues(file: string, values: Readonly<Record<string, string>>): void {
   const lines = readFileSync(file, 'utf8').split('\n');
   for (const [key, value] of Object.entries(values)) {
     if (!KEY.test(key))
       throw new TypeError(`env key ${JSON.stringify(key)}: expected [A-Za-z_][A-Za-z0-9_]*`);
     if (/[\n\r]/.test(value)) throw new TypeError(`env ${key}: a value cannot hold a line break`);
-    const at = lines.findIndex((l) => new RegExp(`^\\s*#?\\s*${key}=`).test(l));
+    // The last set line decides what abra reads (later lines win, `$KEY` chains read the
+    // earlier ones): replace it; else a commented-out line; else append.
+    const set = lines.findLastIndex((l) => new RegExp(`^\\s*(export\\s+)?${key}\\s*[=:]`).test(l));
+    const at = set >= 0 ? set : lines.findIndex((l) => new RegExp(`^\\s*#\\s*${key}=`).test(l));
     const line = `${key}=${envFileValue(key, value)}`;
     if (at >= 0) lines[at] = line;
     else lines.splice(lines.at(-1) === '' ? lines.length - 1 : lines.length, 0, line);
@@ -42,6 +45,8 @@ export function envFileValue(key: string, value: string): string {
 /** Removes the `KEY=value` lines of `keys` from an env file (commented-out lines stay). */
 export function unsetEnvValues(file: string, keys: readonly string[]): void {
   const lines = readFileSync(file, 'utf8').split('\n');
-  const kept = lines.filter((l) => !keys.some((k) => new RegExp(`^\\s*${k}=`).test(l)));
+  const kept = lines.filter(
+    (l) => !keys.some((k) => new RegExp(`^\\s*(export\\s+)?${k}\\s*[=:]`).test(l)),
+  );
   writeFileSync(file, kept.join('\n'));
 }

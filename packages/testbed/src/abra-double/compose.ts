@@ -113,14 +113,14 @@ function normalize(doc: Partial<Compose> & Record<string, unknown>): Compose {
  * so a second interpolation (docker stack deploy's) changes nothing.
  */
 export function renderLoaded(compose: Compose): string {
-  const escape = (v: unknown): unknown => {
+  const doubled = (v: unknown): unknown => {
     if (typeof v === 'string') return v.replaceAll('$', '$$$$');
-    if (Array.isArray(v)) return v.map(escape);
+    if (Array.isArray(v)) return v.map(doubled);
     if (v && typeof v === 'object')
-      return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, escape(x)]));
+      return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, doubled(x)]));
     return v;
   };
-  return stringify(escape(compose));
+  return stringify(doubled(compose));
 }
 
 export function labelsOf(svc: ComposeService): Record<string, string> {
