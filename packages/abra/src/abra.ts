@@ -135,8 +135,15 @@ export function createAbra(options: CreateAbraOptions): Abra {
 
   return {
     async serverAdd(o) {
-      const server = o.server === undefined ? [] : [checkName('server', 'server', o.server)];
-      const args = ['server', 'add', ...flag(o.local, '--local'), ...server];
+      // Usage is `abra server add [server] | --local`: one or the other. `--local` names the
+      // server `default` (abra's own name for the local swarm).
+      if (o.local && o.server !== undefined && o.server !== 'default')
+        throw new TypeError(
+          `serverAdd: a local server is named "default" by abra; got server "${o.server}"`,
+        );
+      const args = o.local
+        ? ['server', 'add', '--local']
+        : ['server', 'add', checkName('server', 'server', o.server ?? '')];
       return strip(await invoke({ op: 'serverAdd', label: 'server add', args, call: o }));
     },
 

@@ -43,6 +43,12 @@ export interface DeployToJudge {
   envSource: string;
   stack: string;
   exceptions: readonly PolicyException[];
+  /**
+   * A plan, not the deploy: when Docker's loader cannot load the files with this (predicted)
+   * env, say so in `notes` instead of refusing; the deploy itself is judged again at its door
+   * with the real app env, strictly. Default false.
+   */
+  planned?: boolean;
 }
 
 export interface Judgement {
@@ -50,6 +56,8 @@ export interface Judgement {
   /** One line per refusal: file, line, key, what and what to do. */
   refusals: string[];
   excepted: ExceptedViolation[];
+  /** What could not be judged yet (a planned deploy the loader could not load). */
+  notes?: string[];
 }
 
 /** A file's size limit: compose files and env files of real recipes are a few kB. */
@@ -136,6 +144,15 @@ export async function judgeDeploy(
   });
   if (r.exitCode !== 0) {
     const why = r.stderr.trim().split('\n').slice(0, 3).join(' ').slice(0, 500);
+    if (d.planned)
+      return {
+        ok: true,
+        refusals: [],
+        excepted: own.excepted,
+        notes: [
+          `${d.label}: Docker's compose loader cannot load ${names.join(' + ')} with ${d.envSource} alone (${why}); it is judged at its deploy with the app env`,
+        ],
+      };
     return {
       ok: false,
       refusals: [
@@ -368,5 +385,6 @@ export function recordJudgement(ctx: RunCtx, what: string, j: Judgement): void {
   if (!j.ok) {
     ctx.state.refused ??= `compose policy refused ${what}: ${j.refusals[0] ?? ''}`;
     for (const r of j.refusals) ctx.log.error(`compose policy: ${r}`);
-  } else ctx.log.info(`compose policy: ${what} is clean`);
+  } else if (j.notes?.length) for (const n of j.notes) ctx.log.warn(`compose policy: ${n}`);
+  else ctx.log.info(`compose policy: ${what} is clean`);
 }

@@ -21,7 +21,12 @@ export async function ensureServer(ctx: RunCtx): Promise<void> {
   if (existsSync(dir)) return;
   // Two runs may add the shared server at once: losing that race is fine.
   await ctx.abra
-    .serverAdd({ server: ctx.config.server, local: true, signal: ctx.signal })
+    .serverAdd(
+      // abra's local swarm is the server `default` (`--local`); another name is a remote host.
+      ctx.config.server === 'default'
+        ? { local: true, signal: ctx.signal }
+        : { server: ctx.config.server, signal: ctx.signal },
+    )
     .catch((error: unknown) => {
       if (!existsSync(dir)) throw error;
     });

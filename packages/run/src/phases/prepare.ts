@@ -154,6 +154,7 @@ export async function previewDeploys(ctx: RunCtx, base: string | undefined): Pro
             envSource: `.env.sample of ${label}`,
             stack: ctx.stack,
             exceptions: ctx.meta.COMPOSE_POLICY_EXCEPTIONS,
+            planned: true,
           },
           ctx.signal,
         );

@@ -8,6 +8,7 @@ import { waitHealthy } from '../support/health.js';
 import { waitServing } from '../support/http.js';
 import type { ReadyProbe } from '../support/meta.js';
 import { takeScreenshot, warmScreenshot } from '../support/screenshot.js';
+import { stackReplicas } from '../support/services.js';
 import { assert, runRung } from './runner.js';
 
 /**
@@ -20,15 +21,16 @@ export function installRung(ctx: RunCtx, baseVersion: string | undefined) {
     if (ctx.meta.SCREENSHOT !== false) warmScreenshot(ctx);
     await steps.check('deploy', () => deployApp(ctx, baseVersion));
     await steps.check('converged', async () => {
+      // abra must see the app; the replica counts come from the swarm itself: real abra's
+      // `app ps` lists containers (SERVICE, IMAGE, CREATED, STATUS, STATE, PORTS), no REPLICAS.
       const { services } = await ctx.abra.ps({ domain: ctx.domain, signal: ctx.signal });
-      assert(services.length > 0, 'no service of the app is running');
-      const short = services.filter((s) => {
-        const m = /^(\d+)\/(\d+)/.exec(s.columns['replicas'] ?? '');
-        return !m || m[1] !== m[2] || m[2] === '0';
-      });
+      assert(services.length > 0, 'abra app ps lists no service of the app');
+      const swarm = await stackReplicas(ctx.proc, ctx.stack, ctx.signal);
+      assert(swarm.length > 0, 'no service of the app is on the swarm');
+      const short = swarm.filter((s) => !s.converged);
       assert(
         short.length === 0,
-        `not converged: ${short.map((s) => `${s.service} ${s.columns['replicas'] ?? '?'}`).join(', ')}`,
+        `not converged: ${short.map((s) => `${s.name} ${s.replicas || '?'}`).join(', ')}`,
       );
     });
     await steps.check('healthy', async () => {

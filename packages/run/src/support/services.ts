@@ -67,3 +67,35 @@ export function deployedVersion(services: ServiceInfo[], stack: string): string 
   }
   return undefined;
 }
+
+/** Running and desired tasks of each service of a stack, as the swarm counts them. */
+export async function stackReplicas(
+  proc: Proc,
+  stack: string,
+  signal?: AbortSignal,
+): Promise<{ name: string; replicas: string; converged: boolean }[]> {
+  const out = await proc.run(
+    'docker',
+    [
+      'service',
+      'ls',
+      '--filter',
+      `label=com.docker.stack.namespace=${stack}`,
+      '--format',
+      '{{.Name}}\t{{.Replicas}}',
+    ],
+    { quiet: true, ...(signal ? { signal } : {}) },
+  );
+  return out.stdout
+    .split('\n')
+    .filter((l) => l.trim())
+    .map((l) => {
+      const [full = '', replicas = ''] = l.split('\t');
+      const m = /^(\d+)\/(\d+)/.exec(replicas);
+      return {
+        name: full.startsWith(`${stack}_`) ? full.slice(stack.length + 1) : full,
+        replicas,
+        converged: m !== null && m[1] === m[2] && m[2] !== '0',
+      };
+    });
+}

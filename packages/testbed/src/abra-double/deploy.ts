@@ -72,8 +72,11 @@ function freePort(): Promise<number> {
   });
 }
 
-/** Testbed extension: `<NAME>PORT=auto` in the env gets a free host port, written back. */
-async function allocatePorts(app: App): Promise<void> {
+/**
+ * Testbed extension: `<NAME>PORT=auto` in the env gets a free host port, written back (at
+ * `app new`, so every later reading of the env, the harness's policy included, sees a number).
+ */
+export async function allocatePorts(app: App): Promise<void> {
   for (const [key, value] of Object.entries(app.env)) {
     if (value === 'auto' && /PORT$/.test(key)) {
       const port = await freePort();

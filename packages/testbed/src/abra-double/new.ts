@@ -4,6 +4,7 @@
 import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { abraDir, findEnvFile, loadApp, recipeDir } from './app.js';
+import { allocatePorts } from './deploy.js';
 import { setEnvValue } from './env-file.js';
 import { checkout, isClean, releases } from './git.js';
 import { fatal, info } from './log.js';
@@ -59,6 +60,7 @@ export async function appNew(
   const typeKey = /^\s*RECIPE=/m.test(text) ? 'RECIPE' : 'TYPE';
   setEnvValue(envPath, typeKey, version ? `${recipe}:${version}` : recipe);
   setEnvValue(envPath, 'DOMAIN', opts.domain);
+  await allocatePorts(loadApp(opts.domain));
   info(`${opts.domain} created (${envPath})`);
   if (opts.secrets) await generateSecrets(loadApp(opts.domain), { machine: false });
 }
