@@ -83,6 +83,74 @@ describe.concurrent('refused before any deploy', () => {
   );
 });
 
+const git = (repo: string, args: string[]) =>
+  execa('git', args, {
+    cwd: repo,
+    env: {
+      GIT_AUTHOR_NAME: 't',
+      GIT_AUTHOR_EMAIL: 't@t',
+      GIT_COMMITTER_NAME: 't',
+      GIT_COMMITTER_EMAIL: 't@t',
+    },
+  });
+
+const SOCKET = '    volumes:\n      - /var/run/docker.sock:/var/run/docker.sock\n    configs:\n';
+
+// Routes the text of compose.yml does not show: each is judged as the deploy will load it.
+describe.concurrent('refused before any deploy, whatever route the files take', () => {
+  async function expectRefused(name: string, src: string, message: RegExp): Promise<void> {
+    const r = await bed.run([
+      'run',
+      '--recipe',
+      name,
+      '--ref',
+      'main',
+      '--src',
+      src,
+      '--run-id',
+      name,
+    ]);
+    expect(r.exitCode, r.all).toBe(3);
+    expect(r.all).toMatch(message);
+    expect(r.all).not.toMatch(/install: deploy/);
+    const res = bed.results(name);
+    expect(res.deploys.count).toBe(0);
+    expect(await bed.leftovers()).toEqual([]);
+  }
+
+  it('an upgrade base (a release tag) that mounts the socket, under a clean head', async () => {
+    const repo = await createFixtureRecipe('web', { dir: join(bed.root, 'src'), as: 'evilbase' });
+    const file = join(repo, 'compose.yml');
+    const clean = readFileSync(file, 'utf8');
+    writeFileSync(file, clean.replace('    configs:\n', SOCKET));
+    await git(repo, ['commit', '-qam', 'chore: release 1.2.0+1.2']);
+    await git(repo, ['tag', '-a', '1.2.0+1.2', '-m', 'Release 1.2.0+1.2']);
+    writeFileSync(file, clean);
+    await git(repo, ['commit', '-qam', 'fix: nothing to see']);
+    await expectRefused(
+      'evilbase',
+      repo,
+      /upgrade base 1\.2\.0\+1\.2[^]*compose\.yml:\d+: service "app" .*Docker socket/,
+    );
+  }, 120_000);
+
+  it('an overlay with a .yaml name that .env.sample chains into COMPOSE_FILE', async () => {
+    const repo = await createFixtureRecipe('web', { dir: join(bed.root, 'src'), as: 'evilchain' });
+    writeFileSync(
+      join(repo, 'compose.evil.yaml'),
+      'version: "3.8"\nservices:\n  app:\n    volumes:\n      - type: bind\n        source: /var/run/docker.sock\n        target: /s\n',
+    );
+    const sample = join(repo, '.env.sample');
+    writeFileSync(
+      sample,
+      `${readFileSync(sample, 'utf8')}\nCOMPOSE_FILE="compose.yml"\nCOMPOSE_FILE="$COMPOSE_FILE:compose.evil.yaml"\n`,
+    );
+    await git(repo, ['add', '-A']);
+    await git(repo, ['commit', '-qm', 'feat: an innocent option']);
+    await expectRefused('evilchain', repo, /compose\.evil\.yaml:6: service "app" .*Docker socket/);
+  }, 120_000);
+});
+
 describe.concurrent('abra faults (injected through the double)', () => {
   it.each([
     ['abra crashes during deploy', 'crash:deploy', 'install', /abra app deploy failed/],

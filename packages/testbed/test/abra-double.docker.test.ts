@@ -35,8 +35,23 @@ function domainFor(recipe: string): string {
   return d;
 }
 
-const abraRun = (args: string[], env: Record<string, string> = {}) =>
-  runAbraDouble(args, { env: { ...abra.env, TIMEOUT: '120', ...env } });
+/** Runs the double; a new app's env file gets TIMEOUT=120 (abra reads its wait from there). */
+async function abraRun(args: string[], env: Record<string, string> = {}) {
+  const r = await runAbraDouble(args, { env: { ...abra.env, ...env } });
+  const at = args.indexOf('--domain');
+  if (args[0] === 'app' && args[1] === 'new' && r.exitCode === 0 && at > 0)
+    setAppTimeout(args[at + 1] as string, '120');
+  return r;
+}
+
+/** abra waits for convergence TIMEOUT seconds of the app env file, never of its process env. */
+function setAppTimeout(domain: string, seconds: string): void {
+  const f = envFile(domain);
+  const kept = readFileSync(f, 'utf8')
+    .split('\n')
+    .filter((l) => !l.startsWith('TIMEOUT='));
+  writeFileSync(f, `${kept.join('\n').replace(/\n*$/, '\n')}TIMEOUT=${seconds}\n`);
+}
 
 function envFile(domain: string): string {
   return join(abra.abraDir, 'servers', 'default', `${domain}.env`);
@@ -281,7 +296,9 @@ describeDocker('abra double on the real swarm', () => {
     expect((await stackObjects(`${stackNameOf(sick)}_`)).all).toEqual([]);
 
     const started = Date.now();
-    const timedOut = await abraRun(['app', 'deploy', sick], { TIMEOUT: '6' });
+    setAppTimeout(sick, '6');
+    // A process-env TIMEOUT is not abra's wait: the env file's 6 s decides.
+    const timedOut = await abraRun(['app', 'deploy', sick], { TIMEOUT: '600' });
     expect(timedOut.exitCode).toBe(1);
     expect(timedOut.output).toMatch(/FATA .*deploy timed out/);
     expect(Date.now() - started).toBeLessThan(60_000);

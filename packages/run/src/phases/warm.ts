@@ -221,7 +221,8 @@ export async function promoteWarm(
         onOutput: (chunk: string) => ctx.log.output('abra', chunk),
       }),
       {
-        ...runDeployGuard(ctx, paths.abraDir),
+        // After the run: its signal has ended (teardown), the warm deploy has none.
+        ...withoutSignal(runDeployGuard(ctx, paths.abraDir)),
         onJudged: (d, j) => {
           for (const r of j.refusals) ctx.log.warn(`keeping warm: compose policy (${d}): ${r}`);
         },
@@ -298,4 +299,9 @@ function writeRecord(dir: string, secrets: Record<string, string>, record: WarmR
   writeFileSync(join(tmp, '.warm.json'), `${JSON.stringify(record, null, 2)}\n`, { mode: 0o600 });
   rmSync(dir, { recursive: true, force: true });
   renameSync(tmp, dir);
+}
+
+function withoutSignal<T extends { signal?: AbortSignal }>(o: T): Omit<T, 'signal'> {
+  const { signal: _ended, ...rest } = o;
+  return rest;
 }

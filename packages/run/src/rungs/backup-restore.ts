@@ -3,12 +3,21 @@ import { join } from 'node:path';
 import type { RunCtx } from '../context.js';
 import { hookContext, preHook, recipeHooks } from '../hooks.js';
 import { runTestOverlays } from '../overlays.js';
-import { composeFiles } from '../phases/prepare.js';
 import { waitServing } from '../support/http.js';
+import { stackServices } from '../support/services.js';
 import { checkWitnesses, type Witness, writeWitnesses } from '../witness.js';
 import { assert, runRung, SkipRung } from './runner.js';
 
-const BACKUPBOT = /backupbot\.backup["']?\s*[:=]\s*["']?true/;
+/**
+ * Backup-capable = a service of the deployed stack carries the deploy label
+ * `backupbot.backup=true`, read from the swarm as backupbot reads it: after Docker's loader
+ * merged the files and interpolated the app env (`${ENABLE_BACKUPS:-true}`), list or map
+ * form, never a commented-out line.
+ */
+async function backupLabelled(ctx: RunCtx): Promise<boolean> {
+  const services = await stackServices(ctx.proc, ctx.stack);
+  return services.some((s) => /^true$/i.test((s.labels['backupbot.backup'] ?? '').trim()));
+}
 
 /**
  * Rung 3: witness W1, backup (non-empty artifact), change the data (W2), restore, the
@@ -17,14 +26,12 @@ const BACKUPBOT = /backupbot\.backup["']?\s*[:=]\s*["']?true/;
 export function backupRestoreRung(ctx: RunCtx) {
   return runRung(ctx, 'backup_restore', async (steps) => {
     const capable =
-      ctx.meta.BACKUP_CAPABLE === 'auto'
-        ? composeFiles(ctx).some((f) => BACKUPBOT.test(f.text))
-        : ctx.meta.BACKUP_CAPABLE;
+      ctx.meta.BACKUP_CAPABLE === 'auto' ? await backupLabelled(ctx) : ctx.meta.BACKUP_CAPABLE;
     if (!capable) {
       throw new SkipRung(
         ctx.meta.BACKUP_CAPABLE === false
           ? 'BACKUP_CAPABLE: false'
-          : 'not backup-capable: no backupbot labels in the compose files',
+          : 'not backup-capable: no service of the deployed app has the label backupbot.backup=true',
       );
     }
     let before: Witness[] = [];
