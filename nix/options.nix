@@ -94,6 +94,13 @@ in
         example = "/var/lib/ccci/bin/abra";
         description = "The abra executable: a name found on PATH or an absolute path.";
       };
+      release = mkOption {
+        type = types.str;
+        # One pin for tests and production: the release the testbed installs (abra-release.json).
+        default = (builtins.fromJSON (builtins.readFile ./abra-release.json)).version;
+        readOnly = true;
+        description = "The abra release ccci is tested with; `abra.bin` must be this release.";
+      };
       server = mkOption {
         type = types.strMatching "[a-z0-9][a-z0-9.-]{0,62}";
         default = "default";

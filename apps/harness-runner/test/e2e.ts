@@ -13,6 +13,7 @@ import {
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
+  ABRA_DOUBLE,
   createFixtureEnrolment,
   createFixtureRecipe,
   type FixtureName,
@@ -86,7 +87,12 @@ export async function createBed(): Promise<Bed> {
     },
     run(args, extraEnv = {}) {
       const child = execa(BIN, args, {
-        env: { ...env, ...extraEnv },
+        // Fault injection is the double's: a run with ABRA_DOUBLE_FAULT drives the double.
+        env: {
+          ...env,
+          ...(extraEnv['ABRA_DOUBLE_FAULT'] ? { CCCI_ABRA_BIN: ABRA_DOUBLE } : {}),
+          ...extraEnv,
+        },
         reject: false,
         all: true,
         timeout: 600_000,

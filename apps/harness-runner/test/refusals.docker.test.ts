@@ -130,7 +130,7 @@ describe.concurrent('refused before any deploy, whatever route the files take', 
     await expectRefused(
       'evilbase',
       repo,
-      /upgrade base 1\.2\.0\+1\.2[^]*compose\.yml:\d+: service "app" .*Docker socket/,
+      /upgrade base 1\.2\.0\+1\.2[\s\S]*compose\.yml:\d+: service "app" .*Docker socket/,
     );
   }, 120_000);
 

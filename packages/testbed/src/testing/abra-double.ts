@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { accessSync, constants, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { delimiter, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -9,6 +9,40 @@ import { shellQuote } from './shell-quote.js';
 export const ABRA_DOUBLE_BIN_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '../../bin');
 /** Path of the `abra` double executable. */
 export const ABRA_DOUBLE = join(ABRA_DOUBLE_BIN_DIR, 'abra');
+
+/** The repository root (the pinned real abra is installed under `.tools/bin`). */
+const REPO_ROOT = resolve(ABRA_DOUBLE_BIN_DIR, '../../..');
+
+/** Which abra the e2e suites drive, and why. */
+export interface TestAbra {
+  bin: string;
+  real: boolean;
+  why: string;
+}
+
+/**
+ * The abra the e2e suites use: `CCCI_TEST_ABRA` (`double`, or a path) when set; else the
+ * pinned real abra that packages/testbed/scripts/abra.sh installed in `.tools/bin`; else the
+ * double. Fault injection (`ABRA_DOUBLE_FAULT`) always needs the double.
+ */
+export function testAbra(
+  env: Readonly<Record<string, string | undefined>> = process.env,
+): TestAbra {
+  const wanted = env['CCCI_TEST_ABRA'];
+  if (wanted === 'double') return { bin: ABRA_DOUBLE, real: false, why: 'CCCI_TEST_ABRA=double' };
+  if (wanted) return { bin: wanted, real: true, why: `CCCI_TEST_ABRA=${wanted}` };
+  const real = join(REPO_ROOT, '.tools', 'bin', 'abra');
+  try {
+    accessSync(real, constants.X_OK);
+    return { bin: real, real: true, why: `the pinned release in ${real}` };
+  } catch {
+    return {
+      bin: ABRA_DOUBLE,
+      real: false,
+      why: 'no real abra installed (packages/testbed/scripts/abra.sh says why)',
+    };
+  }
+}
 
 export interface AbraDoubleEnv {
   /** The fresh `ABRA_DIR` (with `servers/<server>/` and `recipes/`). */
@@ -107,6 +141,7 @@ export interface LocalHarnessOptions {
 export function localHarnessEnv(o: LocalHarnessOptions): Record<string, string> {
   return {
     PATH: `${ABRA_DOUBLE_BIN_DIR}${delimiter}${process.env['PATH'] ?? ''}`,
+    CCCI_ABRA_BIN: testAbra().bin,
     CCCI_RUNS_DIR: join(o.root, 'runs'),
     CCCI_ABRA_DIR: join(o.root, 'abra'),
     CCCI_LOCKS_DIR: join(o.root, 'locks'),

@@ -7,6 +7,8 @@ export {
   type RunAbraOptions,
   type RunAbraResult,
   runAbraDouble,
+  type TestAbra,
+  testAbra,
   withAbraDouble,
 } from './abra-double.js';
 export {
