@@ -5,9 +5,9 @@
 import { mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { envValues, parseEnvFile } from '@ccci/abra';
+import { type Abra, envValues, parseEnvFile } from '@ccci/abra';
 import { describe, expect, it } from 'vitest';
-import { judgeDeploy } from '../src/deploy-policy.js';
+import { guardDeploys, judgeDeploy } from '../src/deploy-policy.js';
 import { Proc } from '../src/support/proc.js';
 
 const proc = new Proc({ output: () => {}, childTime: () => {} });
@@ -202,5 +202,83 @@ describe('the policy judges what the deploy loads', () => {
     expect(j.refusals.join('\n')).toMatch(
       /Docker's compose loader refused compose\.yml: .*set IMAGE/,
     );
+  });
+});
+
+describe('every deploy passes the guard first', () => {
+  function abraDirWith(compose: string): { abraDir: string; envFile: string } {
+    const abraDir = mkdtempSync(join(tmpdir(), 'ccci-guard-'));
+    mkdirSync(join(abraDir, 'servers', 'default'), { recursive: true });
+    mkdirSync(join(abraDir, 'recipes', 'web'), { recursive: true });
+    writeFileSync(join(abraDir, 'recipes', 'web', 'compose.yml'), compose);
+    const envFile = join(abraDir, 'servers', 'default', 'web.ci.localhost.env');
+    writeFileSync(envFile, 'TYPE=web:1.0.0\nDOMAIN=web.ci.localhost\nTIMEOUT=5\n');
+    return { abraDir, envFile };
+  }
+
+  function fakeAbra() {
+    const calls: string[] = [];
+    const abra = {
+      deploy: async (o: { domain: string }) => {
+        calls.push(o.domain);
+        return { output: '', deployCount: 1 };
+      },
+      ps: async () => ({ output: 'ps', services: [] }),
+    } as unknown as Abra;
+    return { abra, calls };
+  }
+
+  it('writes the deploy timeout into the app env file (abra reads TIMEOUT there), then deploys', async () => {
+    const { abraDir, envFile } = abraDirWith(BASE);
+    const { abra, calls } = fakeAbra();
+    const judged: boolean[] = [];
+    const guarded = guardDeploys(abra, {
+      abraDir,
+      server: 'default',
+      proc,
+      exceptionsFor: () => [],
+      onJudged: (_d, j) => judged.push(j.ok),
+    });
+    await guarded.deploy({ domain: 'web.ci.localhost', timeoutSec: 900 });
+    expect(calls).toEqual(['web.ci.localhost']);
+    expect(judged).toEqual([true]);
+    expect(envValues(parseEnvFile(readFileSync(envFile, 'utf8')))['TIMEOUT']).toBe('900');
+    // Other calls pass through untouched.
+    expect((await guarded.ps({ domain: 'web.ci.localhost' })).output).toBe('ps');
+  });
+
+  it('refuses before abra starts when what would be loaded gives the host away', async () => {
+    const { abraDir, envFile } = abraDirWith(
+      'version: "3.8"\nservices:\n  app:\n    image: busybox\n    volumes:\n      - ${VOL:-data}:/data\nvolumes:\n  data:\n',
+    );
+    // Set after the planned check, e.g. by a hook's EXTRA_ENV: only the guard sees it.
+    writeFileSync(envFile, `${readFileSync(envFile, 'utf8')}VOL=/var/run/docker.sock\n`);
+    const { abra, calls } = fakeAbra();
+    const guarded = guardDeploys(abra, {
+      abraDir,
+      server: 'default',
+      proc,
+      exceptionsFor: () => [],
+    });
+    await expect(guarded.deploy({ domain: 'web.ci.localhost', timeoutSec: 60 })).rejects.toThrow(
+      /compose policy refused the deploy of web\.ci\.localhost[\s\S]*compose\.yml:6: .*Docker socket/,
+    );
+    expect(calls).toEqual([]);
+  });
+
+  it('refuses an app env abra could not read, naming the line', async () => {
+    const { abraDir, envFile } = abraDirWith(BASE);
+    writeFileSync(envFile, 'TYPE=web\nnot an env line\n');
+    const { abra, calls } = fakeAbra();
+    const guarded = guardDeploys(abra, {
+      abraDir,
+      server: 'default',
+      proc,
+      exceptionsFor: () => [],
+    });
+    await expect(guarded.deploy({ domain: 'web.ci.localhost' })).rejects.toThrow(
+      /abra cannot read the app env: .*web\.ci\.localhost\.env:\d+: unexpected character/,
+    );
+    expect(calls).toEqual([]);
   });
 });
