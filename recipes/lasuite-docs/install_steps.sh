@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Wires lasuite-docs to the keycloak dep before the single deploy: creates a confidential OIDC
 # client for this app in keycloak's master realm and writes the endpoints into the app's env.
-# The client secret goes into a file abra inserts as a secret; it is never printed.
+# The client secret goes into the file of the recipe's secret `oidc_rpcs` (SECRET_OIDC_RPCS_VERSION),
+# which abra inserts; it is never printed.
 # Environment (set by the harness; see docs/enroll-recipe.md): CCCI_APP_DOMAIN, CCCI_APP_ENV_FILE,
 # CCCI_DEP_KEYCLOAK_URL, CCCI_DEP_KEYCLOAK_ADMIN_PASSWORD_FILE, CCCI_SECRETS_DIR.
 set -euo pipefail
@@ -25,7 +26,7 @@ curl -fsS "${auth[@]}" -H 'Content-Type: application/json' "$kc/admin/realms/mas
 uuid=$(curl -fsS "${auth[@]}" "$kc/admin/realms/master/clients?clientId=$client_id" | jq -r '.[0].id')
 umask 077
 curl -fsS "${auth[@]}" "$kc/admin/realms/master/clients/$uuid/client-secret" | jq -r .value \
-  > "$CCCI_SECRETS_DIR/oidc_rp_client_secret"
+  > "$CCCI_SECRETS_DIR/oidc_rpcs"
 
 {
   echo "OIDC_RP_CLIENT_ID=$client_id"

@@ -1,4 +1,5 @@
 // The typo gate: every enrolled recipe under recipes/ must validate with no problem at all.
+import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
@@ -41,10 +42,11 @@ describe('enrolled recipes (typo gate)', () => {
     expect(g.files.composeOverlay?.why).toMatch(/start_period/);
   });
 
-  it('mumble: TCP 64738 held 3 times; backup_restore not applicable with a reason', () => {
+  it('mumble: TCP 64738 held 3 times; backup_restore left to its backupbot labels', () => {
     const m = byName.get('mumble')!;
     expect(m.meta.READY_PROBE).toEqual([{ tcp: 64738, stable: 3 }]);
-    expect(m.meta.EXPECTED_NA.backup_restore).toMatch(/\w{3,}/);
+    // The real recipe carries backupbot labels: the rung reads them from the deployed stack.
+    expect(m.meta.EXPECTED_NA.backup_restore).toBeUndefined();
     expect(m.meta.EXPECTED_NA.http_health).toBeDefined();
   });
 
@@ -52,5 +54,10 @@ describe('enrolled recipes (typo gate)', () => {
     const d = byName.get('lasuite-docs')!;
     expect(d.meta.DEPS).toEqual(['keycloak']);
     expect(d.files.installSteps?.file).toMatch(/install_steps\.sh$/);
+    // The real recipe's client secret is `oidc_rpcs` (SECRET_OIDC_RPCS_VERSION; abra's lint
+    // bounds secret name length): the file install_steps.sh writes must carry that name.
+    const steps = readFileSync(d.files.installSteps?.file as string, 'utf8');
+    expect(steps).toMatch(/"\$CCCI_SECRETS_DIR\/oidc_rpcs"/);
+    expect(steps).not.toMatch(/oidc_rp_client_secret/);
   });
 });
