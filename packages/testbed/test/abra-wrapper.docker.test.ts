@@ -1,5 +1,8 @@
 import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { type Abra, AbraError, createAbra, readDeployCount } from '@ccci/abra';
+import { execa } from 'execa';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import {
   ABRA_DOUBLE,
   createFixtureRecipe,
@@ -10,10 +13,7 @@ import {
   uniqueAppDomain,
   uniqueCiDomain,
   withAbraDouble,
-} from '@ccci/testbed';
-import { execa } from 'execa';
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import { type Abra, AbraError, createAbra, readDeployCount } from '../src/index.js';
+} from '../src/index.js';
 
 // @ccci/abra against the abra double (packages/testbed/bin/abra) on the real Docker Swarm.
 // Every app lives under this suite's own CI domain and is removed by the suite.
