@@ -127,6 +127,7 @@ export function createAbra(options: CreateAbraOptions): Abra {
     timeoutMs: options.timeoutMs ?? {},
     onOutput: options.onOutput,
     log: options.log ?? {},
+    registry: options.registry,
   });
   const invoke = (inv: Invocation) => invoker.invoke(inv);
   const withSecrets = (inv: Invocation) => invoker.withSecrets(inv);

@@ -19,6 +19,7 @@ export {
 } from './errors.js';
 export { type LintReport, type LintRule, type LintSeverity, parseLintTable } from './lint.js';
 export {
+  type AbraCallRegistry,
   type AbraLogger,
   type AbraOperation,
   type CallOptions,

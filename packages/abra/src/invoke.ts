@@ -6,6 +6,7 @@ import {
   parseFatalLines,
 } from './errors.js';
 import {
+  type AbraCallRegistry,
   type AbraLogger,
   type AbraOperation,
   type CallOptions,
@@ -40,6 +41,7 @@ export interface InvokerConfig {
   timeoutMs: Partial<Record<AbraOperation, number>>;
   onOutput: ((chunk: string, stream: OutputStream) => void) | undefined;
   log: AbraLogger;
+  registry: AbraCallRegistry | undefined;
 }
 
 /** A call's fields plus the raw process outcome. */
@@ -84,16 +86,21 @@ export class Invoker {
     const command = [config.bin, ...inv.args];
     const signals = [inv.call.signal, inv.stopSignal].filter((s) => s !== undefined);
     config.log.debug?.(`abra ${inv.label}: start`, { command, timeoutMs });
-    const outcome = await runProcess({
-      argv: command,
-      env: { ...config.env, ...inv.env },
-      terminal: config.terminal,
-      timeoutMs,
-      killGraceMs: config.killGraceMs,
-      signal: signals.length > 0 ? AbortSignal.any(signals) : undefined,
-      onOutput: inv.secretBearing ? undefined : config.onOutput,
-      maxOutputChars: config.maxOutputChars,
-    });
+    const run = (kill?: AbortSignal) => {
+      const all = kill ? [...signals, kill] : signals;
+      return runProcess({
+        argv: command,
+        env: { ...config.env, ...inv.env },
+        terminal: config.terminal,
+        timeoutMs,
+        killGraceMs: config.killGraceMs,
+        signal: all.length > 0 ? AbortSignal.any(all) : undefined,
+        onOutput: inv.secretBearing ? undefined : config.onOutput,
+        maxOutputChars: config.maxOutputChars,
+      });
+    };
+    // Registered while it runs: a teardown funnel aborts it and waits for its tree to be dead.
+    const outcome = config.registry ? await config.registry.operation(run) : await run();
     const info: AbraCallInfo = {
       command,
       exitCode: outcome.exitCode,

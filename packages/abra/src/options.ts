@@ -75,6 +75,16 @@ export interface CreateAbraOptions {
   terminal?: boolean;
   /** Output kept per call (the tail), in characters; errors carry it. Default 262144 (256 KiB). */
   maxOutputChars?: number;
+  /**
+   * Where each call registers while it runs (e.g. @ccci/lifetime's GroupRegistry): the
+   * registry can abort it, and waits until its whole process tree is dead. Default: none.
+   */
+  registry?: AbraCallRegistry;
+}
+
+/** What a call registry offers: run an operation that it may abort and waits for. */
+export interface AbraCallRegistry {
+  operation<T>(run: (kill: AbortSignal) => Promise<T>): Promise<T>;
 }
 
 /** Options every method accepts besides its own. */

@@ -1,9 +1,15 @@
 import { execFileSync } from 'node:child_process';
 import { execa, type Options, type ResultPromise } from 'execa';
 
-/** Live child process groups (keyed by group id = leader pid) that the teardown funnel kills. */
+/**
+ * Everything of a run that can still be running: child process groups (keyed by group id =
+ * leader pid) and operations that manage processes of their own (abra under a pty, whose
+ * program runs in a session of its own). The teardown funnel kills them all and waits until
+ * each is gone before teardown starts.
+ */
 export class GroupRegistry {
   readonly #groups = new Set<number>();
+  readonly #operations = new Map<symbol, { kill: () => void; done: Promise<void> }>();
 
   add(pgid: number): void {
     this.#groups.add(pgid);
@@ -13,8 +19,26 @@ export class GroupRegistry {
     this.#groups.delete(pgid);
   }
 
+  /** Live groups and operations. */
   get size(): number {
-    return this.#groups.size;
+    return this.#groups.size + this.#operations.size;
+  }
+
+  /**
+   * Runs an operation that manages its own processes: `run` gets a signal that {@link killAll}
+   * aborts, and killAll waits until the operation has settled (its processes dead).
+   */
+  operation<T>(run: (kill: AbortSignal) => Promise<T>): Promise<T> {
+    const controller = new AbortController();
+    const key = Symbol('operation');
+    const result = run(controller.signal);
+    const done = result.then(
+      () => undefined,
+      () => undefined,
+    );
+    this.#operations.set(key, { kill: () => controller.abort(), done });
+    void done.then(() => this.#operations.delete(key));
+    return result;
   }
 
   list(): number[] {
@@ -22,18 +46,26 @@ export class GroupRegistry {
   }
 
   /**
-   * Send `signal` to every group, wait up to `graceMs` for each group to be gone, then SIGKILL
-   * what is left. Resolves when every group is gone or has been sent SIGKILL.
+   * Send `signal` to every group and abort every operation, wait up to `graceMs` for each group
+   * to be gone, then SIGKILL what is left, and wait for every operation to settle. Resolves
+   * when every group is gone or has been sent SIGKILL and every operation has settled.
    */
   async killAll(options: { signal?: NodeJS.Signals; graceMs?: number } = {}): Promise<void> {
-    const groups = this.list();
-    for (const g of groups) killGroup(g, options.signal ?? 'SIGTERM');
-    await Promise.all(
-      groups.map(async (g) => {
-        if (!(await waitGroupGone(g, options.graceMs ?? 5_000))) killGroup(g, 'SIGKILL');
-        this.#groups.delete(g);
-      }),
-    );
+    // Rounds: a group or operation that registered while the previous round was being killed
+    // (a hand-over from one child to the next) is killed in the next one.
+    for (let round = 0; round < 10 && this.size > 0; round++) {
+      const groups = this.list();
+      const operations = [...this.#operations.values()];
+      for (const o of operations) o.kill();
+      for (const g of groups) killGroup(g, options.signal ?? 'SIGTERM');
+      await Promise.all([
+        ...groups.map(async (g) => {
+          if (!(await waitGroupGone(g, options.graceMs ?? 5_000))) killGroup(g, 'SIGKILL');
+          this.#groups.delete(g);
+        }),
+        ...operations.map((o) => o.done),
+      ]);
+    }
   }
 }
 

@@ -127,6 +127,13 @@ export function installLifetimeGuards(options: LifetimeGuardsOptions): LifetimeG
         exit(status);
       }, teardownTimeoutMs);
       backstop.unref();
+      // A teardown step awaiting something that can never settle empties the event loop, and
+      // Node would exit with a silent 0: end with the funnel's status instead.
+      const stalled = () => {
+        log.error(`teardown stalled (nothing left to wait for); exiting with ${status}`);
+        exit(status);
+      };
+      process.once('beforeExit', stalled);
       try {
         await registry.killAll({ signal: 'SIGTERM', graceMs: killGraceMs });
         await onShutdown(why);
@@ -135,6 +142,7 @@ export function installLifetimeGuards(options: LifetimeGuardsOptions): LifetimeG
       } finally {
         clearTimeout(backstop);
         clearTimeout(deadline);
+        process.off('beforeExit', stalled);
       }
       log.info(`exiting with status ${status}`);
       exit(status);

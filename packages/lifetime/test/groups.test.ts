@@ -33,4 +33,31 @@ describe('process groups', () => {
     expect(() => killGroup(1)).toThrow(TypeError);
     expect(() => killGroup(0)).toThrow(/process group id > 1/);
   });
+
+  it('killAll aborts operations, waits for them, and kills what registered meanwhile', async () => {
+    const registry = new GroupRegistry();
+    const order: string[] = [];
+    let late: Promise<unknown> | undefined;
+    const first = registry.operation(
+      (kill) =>
+        new Promise<void>((resolve) => {
+          kill.addEventListener('abort', () => {
+            // A hand-over: the next child starts while this one is being killed.
+            late = registry.operation(
+              (k) =>
+                new Promise<void>((r) =>
+                  k.addEventListener('abort', () => (order.push('late'), r())),
+                ),
+            );
+            setTimeout(() => (order.push('first'), resolve()), 50);
+          });
+        }),
+    );
+    expect(registry.size).toBe(1);
+    await registry.killAll({ graceMs: 1000 });
+    await first;
+    await late;
+    expect(order.sort()).toEqual(['first', 'late']);
+    expect(registry.size).toBe(0);
+  });
 });

@@ -69,6 +69,24 @@ describe('teardown funnel (real processes)', () => {
     expect(await until(() => !alive(grandchild))).toBe(true);
   });
 
+  it('a teardown step that can never settle still ends with the signal status, not 0', async () => {
+    const { child, lines } = await start({ STALL: '1' });
+    child.kill('SIGTERM');
+    const result = await child;
+    expect(result.exitCode).toBe(143);
+    expect(lines().some((l) => /teardown stalled/.test(l))).toBe(true);
+  });
+
+  it('teardown starts only after every registered operation is done', async () => {
+    const { child, lines } = await start({ OPERATION: '1' });
+    child.kill('SIGTERM');
+    expect((await child).exitCode).toBe(143);
+    const l = lines();
+    const done = l.indexOf('operation-done');
+    expect(done, l.join('\n')).toBeGreaterThanOrEqual(0);
+    expect(done).toBeLessThan(l.indexOf('teardown-start SIGTERM'));
+  });
+
   it('a second SIGTERM during a slow teardown does not interrupt it', async () => {
     const gate = join(mkdtempSync(join(tmpdir(), 'lifetime-gate-')), 'go');
     const { child, lines } = await start({ GATE: gate });

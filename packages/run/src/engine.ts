@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import type { Writable } from 'node:stream';
 import { createAbra } from '@ccci/abra';
 import {
+  defaultRegistry,
   EXIT_CODES,
   installLifetimeGuards,
   type LifetimeGuards,
@@ -132,6 +133,9 @@ async function createRun(
     env: { ...childEnv, ...toEnv(paths) },
     onOutput: (chunk: string) => log.output('abra', chunk),
     log: { debug: (m: string, f?: object) => log.pino.debug(f ?? {}, m) },
+    // The funnel's registry: a signal aborts every abra call and waits for its tree to die
+    // before teardown looks at the swarm.
+    registry: defaultRegistry,
   };
   const timed = <T extends object>(abra: T): T =>
     new Proxy(abra, {
