@@ -24,7 +24,7 @@ import { guardDeploys, runDeployGuard } from './deploy-policy.js';
 import { RefusedError } from './errors.js';
 import { provisionDeps } from './phases/deps.js';
 import { fetchRecipe, policyCheck, previewDeploys, startJanitor } from './phases/prepare.js';
-import { summary, writeReport } from './phases/report.js';
+import { summary, writeProvisionalResults, writeReport } from './phases/report.js';
 import { teardown } from './phases/teardown.js';
 import { liveWarmVersion, promoteWarm, shouldKeepWarm } from './phases/warm.js';
 import { sendReport } from './report-client.js';
@@ -357,6 +357,7 @@ async function finish(
   state.deployCount = await readDeployCount(ctx.paths.deployCountFile).catch(
     () => state.deployCount,
   );
+  if (reason !== 'done') await writeProvisionalResults(ctx);
   const torn = Promise.all([
     teardown(ctx).catch((error: Error) => ctx.log.error(`teardown failed: ${error.message}`)),
     closeScreenshot(ctx),

@@ -63,6 +63,23 @@ export function buildResults(ctx: RunCtx): Results {
 }
 
 /**
+ * A run cut short writes results.json at once, before teardown (the rungs say what was
+ * interrupted): whatever happens to teardown, a results.json is there. The final report
+ * replaces it.
+ */
+export async function writeProvisionalResults(ctx: RunCtx): Promise<void> {
+  try {
+    const out = await safeWriteResults(
+      join(ctx.paths.artifactsDir, 'results.json'),
+      buildResults(ctx),
+    );
+    if (!out.ok) ctx.log.warn(`provisional results.json not written: ${out.error.message}`);
+  } catch (error) {
+    ctx.log.warn(`provisional results.json not written: ${(error as Error).message}`);
+  }
+}
+
+/**
  * Writes results.json, card (SVG + PNG), badge, comment body into the artifacts folder, then
  * scans everything that leaves the run for registered secrets (`no_secret_leak`).
  */
