@@ -37,6 +37,37 @@ describe.concurrent('cancel a run (real swarm)', () => {
     400_000,
   );
 
+  // The hand-over from one child to the next (the end of `abra app new`, the start of the
+  // first deploy) is where a signal once ended a run with exit 0, no results and a deploy still
+  // in flight. Each point is a delay after a line of the run's output.
+  it.each([
+    [/install: abra app new/, 0],
+    [/install: abra app new/, 250],
+    [/install: abra app new/, 600],
+    [/install: abra app new/, 1000],
+    [/install: abra app new/, 1400],
+    [/install: deploy /, 0],
+    [/install: deploy /, 80],
+    [/install: deploy /, 160],
+  ])(
+    'SIGTERM %s + %i ms → 143, results.json, nothing left',
+    async (point, delayMs) => {
+      const id = `hand${delayMs}${point.source.includes('new') ? 'n' : 'd'}`;
+      const child = run(id);
+      await child.waitOutput(point);
+      // The delay is the point under test, not a wait for a condition.
+      await new Promise((r) => setTimeout(r, delayMs));
+      child.kill('SIGTERM');
+      const r = await child;
+      expect(r.exitCode, r.all).toBe(143);
+      expect(r.all).toMatch(/exiting with status 143/);
+      const res = bed.results(id);
+      expect(res.flags['clean_teardown'], r.all).toBe(true);
+      expect(JSON.stringify(res)).toMatch(/SIGTERM received/);
+    },
+    400_000,
+  );
+
   it('deadline → the same funnel, exit 124, nothing left', async () => {
     const child = run('deadline', { CCCI_DEADLINE_MIN: '0.15' });
     const r = await child;
