@@ -5,7 +5,7 @@
 // `install: deploy`, or (0–0.3 s) after the planned-deploy policy check. Prints, per outcome,
 // how many trials: exit 143, results.json present, clean_teardown; then what is left on the swarm
 // and in /tmp. Asserts nothing.
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { dockerAvailable } from '@ccci/testbed';
@@ -21,6 +21,7 @@ const chromiumDirs = () => readdirSync(tmpdir()).filter((d) => d.startsWith('ccc
 const before = new Set(chromiumDirs());
 const bed = await createBed();
 const src = await bed.src('web');
+const only = process.env['SIGTERM_POINT'];
 const points: [RegExp, number][] = [
   [/install: abra app new/, 1500],
   [/install: deploy /, 200],
@@ -31,7 +32,8 @@ let next = 0;
 async function worker(): Promise<void> {
   while (next < trials) {
     const i = next++;
-    const [point, spread] = points[i % points.length] as [RegExp, number];
+    const usable = points.filter(([p]) => !only || p.source.includes(only));
+    const [point, spread] = usable[i % usable.length] as [RegExp, number];
     const delay = Math.round(Math.random() * spread);
     const id = `sigt${i}`;
     const child = bed.run([
@@ -55,6 +57,12 @@ async function worker(): Promise<void> {
     const o = `exit ${r.exitCode}, results.json ${has ? 'yes' : 'NO'}, clean_teardown ${clean}`;
     outcomes.push(o);
     console.log(`trial ${i + 1}: ${point.source} + ${delay} ms → ${o}`);
+    if (!clean || r.exitCode !== 143) {
+      const log = join(bed.artifactsDir(id), 'run.log');
+      const lines = existsSync(log) ? readFileSync(log, 'utf8').split('\n') : [];
+      for (const l of lines.filter((x) => /teardown|left|chromium|error/i.test(x)).slice(-12))
+        console.log(`    ${l.slice(0, 300)}`);
+    }
   }
 }
 await Promise.all([worker(), worker(), worker(), worker()]);

@@ -38,6 +38,7 @@ import type { RungName, RunSettings } from './settings.js';
 import { targetTip } from './support/git.js';
 import { createRunLog } from './support/log.js';
 import { DEFAULT_META } from './support/meta.js';
+import { watchPlacement } from './support/placement.js';
 import { Proc } from './support/proc.js';
 import { Progress } from './support/progress.js';
 import { closeScreenshot } from './support/screenshot.js';
@@ -205,8 +206,9 @@ async function createRun(
   };
   // Every deploy of the run goes through the compose policy first (deploy-policy.ts).
   const guard = runDeployGuard(ctx, paths.abraDir);
-  ctx.abra = guardDeploys(ctx.abra, guard);
-  ctx.abraUncounted = guardDeploys(ctx.abraUncounted, guard);
+  // …and is watched while it waits: a task the swarm cannot place is the host's problem.
+  ctx.abra = guardDeploys(watchPlacement(ctx.abra, { proc }), guard);
+  ctx.abraUncounted = guardDeploys(watchPlacement(ctx.abraUncounted, { proc }), guard);
   return ctx;
 }
 

@@ -51,6 +51,12 @@ export function warmScreenshot(ctx: RunCtx): void {
       ...(ctx.config.gatewayUrl ? { proxy: { server: ctx.config.gatewayUrl } } : {}),
       viewport: { width: 1024, height: 640 },
       timeout: 30_000,
+      // The harness's teardown funnel owns the signals. Playwright's own handlers kill the
+      // browser mid-launch on SIGTERM and leave the launch unsettled with nothing alive: the
+      // funnel then waited on it forever (exit without results, the profile left in /tmp).
+      handleSIGINT: false,
+      handleSIGTERM: false,
+      handleSIGHUP: false,
     });
   };
   warm.set(ctx, {
