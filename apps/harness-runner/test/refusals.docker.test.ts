@@ -151,6 +151,58 @@ describe.concurrent('refused before any deploy, whatever route the files take', 
   }, 120_000);
 });
 
+describe('the host, not the recipe', () => {
+  // An overlay network with no free address (a /30: its one usable address goes to the
+  // service's virtual IP): the swarm never allocates the task. That is the CI host's trouble.
+  const net = `ccci-tiny-${Math.random().toString(36).slice(2, 8)}`;
+  afterAll(async () => {
+    await execa('docker', ['network', 'rm', net], { reject: false });
+  });
+
+  it('a task the swarm cannot place ends its rung as unver with the reason, not fail', async () => {
+    let created = false;
+    for (let i = 0; i < 20 && !created; i++) {
+      const subnet = `10.253.${Math.floor(Math.random() * 256)}.${4 * Math.floor(Math.random() * 64)}/30`;
+      const r = await execa(
+        'docker',
+        ['network', 'create', '--driver', 'overlay', '--attachable', '--subnet', subnet, net],
+        { reject: false },
+      );
+      created = r.exitCode === 0;
+    }
+    expect(created).toBe(true);
+    const repo = await createFixtureRecipe('web', { dir: join(bed.root, 'src'), as: 'noaddr' });
+    const file = join(repo, 'compose.yml');
+    writeFileSync(
+      file,
+      `${readFileSync(file, 'utf8')
+        .replace('    networks:\n      - proxy\n', '    networks:\n      - proxy\n      - tiny\n')
+        .replace(/\nnetworks:\n/, `\nnetworks:\n  tiny:\n    external: true\n    name: ${net}\n`)}`,
+    );
+    await git(repo, ['commit', '-qam', 'feat: join another network']);
+    const r = await bed.run([
+      'run',
+      '--recipe',
+      'noaddr',
+      '--ref',
+      'main',
+      '--src',
+      repo,
+      '--run-id',
+      'noaddr',
+    ]);
+    expect(r.exitCode, r.all).toBe(0);
+    const res = bed.results('noaddr');
+    // The base release deploys fine; the head (upgrade) joins the exhausted network.
+    expect(res.rungs['install']?.status, r.all).toBe('pass');
+    expect(res.rungs['upgrade']?.status, r.all).toBe('unver');
+    expect(res.rungs['upgrade']?.reason).toMatch(
+      /has not allocated noad-\w+_app\.1 for \d+ s \(task state new\).*out of addresses/,
+    );
+    expect(res.flags['clean_teardown']).toBe(true);
+  }, 300_000);
+});
+
 describe.concurrent('abra faults (injected through the double)', () => {
   it.each([
     ['abra crashes during deploy', 'crash:deploy', 'install', /abra app deploy failed/],
