@@ -246,6 +246,13 @@ let
       echo "ccci: the overlay network ${cfg.proxyNetwork} is missing; deploy traefik with abra first (docs/install.md)" >&2
       exit 1
     fi
+    # A small range runs out under CI churn (docs/install.md): warn below a /20.
+    for cidr in $(docker network inspect ${escapeShellArg cfg.proxyNetwork} --format '{{range .IPAM.Config}}{{.Subnet}} {{end}}'); do
+      bits=''${cidr#*/}
+      if [ "$bits" -gt 20 ] 2>/dev/null; then
+        echo "ccci: warning: ${cfg.proxyNetwork} is a /$bits ($cidr); a CI host needs a larger range, e.g. a /16 (docs/runbook.md, proxy network addresses)" >&2
+      fi
+    done
     echo "ccci: swarm active, network ${cfg.proxyNetwork} present"
   '';
 

@@ -39,9 +39,12 @@ if [ "$state" != "active" ]; then
   docker swarm init --advertise-addr 127.0.0.1 >/dev/null
 fi
 
+# A /16, not Docker's default /24: a CI host deploys thousands of times on one `proxy`, and the
+# swarm's allocator leaks addresses under churn (docs/install.md, docs/runbook.md).
+proxy_subnet=${CCCI_PROXY_SUBNET:-10.224.0.0/16}
 if ! docker network inspect proxy >/dev/null 2>&1; then
-  log "creating overlay network proxy"
-  docker network create --driver overlay --attachable --scope swarm proxy >/dev/null
+  log "creating overlay network proxy ($proxy_subnet)"
+  docker network create --driver overlay --attachable --scope swarm --subnet "$proxy_subnet" proxy >/dev/null
 fi
 
 if [ -x "$here/build-images.sh" ]; then
