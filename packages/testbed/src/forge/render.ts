@@ -1,4 +1,18 @@
 import type { FakeComment, FakeIssue, FakeRepo, FakeStatus } from './state.js';
+import type {
+  GiteaComment,
+  GiteaIssue,
+  GiteaPull,
+  GiteaRepo,
+  GiteaStatus,
+  GiteaUser,
+  GitHubComment,
+  GitHubIssue,
+  GitHubPull,
+  GitHubRepo,
+  GitHubStatus,
+  GitHubUser,
+} from './upstream.js';
 
 export type FakeDialect = 'gitea' | 'github';
 
@@ -25,8 +39,17 @@ export function rfc3339(unixSeconds: number, offsetMinutes = 0): string {
   return `${local}${offsetMinutes < 0 ? '-' : '+'}${hh}:${mm}`;
 }
 
-function user(login: string) {
-  return { id: loginId(login), login, username: login, type: 'User' };
+function giteaUser(login: string): GiteaUser {
+  // Gitea's User (swagger, gitea-js 1.23): `login` and `login_name`, no `username`, no `type`.
+  return { id: loginId(login), login, login_name: '' };
+}
+
+function githubUser(login: string): GitHubUser {
+  return { id: loginId(login), login, type: 'User' };
+}
+
+function user(u: Urls, login: string): GiteaUser | GitHubUser {
+  return u.dialect === 'gitea' ? giteaUser(login) : githubUser(login);
 }
 
 function loginId(login: string): number {
@@ -40,7 +63,11 @@ export function issueHtmlUrl(u: Urls, issue: FakeIssue): string {
   return `${u.web}/${issue.repo}/${kind}/${issue.number}`;
 }
 
-export function renderComment(u: Urls, c: FakeComment, issue: FakeIssue) {
+export function renderComment(
+  u: Urls,
+  c: FakeComment,
+  issue: FakeIssue,
+): GiteaComment | GitHubComment {
   const html = `${issueHtmlUrl(u, issue)}#issuecomment-${c.id}`;
   if (u.dialect === 'gitea') {
     // services/convert/issue_comment.go ToAPIComment + models/issues/comment.go IssueURL/PRURL:
@@ -50,14 +77,14 @@ export function renderComment(u: Urls, c: FakeComment, issue: FakeIssue) {
       html_url: html,
       pull_request_url: issue.isPull ? issueHtmlUrl(u, issue) : '',
       issue_url: issue.isPull ? '' : issueHtmlUrl(u, issue),
-      user: user(c.user),
+      user: giteaUser(c.user),
       original_author: '',
       original_author_id: 0,
       body: c.body,
       assets: [],
       created_at: rfc3339(c.created, u.utcOffsetMinutes),
       updated_at: rfc3339(c.updated, u.utcOffsetMinutes),
-    };
+    } satisfies GiteaComment;
   }
   // GitHub: issue_url is the API URL of the issue, for PRs too (PRs are issues).
   return {
@@ -67,78 +94,122 @@ export function renderComment(u: Urls, c: FakeComment, issue: FakeIssue) {
     html_url: html,
     issue_url: `${u.api}/repos/${c.repo}/issues/${c.issue}`,
     body: c.body,
-    user: user(c.user),
+    user: githubUser(c.user),
     created_at: rfc3339(c.created, u.utcOffsetMinutes),
     updated_at: rfc3339(c.updated, u.utcOffsetMinutes),
     author_association: 'NONE',
-  };
+  } satisfies GitHubComment;
 }
 
-export function renderRepo(u: Urls, repo: FakeRepo) {
+export function renderRepo(u: Urls, repo: FakeRepo): GiteaRepo | GitHubRepo {
   const full = `${repo.owner}/${repo.name}`;
-  return {
+  const common = {
     id: repo.id,
     name: repo.name,
     full_name: full,
-    owner: user(repo.owner),
     html_url: `${u.web}/${full}`,
     clone_url: `${u.web}/${full}.git`,
     archived: repo.archived,
   };
+  if (u.dialect === 'gitea') return { ...common, owner: giteaUser(repo.owner) } satisfies GiteaRepo;
+  return { ...common, owner: githubUser(repo.owner) } satisfies GitHubRepo;
 }
 
-export function renderPull(u: Urls, pr: FakeIssue, repo: FakeRepo) {
-  return {
+export function renderPull(u: Urls, pr: FakeIssue, repo: FakeRepo): GiteaPull | GitHubPull {
+  const common = {
     id: repo.id * 100_000 + pr.number,
     number: pr.number,
     state: pr.state,
     title: pr.title,
-    user: user(pr.user),
     locked: pr.locked,
     merged: pr.merged,
     html_url: issueHtmlUrl(u, pr),
-    head: {
-      label: pr.headRef,
-      ref: pr.headRef,
-      sha: pr.headSha,
-      // Both forges answer a null head repo once the fork is deleted.
-      repo: pr.cloneUrl === null ? null : { full_name: pr.repo, clone_url: pr.cloneUrl },
-    },
-    base: { label: pr.baseRef, ref: pr.baseRef, repo: renderRepo(u, repo) },
   };
+  const head = {
+    label: pr.headRef,
+    ref: pr.headRef,
+    sha: pr.headSha,
+  };
+  // Both forges answer a null head repo once the fork is deleted.
+  if (u.dialect === 'gitea') {
+    return {
+      ...common,
+      user: giteaUser(pr.user),
+      head: {
+        ...head,
+        // A deleted fork: Gitea's PRBranchInfo.Repository is a nil pointer without omitempty,
+        // so `repo: null`, which the swagger (no nullable) does not spell.
+        repo:
+          pr.cloneUrl === null
+            ? (null as unknown as GiteaRepo)
+            : ({ full_name: pr.repo, clone_url: pr.cloneUrl } satisfies GiteaRepo),
+      },
+      base: { label: pr.baseRef, ref: pr.baseRef, repo: renderRepo(u, repo) as GiteaRepo },
+    } satisfies GiteaPull;
+  }
+  return {
+    ...common,
+    state: pr.state === 'closed' ? 'closed' : 'open',
+    user: githubUser(pr.user),
+    head: {
+      ...head,
+      // GitHub answers `repo: null` once the fork is deleted, though its OpenAPI description
+      // types head.repo as a repository without null.
+      repo:
+        pr.cloneUrl === null
+          ? (null as unknown as GitHubRepo)
+          : ({ full_name: pr.repo, clone_url: pr.cloneUrl } satisfies GitHubRepo),
+    },
+    base: { label: pr.baseRef, ref: pr.baseRef, repo: renderRepo(u, repo) as GitHubRepo },
+  } satisfies GitHubPull;
 }
 
-export function renderIssue(u: Urls, issue: FakeIssue) {
-  return {
+export function renderIssue(u: Urls, issue: FakeIssue): GiteaIssue | GitHubIssue {
+  const common = {
     id: issue.number,
     number: issue.number,
     title: issue.title,
     state: issue.state,
-    user: user(issue.user),
     html_url: issueHtmlUrl(u, issue),
-    // GitHub marks a PR's issue with a pull_request key; Gitea too (with `merged`).
-    ...(issue.isPull
-      ? { pull_request: { merged: issue.merged, html_url: issueHtmlUrl(u, issue) } }
-      : {}),
   };
+  // GitHub marks a PR's issue with a pull_request key; Gitea too (with `merged`).
+  if (u.dialect === 'gitea') {
+    return {
+      ...common,
+      user: giteaUser(issue.user),
+      ...(issue.isPull
+        ? { pull_request: { merged: issue.merged, html_url: issueHtmlUrl(u, issue) } }
+        : {}),
+    } satisfies GiteaIssue;
+  }
+  return {
+    ...common,
+    user: githubUser(issue.user),
+    ...(issue.isPull ? { pull_request: { html_url: issueHtmlUrl(u, issue) } } : {}),
+  } satisfies GitHubIssue;
 }
 
-export function renderStatus(u: Urls, repo: string, sha: string, s: FakeStatus) {
-  // modules/structs/status.go: Gitea's CommitStatus names the state field `status`.
-  const stateField = u.dialect === 'gitea' ? { status: s.state } : { state: s.state };
-  return {
+export function renderStatus(
+  u: Urls,
+  repo: string,
+  sha: string,
+  s: FakeStatus,
+): GiteaStatus | GitHubStatus {
+  const common = {
     id: s.id,
-    ...stateField,
     target_url: s.targetUrl,
     description: s.description,
     url: `${u.api}/repos/${repo}/statuses/${sha}`,
     context: s.context,
-    creator: user(s.creator),
     created_at: rfc3339(s.created, u.utcOffsetMinutes),
     updated_at: rfc3339(s.updated, u.utcOffsetMinutes),
   };
+  // modules/structs/status.go: Gitea's CommitStatus names the state field `status`.
+  if (u.dialect === 'gitea')
+    return { ...common, status: s.state, creator: giteaUser(s.creator) } satisfies GiteaStatus;
+  return { ...common, state: s.state, creator: githubUser(s.creator) } satisfies GitHubStatus;
 }
 
-export function renderUser(login: string) {
-  return user(login);
+export function renderUser(u: Urls, login: string): GiteaUser | GitHubUser {
+  return user(u, login);
 }

@@ -116,7 +116,7 @@ export function route(ctx: RouteContext, req: ApiRequest): ApiAnswer {
   const { method, path } = req;
   let m: RegExpExecArray | null;
 
-  if (method === 'GET' && path === '/user') return json(200, renderUser(ctx.bot));
+  if (method === 'GET' && path === '/user') return json(200, renderUser(urls, ctx.bot));
 
   m = /^\/repos\/([^/]+)\/([^/]+)\/(.*)$/.exec(path);
   if (m) {

@@ -61,7 +61,7 @@ export function buildWebhook(
     issue: renderIssue(urls, issue),
     comment: renderComment(urls, comment, issue),
     repository: renderRepo(urls, repo),
-    sender: renderUser(comment.user),
+    sender: renderUser(urls, comment.user),
   };
   if (urls.dialect === 'gitea') {
     if (issue.isPull) payload.pull_request = renderPull(urls, issue, repo);
