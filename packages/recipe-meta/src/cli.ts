@@ -1,8 +1,10 @@
 #!/usr/bin/env node
+import { existsSync } from 'node:fs';
 // ccci-meta: validate recipes' CI settings, print a recipe's customization manifest.
 // Exit codes: 0 all valid, 1 some invalid, 2 usage error (unknown flag, missing path).
 import { relative } from 'node:path';
 import { parseArgs } from 'node:util';
+import { checkAgainstRecipe } from './against-recipe.js';
 import {
   buildManifest,
   type LoadedRecipe,
@@ -13,6 +15,8 @@ import {
 import { PathNotFoundError, validateRecipes } from './validate.js';
 
 const USAGE = `usage: ccci-meta validate [--json] [paths…]   check recipes (default: recipes/)
+       ccci-meta validate --recipe-dir <checkout> <recipe folder>
+                                              also check the names the settings use against a checkout of the recipe
        ccci-meta manifest [--json] <recipe folder>  print a recipe's customization manifest
 
 A path is a recipes folder (every sub-folder is a recipe) or one recipe folder.
@@ -57,6 +61,19 @@ function main(argv: string[]): number {
   const cwd = process.cwd();
   if (command === 'validate') {
     const report = validateRecipes(paths.length ? paths : ['recipes']);
+    if (values['recipe-dir'] !== undefined) {
+      const r = report.recipes[0];
+      if (report.recipes.length !== 1 || !r)
+        throw new UsageError('--recipe-dir takes exactly one recipe folder');
+      if (!existsSync(values['recipe-dir']))
+        throw new UsageError(`--recipe-dir ${values['recipe-dir']} is not a folder`);
+      const found = checkAgainstRecipe(r, values['recipe-dir']);
+      r.problems.push(...found);
+      if (found.some((p) => p.severity === 'error')) {
+        r.ok = false;
+        report.ok = false;
+      }
+    }
     if (values.json) {
       const json = {
         ok: report.ok,
@@ -115,6 +132,7 @@ function parse(argv: string[]) {
     strict: true,
     options: {
       json: { type: 'boolean', default: false },
+      'recipe-dir': { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });

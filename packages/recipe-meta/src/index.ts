@@ -1,3 +1,4 @@
+export { checkAgainstRecipe, recipeNames } from './against-recipe.js';
 export { APPROVAL_FILE, type ApprovalList, readApprovalList } from './approval.js';
 export type { FolderFiles, PreviousFiles } from './discover.js';
 export {

@@ -28,6 +28,7 @@ export const PROBLEM_CODES = [
   'approval_wildcard',
   'approval_bad_line',
   'unreadable',
+  'not_in_recipe',
 ] as const;
 
 export type ProblemCode = (typeof PROBLEM_CODES)[number];

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { EnvFileError } from '@ccci/abra';
 import { checkCompose } from '@ccci/compose-policy';
 import { appDomain, runJanitor } from '@ccci/lock';
+import { checkAgainstRecipe, renderProblem } from '@ccci/recipe-meta';
 import type { RunCtx } from '../context.js';
 import { envName } from '../credentials.js';
 import { judgeDeploy, recordJudgement } from '../deploy-policy.js';
@@ -67,6 +68,10 @@ export async function fetchRecipe(ctx: RunCtx): Promise<void> {
   ctx.loaded = loadMeta(ctx.config.enrolmentDir, ctx.settings.recipe, ctx.recipeDir);
   ctx.meta = ctx.loaded.meta;
   ctx.state.manifest = ctx.loaded.manifest;
+  // Settings naming what this checkout of the recipe does not declare: said, not refused (a
+  // pull request may rename what the operator's settings name; the operator fixes them).
+  for (const p of checkAgainstRecipe(ctx.loaded.recipe, ctx.recipeDir))
+    ctx.log.warn(`recipe settings: ${renderProblem(p)}`);
   ctx.log.info(
     `customization manifest:\n${ctx.loaded.manifest.map((l) => `  ${l}`).join('\n') || '  (defaults)'}`,
   );
