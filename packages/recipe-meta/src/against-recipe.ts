@@ -68,9 +68,11 @@ export function recipeNames(recipeDir: string): RecipeNames {
     const services = (doc['services'] ?? {}) as Record<string, Record<string, unknown> | null>;
     for (const [name, svc] of Object.entries(services)) {
       names.services.add(name);
-      for (const key of ['ports', 'expose'])
-        for (const p of Array.isArray(svc?.[key]) ? (svc?.[key] as unknown[]) : [])
+      for (const key of ['ports', 'expose']) {
+        const list = svc ? svc[key] : undefined;
+        for (const p of Array.isArray(list) ? list : [])
           for (const n of portsOf(p)) names.ports.add(n);
+      }
     }
     for (const kind of ['configs', 'secrets', 'volumes', 'networks'])
       for (const name of Object.keys((doc[kind] ?? {}) as object))
