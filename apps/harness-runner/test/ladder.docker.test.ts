@@ -37,6 +37,31 @@ describe.concurrent('fixture ladder (real swarm)', () => {
     expect(res.flags['no_secret_leak']).toBe(true);
   }, 400_000);
 
+  it('rich (shaped like a real recipe): every path takes its chained overlay, anchors and defaults', async () => {
+    const r = await bed.run([
+      'run',
+      '--recipe',
+      'rich',
+      '--ref',
+      'main',
+      '--src',
+      await bed.src('rich'),
+      '--run-id',
+      'rich1',
+    ]);
+    expect(r.exitCode, r.all).toBe(0);
+    const res = bed.results('rich1');
+    expect(res.rungs['install']?.status, r.all).toBe('pass');
+    expect(res.rungs['upgrade']?.status, r.all).toBe('pass');
+    // The only backupbot.backup label is `${ENABLE_BACKUPS:-true}` in map form, in the overlay
+    // that .env.sample chains into COMPOSE_FILE from a subfolder.
+    expect(res.rungs['backup_restore']?.status, r.all).toBe('pass');
+    expect(res.rungs['lint']?.status, r.all).not.toBe('fail');
+    expect(res.deploys).toEqual({ count: 1, budget: 1 });
+    expect(res.flags['clean_teardown']).toBe(true);
+    expect(r.all).toMatch(/compose policy: the deploy of rich-\S+ is clean/);
+  }, 400_000);
+
   it('sick: level 0 with reasons and a clean teardown', async () => {
     const r = await bed.run([
       'run',
