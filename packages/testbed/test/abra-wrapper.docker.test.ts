@@ -1,4 +1,4 @@
-import { existsSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type Abra, AbraError, createAbra, readDeployCount } from '@ccci/abra';
 import { execa } from 'execa';
@@ -132,6 +132,8 @@ describeDocker('@ccci/abra against the abra double on the swarm', () => {
     async () => {
       const domain = newDomain('sick');
       await abra.appNew({ recipe: 'sick', server: 'default', domain });
+      // abra waits TIMEOUT seconds of the app env file (the harness's guard writes it there).
+      appendFileSync(join(double.abraDir, 'servers', 'default', `${domain}.env`), 'TIMEOUT=4\n');
       const before = await readDeployCount(deployCountFile);
       const error = await rejection(abra.deploy({ domain, timeoutSec: 4 }));
       expect(error.code).toBe('ABRA_DEPLOY_TIMEOUT');
