@@ -55,6 +55,13 @@ export {
   lockPaths,
   readOwner,
 } from './lock.js';
+export {
+  NETWORK_WARN_RATIO,
+  type NetworkUsage,
+  networkUsage,
+  usableAddresses,
+  usageOf,
+} from './network-usage.js';
 export { type LockProbe, type ProbeLockOptions, probeLock } from './probe.js';
 export { ReapIncompleteError, type ReapReport, reapStack } from './reap.js';
 export {

@@ -5,6 +5,7 @@ import type { Decision } from './decide.js';
 import { type DockerRunner, execaDocker, inventory } from './docker.js';
 import { assertCiDomain, ciStackPattern, domainOfStack, stackName } from './domain.js';
 import { DEFAULT_STALE_MS } from './lock.js';
+import { NETWORK_WARN_RATIO, type NetworkUsage, networkUsage } from './network-usage.js';
 import type { LockProbe } from './probe.js';
 import { type ReapReport, reapStack } from './reap.js';
 import { type SweepResult, sweepDomain } from './sweep.js';
@@ -46,6 +47,8 @@ export interface RunJanitorOptions {
   log?: JanitorLog;
   /** Run id written to the owner file while reaping (default `janitor-<8 hex>`). */
   janitorId?: string;
+  /** Overlay networks whose address use is measured (default `['proxy']`). */
+  networks?: readonly string[];
   /** Called between probe and reap of each stack (instrumentation, race tests). */
   afterProbe?: (stack: string, probe: LockProbe, decision: Decision) => Promise<void> | void;
 }
@@ -59,6 +62,8 @@ export interface JanitorReport {
   startedAt: string;
   finishedAt: string;
   entries: JanitorEntry[];
+  /** Address use of the measured overlay networks, after the pass. */
+  networks: NetworkUsage[];
 }
 
 function assertOptions(options: RunJanitorOptions): void {
@@ -159,5 +164,25 @@ export async function runJanitor(options: RunJanitorOptions): Promise<JanitorRep
       log.info(fields, `janitor: ${stack} ${entry.outcome}`);
     }
   }
-  return { ciDomain, janitorId, startedAt, finishedAt: new Date().toISOString(), entries };
+  const networks: NetworkUsage[] = [];
+  for (const name of options.networks ?? ['proxy']) {
+    const u = await networkUsage(docker, name).catch(() => undefined);
+    if (!u) continue;
+    networks.push(u);
+    const fields = { network: name, used: u.used, capacity: u.capacity, subnets: u.subnets };
+    if (u.ratio >= NETWORK_WARN_RATIO)
+      log.warn(
+        fields,
+        `janitor: ${name} has ${u.used} of ${u.capacity} addresses in use; new deploys will stop being placed when it runs out (docs/runbook.md, proxy network addresses)`,
+      );
+    else log.info(fields, `janitor: ${name} addresses ${u.used}/${u.capacity}`);
+  }
+  return {
+    ciDomain,
+    janitorId,
+    startedAt,
+    finishedAt: new Date().toISOString(),
+    entries,
+    networks,
+  };
 }
