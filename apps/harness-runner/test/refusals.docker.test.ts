@@ -14,21 +14,22 @@ afterAll(async () => {
   await bed?.close();
 });
 
+const git = (repo: string, args: string[]) =>
+  execa('git', args, {
+    cwd: repo,
+    env: {
+      GIT_AUTHOR_NAME: 't',
+      GIT_AUTHOR_EMAIL: 't@t',
+      GIT_COMMITTER_NAME: 't',
+      GIT_COMMITTER_EMAIL: 't@t',
+    },
+  });
+
 async function evilRecipe(name: string, edit: (compose: string) => string): Promise<string> {
   const repo = await createFixtureRecipe('web', { dir: join(bed.root, 'src'), as: name });
   const file = join(repo, 'compose.yml');
   writeFileSync(file, edit(readFileSync(file, 'utf8')));
-  const git = (args: string[]) =>
-    execa('git', args, {
-      cwd: repo,
-      env: {
-        GIT_AUTHOR_NAME: 't',
-        GIT_AUTHOR_EMAIL: 't@t',
-        GIT_COMMITTER_NAME: 't',
-        GIT_COMMITTER_EMAIL: 't@t',
-      },
-    });
-  await git(['commit', '-qam', 'chore: give the app the host']);
+  await git(repo, ['commit', '-qam', 'chore: give the app the host']);
   return repo;
 }
 
@@ -82,17 +83,6 @@ describe.concurrent('refused before any deploy', () => {
     120_000,
   );
 });
-
-const git = (repo: string, args: string[]) =>
-  execa('git', args, {
-    cwd: repo,
-    env: {
-      GIT_AUTHOR_NAME: 't',
-      GIT_AUTHOR_EMAIL: 't@t',
-      GIT_COMMITTER_NAME: 't',
-      GIT_COMMITTER_EMAIL: 't@t',
-    },
-  });
 
 const SOCKET = '    volumes:\n      - /var/run/docker.sock:/var/run/docker.sock\n    configs:\n';
 
