@@ -133,15 +133,19 @@ export async function judgeDeploy(
 
   // What Docker's loader makes of them: merged (mappings deeply), interpolated, anchors
   // and merge keys resolved. This is what the deploy gets.
-  const r = await proc.run('docker', ['stack', 'config', ...names.flatMap((n) => ['-c', n])], {
-    cwd: root,
-    env,
-    exactEnv: true,
-    quiet: true,
-    allowFailure: true,
-    timeoutMs: 30_000,
-    ...(signal ? { signal } : {}),
-  });
+  const r = await proc.run(
+    'docker',
+    ['stack', 'config', ...names.map((n) => `--compose-file=./${normalize(n)}`)],
+    {
+      cwd: root,
+      env,
+      exactEnv: true,
+      quiet: true,
+      allowFailure: true,
+      timeoutMs: 30_000,
+      ...(signal ? { signal } : {}),
+    },
+  );
   if (r.exitCode !== 0) {
     const why = r.stderr.trim().split('\n').slice(0, 3).join(' ').slice(0, 500);
     if (d.planned)

@@ -74,6 +74,14 @@ describe('the policy judges what the deploy loads', () => {
     );
   });
 
+  it('an overlay whose name starts with a dash is a file, not a flag', async () => {
+    const dir = recipe({
+      '.env.sample': 'COMPOSE_FILE="compose.yml:-c.yml"\n',
+      '-c.yml': SOCKET_OVERLAY,
+    });
+    expect((await judge(dir)).refusals.join('\n')).toMatch(/-c\.yml:5: .*Docker socket/);
+  });
+
   it('an overlay in a subfolder', async () => {
     const dir = recipe({
       '.env.sample': 'export COMPOSE_FILE="compose.yml:postgres/compose.postgres.tune.yml"\n',
