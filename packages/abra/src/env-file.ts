@@ -35,15 +35,44 @@ export class EnvFileError extends Error {
   }
 }
 
+/** godotenv's isSpace: no line breaks. */
 const SPACE = /[\t\v\f\r \u0085\u00a0]/;
+/** Go's unicode.IsSpace (godotenv trims keys and finds statements with it). */
+const GO_SPACE = /[\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]/;
+const GO_SPACE_TAIL =
+  /[\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+$/;
+const SPACE_EDGES = /^[\t\v\f\r \u0085\u00a0]+|[\t\v\f\r \u0085\u00a0]+$/g;
 const KEY_CHAR = /[\p{L}\p{N}_.]/u;
 const EXPAND = /(\\)?(\$)(\()?\{?([A-Z0-9_]+)?\}?/g;
+
+/**
+ * godotenv walks a key byte by byte and judges each byte as a Latin-1 rune: a non-ASCII
+ * character passes only when every byte of its UTF-8 form is a Latin-1 letter, number or space.
+ */
+function latin1KeyBytes(c: string): boolean {
+  for (const b of Buffer.from(c, 'utf8')) {
+    const ok =
+      b === 0x85 ||
+      b === 0xa0 ||
+      b === 0xaa ||
+      b === 0xb5 ||
+      b === 0xba ||
+      b === 0xb2 ||
+      b === 0xb3 ||
+      b === 0xb9 ||
+      (b >= 0xbc && b <= 0xbe) ||
+      (b >= 0xc0 && b !== 0xd7 && b !== 0xf7);
+    if (!ok) return false;
+  }
+  return true;
+}
 
 function expand(value: string, vars: ReadonlyMap<string, string>): string {
   return value.replace(
     EXPAND,
-    (whole, escaped?: string, _d?: string, paren?: string, name?: string) => {
-      if (escaped === '\\' || paren === '(') return whole.slice(1);
+    // godotenv compares its second group (always "$") with "(": `$(` is kept as it is.
+    (whole, escaped?: string, _d?: string, _paren?: string, name?: string) => {
+      if (escaped === '\\') return whole.slice(1);
       if (name) return vars.get(name) ?? '';
       return whole;
     },
@@ -76,7 +105,7 @@ export function parseEnvFile(text: string, file = '.env'): EnvEntry[] {
   };
   while (i < src.length) {
     // Statement start: skip whitespace (line breaks included) and whole-line comments.
-    while (i < src.length && /\s/.test(src[i] as string)) i++;
+    while (i < src.length && GO_SPACE.test(src[i] as string)) i++;
     if (i >= src.length) break;
     if (src[i] === '#') {
       const nl = src.indexOf('\n', i);
@@ -98,7 +127,7 @@ export function parseEnvFile(text: string, file = '.env'): EnvEntry[] {
         keyEnd = i;
         break;
       }
-      if (!KEY_CHAR.test(c)) {
+      if (c.charCodeAt(0) > 0x7f ? !latin1KeyBytes(c) : !KEY_CHAR.test(c)) {
         throw new EnvFileError(
           file,
           lineAt(i),
@@ -108,7 +137,7 @@ export function parseEnvFile(text: string, file = '.env'): EnvEntry[] {
     }
     if (keyEnd < 0)
       throw new EnvFileError(file, lineAt(start), 'a line without "=" (expected KEY=value)');
-    const key = src.slice(keyStart, keyEnd).replace(/\s+$/, '');
+    const key = src.slice(keyStart, keyEnd).replace(GO_SPACE_TAIL, '');
     if (key === '') throw new EnvFileError(file, lineAt(start), 'an empty variable name');
     i = keyEnd + 1;
     while (SPACE.test(src[i] ?? '')) i++;
@@ -125,7 +154,8 @@ export function parseEnvFile(text: string, file = '.env'): EnvEntry[] {
       }
       if (end < 0)
         throw new EnvFileError(file, lineAt(start), `unterminated quoted value of ${key}`);
-      const inner = src.slice(i + 1, end);
+      // godotenv trims every quote character off both ends (`"x\""` reads `x\`).
+      const inner = src.slice(i, end).replace(new RegExp(`^${q}+|${q}+$`, 'g'), '');
       value = q === '"' ? expand(unescapeQuoted(inner), vars) : inner;
       i = end + 1;
       const nl = src.indexOf('\n', i);
@@ -147,7 +177,7 @@ export function parseEnvFile(text: string, file = '.env'): EnvEntry[] {
         }
       }
       if (cut < line.length) comment = line.slice(cut + 1).trim();
-      value = expand(line.slice(0, cut).replace(/^[\s]+|[\s]+$/g, ''), vars);
+      value = expand(line.slice(0, cut).replace(SPACE_EDGES, ''), vars);
       i = end;
     }
     vars.set(key, value);

@@ -96,3 +96,30 @@ describe('deploy env', () => {
     expect(composeFileNames({ COMPOSE_FILE: '' })).toEqual(['compose.yml']);
   });
 });
+
+describe('godotenv quirks that change a value', () => {
+  it('trims Go whitespace off keys: NEL after a key names the same key', () => {
+    expect(values('VOL=data\nVOL\u0085=/var/run/docker.sock\n')).toEqual({
+      VOL: '/var/run/docker.sock',
+    });
+  });
+
+  it('keeps `$(` (godotenv never takes its paren branch)', () => {
+    expect(values('COMPOSE_FILE=compose.yml:o$(.yml\n')['COMPOSE_FILE']).toBe(
+      'compose.yml:o$(.yml',
+    );
+  });
+
+  it('trims every quote character off both ends of a quoted value', () => {
+    expect(values('A="x\\""\n')['A']).toBe('x\\');
+  });
+
+  it('trims unquoted values with godotenv isSpace only', () => {
+    expect(values('A=b.yml\u3000\n')['A']).toBe('b.yml\u3000');
+    expect(values('A=b.yml\u0085\n')['A']).toBe('b.yml');
+  });
+
+  it('judges non-ASCII key characters byte by byte, as godotenv does', () => {
+    expect(() => parseEnvFile('CAFÉ=1\n')).toThrow(EnvFileError);
+  });
+});

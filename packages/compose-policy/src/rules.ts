@@ -291,9 +291,27 @@ export class FileChecker {
     const where = `volumes.${objName}`;
     const o =
       this.value(this.nav.get(opts.value, 'o')?.value ?? null, where, 'driver_opts.o') ?? '';
+    const type = this.value(
+      this.nav.get(opts.value, 'type')?.value ?? null,
+      where,
+      'driver_opts.type',
+    );
     const device = this.nav.get(opts.value, 'device');
-    if (!device || !/(^|,)r?bind(,|$)/.test(o)) return;
-    const src = this.value(device.value, where, 'driver_opts.device');
-    if (src !== null) this.bind(src, device.at, where);
+    if (device && /(^|,)r?bind(,|$)/.test(o)) {
+      const src = this.value(device.value, where, 'driver_opts.device');
+      if (src !== null) this.bind(src, device.at, where);
+      return;
+    }
+    // Any other mount the local driver makes (a disk device, proc, overlay of host folders)
+    // gives the host away too; only a tmpfs is the container's own.
+    if ((device || (type !== null && type !== '')) && type?.trim() !== 'tmpfs') {
+      this.add(
+        device?.at ?? opts.at,
+        where,
+        'host-bind',
+        `mounts "${type ?? ''}" ${device ? `from "${this.nav.scalar(device.value) ?? ''}"` : ''} through driver_opts, which reaches the host`,
+        'Use a plain named volume (or driver_opts type: tmpfs).',
+      );
+    }
   }
 }

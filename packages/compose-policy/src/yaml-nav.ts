@@ -35,9 +35,15 @@ export class Nav {
   }
 
   /** Entries of a mapping; explicit keys win over merged ones, as in compose-go. */
+  // Memoised per mapping: merge keys fanning out over shared anchors would otherwise cost
+  // exponential time (a 700-byte file could keep the check busy for minutes).
+  readonly #entries = new WeakMap<object, Entry[]>();
+
   entries(node: unknown, depth = 0): Entry[] {
     const map = this.resolve(node);
     if (!isMap(map) || depth > 20) return [];
+    const known = this.#entries.get(map);
+    if (known) return known;
     const own: Entry[] = [];
     const merged: Entry[] = [];
     for (const pair of map.items as Pair<unknown, unknown>[]) {
@@ -57,6 +63,7 @@ export class Nav {
       seen.add(e.key);
       out.push(e);
     }
+    this.#entries.set(map, out);
     return out;
   }
 

@@ -63,9 +63,31 @@ export interface Judgement {
 /** A file's size limit: compose files and env files of real recipes are a few kB. */
 const MAX_FILE_BYTES = 1024 * 1024;
 
+/** Deepest flow-collection nesting a compose file may have (parsers recurse on it). */
+const MAX_NESTING = 64;
+
+/** The line where `[`/`{` nesting first exceeds MAX_NESTING, or undefined. */
+function tooDeep(text: string): number | undefined {
+  // Every bracket counts, quoted or not: no real compose file comes near the limit, and a
+  // quote cannot hide nesting from the count.
+  let depth = 0;
+  let line = 1;
+  for (const c of text) {
+    if (c === '\n') line++;
+    else if (c === '[' || c === '{') {
+      if (++depth > MAX_NESTING) return line;
+    } else if (c === ']' || c === '}') depth = Math.max(0, depth - 1);
+  }
+  return undefined;
+}
+
 /** Why `rel` (relative to the recipe) is not a file the deploy may read, or undefined. */
 export function outsideRecipe(root: string, rel: string): string | undefined {
   if (rel === '' || rel.includes('\0')) return 'is not a file name';
+  // Plain names only: Docker splits --compose-file on commas, and other loaders may read
+  // quotes or spaces their own way; what cannot be named unambiguously is not loaded.
+  if (!/^[A-Za-z0-9._/-]+$/.test(rel))
+    return 'has characters other than letters, digits, ".", "_", "-" and "/"';
   if (isAbsolute(rel)) return 'is an absolute path: it must be inside the recipe';
   const norm = normalize(rel);
   if (norm === '..' || norm.startsWith(`..${sep}`)) return 'leaves the recipe';
@@ -122,6 +144,14 @@ export async function judgeDeploy(
     path: normalize(name),
     text: readFileSync(join(root, normalize(name)), 'utf8'),
   }));
+  for (const f of files) {
+    const deep = tooDeep(f.text);
+    if (deep)
+      refusals.push(
+        `${f.path}:${deep}: nests collections deeper than ${MAX_NESTING} levels. Real compose files nest a few levels; flatten it.`,
+      );
+  }
+  if (refusals.length > 0) return { ok: false, refusals, excepted: [] };
   // Each file on its own (file and line), with the deploy's env: what the text sets.
   const own = checkCompose({ files, env, exceptions: d.exceptions });
   const report = (v: Violation) => `${v.message}. ${v.hint}`;
@@ -223,7 +253,7 @@ function envFileRefusals(
   const out: string[] = [];
   let doc: unknown;
   try {
-    doc = parse(text, { maxAliasCount: 1000 });
+    doc = parse(text, { maxAliasCount: 1000, merge: true });
   } catch {
     return []; // checkCompose already refused what does not parse
   }

@@ -201,6 +201,52 @@ describe('the policy judges what the deploy loads', () => {
     expect(j.refusals.join('\n')).toMatch(/Docker socket/);
   });
 
+  it('a local volume mounting a host disk through driver_opts', async () => {
+    const dir = recipe({
+      'compose.yml':
+        'version: "3.8"\nservices:\n  app:\n    image: busybox\n    volumes: ["disk:/host"]\nvolumes:\n  disk:\n    driver_opts: { type: ext4, device: /dev/sda1 }\n',
+    });
+    expect((await judge(dir)).refusals.join('\n')).toMatch(/volumes\.disk.*driver_opts/);
+  });
+
+  it('a compose file name Docker would split (a comma) is refused', async () => {
+    const dir = recipe({ '.env.sample': 'COMPOSE_FILE=compose.yml:o,x.yml\n', 'o,x.yml': BASE });
+    expect((await judge(dir)).refusals.join('\n')).toMatch(
+      /"o,x\.yml", which has characters other than/,
+    );
+  });
+
+  it('an env_file reached through a merge key is checked before the loader reads it', async () => {
+    const dir = recipe(
+      {
+        'compose.yml':
+          'version: "3.8"\nx-b: &b\n  env_file: linked.env\nservices:\n  app:\n    <<: *b\n    image: busybox\n',
+      },
+      { 'linked.env': '/etc/os-release' },
+    );
+    expect((await judge(dir)).refusals.join('\n')).toMatch(/env_file "linked\.env" is a symlink/);
+  });
+
+  it('nesting no compose file needs is refused before any parser recurses on it', async () => {
+    const dir = recipe({
+      'compose.yml': `version: "3.8"\nservices: ${'['.repeat(5000)}${']'.repeat(5000)}\n`,
+    });
+    expect((await judge(dir)).refusals.join('\n')).toMatch(
+      /compose\.yml:2: nests collections deeper/,
+    );
+  });
+
+  it('merge keys fanning out over shared anchors are judged in linear time', async () => {
+    let y = 'version: "3.8"\nx-a0: &a0 {privileged: true}\n';
+    for (let i = 1; i <= 12; i++)
+      y += `x-a${i}: &a${i} {<<: [${Array(10)
+        .fill(`*a${i - 1}`)
+        .join(', ')}]}\n`;
+    y += 'services:\n  app:\n    <<: *a12\n    image: busybox\n';
+    const j = await judge(recipe({ 'compose.yml': y }));
+    expect(j.ok).toBe(false);
+  });
+
   it('a file Docker cannot load is refused with its reason, not deployed', async () => {
     const dir = recipe({
       'compose.yml': 'version: "3.8"\nservices:\n  app:\n    image: ${IMAGE:?set IMAGE}\n',
