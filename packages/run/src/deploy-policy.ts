@@ -163,10 +163,8 @@ export async function judgeDeploy(
 
   // What Docker's loader makes of them: merged (mappings deeply), interpolated, anchors
   // and merge keys resolved. This is what the deploy gets.
-  const r = await proc.run(
-    'docker',
-    ['stack', 'config', ...names.map((n) => `--compose-file=./${normalize(n)}`)],
-    {
+  const r = await proc
+    .run('docker', ['stack', 'config', ...names.map((n) => `--compose-file=./${normalize(n)}`)], {
       cwd: root,
       env,
       exactEnv: true,
@@ -174,8 +172,12 @@ export async function judgeDeploy(
       allowFailure: true,
       timeoutMs: 30_000,
       ...(signal ? { signal } : {}),
-    },
-  );
+    })
+    .catch((error: Error) => {
+      // A loader that does not finish (a file built to be slow) is refused, not an error.
+      if (signal?.aborted) throw error;
+      return { exitCode: 124, stdout: '', stderr: error.message, durationMs: 0 };
+    });
   if (r.exitCode !== 0) {
     const why = r.stderr.trim().split('\n').slice(0, 3).join(' ').slice(0, 500);
     if (d.planned)
