@@ -1,4 +1,5 @@
 import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { RunCtx } from '../context.js';
 import { hookContext, recipeHooks } from '../hooks.js';
@@ -39,9 +40,7 @@ const record = (ctx: RunCtx, started: number, label: string) => {
  */
 export function warmScreenshot(ctx: RunCtx): void {
   if (warm.has(ctx)) return;
-  // In the run's own state folder, not /tmp: a run killed with SIGKILL cannot remove it, and
-  // the janitor removes the dead run's folder with everything in it.
-  const profile = mkdtempSync(join(ctx.paths.stateDir, 'chromium-'));
+  const profile = mkdtempSync(join(tmpdir(), 'ccci-chromium-'));
   const started = performance.now();
   const launch = async () => {
     // Loaded on first use: playwright-core is large and most of a run never needs it.
