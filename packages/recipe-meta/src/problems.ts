@@ -3,6 +3,8 @@ import { relative } from 'node:path';
 /** Stable codes of every problem the loader reports. */
 export const PROBLEM_CODES = [
   'yaml_syntax',
+  'yaml_aliases',
+  'file_too_large',
   'not_a_map',
   'unknown_key',
   'key_not_allowed_here',

@@ -75,21 +75,29 @@ const seconds = (max: number): TypeSpec => ({
 });
 const envMap: TypeSpec = {
   kind: 'map',
-  keys: { pattern: '^[A-Za-z_][A-Za-z0-9_]*$', text: 'env var name' },
-  of: { kind: 'string', text: 'string (quote numbers: "8080")' },
+  keys: { pattern: '^[A-Za-z_][A-Za-z0-9_]*$', text: 'env var name', maxLength: 128 },
+  of: { kind: 'string', maxLength: 4096, text: 'string (quote numbers: "8080")' },
+  maxEntries: 200,
 };
-const reason: TypeSpec = { kind: 'string', minLength: 3, text: 'a reason (text)' };
+const reason: TypeSpec = { kind: 'string', minLength: 3, maxLength: 500, text: 'a reason (text)' };
 const statusCode: TypeSpec = { kind: 'integer', min: 100, max: 599, text: 'HTTP status (100–599)' };
-const httpPath: TypeSpec = { kind: 'string', pattern: '^/', text: 'string starting with /' };
+const httpPath: TypeSpec = {
+  kind: 'string',
+  pattern: '^/',
+  maxLength: 2048,
+  text: 'string starting with /',
+};
 const recipeName: TypeSpec = {
   kind: 'string',
   pattern: '^[a-z0-9][a-z0-9-]*$',
+  maxLength: 64,
   text: 'recipe name ([a-z0-9-])',
 };
 const VERSION_PATTERN = '^[0-9]+\\.[0-9]+\\.[0-9]+\\+[0-9A-Za-z][0-9A-Za-z._-]*$';
 const recipeVersion: TypeSpec = {
   kind: 'string',
   pattern: VERSION_PATTERN,
+  maxLength: 128,
   text: 'recipe version (e.g. 1.2.0+3.4.5)',
 };
 
@@ -104,7 +112,7 @@ const readyProbe: TypeSpec = {
     },
     http: { spec: httpPath, required: false, doc: 'path that must answer one of `status`' },
     status: {
-      spec: { kind: 'list', of: statusCode, minItems: 1 },
+      spec: { kind: 'list', of: statusCode, minItems: 1, maxItems: 100 },
       required: false,
       doc: 'statuses that count for an http probe (default: HEALTH_OK)',
     },
@@ -114,7 +122,7 @@ const readyProbe: TypeSpec = {
       doc: 'consecutive successes required (default 1)',
     },
     service: {
-      spec: { kind: 'string', pattern: '^[a-zA-Z0-9_.-]+$', text: 'service name' },
+      spec: { kind: 'string', pattern: '^[a-zA-Z0-9_.-]+$', maxLength: 128, text: 'service name' },
       required: false,
       doc: 'compose service the probe targets (default: the app service)',
     },
@@ -127,7 +135,7 @@ const policyException: TypeSpec = {
   name: 'ComposePolicyException',
   props: {
     service: {
-      spec: { kind: 'string', pattern: '^[a-zA-Z0-9_.-]+$', text: 'service name' },
+      spec: { kind: 'string', pattern: '^[a-zA-Z0-9_.-]+$', maxLength: 128, text: 'service name' },
       required: true,
       doc: 'compose service the exception applies to',
     },
@@ -152,7 +160,7 @@ export const KEYS: readonly KeyDefinition[] = [
   },
   {
     key: 'HEALTH_OK',
-    type: { kind: 'list', of: statusCode, minItems: 1, unique: true },
+    type: { kind: 'list', of: statusCode, minItems: 1, maxItems: 100, unique: true },
     default: [200, 301, 302],
     meaning: 'statuses that count as serving',
     hook: null,
@@ -189,8 +197,9 @@ export const KEYS: readonly KeyDefinition[] = [
     key: 'UNTESTABLE_VERSIONS',
     type: {
       kind: 'map',
-      keys: { pattern: VERSION_PATTERN, text: 'recipe version' },
+      keys: { pattern: VERSION_PATTERN, text: 'recipe version', maxLength: 128 },
       of: reason,
+      maxEntries: 100,
     },
     default: {},
     meaning: 'versions this CI cannot deploy; the base resolver steps over them, honestly reported',
@@ -216,7 +225,7 @@ export const KEYS: readonly KeyDefinition[] = [
   },
   {
     key: 'READY_PROBE',
-    type: { kind: 'list', of: readyProbe },
+    type: { kind: 'list', of: readyProbe, maxItems: 20 },
     default: [],
     meaning: 'extra readiness for apps that are not plain HTTP; all probes must pass',
     hook: 'READY_PROBE',
@@ -242,8 +251,14 @@ export const KEYS: readonly KeyDefinition[] = [
     key: 'EXPECTED_NA',
     type: {
       kind: 'map',
-      keys: { values: EXPECTED_NA_TARGETS, name: 'ExpectedNaTarget', text: 'rung or check' },
+      keys: {
+        values: EXPECTED_NA_TARGETS,
+        name: 'ExpectedNaTarget',
+        text: 'rung or check',
+        maxLength: 64,
+      },
       of: reason,
+      maxEntries: 20,
     },
     default: {},
     meaning:
@@ -262,7 +277,7 @@ export const KEYS: readonly KeyDefinition[] = [
   },
   {
     key: 'DEPS',
-    type: { kind: 'list', of: recipeName, unique: true },
+    type: { kind: 'list', of: recipeName, maxItems: 20, unique: true },
     default: [],
     meaning:
       'apps deployed before this one (e.g. an SSO provider); their credentials reach hooks and tests',
@@ -280,7 +295,7 @@ export const KEYS: readonly KeyDefinition[] = [
   },
   {
     key: 'COMPOSE_POLICY_EXCEPTIONS',
-    type: { kind: 'list', of: policyException },
+    type: { kind: 'list', of: policyException, maxItems: 100 },
     default: [],
     meaning:
       'compose-policy exceptions granted by the operator, each with a reason shown in the manifest',

@@ -4,7 +4,8 @@
  * types) and the human "expected" text used in docs and error messages.
  */
 export type TypeSpec =
-  | { kind: 'string'; pattern?: string; minLength?: number; text: string }
+  /** Every string is bounded: settings end up in logs, results and comments. */
+  | { kind: 'string'; pattern?: string; minLength?: number; maxLength: number; text: string }
   | { kind: 'integer'; min: number; max: number; text: string }
   | { kind: 'boolean' }
   | { kind: 'enum'; values: readonly (string | boolean)[]; name?: string }
@@ -12,12 +13,20 @@ export type TypeSpec =
       kind: 'list';
       of: TypeSpec;
       minItems?: number;
+      maxItems: number;
       unique?: boolean;
     }
   | {
       kind: 'map';
-      keys: { pattern?: string; values?: readonly string[]; name?: string; text: string };
+      keys: {
+        pattern?: string;
+        values?: readonly string[];
+        name?: string;
+        text: string;
+        maxLength: number;
+      };
       of: TypeSpec;
+      maxEntries: number;
     }
   | {
       kind: 'object';
@@ -37,6 +46,7 @@ export function toJsonSchema(spec: TypeSpec): JsonSchema {
       return {
         type: 'string',
         ...(spec.minLength !== undefined ? { minLength: spec.minLength } : {}),
+        maxLength: spec.maxLength,
         ...(spec.pattern !== undefined ? { pattern: spec.pattern } : {}),
       };
     case 'integer':
@@ -50,6 +60,7 @@ export function toJsonSchema(spec: TypeSpec): JsonSchema {
         type: 'array',
         items: toJsonSchema(spec.of),
         ...(spec.minItems !== undefined ? { minItems: spec.minItems } : {}),
+        maxItems: spec.maxItems,
         ...(spec.unique ? { uniqueItems: true } : {}),
       };
     case 'map':
@@ -58,8 +69,9 @@ export function toJsonSchema(spec: TypeSpec): JsonSchema {
         propertyNames:
           spec.keys.values !== undefined
             ? { enum: [...spec.keys.values] }
-            : { pattern: spec.keys.pattern ?? '' },
+            : { pattern: spec.keys.pattern ?? '', maxLength: spec.keys.maxLength },
         additionalProperties: toJsonSchema(spec.of),
+        maxProperties: spec.maxEntries,
       };
     case 'object': {
       const properties: Record<string, JsonSchema> = {};

@@ -1,4 +1,13 @@
-import { isMap, isScalar, isSeq, LineCounter, type Node, parseDocument } from 'yaml';
+import {
+  type Document,
+  isMap,
+  isScalar,
+  isSeq,
+  LineCounter,
+  type Node,
+  parseDocument,
+  visit,
+} from 'yaml';
 import { looksSecret, maskSecrets } from './mask.js';
 import { type MetaProblem, problem } from './problems.js';
 import { HOOK_BY_NAME, hookSignatureText, KEY_BY_NAME, KEYS, REMOVED_BY_NAME } from './registry.js';
@@ -22,6 +31,25 @@ export interface ParsedMetaFile {
   problems: MetaProblem[];
 }
 
+/** Longest settings file read (each value is bounded by the registry as well). */
+const MAX_FILE_CHARS = 1024 * 1024;
+
+/** How far aliases may expand (yaml's `maxAliasCount`) before a file is refused. */
+const MAX_ALIAS_COUNT = 100;
+
+/** Where the first alias (`*name`) is: the place an alias bomb is named by. */
+function firstAlias(doc: Document, lineCounter: LineCounter): { line: number; column: number } {
+  let offset: number | undefined;
+  visit(doc, {
+    Alias(_, node) {
+      offset = node.range?.[0];
+      return visit.BREAK;
+    },
+  });
+  const p = lineCounter.linePos(offset ?? 0);
+  return { line: p.line, column: p.col };
+}
+
 /** Parses and validates one recipe_meta.yml. Collects every problem, not just the first. */
 export function parseMetaFile(
   file: string,
@@ -40,6 +68,18 @@ export function parseMetaFile(
   const label = options.label ?? 'recipe_meta.yml';
   const allowed = options.allowedKeys;
   const out: ParsedMetaFile = { keys: [], privateKeys: [], problems: [] };
+  if (text.length > MAX_FILE_CHARS) {
+    out.problems.push(
+      problem({
+        code: 'file_too_large',
+        file,
+        line: 1,
+        message: `${label} is ${text.length} characters long; at most ${MAX_FILE_CHARS} are read`,
+        hint: 'settings are a few short lines: remove what does not belong there',
+      }),
+    );
+    return out;
+  }
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
   const pos = (node: Node | null | undefined) => {
@@ -78,7 +118,22 @@ export function parseMetaFile(
     );
     return out;
   }
-  const values = doc.toJS({ maxAliasCount: 100 }) as Record<string, unknown>;
+  let values: Record<string, unknown>;
+  try {
+    values = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT }) as Record<string, unknown>;
+  } catch (error) {
+    // yaml refuses an alias bomb ("Excessive alias count …"): a settings error like any other.
+    out.problems.push(
+      problem({
+        code: 'yaml_aliases',
+        file,
+        ...firstAlias(doc, lineCounter),
+        message: `not usable YAML: its aliases expand too far (${(error as Error).message.split('\n')[0]})`,
+        hint: `write the values out; anchors and aliases may expand to at most ${MAX_ALIAS_COUNT} nodes`,
+      }),
+    );
+    return out;
+  }
   for (const pair of root.items) {
     const keyNode = pair.key as Node | null;
     const key = isScalar(keyNode) ? String(keyNode.value) : String(keyNode);
@@ -243,6 +298,17 @@ function typeProblem(
     }
     case 'uniqueItems':
       detail = ` (items ${String(e.params['j'])} and ${String(e.params['i'])} are the same)`;
+      break;
+    case 'maxLength':
+      found = `${String((valueAt(value, e.path) as string).length)} characters`;
+      detail = ` (at most ${String(e.params['limit'])})`;
+      hint = 'shorten it';
+      break;
+    case 'maxItems':
+    case 'maxProperties':
+      found = `${String(Object.keys(valueAt(value, e.path) as object).length)} entries`;
+      detail = ` (at most ${String(e.params['limit'])} entries)`;
+      hint = 'list fewer entries';
       break;
     case 'minItems':
       detail = ' (must not be empty)';
