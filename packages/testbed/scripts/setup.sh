@@ -16,6 +16,8 @@ command -v chromium >/dev/null 2>&1 || need_apt+=(chromium)
 command -v setpriv >/dev/null 2>&1 || need_apt+=(util-linux)
 command -v script >/dev/null 2>&1 || need_apt+=(bsdutils)
 command -v git >/dev/null 2>&1 || need_apt+=(git)
+# Recipe code (hooks, tests, install steps) runs in a bubblewrap sandbox (packages/run, sandbox.ts).
+command -v bwrap >/dev/null 2>&1 || need_apt+=(bubblewrap)
 # The results renderer (SVG→PNG card) needs at least one font on the system.
 [ -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || need_apt+=(fonts-dejavu-core)
 if [ ${#need_apt[@]} -gt 0 ]; then
