@@ -2,6 +2,7 @@ import { accessSync, constants } from 'node:fs';
 import { delimiter, join } from 'node:path';
 import { type GroupRegistry, killGroup, spawnGroup } from '@ccci/lifetime';
 import { InfraError } from '../errors.js';
+import { type SandboxHost, type SandboxView, sandboxed } from './sandbox.js';
 
 export interface ProcResult {
   exitCode: number;
@@ -34,6 +35,11 @@ export interface ProcOptions {
   allowFailure?: boolean;
   /** Listings (docker … ls/inspect): output is not logged, only a failure's stderr. Default false. */
   quiet?: boolean;
+  /**
+   * Recipe-supplied code: runs in the sandbox (sandbox.ts) seeing only these paths, with an
+   * environment of the basics (PATH, LANG, TZ; HOME and TMPDIR are /tmp) plus `env`.
+   */
+  sandbox?: SandboxView;
 }
 
 /** Where every child's output and time goes: the redacted debug log and the bench tally. */
@@ -51,25 +57,33 @@ export class Proc {
   constructor(
     private readonly sink: ProcSink,
     private readonly registry?: GroupRegistry,
+    /** Where recipe code runs (options.sandbox); without one it runs with an isolated env. */
+    readonly sandboxHost?: SandboxHost,
   ) {}
 
   async run(cmd: string, args: readonly string[], options: ProcOptions = {}): Promise<ProcResult> {
     const started = performance.now();
     if (options.signal?.aborted)
       throw new InfraError(`${cmd} not started: the run is being torn down`);
-    const child = spawnGroup(options.exactEnv ? onPath(cmd) : cmd, args, {
+    const [file, argv] =
+      options.sandbox && this.sandboxHost
+        ? sandboxed(this.sandboxHost, options.sandbox, cmd, args, options.cwd)
+        : [options.exactEnv ? onPath(cmd) : cmd, args];
+    const child = spawnGroup(file, argv, {
       ...(this.registry ? { registry: this.registry } : {}),
       reject: false,
       stdin: options.input === undefined ? 'ignore' : 'pipe',
       ...(options.input === undefined ? {} : { input: options.input }),
       ...(options.cwd ? { cwd: options.cwd } : {}),
-      ...(options.exactEnv
-        ? { env: { ...options.env }, extendEnv: false }
-        : options.isolatedEnv
-          ? { env: { ...basicEnv(), ...options.env }, extendEnv: false }
-          : options.env
-            ? { env: options.env }
-            : {}),
+      ...(options.sandbox
+        ? { env: { ...sandboxEnv(), ...options.env }, extendEnv: false }
+        : options.exactEnv
+          ? { env: { ...options.env }, extendEnv: false }
+          : options.isolatedEnv
+            ? { env: { ...basicEnv(), ...options.env }, extendEnv: false }
+            : options.env
+              ? { env: options.env }
+              : {}),
       timeout: options.timeoutMs ?? 120_000,
       killSignal: 'SIGKILL',
       stripFinalNewline: false,
@@ -129,6 +143,16 @@ function onPath(cmd: string): string {
     } catch {}
   }
   return cmd;
+}
+
+/** What recipe code's environment starts from: no home, no temp folder of the harness's. */
+export function sandboxEnv(): Record<string, string> {
+  const env: Record<string, string> = { HOME: '/tmp', TMPDIR: '/tmp' };
+  for (const key of ['PATH', 'LANG', 'TZ']) {
+    const value = process.env[key];
+    if (value !== undefined) env[key] = value;
+  }
+  return env;
 }
 
 /** The few variables a child process needs to work at all. */

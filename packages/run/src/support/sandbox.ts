@@ -1,0 +1,211 @@
+import { execFileSync } from 'node:child_process';
+import { chownSync, existsSync, lstatSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { dirname, join, resolve, sep } from 'node:path';
+
+/**
+ * How recipe-supplied code (hooks, tests, install steps, Playwright specs) runs: in a
+ * bubblewrap sandbox whose filesystem view is the host read-only with the harness's own folders
+ * (secrets, abra dir with every app's env file, run states, locks, spool, home), `/run` (the
+ * Docker socket) and `/tmp` replaced by empty ones, and only the paths the code's contract
+ * gives it bound back in; when the harness runs as root, also as an unprivileged user with no
+ * supplementary groups. Its own pid namespace, its own session, dead with its parent.
+ */
+export interface SandboxView {
+  /** Paths the code may read (its own files, credential files it is given). */
+  read: readonly string[];
+  /** Paths the code may write (a secrets folder it fills, the app env file, a results file). */
+  write: readonly string[];
+}
+
+export interface SandboxHost {
+  /** The harness's folders no recipe code may see. */
+  hidden: readonly string[];
+  /** `bwrap` on PATH, or undefined: then code runs unsandboxed (said once in the run log). */
+  bwrap: string | undefined;
+  /** The user recipe code runs as, when the harness is root. */
+  user: { name: string; uid: number; gid: number } | undefined;
+}
+
+/** What recipe code needs of the harness's own install to run at all: node and its modules. */
+function runtimePaths(): string[] {
+  const here = dirname(new URL(import.meta.url).pathname);
+  const nodeModules = here.includes(`${sep}node_modules${sep}`)
+    ? here.slice(0, here.indexOf(`${sep}node_modules${sep}`))
+    : resolve(here, '..', '..', '..', '..');
+  return [dirname(dirname(process.execPath)), nodeModules];
+}
+
+function findOnPath(cmd: string): string | undefined {
+  for (const dir of (process.env['PATH'] ?? '').split(':')) {
+    if (dir && existsSync(join(dir, cmd))) return join(dir, cmd);
+  }
+  return undefined;
+}
+
+/** The untrusted user of a root harness: `CCCI_UNTRUSTED_USER` (default `nobody`) from passwd. */
+export function untrustedUser(
+  name: string,
+  passwd = '/etc/passwd',
+): { name: string; uid: number; gid: number } | undefined {
+  let text: string;
+  try {
+    text = readFileSync(passwd, 'utf8');
+  } catch {
+    return undefined;
+  }
+  for (const line of text.split('\n')) {
+    const [user, , uid, gid] = line.split(':');
+    if (user === name && uid && gid && Number(uid) > 0)
+      return { name, uid: Number(uid), gid: Number(gid) };
+  }
+  return undefined;
+}
+
+export function sandboxHost(options: {
+  hidden: readonly string[];
+  untrustedUserName?: string | undefined;
+}): SandboxHost {
+  const root = process.getuid?.() === 0;
+  return {
+    hidden: [...options.hidden, homedir()],
+    bwrap: findOnPath('bwrap'),
+    user: root ? untrustedUser(options.untrustedUserName ?? 'nobody') : undefined,
+  };
+}
+
+/** The first ancestor of `path` (or itself) that others cannot traverse: it is replaced. */
+function closedAncestor(path: string): string | undefined {
+  const parts = resolve(path).split(sep).filter(Boolean);
+  let at = '';
+  for (const p of parts) {
+    at = `${at}${sep}${p}`;
+    try {
+      const st = statSync(at);
+      if (st.isDirectory() && (st.mode & 0o001) === 0) return at;
+    } catch {
+      return undefined;
+    }
+  }
+  return undefined;
+}
+
+function under(path: string, dir: string): boolean {
+  return path === dir || path.startsWith(dir.endsWith(sep) ? dir : `${dir}${sep}`);
+}
+
+/**
+ * Hands `paths` to the untrusted user (a root harness only): recursively, no symlink followed.
+ * Only run-owned paths are given (the caller's contract); their closed ancestors keep them out
+ * of reach of that user outside the sandbox.
+ */
+export function handOver(host: SandboxHost, paths: readonly string[]): void {
+  const user = host.user;
+  if (!user) return;
+  const give = (p: string) => {
+    const st = lstatSync(p, { throwIfNoEntry: false });
+    if (!st || st.isSymbolicLink()) return;
+    chownSync(p, user.uid, user.gid);
+    if (st.isDirectory()) for (const e of readdirSync(p)) give(join(p, e));
+  };
+  for (const p of paths) give(p);
+}
+
+/**
+ * The command line that runs `cmd args` in the sandbox: `[file, args]` for spawnGroup. Without
+ * bwrap the command is returned as is (and as root, `setpriv` still drops to the user).
+ */
+export function sandboxed(
+  host: SandboxHost,
+  view: SandboxView,
+  cmd: string,
+  args: readonly string[],
+  cwd?: string,
+): [string, string[]] {
+  const drop = host.user
+    ? [
+        'setpriv',
+        `--reuid=${host.user.uid}`,
+        `--regid=${host.user.gid}`,
+        '--clear-groups',
+        '--inh-caps=-all',
+        '--',
+      ]
+    : [];
+  if (!host.bwrap) {
+    const [file, ...rest] = [...drop, cmd, ...args];
+    return [file as string, rest];
+  }
+  const exposed = [...runtimePaths(), ...view.read, ...view.write].map((p) => resolve(p));
+  const masks = new Set<string>(['/tmp', '/run']);
+  for (const h of host.hidden) if (existsSync(h)) masks.add(resolve(h));
+  if (existsSync('/var/run') && !lstatSync('/var/run').isSymbolicLink()) masks.add('/var/run');
+  for (const p of exposed) {
+    const closed = closedAncestor(p);
+    if (closed) masks.add(closed);
+  }
+  // A mask inside another is redundant (and would be made in the outer tmpfs anyway).
+  const outer = [...masks]
+    .filter((m) => ![...masks].some((o) => o !== m && under(m, o)))
+    .filter((m) => m !== '/');
+  const shown = [
+    ...[...runtimePaths(), ...view.read]
+      .map((p) => resolve(p))
+      .filter((p) => outer.some((m) => under(p, m)))
+      .map((p) => ['--ro-bind', p] as const),
+    ...view.write.map((p) => ['--bind', resolve(p)] as const),
+  ].filter(([, p]) => existsSync(p));
+  // The folders leading to a path shown inside a mask: made traversable (bwrap would copy the
+  // hidden original's mode, and a closed one would keep the code from its own files).
+  const leading = new Set<string>();
+  for (const [, p] of shown) {
+    const mask = outer.find((m) => under(p, m));
+    if (!mask) continue;
+    for (let d = dirname(p); d !== mask && under(d, mask); d = dirname(d)) leading.add(d);
+  }
+  const argv = [
+    '--die-with-parent',
+    '--new-session',
+    '--unshare-pid',
+    '--unshare-ipc',
+    '--ro-bind',
+    '/',
+    '/',
+    '--dev',
+    '/dev',
+    '--proc',
+    '/proc',
+    // `/tmp` stays a shared scratch (sticky, as on any host); every other mask is closed.
+    ...outer.flatMap((m) => (m === '/tmp' ? ['--perms', '1777', '--tmpfs', m] : ['--tmpfs', m])),
+    ...[...leading]
+      .sort((x, y) => x.split(sep).length - y.split(sep).length)
+      .flatMap((d) => ['--perms', '0755', '--dir', d]),
+    // Runtime and read paths only where a mask hid them (else the read-only root shows them).
+    ...shown.flatMap(([flag, p]) => [flag, p, p]),
+    ...(host.user ? ['--cap-add', 'CAP_SETUID', '--cap-add', 'CAP_SETGID'] : []),
+    ...(cwd ? ['--chdir', resolve(cwd)] : []),
+    '--',
+    ...drop,
+    cmd,
+    ...args,
+  ];
+  return [host.bwrap, argv];
+}
+
+/** True when `bwrap` can make a sandbox here (user namespaces allowed); probed once. */
+let usable: boolean | undefined;
+export function bwrapWorks(host: SandboxHost): boolean {
+  if (!host.bwrap) return false;
+  if (usable === undefined) {
+    try {
+      execFileSync(host.bwrap, ['--ro-bind', '/', '/', '--unshare-pid', 'true'], {
+        stdio: 'ignore',
+        timeout: 10_000,
+      });
+      usable = true;
+    } catch {
+      usable = false;
+    }
+  }
+  return usable;
+}

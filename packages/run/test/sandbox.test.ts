@@ -1,0 +1,87 @@
+// Recipe code runs in the sandbox (support/sandbox.ts): a real bwrap, a real unprivileged user.
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { Proc } from '../src/support/proc.js';
+import { handOver, sandboxHost } from '../src/support/sandbox.js';
+
+const root = mkdtempSync(join(tmpdir(), 'ccci-sbx-test-'));
+afterAll(() => rmSync(root, { recursive: true, force: true }));
+const dir = (name: string, mode = 0o700) => {
+  const d = join(root, name);
+  mkdirSync(d, { recursive: true, mode });
+  chmodSync(d, mode);
+  return d;
+};
+
+const secrets = dir('secrets');
+writeFileSync(join(secrets, 'report-key'), 'topsecret-report-key\n', { mode: 0o600 });
+const abraDir = dir('abra');
+writeFileSync(join(abraDir, 'other-app.env'), 'DB_PASSWORD=hunter2hunter2\n', { mode: 0o600 });
+const code = dir('code', 0o755);
+const out = dir('out');
+const host = sandboxHost({ hidden: [secrets, abraDir] });
+const proc = new Proc({ output() {}, childTime() {} }, undefined, host);
+
+const sh = (script: string, view = { read: [code], write: [out] }) =>
+  proc.run('sh', ['-c', script], {
+    sandbox: view,
+    env: { GIVEN: 'yes' },
+    allowFailure: true,
+    timeoutMs: 20_000,
+  });
+
+describe.skipIf(!host.bwrap)('recipe code sandbox (bwrap)', () => {
+  it('sees none of the harness folders, no Docker socket, none of its environment', async () => {
+    process.env['CCCI_REPORT_KEY'] = 'leaky-report-key';
+    try {
+      const r = await sh(
+        `cat ${secrets}/report-key; cat ${abraDir}/other-app.env; ls /run/docker.sock /var/run/docker.sock; env`,
+      );
+      expect(r.stdout).not.toContain('topsecret');
+      expect(r.stdout).not.toContain('hunter2');
+      expect(r.stdout).not.toContain('leaky-report-key');
+      expect(r.stdout).toContain('GIVEN=yes');
+      expect(r.stderr).toMatch(/docker\.sock': No such file/);
+      expect(r.stderr).not.toMatch(/Permission denied/);
+    } finally {
+      delete process.env['CCCI_REPORT_KEY'];
+    }
+  });
+
+  it('runs as an unprivileged user without the docker group when the harness is root', async () => {
+    const r = await sh('id -u; id -G; cat /proc/self/status | grep CapEff');
+    const [uid, groups] = r.stdout.split('\n');
+    if (process.getuid?.() === 0) {
+      expect(uid).toBe(String(host.user?.uid));
+      expect(groups?.trim()).toBe(String(host.user?.gid));
+    }
+    expect(r.stdout).toMatch(/CapEff:\s+0+\n/);
+  });
+
+  it('reads its own code, writes only where its contract says', async () => {
+    writeFileSync(join(code, 'step.sh'), 'echo from-code\n');
+    handOver(host, [out]);
+    const r = await sh(
+      `sh ${code}/step.sh; echo written > ${out}/result; echo x > ${code}/evil; echo $?; touch /etc/evil 2>&1`,
+    );
+    expect(r.stdout).toContain('from-code');
+    expect(readFileSync(join(out, 'result'), 'utf8')).toBe('written\n');
+    expect(() => readFileSync(join(code, 'evil'))).toThrow();
+    expect(r.stderr).toMatch(/Read-only file system|Permission denied/);
+  });
+
+  it('a killed sandbox leaves no process behind', async () => {
+    const marker = `sbx-sleeper-${process.pid}`;
+    const r = await proc
+      .run('sh', ['-c', `sleep 300 # ${marker}`], {
+        sandbox: { read: [], write: [] },
+        timeoutMs: 1_000,
+      })
+      .catch((e: Error) => e);
+    expect(String(r)).toMatch(/timed out/);
+    const ps = await proc.run('ps', ['-eo', 'args'], {});
+    expect(ps.stdout).not.toContain(marker);
+  });
+});
