@@ -13,26 +13,38 @@ afterAll(async () => {
   await bed?.close();
 });
 
-const HOOKS = `import { appendFileSync } from 'node:fs';
+// Hooks run in a sandboxed child: they report through ctx.log, which lands in the run log.
+const HOOKS = `import { readFileSync } from 'node:fs';
 import type { HookContext } from '@ccci/recipe-meta';
 
-const note = (line: string) => appendFileSync(process.env.CCCI_TEST_HOOK_LOG as string, line + '\\n');
+const note = (ctx: HookContext, line: string) => ctx.log.info('NOTE ' + line);
+const peek = (path: string) => { try { readFileSync(path); return 'read'; } catch (e) { return (e as NodeJS.ErrnoException).code; } };
 
 export async function preInstall(ctx: HookContext) {
-  note('preInstall ' + ctx.op + ' ' + ctx.domain);
+  note(ctx, 'preInstall ' + ctx.op + ' ' + ctx.domain);
+  note(ctx, 'env ' + Object.keys(process.env).filter((k) => k.startsWith('CCCI')).join(','));
+  note(ctx, 'docker.sock ' + peek('/var/run/docker.sock') + ' uid ' + process.getuid?.());
 }
 
 export async function READY_PROBE(ctx: HookContext) {
   const r = await ctx.http('/');
-  note('READY_PROBE ' + r.status);
+  note(ctx, 'READY_PROBE ' + r.status);
   return r.status === 200;
 }
 
 export async function preUpgrade(ctx: HookContext) {
   const r = await ctx.exec('app', ['cat', '/www/index.html']);
-  note('preUpgrade sees ' + (r.stdout.includes('1.0.0+1.0') ? 'the base' : 'something else'));
+  note(ctx, 'preUpgrade sees ' + (r.stdout.includes('1.0.0+1.0') ? 'the base' : 'something else'));
 }
 `;
+
+const notes = (bed: Bed, runId: string) =>
+  readFileSync(join(bed.artifactsDir(runId), 'run.log'), 'utf8')
+    .split('\n')
+    .flatMap((l) => {
+      const m = /"msg":"NOTE ([^"]*)"/.exec(l);
+      return m ? [m[1] as string] : [];
+    });
 
 describe('recipe hooks (real swarm)', () => {
   it('install_steps.sh, preInstall, READY_PROBE, test_install overlay and preUpgrade run at their points', async () => {
@@ -76,11 +88,15 @@ describe('recipe hooks (real swarm)', () => {
     expect(res.rungs['upgrade']?.status, r.all).toBe('pass');
     const lines = readFileSync(hookLog, 'utf8').trim().split('\n');
     expect(lines[0]).toMatch(/^install_steps hook-[0-9a-f]{6}\.\S+ env-writable$/);
-    expect(lines[1]).toMatch(/^preInstall install hook-[0-9a-f]{6}\./);
     expect(lines).toContainEqual(expect.stringMatching(/^test_install install hook-[0-9a-f]{6}\./));
     expect(JSON.stringify(res.rungs['install'])).toContain('test_install.sh');
-    expect(lines).toContain('READY_PROBE 200');
-    expect(lines).toContain('preUpgrade sees the base');
+    const said = notes(bed, 'hooked1');
+    expect(said[0]).toMatch(/^preInstall install hook-[0-9a-f]{6}\./);
+    // The hook's process has no CCCI_* of the harness's, no Docker socket, no root.
+    expect(said[1]).toBe('env ');
+    expect(said[2]).toMatch(/^docker\.sock ENOENT uid [1-9]/);
+    expect(said).toContain('READY_PROBE 200');
+    expect(said).toContain('preUpgrade sees the base');
     expect(r.all).toMatch(/hook preInstall/);
   }, 400_000);
 });

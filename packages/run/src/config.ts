@@ -65,7 +65,25 @@ export function configFromEnv(env: Env, cwd = process.cwd()): EngineConfig {
       `CCCI_LAST_GREEN_VERSION: expected a recipe version, found ${JSON.stringify(lastGreen)}`,
     );
   }
+  const hookTimeout = get('CCCI_HOOK_TIMEOUT_S');
+  const hookTimeoutS = hookTimeout === undefined ? undefined : Number(hookTimeout);
+  if (
+    hookTimeoutS !== undefined &&
+    (!Number.isInteger(hookTimeoutS) || hookTimeoutS < 1 || hookTimeoutS > 3600)
+  ) {
+    throw new UsageError(
+      `CCCI_HOOK_TIMEOUT_S: expected whole seconds in [1, 3600], found ${JSON.stringify(hookTimeout)}`,
+    );
+  }
+  const untrustedUser = get('CCCI_UNTRUSTED_USER');
+  if (untrustedUser !== undefined && !/^[a-z_][a-z0-9_-]{0,31}$/.test(untrustedUser)) {
+    throw new UsageError(
+      `CCCI_UNTRUSTED_USER: expected a user name, found ${JSON.stringify(untrustedUser)}`,
+    );
+  }
   return {
+    hookTimeoutMs: hookTimeoutS === undefined ? undefined : hookTimeoutS * 1000,
+    untrustedUser,
     runsDir,
     sharedAbraDir: abs('CCCI_ABRA_DIR', join(homedir(), '.abra')),
     locksDir: abs('CCCI_LOCKS_DIR', join(dirname(runsDir), 'locks')),

@@ -47,6 +47,14 @@ export interface EngineConfig {
   secretsDir: string;
   /** How long to wait for a busy domain lock. Default 10 min. */
   lockWaitMs: number;
+  /**
+   * One limit for every hook call and the import of hooks.ts, overriding the per-hook defaults
+   * (READY_PROBE 60 s, SCREENSHOT 120 s, BACKUP_VERIFY 300 s, others 600 s). Env
+   * CCCI_HOOK_TIMEOUT_S.
+   */
+  hookTimeoutMs?: number | undefined;
+  /** The user recipe code runs as when the harness is root. Env CCCI_UNTRUSTED_USER, default nobody. */
+  untrustedUser?: string | undefined;
 }
 
 export type Status = 'pass' | 'fail' | 'skip' | 'unver';

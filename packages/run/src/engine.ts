@@ -22,6 +22,7 @@ import { validateResults } from '@ccci/results';
 import type { EngineConfig, RunCtx, RunState } from './context.js';
 import { guardDeploys, runDeployGuard } from './deploy-policy.js';
 import { RefusedError } from './errors.js';
+import { closeHooks, loadHooks } from './hooks.js';
 import { provisionDeps } from './phases/deps.js';
 import { fetchRecipe, policyCheck, previewDeploys, startJanitor } from './phases/prepare.js';
 import { summary, writeProvisionalResults, writeReport } from './phases/report.js';
@@ -41,6 +42,7 @@ import { DEFAULT_META } from './support/meta.js';
 import { watchPlacement } from './support/placement.js';
 import { Proc } from './support/proc.js';
 import { Progress } from './support/progress.js';
+import { bwrapWorks, sandboxHost } from './support/sandbox.js';
 import { closeScreenshot } from './support/screenshot.js';
 import { resolveUpgradeBase } from './upgrade-base.js';
 
@@ -116,14 +118,34 @@ async function createRun(
   const domain = appDomain(settings.recipe, config.ciDomain);
   const childMs = { abra: 0, docker: 0, git: 0, other: 0 };
   const childIntervals: RunCtx['childIntervals'] = [];
-  const proc = new Proc({
-    output: (source, text) => log.output(source, text),
-    childTime: (kind, start, end, label) => {
-      const k = kind === 'docker' || kind === 'git' ? kind : 'other';
-      childMs[k] += end - start;
-      childIntervals.push([k, start, end, label]);
-    },
+  const sandbox = sandboxHost({
+    hidden: [
+      config.secretsDir,
+      config.sharedAbraDir,
+      config.runsDir,
+      config.locksDir,
+      config.spoolDir,
+    ],
+    untrustedUserName: config.untrustedUser,
   });
+  if (!bwrapWorks(sandbox)) {
+    log.warn(
+      `recipe code runs WITHOUT a sandbox: ${sandbox.bwrap ? 'bwrap cannot create a user namespace here' : 'bwrap (bubblewrap) is not installed'}; it sees what the harness's user sees (docs/security.md)`,
+    );
+    sandbox.bwrap = undefined;
+  }
+  const proc = new Proc(
+    {
+      output: (source, text) => log.output(source, text),
+      childTime: (kind, start, end, label) => {
+        const k = kind === 'docker' || kind === 'git' ? kind : 'other';
+        childMs[k] += end - start;
+        childIntervals.push([k, start, end, label]);
+      },
+    },
+    undefined,
+    sandbox,
+  );
   const childEnv: Record<string, string> = {};
   for (const [k, v] of Object.entries(env)) {
     if (v !== undefined && k !== 'CCCI_REPORT_KEY' && k !== 'CCCI_REPORT_KEY_FILE') childEnv[k] = v;
@@ -241,6 +263,8 @@ async function climb(ctx: RunCtx, guards: LifetimeGuards): Promise<number> {
   try {
     await fetchRecipe(ctx);
     policyCheck(ctx);
+    // Recipe hooks are imported (in their own process) before anything is created.
+    await loadHooks(ctx);
     tip = await targetTip(ctx.proc, ctx.recipeDir);
     await janitor;
   } catch (error) {
@@ -323,7 +347,8 @@ async function climb(ctx: RunCtx, guards: LifetimeGuards): Promise<number> {
   state.deployCount = await readDeployCount(ctx.paths.deployCountFile).catch(
     () => state.deployCount,
   );
-  if (state.appCreated && state.deployCount !== state.budget) {
+  // At most the budget: a run that failed before its deploy made fewer, and that is no error.
+  if (state.appCreated && state.deployCount > state.budget) {
     ctx.log.error(
       `deploy budget: ${state.deployCount} deploys, budget ${state.budget} (1 + cold deps)`,
     );
@@ -360,6 +385,7 @@ async function finish(
     () => state.deployCount,
   );
   if (reason !== 'done') await writeProvisionalResults(ctx);
+  closeHooks(ctx);
   const torn = Promise.all([
     teardown(ctx).catch((error: Error) => ctx.log.error(`teardown failed: ${error.message}`)),
     closeScreenshot(ctx),

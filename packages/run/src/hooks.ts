@@ -3,33 +3,135 @@ import {
   createHookContext,
   type HookContext,
   type HookOp,
-  importHooks,
   type RecipeHooks,
+  type ScreenshotPage,
 } from '@ccci/recipe-meta';
 import type { RunCtx } from './context.js';
 import { depCredentials } from './credentials.js';
-import { InfraError } from './errors.js';
+import { RefusedError } from './errors.js';
+import type { HookArg } from './support/hook-contract.js';
+import { HookHost } from './support/hook-host.js';
 import { baseUrlOf, httpGet } from './support/http.js';
 
-/** Hooks of the recipe (`hooks.ts`), imported once per run; `{}` when it has none. */
-const imported = new WeakMap<RunCtx, RecipeHooks>();
+/** Per-call limits (ms): a hook past its limit is killed with its process. */
+const LIMIT_MS: Readonly<Record<string, number>> = {
+  READY_PROBE: 60_000,
+  SCREENSHOT: 120_000,
+  BACKUP_VERIFY: 300_000,
+};
+const DEFAULT_LIMIT_MS = 600_000;
 
-export async function recipeHooks(ctx: RunCtx): Promise<RecipeHooks> {
-  const known = imported.get(ctx);
-  if (known) return known;
+const hosts = new WeakMap<RunCtx, { host: HookHost; hooks: RecipeHooks }>();
+
+/**
+ * Imports the recipe's hooks.ts in its own child process (support/hook-host.ts), before anything
+ * is created; a hooks.ts that does not import, or whose exports differ from what the loader
+ * checked, refuses the run. `{}` when the recipe has none.
+ */
+export async function loadHooks(ctx: RunCtx): Promise<RecipeHooks> {
+  const known = hosts.get(ctx);
+  if (known) return known.hooks;
   const loaded = ctx.loaded?.recipe;
-  let hooks: RecipeHooks = {};
-  if (loaded?.hooks) {
-    try {
-      hooks = await importHooks(loaded);
-    } catch (error) {
-      throw new InfraError(`recipe hooks could not be loaded: ${(error as Error).message}`, {
-        cause: error,
-      });
-    }
+  const analysed = loaded?.hooks;
+  if (!loaded || !analysed) return {};
+  if (analysed.source === 'repo' && !loaded.files.repoApproved)
+    throw new RefusedError(
+      `${analysed.file}: the recipe's own hooks.ts is not approved to run (recipes/approved-code.txt)`,
+    );
+  const host = new HookHost({
+    file: analysed.file,
+    read: [],
+    sandbox: ctx.proc.sandboxHost,
+    signal: ctx.signal,
+    ...(ctx.config.hookTimeoutMs ? { loadTimeoutMs: ctx.config.hookTimeoutMs } : {}),
+    output: (text) => ctx.log.pino.debug({ hook: 'output' }, ctx.redactor.redactString(text)),
+  });
+  let names: ReadonlySet<string>;
+  try {
+    names = await host.load();
+  } catch (error) {
+    if (ctx.signal.aborted) throw error;
+    throw new RefusedError(`${analysed.file}: could not be imported: ${(error as Error).message}`);
   }
-  imported.set(ctx, hooks);
-  return hooks;
+  const missing = analysed.exports.map((e) => e.name).filter((n) => !names.has(n));
+  if (missing.length > 0) {
+    host.kill();
+    throw new RefusedError(
+      `${analysed.file}: ${missing.join(', ')} ${missing.length === 1 ? 'is' : 'are'} not a function at run time`,
+    );
+  }
+  const hooks: Record<string, unknown> = {};
+  for (const e of analysed.exports)
+    hooks[e.name] = (...args: unknown[]) => callHook(ctx, host, e.name, args);
+  const frozen = Object.freeze(hooks) as RecipeHooks;
+  hosts.set(ctx, { host, hooks: frozen });
+  return frozen;
+}
+
+/** Ends the run's hooks process (its IPC channel would keep the harness alive). */
+export function closeHooks(ctx: RunCtx): void {
+  hosts.get(ctx)?.host.kill();
+}
+
+/** The hooks of the run (imported by {@link loadHooks} at prepare). */
+export const recipeHooks = loadHooks;
+
+/** One call: the context and the page become requests the harness serves; data crosses as is. */
+async function callHook(
+  ctx: RunCtx,
+  host: HookHost,
+  name: string,
+  args: unknown[],
+): Promise<unknown> {
+  let hookCtx: HookContext | undefined;
+  let page: ScreenshotPage | undefined;
+  const sent: HookArg[] = args.map((a) => {
+    if (isHookContext(a)) {
+      hookCtx = a;
+      const { domain, baseUrl, meta, deps, op, runId } = a;
+      return { $ctx: { domain, baseUrl, meta, deps, op, runId } };
+    }
+    if (a && typeof a === 'object' && typeof (a as ScreenshotPage).goto === 'function') {
+      page = a as ScreenshotPage;
+      return { $page: true };
+    }
+    return { $value: a };
+  });
+  const limit = ctx.config.hookTimeoutMs ?? LIMIT_MS[name] ?? DEFAULT_LIMIT_MS;
+  return host.call(
+    name,
+    sent,
+    {
+      log: (level, message, fields) => hookCtx?.log[level](message, fields as never),
+      request: async (what) => {
+        if (what.kind === 'page') {
+          if (!page) throw new Error('no page in this hook');
+          const method = page[what.method] as (...a: unknown[]) => unknown;
+          await method.apply(page, what.args);
+          return { value: undefined, url: page.url() };
+        }
+        if (!hookCtx) throw new Error('no context in this hook');
+        if (what.kind === 'http') {
+          const r = await hookCtx.http(what.path, {
+            method: what.method,
+            ...(what.body !== undefined ? { body: what.body } : {}),
+          });
+          return { status: r.status, body: await r.text() };
+        }
+        return hookCtx.exec(what.service, what.argv, what.options);
+      },
+    },
+    limit,
+  );
+}
+
+function isHookContext(a: unknown): a is HookContext {
+  return (
+    !!a &&
+    typeof a === 'object' &&
+    typeof (a as HookContext).exec === 'function' &&
+    typeof (a as HookContext).op === 'string'
+  );
 }
 
 /** The one frozen context a hook gets: domain, base URL, meta, deps, op, run id, log, http, exec. */

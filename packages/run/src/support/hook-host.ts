@@ -1,0 +1,231 @@
+import { createRequire } from 'node:module';
+import { dirname, extname, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { type GroupRegistry, killGroup, spawnGroup } from '@ccci/lifetime';
+import type { FromChild, HookArg, HookCtxData, HookRequest, ToChild } from './hook-contract.js';
+import { sandboxEnv } from './proc.js';
+import { type SandboxHost, sandboxed } from './sandbox.js';
+
+/** A hook failed: it threw, returned what cannot cross, or was killed at its limit. */
+export class HookError extends Error {
+  override readonly name = 'HookError';
+}
+
+/** hooks.ts could not be imported (syntax, a missing import, a throw or a hang at load). */
+export class HookLoadError extends Error {
+  override readonly name = 'HookLoadError';
+}
+
+export interface HookHostOptions {
+  /** The recipe's hooks.ts. */
+  file: string;
+  /** Folders the hooks may read: the folder of hooks.ts (its own helpers) and given files. */
+  read: readonly string[];
+  sandbox: SandboxHost | undefined;
+  registry?: GroupRegistry;
+  /** Aborted when the run is torn down: the child's group is killed. */
+  signal: AbortSignal;
+  /** Import limit, ms. Default 60 000. */
+  loadTimeoutMs?: number;
+  /** Where the child's own output (console.log of a hook) goes. */
+  output: (text: string) => void;
+}
+
+/** What the harness does for a hook: its requests, by the call's argument handlers. */
+export interface HookHandlers {
+  log(level: 'debug' | 'info' | 'warn' | 'error', message: string, fields?: object): void;
+  request(what: HookRequest): Promise<unknown>;
+}
+
+interface Child {
+  pid: number;
+  send(m: ToChild): void;
+  /** Resolves when the child has exited. */
+  gone: Promise<void>;
+  on(listener: (m: FromChild) => void): () => void;
+}
+
+function childCommand(): string[] {
+  const self = fileURLToPath(import.meta.url);
+  const ext = extname(self);
+  const child = join(self, '..', `hook-child${ext}`);
+  if (ext !== '.ts') return [child];
+  const tsx = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
+  return ['--import', tsx, child];
+}
+
+/**
+ * The one child process that holds a recipe's hooks.ts for a run. The harness's event loop,
+ * signals, deadline and lock refresh never wait on recipe code: each call has a limit, and a hook
+ * past it (or a run torn down) has its child's process group killed; the next call starts a new
+ * child. Calls run one at a time.
+ */
+export class HookHost {
+  #child: Child | undefined;
+  #names: ReadonlySet<string> | undefined;
+  #queue: Promise<unknown> = Promise.resolve();
+  #nextCall = 1;
+
+  constructor(private readonly o: HookHostOptions) {}
+
+  /** Imports hooks.ts in a fresh child; the names of the functions it exports. */
+  async load(): Promise<ReadonlySet<string>> {
+    if (this.#names && this.#child) return this.#names;
+    const child = this.#spawn();
+    const limit = this.o.loadTimeoutMs ?? 60_000;
+    const got = await this.#await<FromChild & { t: 'loaded' | 'load-failed' }>(
+      child,
+      (m) => m.t === 'loaded' || m.t === 'load-failed',
+      () => child.send({ t: 'load', file: this.o.file }),
+      limit,
+      () => new HookLoadError(`importing hooks.ts did not finish within ${limit / 1000} s`),
+      (why) => new HookLoadError(`the hooks process ${why} while importing hooks.ts`),
+    );
+    if (got.t === 'load-failed') {
+      this.kill();
+      throw new HookLoadError(got.message);
+    }
+    this.#names = new Set(got.names);
+    return this.#names;
+  }
+
+  /** Calls hook `name` with `args`; at most `limitMs`, then its process is killed. */
+  call(name: string, args: HookArg[], handlers: HookHandlers, limitMs: number): Promise<unknown> {
+    const run = async () => {
+      if (this.o.signal.aborted) throw new HookError(`${name} not run: the run is being torn down`);
+      await this.load();
+      const child = this.#child as Child;
+      const id = this.#nextCall++;
+      const off = child.on((m) => {
+        if (m.t === 'log') handlers.log(m.level, m.message, (m.fields ?? undefined) as object);
+        if (m.t === 'request' && m.call === id) {
+          handlers.request(m.what).then(
+            (value) => child.send({ t: 'reply', id: m.id, ok: true, value }),
+            (error: unknown) =>
+              child.send({
+                t: 'reply',
+                id: m.id,
+                ok: false,
+                message: error instanceof Error ? error.message : String(error),
+              }),
+          );
+        }
+      });
+      try {
+        const done = await this.#await<FromChild & { t: 'done' }>(
+          child,
+          (m) => m.t === 'done' && m.id === id,
+          () => child.send({ t: 'call', id, name, args }),
+          limitMs,
+          () =>
+            new HookError(
+              `${name} did not finish within ${Math.round(limitMs / 1000)} s and was killed`,
+            ),
+          (why) => new HookError(`${name}: the hooks process ${why}`),
+        );
+        if (!done.ok) throw new HookError(`${name} failed: ${done.message}`);
+        return done.value;
+      } finally {
+        off();
+      }
+    };
+    const result = this.#queue.then(run, run);
+    this.#queue = result.catch(() => {});
+    return result;
+  }
+
+  /** Kills the child's process group (a new one starts at the next call). */
+  kill(): void {
+    const child = this.#child;
+    this.#child = undefined;
+    this.#names = undefined;
+    if (child) killGroup(child.pid, 'SIGKILL');
+  }
+
+  #await<T extends FromChild>(
+    child: Child,
+    match: (m: FromChild) => boolean,
+    start: () => void,
+    limitMs: number,
+    timedOut: () => Error,
+    died: (why: string) => Error,
+  ): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      let timer: NodeJS.Timeout | undefined;
+      const settle = (f: () => void) => {
+        clearTimeout(timer);
+        off();
+        this.o.signal.removeEventListener('abort', onAbort);
+        f();
+      };
+      const off = child.on((m) => {
+        if (match(m)) settle(() => resolve(m as T));
+      });
+      const onAbort = () => {
+        this.kill();
+        settle(() => reject(died('was stopped: the run is being torn down')));
+      };
+      timer = setTimeout(() => {
+        this.kill();
+        settle(() => reject(timedOut()));
+      }, limitMs);
+      this.o.signal.addEventListener('abort', onAbort, { once: true });
+      void child.gone.then(() => {
+        if (this.#child === child) {
+          this.#child = undefined;
+          this.#names = undefined;
+        }
+        settle(() => reject(died('exited')));
+      });
+      if (this.o.signal.aborted) onAbort();
+      else start();
+    });
+  }
+
+  #spawn(): Child {
+    this.kill();
+    const node = [process.execPath, ...childCommand()];
+    const view = { read: [dirname(this.o.file), ...this.o.read], write: [] };
+    const [file, argv] = this.o.sandbox
+      ? sandboxed(this.o.sandbox, view, node[0] as string, node.slice(1))
+      : [node[0] as string, node.slice(1)];
+    const sub = spawnGroup(file, argv, {
+      ...(this.o.registry ? { registry: this.o.registry } : {}),
+      reject: false,
+      stdin: 'ignore',
+      ipc: true,
+      serialization: 'advanced',
+      buffer: { stdout: false, stderr: false, ipc: false },
+      env: sandboxEnv(),
+      extendEnv: false,
+    });
+    const pid = sub.pid;
+    if (pid === undefined) throw new HookLoadError('the hooks process could not start');
+    const emit = (chunk: Buffer) => this.o.output(chunk.toString('utf8'));
+    sub.stdout?.on('data', emit);
+    sub.stderr?.on('data', emit);
+    const listeners = new Set<(m: FromChild) => void>();
+    sub.on('message', (m: unknown) => {
+      for (const l of [...listeners]) l(m as FromChild);
+    });
+    const child: Child = {
+      pid,
+      send: (m) => {
+        if (sub.connected) sub.send(m);
+      },
+      gone: sub.then(
+        () => undefined,
+        () => undefined,
+      ),
+      on: (l) => {
+        listeners.add(l);
+        return () => listeners.delete(l);
+      },
+    };
+    this.#child = child;
+    return child;
+  }
+}
+
+/** The data half of a HookContext. */
+export type { HookCtxData };
