@@ -100,3 +100,57 @@ describe('recipe hooks (real swarm)', () => {
     expect(r.all).toMatch(/hook preInstall/);
   }, 400_000);
 });
+
+describe('hostile hooks (real swarm)', () => {
+  const enrol = (name: string, hooks: string) => {
+    const dir = join(bed.env['CCCI_ENROLMENT_DIR'] as string, name);
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, 'recipe_meta.yml'), 'HEALTH_OK: [200]\n');
+    writeFileSync(join(dir, 'hooks.ts'), hooks);
+  };
+  const source = (name: string) =>
+    createFixtureRecipe('web', { dir: join(bed.root, 'src'), as: name });
+  const start = (name: string, src: string, id: string, env: Record<string, string> = {}) =>
+    bed.run(
+      ['run', '--recipe', name, '--ref', 'main', '--src', src, '--run-id', id, '--quick'],
+      env,
+    );
+  const run = async (name: string, id: string, env: Record<string, string> = {}) =>
+    await start(name, await source(name), id, env);
+
+  it('a hook that blocks its event loop is killed at its limit; the run tears down and reports', async () => {
+    enrol('busyhook', 'export function preInstall(ctx: unknown) { for (;;) {} }\n');
+    const r = await run('busyhook', 'busy1', { CCCI_HOOK_TIMEOUT_S: '3' });
+    expect(r.exitCode, r.all).toBe(0);
+    const res = bed.results('busy1');
+    expect(res.rungs['install']?.status, r.all).toBe('fail');
+    expect(res.rungs['install']?.reason).toMatch(/preInstall did not finish within 3 s/);
+    expect(res.flags['clean_teardown'], r.all).toBe(true);
+    // A run that failed before its deploy is no budget error.
+    expect(r.all).not.toMatch(/deploy budget/);
+    expect(await bed.leftovers()).toEqual([]);
+  }, 300_000);
+
+  it('SIGTERM while a hook spins: exit 143 at once, torn down, lock intact until then', async () => {
+    enrol('spinhook', 'export function preInstall(ctx: unknown) { for (;;) {} }\n');
+    const child = start('spinhook', await source('spinhook'), 'spin1');
+    await child.waitOutput(/hook preInstall/);
+    child.kill('SIGTERM');
+    const r = await child;
+    expect(r.exitCode, r.all).toBe(143);
+    const res = bed.results('spin1');
+    expect(res.flags['clean_teardown'], r.all).toBe(true);
+    expect(await bed.leftovers()).toEqual([]);
+  }, 300_000);
+
+  it('a hooks.ts that throws at import refuses the run before anything is created (exit 3)', async () => {
+    enrol(
+      'badhook',
+      'throw new Error("boom at import");\nexport function preInstall(ctx: unknown) {}\n',
+    );
+    const r = await run('badhook', 'bad1');
+    expect(r.exitCode, r.all).toBe(3);
+    expect(r.all).toMatch(/hooks\.ts: could not be imported: boom at import/);
+    expect(r.all).not.toMatch(/abra app new|deploy budget/);
+  }, 300_000);
+});

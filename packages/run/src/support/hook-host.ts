@@ -2,12 +2,16 @@ import { createRequire } from 'node:module';
 import { dirname, extname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { type GroupRegistry, killGroup, spawnGroup } from '@ccci/lifetime';
+import { AssertionFailed } from '../errors.js';
 import type { FromChild, HookArg, HookCtxData, HookRequest, ToChild } from './hook-contract.js';
 import { sandboxEnv } from './proc.js';
 import { type SandboxHost, sandboxed } from './sandbox.js';
 
-/** A hook failed: it threw, returned what cannot cross, or was killed at its limit. */
-export class HookError extends Error {
+/**
+ * A hook failed: it threw, returned what cannot cross, exited, or was killed at its limit. The
+ * recipe's own code failed: the rung fails (not `unver`).
+ */
+export class HookError extends AssertionFailed {
   override readonly name = 'HookError';
 }
 
