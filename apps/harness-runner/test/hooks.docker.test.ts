@@ -55,15 +55,13 @@ describe('recipe hooks (real swarm)', () => {
     writeFileSync(join(enrol, 'hooks.ts'), HOOKS);
     writeFileSync(
       join(enrol, 'install_steps.sh'),
-      'echo "install_steps $CCCI_APP_DOMAIN $(test -w "$CCCI_APP_ENV_FILE" && echo env-writable)" >> "$CCCI_TEST_HOOK_LOG"\n',
+      'echo "install_steps $CCCI_APP_DOMAIN $(test -w "$CCCI_APP_ENV_FILE" && echo env-writable)"\n',
     );
     mkdirSync(join(enrol, 'tests'));
     writeFileSync(
       join(enrol, 'tests', 'test_install.sh'),
-      'echo "test_install $CCCI_OP $CCCI_DOMAIN" >> "$CCCI_TEST_HOOK_LOG"\n',
+      'echo "test_install $CCCI_OP $CCCI_DOMAIN $(id -u) $(env | grep -c ^CCCI_REPORT)"\n',
     );
-    const hookLog = join(bed.root, 'hooks.log');
-    writeFileSync(hookLog, '');
     const r = await bed.run(
       [
         'run',
@@ -78,17 +76,16 @@ describe('recipe hooks (real swarm)', () => {
         '--stages',
         'install,upgrade',
       ],
-      {
-        CCCI_TEST_HOOK_LOG: hookLog,
-      },
+      { CCCI_REPORT_KEY: 'report-key-not-for-recipes' },
     );
     expect(r.exitCode, r.all).toBe(0);
     const res = bed.results('hooked1');
     expect(res.rungs['install']?.status, r.all).toBe('pass');
     expect(res.rungs['upgrade']?.status, r.all).toBe('pass');
-    const lines = readFileSync(hookLog, 'utf8').trim().split('\n');
-    expect(lines[0]).toMatch(/^install_steps hook-[0-9a-f]{6}\.\S+ env-writable$/);
-    expect(lines).toContainEqual(expect.stringMatching(/^test_install install hook-[0-9a-f]{6}\./));
+    // Install steps and test overlays print to their output, which the run log keeps.
+    const runLog = readFileSync(join(bed.artifactsDir('hooked1'), 'run.log'), 'utf8');
+    expect(runLog).toMatch(/install_steps hook-[0-9a-f]{6}\.\S+ env-writable/);
+    expect(runLog).toMatch(/test_install install hook-[0-9a-f]{6}\.\S+ [1-9]\d* 0/);
     expect(JSON.stringify(res.rungs['install'])).toContain('test_install.sh');
     const said = notes(bed, 'hooked1');
     expect(said[0]).toMatch(/^preInstall install hook-[0-9a-f]{6}\./);

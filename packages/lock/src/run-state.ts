@@ -163,7 +163,8 @@ export async function prepareRunDir(options: PrepareRunDirOptions): Promise<void
   }
   await mkdir(join(paths.runDir, '..'), { recursive: true });
   // Non-recursive on purpose: EEXIST here means another process owns this dir.
-  await mkdir(paths.runDir);
+  // Closed to others: the code a run hands to the sandbox's user is reachable only inside it.
+  await mkdir(paths.runDir, { mode: 0o700 });
   await mkdir(paths.abraDir);
   for (const shared of ['servers', 'catalogue']) {
     await mkdir(join(sharedAbraDir, shared), { recursive: true });

@@ -4,6 +4,7 @@ import { insertAppSecrets } from './app-secrets.js';
 import type { RunCtx } from './context.js';
 import { credentialFileEnv, envName } from './credentials.js';
 import { AssertionFailed } from './errors.js';
+import { runRecipeCode } from './recipe-code.js';
 import type { Steps } from './rungs/runner.js';
 import { baseUrlOf } from './support/http.js';
 
@@ -41,17 +42,15 @@ export async function runInstallSteps(ctx: RunCtx, file: string): Promise<void> 
   ctx.log.step('install', 'install_steps.sh');
   const secrets = join(ctx.paths.stateDir, 'app-secrets');
   mkdirSync(secrets, { recursive: true, mode: 0o700 });
-  const r = await ctx.proc.run('bash', [file], {
+  const r = await runRecipeCode(ctx, 'bash', [file], {
     cwd: dirname(file),
     env: {
       CCCI_APP_DOMAIN: ctx.domain,
       CCCI_APP_ENV_FILE: ctx.envFile,
       CCCI_SECRETS_DIR: secrets,
-      ...depEnv(ctx),
     },
+    write: [secrets, ctx.envFile],
     timeoutMs: 600_000,
-    allowFailure: true,
-    signal: ctx.signal,
   });
   if (r.exitCode !== 0) throw new AssertionFailed(`install_steps.sh exited ${r.exitCode}`);
   await insertAppSecrets(ctx, secrets);
@@ -67,18 +66,15 @@ export async function runTestOverlays(
     const name = o.file.split('/').pop() as string;
     await steps.check(name, async () => {
       const [cmd, args] = command(o.file);
-      const r = await ctx.proc.run(cmd, args, {
+      const r = await runRecipeCode(ctx, cmd, args, {
         cwd: dirname(o.file),
         env: {
           CCCI_DOMAIN: ctx.domain,
           CCCI_BASE_URL: baseUrlOf(ctx.http),
           CCCI_OP: op,
           CCCI_RUN_ID: ctx.settings.runId,
-          ...depEnv(ctx),
         },
         timeoutMs: 600_000,
-        allowFailure: true,
-        signal: ctx.signal,
       });
       if (r.exitCode !== 0) throw new AssertionFailed(`${name} exited ${r.exitCode}`);
     });

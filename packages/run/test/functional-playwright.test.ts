@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runPlaywrightSpecs } from '../src/support/playwright-specs.js';
 import { Proc } from '../src/support/proc.js';
+import { sandboxHost } from '../src/support/sandbox.js';
 
 const FIXTURES = join(import.meta.dirname, 'fixtures', 'playwright');
 const DOMAIN = 'pwte-a1b2c3.t0000beef.localhost';
@@ -16,7 +17,8 @@ let server: Server;
 let gatewayUrl: string;
 let artifactsDir: string;
 const seenHosts = new Set<string>();
-const proc = new Proc({ output() {}, childTime() {} });
+// Spec children run in the sandbox, as in a run.
+const proc = new Proc({ output() {}, childTime() {} }, undefined, sandboxHost({ hidden: [] }));
 
 /** Chromium processes whose command line names this test's artifacts (none may outlive a run). */
 // Chromium inherits this process's environment: a mark set here tells our browsers from those

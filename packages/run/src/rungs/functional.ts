@@ -2,6 +2,7 @@ import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { RunCtx, TestResult } from '../context.js';
 import { depEnv } from '../overlays.js';
+import { runRecipeCode } from '../recipe-code.js';
 import { baseUrlOf } from '../support/http.js';
 import { runPlaywrightSpecs } from '../support/playwright-specs.js';
 import { assert, runRung, SkipRung } from './runner.js';
@@ -32,20 +33,16 @@ export function functionalRung(ctx: RunCtx) {
     for (const test of tests) {
       try {
         await steps.check(test, async () => {
-          const r = await ctx.proc.run(join(dir!, test), [], {
+          // Recipe tests see only their folder and what their contract gives (recipe-code.ts).
+          const r = await runRecipeCode(ctx, join(dir!, test), [], {
             cwd: dir!,
-            // Recipe tests must not see the harness's settings (report key, forge URLs).
-            isolatedEnv: true,
             env: {
               CCCI_DOMAIN: ctx.domain,
               CCCI_BASE_URL: baseUrlOf(ctx.http),
               CCCI_RUN_ID: ctx.settings.runId,
               ...(ctx.config.gatewayUrl ? { CCCI_GATEWAY_URL: ctx.config.gatewayUrl } : {}),
-              ...depEnv(ctx),
             },
             timeoutMs: 600_000,
-            allowFailure: true,
-            signal: ctx.signal,
           });
           assert(r.exitCode === 0, `${test} exited ${r.exitCode}`);
         });
@@ -64,6 +61,7 @@ export function functionalRung(ctx: RunCtx) {
         gatewayUrl: ctx.config.gatewayUrl,
         domain: ctx.domain,
         artifactsDir: ctx.paths.artifactsDir,
+        scratchDir: join(ctx.paths.stateDir, 'playwright'),
         env: depEnv(ctx),
         proc: ctx.proc,
         signal: ctx.signal,

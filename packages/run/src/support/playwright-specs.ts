@@ -1,11 +1,21 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import {
+  copyFileSync,
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+} from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
-import { extname, join } from 'node:path';
+import { dirname, extname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { ChildConfig, ChildEvent } from './playwright-contract.js';
 import { specLabel } from './playwright-contract.js';
 import type { Proc } from './proc.js';
+import { handOver } from './sandbox.js';
 import { CHROMIUM_FLAGS } from './screenshot.js';
 
 export interface SpecRunOptions {
@@ -18,6 +28,11 @@ export interface SpecRunOptions {
   domain: string;
   /** Where failure screenshots go. */
   artifactsDir: string;
+  /**
+   * A folder of the run's for the spec children's results and screenshots (the only place they
+   * may write). Default: a temporary folder.
+   */
+  scratchDir?: string;
   proc: Proc;
   /** Per test. Default 60 000 ms. */
   testTimeoutMs?: number;
@@ -48,14 +63,19 @@ function childCommand(): string[] {
   return ['--import', tsx, child];
 }
 
-/** `NAME=value` pairs the spec child gets: the basics a node process needs, and its config. */
-function cleanEnv(config: ChildConfig, extra: Readonly<Record<string, string>>): string[] {
-  const keep = ['PATH', 'HOME', 'LANG', 'TZ', 'TMPDIR'];
-  return [
-    ...keep.flatMap((k) => (process.env[k] ? [`${k}=${process.env[k]}`] : [])),
-    ...Object.entries(extra).map(([k, v]) => `${k}=${v}`),
-    `CCCI_PW_CONFIG=${JSON.stringify(config)}`,
-  ];
+/** A failure screenshot the child left: a plain file of the expected name, at most 10 MB. */
+function collectShots(from: string, to: string): void {
+  for (const name of readdirSync(from)) {
+    const file = join(from, name);
+    const st = lstatSync(file);
+    if (
+      /^playwright-[A-Za-z0-9_.-]+\.png$/.test(name) &&
+      st.isFile() &&
+      st.size <= 10 * 1024 * 1024
+    )
+      copyFileSync(file, join(to, name));
+    rmSync(file, { recursive: true, force: true });
+  }
 }
 
 /**
@@ -74,7 +94,14 @@ export async function runPlaywrightSpecs(o: SpecRunOptions): Promise<SpecResult[
     ...(o.gatewayUrl ? { proxy: { server: o.gatewayUrl } } : {}),
     timeout: 30_000,
   });
-  const scratch = mkdtempSync(join(tmpdir(), 'ccci-pw-'));
+  const scratch = o.scratchDir ?? mkdtempSync(join(tmpdir(), 'ccci-pw-'));
+  const shots = join(scratch, 'shots');
+  mkdirSync(shots, { recursive: true, mode: 0o700 });
+  // The spec child writes only here (sandbox.ts): results and screenshots, never the artifacts.
+  const credentialFiles = Object.entries(o.env ?? {})
+    .filter(([k]) => k.endsWith('_FILE'))
+    .map(([, v]) => v);
+  if (o.proc.sandboxHost) handOver(o.proc.sandboxHost, [scratch, ...credentialFiles]);
   const results: SpecResult[] = [];
   try {
     for (const [i, file] of o.files.entries()) {
@@ -84,22 +111,25 @@ export async function runPlaywrightSpecs(o: SpecRunOptions): Promise<SpecResult[
         file,
         baseUrl: browserBaseUrl(o.gatewayUrl, o.domain),
         domain: o.domain,
-        artifactsDir: o.artifactsDir,
+        artifactsDir: shots,
         resultsFile,
         testTimeoutMs,
       };
       let ended: string | undefined;
       try {
-        // A clean environment: spec code never sees the harness's (report key, secrets dir).
-        const r = await o.proc.run(
-          'env',
-          ['-i', ...cleanEnv(config, o.env ?? {}), process.execPath, ...childCommand()],
-          {
-            timeoutMs: fileTimeoutMs,
-            allowFailure: true,
-            ...(o.signal ? { signal: o.signal } : {}),
+        // Sandboxed: spec code sees its own folder and the credential files it is given, and
+        // writes only the scratch folder; never the harness's environment (report key…).
+        const r = await o.proc.run(process.execPath, childCommand(), {
+          env: { ...o.env, CCCI_PW_CONFIG: JSON.stringify(config) },
+          isolatedEnv: true,
+          sandbox: {
+            read: [dirname(file), ...credentialFiles],
+            write: [scratch],
           },
-        );
+          timeoutMs: fileTimeoutMs,
+          allowFailure: true,
+          ...(o.signal ? { signal: o.signal } : {}),
+        });
         if (r.exitCode !== 0) {
           const last = r.stderr.trim().split('\n').at(-1) ?? '';
           ended = `spec process exited ${r.exitCode}${last ? `: ${last.slice(0, 300)}` : ''}`;
@@ -115,6 +145,7 @@ export async function runPlaywrightSpecs(o: SpecRunOptions): Promise<SpecResult[
             .map((l) => JSON.parse(l) as SpecResult)
         : [];
       results.push(...got);
+      collectShots(shots, o.artifactsDir);
       if (ended) results.push({ name: specLabel(file), status: 'fail', ms: 0, reason: ended });
     }
   } finally {
