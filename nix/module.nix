@@ -59,12 +59,14 @@ let
   };
 
   # Everything harness-runner and the janitor need on PATH (docker, git, ps; setpriv, script
-  # and setsid from util-linux; bash and node for the bin scripts).
+  # and setsid from util-linux; bash and node for the bin scripts; bwrap, the sandbox recipe
+  # code runs in, docs/architecture.md#recipe-code-sandbox).
   harnessPath = [
     cfg.nodejs
     pkgs.bash
     pkgs.coreutils
     pkgs.util-linux
+    pkgs.bubblewrap
     pkgs.procps
     pkgs.git
     pkgs.docker
@@ -147,8 +149,8 @@ let
   };
 
   # Processes that drive docker, abra (through `script`'s pty) and Chromium. Chromium runs
-  # with --no-sandbox (packages/run, screenshot.ts), so no user namespaces are needed, but it
-  # reads interfaces over netlink.
+  # with --no-sandbox (packages/run, screenshot.ts) and reads interfaces over netlink. Recipe
+  # code runs under bwrap, which needs user namespaces: no RestrictNamespaces here.
   harnessHardening = {
     RestrictAddressFamilies = [
       "AF_UNIX"

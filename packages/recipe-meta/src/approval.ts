@@ -8,15 +8,26 @@ const RECIPE_NAME = /^[a-z0-9][a-z0-9-]*$/;
 
 export interface ApprovalList {
   file: string;
-  /** Recipes whose own `.ccci/` (hooks, shell, tests) may run. */
+  /** Recipes with at least one approved `.ccci/` content. */
   names: ReadonlySet<string>;
+  /** Per recipe, the `.ccci/` contents (tree hashes, tree-hash.ts) whose code may run. */
+  hashes: ReadonlyMap<string, ReadonlySet<string>>;
   problems: MetaProblem[];
 }
 
+/** Whether `recipe`'s `.ccci/` of hash `hash` is approved. */
+export function isApproved(list: ApprovalList, recipe: string, hash: string): boolean {
+  return list.hashes.get(recipe)?.has(hash) ?? false;
+}
+
+const HASH = /^sha256:[0-9a-f]{64}$/;
+
 /**
- * Reads the operator's approval file: one recipe name per line, `#` starts a comment. A missing
- * file approves nothing (default deny). A lone `*` is NOT a wildcard: it approves nothing and is
- * reported, so nobody believes it opened the door.
+ * Reads the operator's approval file: one approval per line, `<recipe> sha256:<hash>` (the
+ * content of the recipe's `.ccci/` it approves, as `ccci-meta hash` prints it); `#` starts a
+ * comment. Approvals name content, not recipes: a pull request that changes `.ccci/` changes its
+ * hash and is not approved. A missing file approves nothing (default deny). A lone `*` or a name
+ * without a hash approves nothing and is reported, so nobody believes it opened the door.
  */
 export function readApprovalList(file: string): ApprovalList {
   let text: string;
@@ -27,6 +38,7 @@ export function readApprovalList(file: string): ApprovalList {
     return {
       file,
       names: new Set(),
+      hashes: new Map(),
       problems: missing
         ? []
         : [
@@ -39,11 +51,12 @@ export function readApprovalList(file: string): ApprovalList {
           ],
     };
   }
-  const names = new Set<string>();
+  const hashes = new Map<string, Set<string>>();
   const problems: MetaProblem[] = [];
   text.split('\n').forEach((raw, i) => {
     const entry = raw.replace(/#.*$/, '').trim();
     if (!entry) return;
+    const [name = '', hash, ...rest] = entry.split(/\s+/);
     if (entry === '*') {
       problems.push(
         problem({
@@ -51,20 +64,34 @@ export function readApprovalList(file: string): ApprovalList {
           file,
           line: i + 1,
           message: '"*" is not a wildcard: it approves no recipe',
-          hint: 'list each recipe whose own .ccci/ code may run, one name per line',
+          hint: "approve each recipe's .ccci/ content: `<recipe> sha256:<hash>`, one per line",
         }),
       );
-    } else if (!RECIPE_NAME.test(entry)) {
+    } else if (!RECIPE_NAME.test(name) || rest.length > 0 || (hash && !HASH.test(hash))) {
       problems.push(
         problem({
           code: 'approval_bad_line',
           file,
           line: i + 1,
-          message: `${JSON.stringify(entry)} is not a recipe name ([a-z0-9-], one per line)`,
-          hint: 'write one recipe name per line; # starts a comment',
+          message: `${JSON.stringify(entry.slice(0, 120))} is not an approval (\`<recipe> sha256:<64 hex digits>\`)`,
+          hint: 'print the line to add with `ccci-meta hash <recipe> <checkout>`; # starts a comment',
         }),
       );
-    } else names.add(entry);
+    } else if (!hash) {
+      problems.push(
+        problem({
+          code: 'approval_needs_hash',
+          file,
+          line: i + 1,
+          message: `${name} is approved by name only, which approves nothing: an approval names the content of the recipe's .ccci/`,
+          hint: `add its hash: \`ccci-meta hash ${name} <checkout>\` prints the line`,
+        }),
+      );
+    } else {
+      const set = hashes.get(name) ?? new Set<string>();
+      set.add(hash);
+      hashes.set(name, set);
+    }
   });
-  return { file, names, problems };
+  return { file, names: new Set(hashes.keys()), hashes, problems };
 }

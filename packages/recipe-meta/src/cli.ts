@@ -2,7 +2,7 @@
 import { existsSync } from 'node:fs';
 // ccci-meta: validate recipes' CI settings, print a recipe's customization manifest.
 // Exit codes: 0 all valid, 1 some invalid, 2 usage error (unknown flag, missing path).
-import { relative } from 'node:path';
+import { join, relative } from 'node:path';
 import { parseArgs } from 'node:util';
 import { checkAgainstRecipe } from './against-recipe.js';
 import {
@@ -12,12 +12,15 @@ import {
   renderManifest,
   renderProblem,
 } from './index.js';
+import { TreeTooLargeError, treeHash } from './tree-hash.js';
 import { PathNotFoundError, validateRecipes } from './validate.js';
 
 const USAGE = `usage: ccci-meta validate [--json] [paths…]   check recipes (default: recipes/)
        ccci-meta validate --recipe-dir <checkout> <recipe folder>
                                               also check the names the settings use against a checkout of the recipe
        ccci-meta manifest [--json] <recipe folder>  print a recipe's customization manifest
+       ccci-meta hash <recipe> <checkout>        print the approval line for the checkout's .ccci/
+                                              (review that content first: approving it lets it run)
 
 A path is a recipes folder (every sub-folder is a recipe) or one recipe folder.
 Exit: 0 all valid, 1 some invalid, 2 usage error.`;
@@ -122,6 +125,17 @@ function main(argv: string[]): number {
     }
     return r.ok ? 0 : 1;
   }
+  if (command === 'hash') {
+    const [recipe, checkout] = paths;
+    if (paths.length !== 2 || !recipe || !checkout)
+      throw new UsageError('hash takes a recipe name and a checkout of the recipe');
+    if (!/^[a-z0-9][a-z0-9-]*$/.test(recipe))
+      throw new UsageError(`${JSON.stringify(recipe)} is not a recipe name ([a-z0-9-])`);
+    const ccci = join(checkout, '.ccci');
+    if (!existsSync(ccci)) throw new UsageError(`${ccci} does not exist`);
+    process.stdout.write(`${recipe} ${treeHash(ccci)}\n`);
+    return 0;
+  }
   throw new UsageError(command ? `unknown command "${command}"` : 'missing command');
 }
 
@@ -151,6 +165,9 @@ try {
   if (e instanceof UsageError) {
     process.stderr.write(`ccci-meta: ${e.message}\n${USAGE}\n`);
     process.exitCode = 2;
+  } else if (e instanceof TreeTooLargeError) {
+    process.stderr.write(`ccci-meta: .ccci/ cannot be approved: ${e.message}\n`);
+    process.exitCode = 1;
   } else if (e instanceof PathNotFoundError) {
     process.stderr.write(
       `ccci-meta: ${relative(process.cwd(), e.path) || e.path}: no such folder\n`,

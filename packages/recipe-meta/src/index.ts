@@ -1,5 +1,5 @@
 export { checkAgainstRecipe, recipeNames } from './against-recipe.js';
-export { APPROVAL_FILE, type ApprovalList, readApprovalList } from './approval.js';
+export { APPROVAL_FILE, type ApprovalList, isApproved, readApprovalList } from './approval.js';
 export type { FolderFiles, PreviousFiles } from './discover.js';
 export {
   type GeneratedFile,
@@ -76,4 +76,5 @@ export {
 } from './registry.js';
 export { buildJsonSchema } from './schema.js';
 export { nearest } from './suggest.js';
+export { TREE_LIMITS, TreeTooLargeError, treeHash } from './tree-hash.js';
 export { PathNotFoundError, type ValidationReport, validateRecipes } from './validate.js';

@@ -1,11 +1,12 @@
 import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { APPROVAL_FILE, readApprovalList } from './approval.js';
+import { APPROVAL_FILE, isApproved, readApprovalList } from './approval.js';
 import { discoverFolder, type FolderFiles } from './discover.js';
 import type { RecipeMeta } from './generated/types.js';
 import { analyseHooks, type HookExport } from './hooks-static.js';
 import { type MetaProblem, problem } from './problems.js';
 import { KEYS, PREVIOUS_KEYS } from './registry.js';
+import { treeHash } from './tree-hash.js';
 import { parseMetaFile, type SetKey } from './yaml-meta.js';
 
 /** Where a setting or file came from. */
@@ -28,8 +29,10 @@ export interface RecipeFiles {
   operatorDir: string | null;
   /** The recipe's `.ccci/` when it exists (whether approved or not). */
   repoDir: string | null;
-  /** True when the recipe is on the approval list (so its `.ccci/` is honoured). */
+  /** True when the content of the recipe's `.ccci/` is approved (so it is honoured). */
   repoApproved: boolean;
+  /** The content hash of the recipe's `.ccci/` (tree-hash.ts), when it has one. */
+  repoHash: string | null;
   metaFiles: string[];
   composeOverlay: { file: string; why: string; source: Source } | null;
   installSteps: { file: string; source: Source } | null;
@@ -113,13 +116,23 @@ export function loadRecipeMeta(options: LoadRecipeMetaOptions): LoadedRecipe {
 
   let repo: FolderFiles | null = null;
   let repoApproved = false;
+  let repoHash: string | null = null;
   const ccci = options.repoDir ? join(options.repoDir, '.ccci') : null;
   const ccciExists = ccci !== null && isDir(ccci);
   if (ccci && ccciExists) {
     const approval = readApprovalList(
       options.approvalFile ?? join(options.recipesDir, APPROVAL_FILE),
     );
-    repoApproved = approval.names.has(options.recipe);
+    let why: string;
+    try {
+      repoHash = treeHash(ccci);
+      repoApproved = isApproved(approval, options.recipe, repoHash);
+      why = approval.names.has(options.recipe)
+        ? `its content (${repoHash}) is not the content the operator approved`
+        : `the recipe is not on the operator's approval list`;
+    } catch (error) {
+      why = `it cannot be hashed (${(error as Error).message})`;
+    }
     if (repoApproved) repo = discoverFolder(ccci, problems);
     else
       problems.push(
@@ -127,8 +140,10 @@ export function loadRecipeMeta(options: LoadRecipeMetaOptions): LoadedRecipe {
           code: 'repo_not_approved',
           severity: 'warning',
           file: ccci,
-          message: `${options.recipe}'s own .ccci/ is ignored: the recipe is not on the operator's approval list`,
-          hint: `to honour it, the operator adds "${options.recipe}" to ${APPROVAL_FILE}`,
+          message: `${options.recipe}'s own .ccci/ is ignored: ${why}`,
+          hint: repoHash
+            ? `to run exactly this content, the operator reviews it and adds "${options.recipe} ${repoHash}" to ${APPROVAL_FILE}`
+            : 'keep .ccci/ to hooks, settings and tests',
         }),
       );
   }
@@ -171,7 +186,7 @@ export function loadRecipeMeta(options: LoadRecipeMetaOptions): LoadedRecipe {
 
   crossChecks(options.recipe, set, hooks, problems);
 
-  const files = mergeFiles(operator, repo, repoApproved, ccciExists ? ccci : null);
+  const files = mergeFiles(operator, repo, repoApproved, repoHash, ccciExists ? ccci : null);
   const previous = loadPrevious(operator, repo, problems);
   return {
     recipe: options.recipe,
@@ -276,6 +291,7 @@ function mergeFiles(
   operator: FolderFiles | null,
   repo: FolderFiles | null,
   repoApproved: boolean,
+  repoHash: string | null,
   ccci: string | null,
 ): RecipeFiles {
   const both = [
@@ -293,6 +309,7 @@ function mergeFiles(
     operatorDir: operator?.dir ?? null,
     repoDir: ccci,
     repoApproved,
+    repoHash,
     metaFiles: both.flatMap(([f]) => (f?.metaFile ? [f.metaFile] : [])),
     composeOverlay: first((f) => f.composeOverlay),
     installSteps: first((f) => (f.installSteps ? { file: f.installSteps } : null)),

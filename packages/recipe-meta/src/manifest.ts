@@ -12,7 +12,13 @@ export type CustomizationManifest = {
   recipe: string;
   /** True when nothing is customized and no dev skip is active. */
   defaults: boolean;
-  sources: { operator: string | null; repo: string | null; repoApproved: boolean };
+  sources: {
+    operator: string | null;
+    repo: string | null;
+    repoApproved: boolean;
+    /** The content hash of the recipe's `.ccci/` (what an approval names). */
+    repoHash?: string | null;
+  };
   /** Non-default keys; secret-looking values (and nested entries) masked. */
   keys: { key: string; value: unknown; source: Source; file: string; line: number }[];
   hooks: { name: string; signature: string; expected: string; source: Source; line: number }[];
@@ -64,6 +70,7 @@ export function buildManifest(
       operator: f.operatorDir ? rel(f.operatorDir) : null,
       repo: f.repoDir ? rel(f.repoDir) : null,
       repoApproved: f.repoApproved,
+      repoHash: f.repoHash,
     },
     keys,
     hooks: (loaded.hooks?.exports ?? []).map((h) => {
@@ -112,7 +119,7 @@ export function renderManifest(m: CustomizationManifest): string {
   out.push(`customization of ${m.recipe}${m.defaults ? ': none (defaults)' : ':'}`);
   if (m.sources.repo)
     out.push(
-      `  recipe .ccci/: ${m.sources.repo} (${m.sources.repoApproved ? 'approved' : 'NOT approved: ignored'})`,
+      `  recipe .ccci/: ${m.sources.repo} ${m.sources.repoHash ?? ''} (${m.sources.repoApproved ? 'approved' : 'NOT approved: ignored'})`,
     );
   for (const k of m.keys)
     out.push(

@@ -29,6 +29,7 @@ export const PROBLEM_CODES = [
   'repo_not_approved',
   'approval_wildcard',
   'approval_bad_line',
+  'approval_needs_hash',
   'unreadable',
   'not_in_recipe',
 ] as const;

@@ -94,6 +94,7 @@ function loadOne(recipesDir: string, recipe: string): LoadedRecipe {
         operatorDir: join(recipesDir, recipe),
         repoDir: null,
         repoApproved: false,
+        repoHash: null,
         metaFiles: [],
         composeOverlay: null,
         installSteps: null,

@@ -14,7 +14,9 @@ describe('hostile sizes in recipe_meta.yml', () => {
     const lines = ['# bomb', 'a: &a [x, x, x, x, x, x, x, x, x]'];
     for (let i = 1; i < 10; i++) {
       const prev = String.fromCharCode(96 + i);
-      lines.push(`${String.fromCharCode(97 + i)}: &${String.fromCharCode(97 + i)} [${Array(9).fill(`*${prev}`).join(', ')}]`);
+      lines.push(
+        `${String.fromCharCode(97 + i)}: &${String.fromCharCode(97 + i)} [${Array(9).fill(`*${prev}`).join(', ')}]`,
+      );
     }
     lines.push('HEALTH_PATH: /x');
     const [p, ...rest] = errors(lines.join('\n'));

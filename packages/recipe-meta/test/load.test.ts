@@ -1,6 +1,7 @@
+import { chmodSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadRecipeMeta, readApprovalList } from '../src/index.js';
+import { loadRecipeMeta, readApprovalList, treeHash } from '../src/index.js';
 import { loadWith, tempTree } from './helpers.js';
 
 describe('discovery of a recipe folder', () => {
@@ -98,12 +99,14 @@ describe('a recipe repository’s .ccci/ and the approval file', () => {
     'repo/.ccci/tests/functional/a.sh': 'true\n',
     'recipes/r/recipe_meta.yml': 'HEALTH_PATH: /from-operator\n',
   };
+  /** `HASH` in the approval text stands for the content hash of the repo's .ccci/. */
   const load = (approval: string | null, extra: Record<string, string> = {}) => {
-    const root = tempTree({
-      ...repoFiles,
-      ...extra,
-      ...(approval !== null ? { 'recipes/approved-code.txt': approval } : {}),
-    });
+    const root = tempTree({ ...repoFiles, ...extra });
+    if (approval !== null)
+      writeFileSync(
+        join(root, 'recipes/approved-code.txt'),
+        approval.replaceAll('HASH', treeHash(join(root, 'repo/.ccci'))),
+      );
     return loadRecipeMeta({
       recipesDir: join(root, 'recipes'),
       recipe: 'r',
@@ -134,11 +137,58 @@ describe('a recipe repository’s .ccci/ and the approval file', () => {
   });
 
   it('other recipes on the list do not approve this one; comments are ignored', () => {
-    expect(load('# r is not here\nother\nr-two\n').files.repoApproved).toBe(false);
+    expect(load('# r HASH is not here\nother HASH\nr-two HASH\n').files.repoApproved).toBe(false);
+  });
+
+  it('an approval by name alone approves nothing and is reported', () => {
+    const r = load('r\n');
+    expect(r.files.repoApproved).toBe(false);
+    expect(r.hooks).toBeNull();
+    const list = readApprovalList(join(r.files.repoDir!, '../../recipes/approved-code.txt'));
+    expect(list.problems).toMatchObject([{ code: 'approval_needs_hash', line: 1 }]);
+  });
+
+  it('approvals name content: a pull request that changes one byte of .ccci/ is not approved', () => {
+    const approved = load('r HASH\n');
+    expect(approved.files.repoApproved).toBe(true);
+    const hash = approved.files.repoHash as string;
+    expect(hash).toMatch(/^sha256:[0-9a-f]{64}$/);
+    // The same approval line, a changed hooks.ts: ignored, and the warning names the new hash.
+    const root = tempTree({
+      ...repoFiles,
+      'repo/.ccci/hooks.ts': 'export async function preInstall(ctx: unknown) { /* evil */ }\n',
+      'recipes/approved-code.txt': `r ${hash}\n`,
+    });
+    const changed = loadRecipeMeta({
+      recipesDir: join(root, 'recipes'),
+      recipe: 'r',
+      repoDir: join(root, 'repo'),
+    });
+    expect(changed.files.repoApproved).toBe(false);
+    expect(changed.hooks).toBeNull();
+    const newHash = changed.files.repoHash as string;
+    expect(newHash).not.toBe(hash);
+    const warning = changed.problems.find((p) => p.code === 'repo_not_approved');
+    expect(warning?.message).toContain(`its content (${newHash}) is not the content`);
+    expect(warning?.hint).toContain(`"r ${newHash}"`);
+  });
+
+  it('the hash sees names, bytes, the executable bit and links; nothing else', () => {
+    const a = tempTree({ 'x/a.sh': 'true\n', 'x/b/c': 'c' });
+    const base = treeHash(join(a, 'x'));
+    expect(treeHash(join(a, 'x'))).toBe(base);
+    chmodSync(join(a, 'x/a.sh'), 0o755);
+    const exec = treeHash(join(a, 'x'));
+    expect(exec).not.toBe(base);
+    symlinkSync('/etc/passwd', join(a, 'x/link'));
+    expect(treeHash(join(a, 'x'))).not.toBe(exec);
+    const b = tempTree({ 'x/a.sh': 'true\n', 'x/b/c': 'c' });
+    utimesSync(join(b, 'x/b/c'), 1, 1);
+    expect(treeHash(join(b, 'x'))).toBe(base);
   });
 
   it('when listed, the .ccci/ is honoured and the operator side wins key by key', () => {
-    const r = load('# trusted maintainers\nr   # since 2026-11\n');
+    const r = load('# trusted maintainers\nr HASH  # since 2026-11\n');
     expect(r.ok).toBe(true);
     expect(r.files.repoApproved).toBe(true);
     expect(r.meta.HEALTH_PATH).toBe('/from-operator');
@@ -152,7 +202,7 @@ describe('a recipe repository’s .ccci/ and the approval file', () => {
   });
 
   it('compose-policy exceptions cannot come from a recipe’s .ccci/', () => {
-    const r = load('r\n', {
+    const r = load('r HASH\n', {
       'repo/.ccci/recipe_meta.yml':
         'COMPOSE_POLICY_EXCEPTIONS: [{service: app, rule: privileged, reason: trust me}]\n',
     });
@@ -166,12 +216,17 @@ describe('a recipe repository’s .ccci/ and the approval file', () => {
   });
 
   it('flags bad lines in the approval file', () => {
-    const root = tempTree({ 'a.txt': 'good\nBad Name\n../x\n' });
+    const h = `sha256:${'a'.repeat(64)}`;
+    const root = tempTree({
+      'a.txt': `good ${h}\nBad Name\n../x ${h}\ngood sha256:abc\ngood ${h} extra\n`,
+    });
     const list = readApprovalList(join(root, 'a.txt'));
     expect([...list.names]).toEqual(['good']);
     expect(list.problems.map((p) => [p.code, p.line])).toEqual([
       ['approval_bad_line', 2],
       ['approval_bad_line', 3],
+      ['approval_bad_line', 4],
+      ['approval_bad_line', 5],
     ]);
   });
 });
@@ -267,10 +322,13 @@ describe('previous/ (base deploy of an older version)', () => {
 
   it("a recipe's approved .ccci/previous/ is used when the operator has none", () => {
     const root = tempTree({
-      'recipes/approved-code.txt': 'r\n',
       'recipes/r/recipe_meta.yml': 'HEALTH_PATH: /x\n',
       'repo/.ccci/previous/recipe_meta.yml': 'HEALTH_PATH: /old\n',
     });
+    writeFileSync(
+      join(root, 'recipes/approved-code.txt'),
+      `r ${treeHash(join(root, 'repo/.ccci'))}\n`,
+    );
     const r = loadRecipeMeta({
       recipesDir: join(root, 'recipes'),
       recipe: 'r',

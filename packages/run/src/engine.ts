@@ -130,7 +130,7 @@ async function createRun(
   });
   if (!bwrapWorks(sandbox)) {
     log.warn(
-      `recipe code runs WITHOUT a sandbox: ${sandbox.bwrap ? 'bwrap cannot create a user namespace here' : 'bwrap (bubblewrap) is not installed'}; it sees what the harness's user sees (docs/security.md)`,
+      `recipe code runs WITHOUT a sandbox: ${sandbox.bwrap ? 'bwrap cannot create a user namespace here' : 'bwrap (bubblewrap) is not installed'}; it sees what the harness's user sees (docs/architecture.md#recipe-code-sandbox)`,
     );
     sandbox.bwrap = undefined;
   }
