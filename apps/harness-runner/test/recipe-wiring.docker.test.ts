@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { createFixtureRecipe } from '@ccci/testbed';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Bed, createBed } from './e2e.js';
+import { type Observer, startObserver } from './observer.js';
 
 let bed: Bed;
 beforeAll(async () => {
@@ -15,7 +16,12 @@ beforeAll(async () => {
   // the harness from CCCI_DEP_SRC.
   await createFixtureRecipe('data', { dir: join(bed.root, 'src'), as: 'secdep' });
 });
+let obs: Observer;
+beforeAll(async () => {
+  obs = await startObserver();
+});
 afterAll(async () => {
+  await obs?.close();
   await bed?.close();
 });
 
@@ -29,14 +35,8 @@ function enrol(recipe: string, files: Record<string, string>): void {
   }
 }
 
-/** A folder the recipe's scripts write their observations to. */
-function outDir(name: string): string {
-  const dir = join(bed.root, 'out', name);
-  mkdirSync(dir, { recursive: true });
-  return dir;
-}
-
-const read = (dir: string, name: string) => readFileSync(join(dir, name), 'utf8');
+/** What the recipe's code reported as `name` (observer.ts). */
+const seen = (name: string) => obs.seen.get(name) ?? `(nothing reported as ${name})`;
 
 /** Every file of a run's artifacts (log, results) as one text, to scan for leaks. */
 function artifactsText(runId: string): string {
@@ -44,42 +44,34 @@ function artifactsText(runId: string): string {
   return ['run.log', 'results.json'].map((f) => readFileSync(join(dir, f), 'utf8')).join('\n');
 }
 
-// `docker exec` into the running container of `<stack>_<service>` (stack from a domain var).
-const inContainer = (domainVar: string, service: string, cmd: string) =>
-  `c=$(docker ps -q -f "name=$(echo "$${domainVar}" | tr . _)_${service}." | head -1); docker exec "$c" ${cmd}`;
-
 describe.concurrent('recipe wiring (real swarm)', () => {
   it('dep credentials reach install_steps, overlays, functional tests and hooks; install_steps secrets replace generated ones; previous/ ignored for a head base', async () => {
-    const out = outDir('wired');
     const cred = 'CCCI_DEP_SECDEP_DB_PASSWORD_FILE';
     enrol('wired', {
       'recipe_meta.yml': 'DEPS: [secdep]\nHEALTH_OK: [200]\n',
-      'hooks.ts': `import { writeFileSync } from 'node:fs';
-import type { HookContext } from '@ccci/recipe-meta';
+      'hooks.ts': `import type { HookContext } from '@ccci/recipe-meta';
 export async function preInstall(ctx: HookContext) {
-  writeFileSync(${JSON.stringify(join(out, 'hook-cred'))}, ctx.deps['secdep']?.credentials['db_password'] ?? 'none');
+  await fetch(${JSON.stringify(`${obs.url}/put/hook-cred`)}, { method: 'POST', body: ctx.deps['secdep']?.credentials['db_password'] ?? 'none' });
 }
 `,
       'install_steps.sh': [
-        `out=${JSON.stringify(out)}`,
-        `cp "$${cred}" "$out/steps-cred"`,
-        `stat -c %a "$${cred}" > "$out/steps-cred-mode"`,
-        `echo "$${cred}" > "$out/cred-path"`,
-        'env > "$out/steps-env"',
+        obs.put('steps-cred', `cat "$${cred}"`),
+        obs.put('steps-cred-mode', `stat -c %a "$${cred}"`),
+        obs.put('cred-path', `echo "$${cred}"`),
+        obs.put('steps-env', 'env'),
         // A chosen database password, as a recipe wiring an SSO client secret would write it.
         `v="chosen-$(od -An -N12 -tx1 /dev/urandom | tr -d ' \\n')"`,
         'printf "%s\\n" "$v" > "$CCCI_SECRETS_DIR/db_password"',
-        'printf "%s" "$v" > "$out/chosen"',
+        obs.put('chosen', 'printf "%s" "$v"'),
         '',
       ].join('\n'),
       'tests/test_install.sh': [
-        `out=${JSON.stringify(out)}`,
-        `cp "$${cred}" "$out/overlay-cred"`,
-        `${inContainer('CCCI_DEP_SECDEP_DOMAIN', 'db', 'cat /run/secrets/db_password')} > "$out/dep-secret"`,
-        `${inContainer('CCCI_DOMAIN', 'db', 'cat /run/secrets/db_password')} > "$out/app-secret"`,
+        obs.put('overlay-cred', `cat "$${cred}"`),
+        obs.exec('dep-secret', 'CCCI_DEP_SECDEP_DOMAIN', 'db', 'cat /run/secrets/db_password'),
+        obs.exec('app-secret', 'CCCI_DOMAIN', 'db', 'cat /run/secrets/db_password'),
         '',
       ].join('\n'),
-      'tests/functional/creds.sh': `#!/bin/sh\ncp "$${cred}" ${JSON.stringify(join(out, 'functional-cred'))}\n`,
+      'tests/functional/creds.sh': `#!/bin/sh\n${obs.put('functional-cred', `cat "$${cred}"`)}\n`,
       // The base deploy is the head here (no upgrade tier): previous/ must be ignored.
       'previous/recipe_meta.yml': 'HEALTH_PATH: /not-there\n',
       'previous/install_steps.sh': 'exit 3\n',
@@ -105,18 +97,20 @@ export async function preInstall(ctx: HookContext) {
     expect(res.deploys).toMatchObject({ count: 2, budget: 2 });
 
     // The dep's generated secret, as its own container sees it, reached every consumer.
-    const depSecret = read(out, 'dep-secret');
+    const depSecret = seen('dep-secret');
     expect(depSecret.length).toBeGreaterThanOrEqual(24);
     for (const f of ['steps-cred', 'overlay-cred', 'functional-cred', 'hook-cred'])
-      expect(read(out, f), f).toBe(depSecret);
-    expect(read(out, 'steps-cred-mode').trim()).toBe('600');
-    expect(read(out, 'steps-env')).not.toContain(depSecret);
+      expect(seen(f), f).toBe(depSecret);
+    expect(seen('steps-cred-mode').trim()).toBe('600');
+    expect(seen('steps-env')).not.toContain(depSecret);
+    // The code's environment is its contract's, nothing of the harness's.
+    expect(seen('steps-env')).not.toMatch(/CCCI_(RUNS_DIR|ABRA|REPORT|SECRETS_DIR=\/run)/);
     // Teardown removed the credential files with the run's state dir.
-    expect(existsSync(read(out, 'cred-path').trim())).toBe(false);
+    expect(existsSync(seen('cred-path').trim())).toBe(false);
 
     // The value install_steps.sh chose is the app's secret inside its container.
-    const chosen = read(out, 'chosen');
-    expect(read(out, 'app-secret')).toBe(chosen);
+    const chosen = seen('chosen');
+    expect(seen('app-secret')).toBe(chosen);
 
     // Neither value is in the run's log or results; the run left nothing on the swarm.
     const text = artifactsText('wired1');
@@ -158,21 +152,20 @@ export async function preInstall(ctx: HookContext) {
   }, 400_000);
 
   it('previous/ overlay, EXTRA_ENV and install_steps apply to the older base deploy, not to the upgraded head', async () => {
-    const out = outDir('prevweb');
     // MARK=<which overlay>-<HEAD_VALUE>-<BASE_VALUE>, interpolated from the app env by the deploy.
     const vars = ['HEAD_VALUE', 'BASE_VALUE'].map((v) => `\${${v}:-none}`).join('-');
     const overlay = (why: string, which: string) =>
       `# ${why}\nversion: "3.8"\nservices:\n  app:\n    environment:\n      - MARK=${which}-${vars}\n`;
-    const mark = `${inContainer('CCCI_DOMAIN', 'app', `sh -c 'echo "$MARK"'`)}`;
+    const mark = (name: string) => obs.exec(name, 'CCCI_DOMAIN', 'app', 'echo "$MARK"');
     enrol('prevweb', {
       'recipe_meta.yml': 'HEALTH_OK: [200]\nEXTRA_ENV: {HEAD_VALUE: h1}\n',
       'compose.ccci.yml': overlay('head overlay', 'head'),
-      'install_steps.sh': `echo head > ${JSON.stringify(join(out, 'steps'))}\n`,
-      'tests/test_install.sh': `${mark} > ${JSON.stringify(join(out, 'mark-base'))}\n`,
-      'tests/test_upgrade.sh': `${mark} > ${JSON.stringify(join(out, 'mark-head'))}\n`,
+      'install_steps.sh': `${obs.put('steps', 'echo head')}\n`,
+      'tests/test_install.sh': `${mark('mark-base')}\n`,
+      'tests/test_upgrade.sh': `${mark('mark-head')}\n`,
       'previous/recipe_meta.yml': 'EXTRA_ENV: {BASE_VALUE: b1}\nHTTP_TIMEOUT: 120\n',
       'previous/compose.ccci.yml': overlay('1.0 needs its own env', 'base'),
-      'previous/install_steps.sh': `echo previous > ${JSON.stringify(join(out, 'steps'))}\n`,
+      'previous/install_steps.sh': `${obs.put('steps', 'echo previous')}\n`,
     });
     const src = await createFixtureRecipe('web', { dir: join(bed.root, 'src'), as: 'prevweb' });
     const r = await bed.run([
@@ -194,9 +187,9 @@ export async function preInstall(ctx: HookContext) {
     expect(res.rungs['upgrade']?.status, r.all).toBe('pass');
     // The base (1.0.0+1.0) ran with previous/'s overlay, EXTRA_ENV (replacing the head's) and
     // install steps; the upgrade to the head with the head's overlay and EXTRA_ENV only.
-    expect(read(out, 'steps').trim()).toBe('previous');
-    expect(read(out, 'mark-base').trim()).toBe('base-none-b1');
-    expect(read(out, 'mark-head').trim()).toBe('head-h1-none');
+    expect(seen('steps').trim()).toBe('previous');
+    expect(seen('mark-base').trim()).toBe('base-none-b1');
+    expect(seen('mark-head').trim()).toBe('head-h1-none');
     expect(r.all).toMatch(/previous\/ replaces EXTRA_ENV, HTTP_TIMEOUT, compose\.ccci\.yml/);
     expect(res.flags['clean_teardown']).toBe(true);
   }, 400_000);
