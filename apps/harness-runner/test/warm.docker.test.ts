@@ -18,12 +18,15 @@ import { createFixtureRecipe } from '@ccci/testbed';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Bed, createBed } from './e2e.js';
+import { type Observer, startObserver } from './observer.js';
 
 let bed: Bed;
+let obs: Observer;
 let warm: string;
 let recordDir: string;
 beforeAll(async () => {
   bed = await createBed();
+  obs = await startObserver();
   warm = `data-warm.${bed.ciDomain}`;
   recordDir = join(bed.root, 'abra', 'ccci-warm', warm);
   appendFileSync(
@@ -38,12 +41,13 @@ beforeAll(async () => {
   writeFileSync(join(enrol, 'recipe_meta.yml'), 'HEALTH_OK: [200]\nDEPS: [data]\n');
   writeFileSync(
     join(enrol, 'install_steps.sh'),
-    `cp "$CCCI_DEP_DATA_DB_PASSWORD_FILE" ${JSON.stringify(join(bed.root, 'seen-cred'))}\n`,
+    `${obs.put('seen-cred', 'cat "$CCCI_DEP_DATA_DB_PASSWORD_FILE"')}\n`,
   );
   chmodSync(join(enrol, 'install_steps.sh'), 0o755);
 });
 afterAll(async () => {
   // Whatever happened above, the warm stack and its record go (the CLI, then docker directly).
+  await obs?.close();
   if (bed) {
     await bed.run(['unwarm', '--recipe', 'data']);
     const stack = warm.replaceAll('.', '_');
@@ -157,9 +161,7 @@ describe('WARM_CANONICAL (real swarm)', () => {
     const res = bed.results('uses1');
     expect(res.deploys).toEqual({ count: 1, budget: 1 });
     expect(res.rungs['install']?.status, dep.all).toBe('pass');
-    expect(readFileSync(join(bed.root, 'seen-cred'), 'utf8')).toBe(
-      readFileSync(join(recordDir, 'db_password'), 'utf8'),
-    );
+    expect(obs.seen.get('seen-cred')).toBe(readFileSync(join(recordDir, 'db_password'), 'utf8'));
     expect(pr.exitCode, pr.all).toBe(0);
     expect(pr.all).toMatch(/not keeping warm: a PR run \(#7\)/);
     expect(pr.all).not.toMatch(/keeping warm: data/);
