@@ -1,9 +1,12 @@
+import { MAX_DURATION_MS } from './bounds.js';
 import { checkBuilderOptions, checkCount } from './builder-options.js';
+import { capLintRules, createTestList } from './caps.js';
 import { budgetOk, collectSkips, earlierStop } from './derive.js';
 import { ResultsBuilderError } from './errors.js';
 import { level } from './level.js';
 import { isRungName, isRungStatus, RUNG_NAMES, type RungName, type RungStatus } from './rungs.js';
 import { RESULTS_SCHEMA_VERSION } from './schema.js';
+import { clipText } from './text.js';
 import type {
   ArtifactName,
   Artifacts,
@@ -12,7 +15,6 @@ import type {
   LintRule,
   Results,
   RungResult,
-  TestResult,
 } from './types.js';
 import { assertResults } from './validate.js';
 
@@ -62,11 +64,26 @@ export interface ResultsBuilder {
   startRung(name: RungName): void;
   /** Finishes the open rung with a status and reason; records its wall time. */
   finishRung(status: RungStatus, reason?: string | null): void;
-  /** Records a rung that never runs (e.g. an intentional skip) without starting it. */
-  setRung(name: RungName, status: RungStatus, reason?: string | null): void;
-  /** Adds a test to the named rung, or to the open rung when `rung` is omitted. */
+  /**
+   * Records a rung without starting it: one that never runs (e.g. an intentional skip), or one
+   * timed elsewhere (`durationMs`, default `null`).
+   */
+  setRung(
+    name: RungName,
+    status: RungStatus,
+    reason?: string | null,
+    durationMs?: number | null,
+  ): void;
+  /**
+   * Adds a test to the named rung, or to the open rung when `rung` is omitted. Past 5 000 tests
+   * in a rung, passes make way for failures and the rest are summed up in a last entry
+   * "N more tests not shown". A blank name becomes "(unnamed test)"; `ms` is clamped to 0…a week.
+   */
   addTest(test: AddTestInput, rung?: RungName): void;
-  /** Records `abra recipe lint`'s unsatisfied rules. */
+  /**
+   * Records `abra recipe lint`'s unsatisfied rules; past 500, errors first and a last rule `…`
+   * "N more rules not shown". A blank id becomes "(no id)".
+   */
   setLint(rules: readonly LintRule[]): void;
   /** Counts one deploy (the base deploy, each cold dep). */
   countDeploy(): void;
@@ -85,11 +102,16 @@ export interface ResultsBuilder {
 }
 
 const MAX_REASON = 1000;
+const MAX_TRACKED_NAMES = 5000;
 const MAX_NAME = 300;
 
-function clip(text: string, max: number): string {
-  const oneLine = text.replace(/\s+/g, ' ').trim();
-  return oneLine.length > max ? `${oneLine.slice(0, max - 1)}…` : oneLine;
+/** A wall time as results.json holds it: a whole number of ms, 0…a week (NaN → 0). */
+function boundedMs(ms: number): number {
+  return Number.isFinite(ms)
+    ? Math.min(MAX_DURATION_MS, Math.max(0, Math.round(ms)))
+    : ms > 0
+      ? MAX_DURATION_MS
+      : 0;
 }
 
 /** Creates a builder; invalid options throw a TypeError naming the option. */
@@ -97,13 +119,20 @@ export function createResultsBuilder(options: ResultsBuilderOptions): ResultsBui
   const { recipe, runId, sha, ref, version, pr, executorUrl, clock, redact } =
     checkBuilderOptions(options);
 
-  const cleanText = (text: string, max: number) => clip(redact(text), max);
+  // Clipped between graphemes after redaction (a secret cut in half would not be recognised).
+  const cleanText = (text: string, max: number) => clipText(redact(text), max);
   const cleanReason = (reason: string | null | undefined) =>
     reason == null || reason.trim() === '' ? null : cleanText(reason, MAX_REASON);
 
   const startedAt = clock();
+  if (!Number.isFinite(startedAt)) {
+    throw new TypeError(`createResultsBuilder: option clock returned ${String(startedAt)}`);
+  }
   const rungs = new Map<RungName, RungResult>();
-  const tests = new Map<RungName, TestResult[]>(RUNG_NAMES.map((n) => [n, []]));
+  const tests = new Map(RUNG_NAMES.map((n) => [n, createTestList()]));
+  // Names of tests that did not pass, per rung, to spot a retry that passed (flaky). Bounded:
+  // a rung of millions of tests must not take the harness's memory.
+  const notPassed = new Map(RUNG_NAMES.map((n) => [n, new Set<string>()]));
   let open: { name: RungName; started: number } | null = null;
   let abortReason: string | null = null;
   let lint: LintRule[] = [];
@@ -156,13 +185,13 @@ export function createResultsBuilder(options: ResultsBuilderOptions): ResultsBui
     rungs.set(name, {
       status,
       reason: cleanReason(reason),
-      duration_ms: duration,
-      tests: tests.get(name) ?? [],
+      duration_ms: duration === null ? null : boundedMs(duration),
+      tests: [],
     });
   };
   const closeOpen = (status: RungStatus, reason: string | null) => {
     if (!open) return;
-    record(open.name, status, reason, Math.max(0, Math.round(clock() - open.started)));
+    record(open.name, status, reason, clock() - open.started);
     open = null;
   };
 
@@ -187,14 +216,17 @@ export function createResultsBuilder(options: ResultsBuilderOptions): ResultsBui
       if (!open) throw new ResultsBuilderError('finishRung: no rung is open; call startRung first');
       closeOpen(status, reason);
     },
-    setRung(name, status, reason = null) {
+    setRung(name, status, reason = null, durationMs = null) {
       guard('setRung');
       checkRung('setRung', name);
       checkStatus('setRung', status);
       if (open?.name === name)
         throw new ResultsBuilderError(`setRung(${name}): rung is open; use finishRung`);
       if (rungs.has(name)) throw new ResultsBuilderError(`setRung(${name}): rung already recorded`);
-      record(name, status, reason, null);
+      if (durationMs !== null && typeof durationMs !== 'number') {
+        throw new ResultsBuilderError(`setRung(${name}): durationMs must be a number or null`);
+      }
+      record(name, status, reason, durationMs);
     },
     addTest(test, rung) {
       guard('addTest');
@@ -203,34 +235,34 @@ export function createResultsBuilder(options: ResultsBuilderOptions): ResultsBui
         throw new ResultsBuilderError('addTest: no rung given and none is open');
       checkRung('addTest', target);
       checkStatus('addTest', test.status);
-      if (typeof test.name !== 'string' || test.name.trim() === '') {
-        throw new ResultsBuilderError('addTest: test name must be a non-empty string');
+      if (typeof test.name !== 'string') {
+        throw new ResultsBuilderError('addTest: test name must be a string');
       }
-      if (!Number.isFinite(test.ms) || test.ms < 0) {
-        throw new ResultsBuilderError(
-          `addTest(${test.name}): ms must be a number ≥ 0, got ${String(test.ms)}`,
-        );
+      if (typeof test.ms !== 'number') {
+        throw new ResultsBuilderError(`addTest: ms must be a number, got ${typeof test.ms}`);
       }
-      const list = tests.get(target)!;
-      const name = cleanText(test.name, MAX_NAME);
-      list.push({
+      // Names, reasons and times come from the recipe's tests: odd values are data, not misuse.
+      const name = cleanText(test.name, MAX_NAME) || '(unnamed test)';
+      tests.get(target)!.add({
         name,
         status: test.status,
-        ms: Math.round(test.ms),
+        ms: boundedMs(test.ms),
         reason: cleanReason(test.reason),
       });
-      if (test.status === 'pass' && list.some((t) => t.name === name && t.status !== 'pass')) {
-        // A test that failed and then passed on a retry is flaky.
-        flags.flaky = true;
-      }
+      const failed = notPassed.get(target)!;
+      if (test.status !== 'pass' && failed.size < MAX_TRACKED_NAMES) failed.add(name);
+      // A test that failed and then passed on a retry is flaky.
+      if (test.status === 'pass' && failed.has(name)) flags.flaky = true;
     },
     setLint(rules) {
       guard('setLint');
-      lint = rules.map((r) => ({
-        id: cleanText(r.id, 64),
-        severity: r.severity === 'error' ? 'error' : 'warn',
-        description: cleanText(r.description, MAX_REASON) || '(no description)',
-      }));
+      lint = capLintRules(
+        rules.map((r) => ({
+          id: cleanText(String(r.id ?? ''), 64) || '(no id)',
+          severity: r.severity === 'error' ? 'error' : 'warn',
+          description: cleanText(String(r.description ?? ''), MAX_REASON) || '(no description)',
+        })),
+      );
     },
     countDeploy() {
       guard('countDeploy');
@@ -282,8 +314,10 @@ export function createResultsBuilder(options: ResultsBuilderOptions): ResultsBui
       }
       finished = true;
       const rungResults = Object.fromEntries(
-        RUNG_NAMES.map((n) => [n, rungs.get(n)!]),
+        RUNG_NAMES.map((n) => [n, { ...rungs.get(n)!, tests: tests.get(n)!.toArray() }]),
       ) as Results['rungs'];
+      // A clock stepped back (NTP) or far forward must not make the timestamps impossible.
+      const finishedAt = startedAt + boundedMs(clock() - startedAt);
       const results: Results = {
         schema_version: RESULTS_SCHEMA_VERSION,
         recipe,
@@ -294,7 +328,7 @@ export function createResultsBuilder(options: ResultsBuilderOptions): ResultsBui
         run_id: runId,
         executor_url: executorUrl,
         started_at: new Date(startedAt).toISOString(),
-        finished_at: new Date(clock()).toISOString(),
+        finished_at: new Date(finishedAt).toISOString(),
         level: level(rungResults),
         rungs: rungResults,
         lint: { rules_failed: lint },

@@ -1,3 +1,4 @@
+import { testTally } from './caps.js';
 import { escapeXml } from './escape.js';
 import { formatDuration, STATUS_TEXT, shortSha } from './format.js';
 import { fitText, textWidth } from './measure.js';
@@ -109,11 +110,8 @@ export function renderCardSvg(input: unknown, options: CardOptions = {}): string
   const pillW = 108;
   for (const [i, name] of RUNG_NAMES.entries()) {
     const rung = r.rungs[name];
-    const passed = rung.tests.filter((t) => t.status === 'pass').length;
-    const detail = [
-      rung.reason,
-      rung.tests.length ? `${passed}/${rung.tests.length} tests passed` : null,
-    ]
+    const { passed, total } = testTally(rung.tests);
+    const detail = [rung.reason, total ? `${passed}/${total} tests passed` : null]
       .filter((s) => s)
       .join(' · ');
     const rowH = detail ? 52 : 36;
@@ -162,7 +160,7 @@ export function renderCardSvg(input: unknown, options: CardOptions = {}): string
   let cx = PAD;
   for (const chip of flagChips(r)) {
     const label = `${chip.ok === true ? '✓' : chip.ok === false ? '✗' : '?'} ${chip.label}`;
-    const w = Math.ceil(textWidth(label, 13) * 0.95 + 20);
+    const w = Math.ceil(textWidth(label, 13) + 20);
     if (cx + w > CARD_WIDTH - PAD) {
       cx = PAD;
       y += 32;

@@ -1,4 +1,5 @@
-import { clipText, escapeMarkdown, escapeXml, safeUrl } from './escape.js';
+import { testTally } from './caps.js';
+import { escapeMarkdown, escapeXml, safeUrl } from './escape.js';
 import { formatDuration, STATUS_EMOJI, STATUS_TEXT, shortSha } from './format.js';
 import { normalizeResults } from './normalize.js';
 import {
@@ -8,6 +9,7 @@ import {
   type RungName,
   type RungStatus,
 } from './rungs.js';
+import { clipText } from './text.js';
 import type { Results } from './types.js';
 
 /** First line of every comment ccci writes, so the bot can find its own comment again. */
@@ -128,8 +130,8 @@ function resultLines(r: Results, links: CommentLinks | undefined): string[] {
   out.push('', '| | rung | status | reason | time |', '| --- | --- | --- | --- | --- |');
   for (const [i, name] of RUNG_NAMES.entries()) {
     const rung = r.rungs[name];
-    const passed = rung.tests.filter((t) => t.status === 'pass').length;
-    const testsNote = rung.tests.length ? `${passed}/${rung.tests.length} tests passed` : '';
+    const { passed, total } = testTally(rung.tests);
+    const testsNote = total ? `${passed}/${total} tests passed` : '';
     const reason = [rung.reason ? md(rung.reason) : '', testsNote].filter(Boolean).join(' · ');
     out.push(
       `| ${i + 1} | ${RUNG_LABELS[name]} | ${STATUS_EMOJI[rung.status]} ${STATUS_TEXT[rung.status]} | ${reason} | ${formatDuration(rung.duration_ms)} |`,

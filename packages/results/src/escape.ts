@@ -1,3 +1,5 @@
+import { BIDI_CONTROLS, wellFormed } from './text.js';
+
 /** Escapes text for XML character data and attribute values; drops characters XML forbids. */
 export function escapeXml(text: string): string {
   return (
@@ -15,16 +17,25 @@ export function escapeXml(text: string): string {
   );
 }
 
+// A zero-width space as an entity: invisible, and it breaks the forge's pattern.
+const ZWSP = '&#8203;';
+
 /**
  * Escapes untrusted text (recipe names, reasons from abra output) for one line of GitHub/Gitea
- * markdown, including a table cell: whitespace runs become one space, inline markup characters
- * (`\ ` * _ [ ] | ~`) are backslash-escaped, HTML is entity-escaped, and `@` gets a zero-width space so
- * text cannot mention (ping) people — the trick Renovate and Dependabot use.
+ * markdown, including a table cell:
+ * - whitespace runs become one space, controls and bidi overrides (U+202E…) are dropped, lone
+ *   surrogates become U+FFFD;
+ * - inline markup characters (`\ ` * _ [ ] | ~`) are backslash-escaped, HTML is entity-escaped;
+ * - what the forge would turn into a link, a notification or math is broken with a zero-width
+ *   space (U+200B) where the pattern starts: `@user` (the trick Renovate and Dependabot use),
+ *   `#123`, `owner/repo#42`, `GH-123`, Gitea's `!123`, `https://…`, `www.…`;
+ * - `$` is wrapped in `<span>`: GitHub renders `$…$` as math and does not honour `\$` outside
+ *   it (its docs: "Writing dollar signs in line with and within mathematical expressions").
  */
 export function escapeMarkdown(text: string): string {
   return (
-    text
-      .replace(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, '\uFFFD')
+    wellFormed(text)
+      .replace(BIDI_CONTROLS, '')
       .replace(/[\u0000-\u001F\u007F]+/g, ' ')
       .replace(/\s+/g, ' ')
       .trim()
@@ -34,19 +45,13 @@ export function escapeMarkdown(text: string): string {
       .replace(/</g, '&lt;')
       .replace(/>/g, '&gt;')
       .replace(/"/g, '&quot;')
-      .replace(/@/g, '@&#8203;')
+      // From here on, replacements insert entities and tags: each pattern is applied once.
+      .replace(/([#!]|GH-)(?=\d)/gi, `$1${ZWSP}`)
+      .replace(/@/g, `@${ZWSP}`)
+      .replace(/:\/\//g, `:${ZWSP}//`)
+      .replace(/(www)\./gi, `$1${ZWSP}.`)
+      .replace(/\$/g, '<span>$$</span>')
   );
-}
-
-/** Clips a string to `max` characters (by code point), ending with an ellipsis when clipped. */
-export function clipText(text: string, max: number): string {
-  const chars = [...text.replace(/\s+/g, ' ').trim()];
-  return chars.length > max
-    ? `${chars
-        .slice(0, Math.max(0, max - 1))
-        .join('')
-        .trimEnd()}…`
-    : chars.join('');
 }
 
 /** A URL safe to put in markdown link targets and XML attributes: http(s) only, else null. */

@@ -1,3 +1,4 @@
+import { MAX_DURATION_MS } from './bounds.js';
 import type { RungStatus } from './rungs.js';
 
 export const STATUS_EMOJI: Readonly<Record<RungStatus, string>> = {
@@ -14,9 +15,10 @@ export const STATUS_TEXT: Readonly<Record<RungStatus, string>> = {
   unver: 'unverified',
 };
 
-/** 850 ms, 42 s, 3 min 05 s, 1 h 02 min; `—` for null. */
+/** 850 ms, 42 s, 3 min 05 s, 1 h 02 min; `—` for null and for what is not a duration (NaN, < 0). */
 export function formatDuration(ms: number | null): string {
-  if (ms === null) return '—';
+  if (ms === null || !(ms >= 0)) return '—';
+  if (ms > MAX_DURATION_MS) return `over ${MAX_DURATION_MS / 3_600_000} h`;
   if (ms < 1000) return `${Math.round(ms)} ms`;
   const s = Math.round(ms / 1000);
   if (s < 60) return `${s} s`;

@@ -1,5 +1,6 @@
 export { ARTIFACT_NAME, isArtifactName } from './artifacts.js';
 export { type BadgeOptions, badgeMessage, renderBadge } from './badge.js';
+export { MAX_DURATION_MS } from './bounds.js';
 export {
   type AddTestInput,
   createResultsBuilder,
@@ -7,8 +8,16 @@ export {
   type ResultsBuilder,
   type ResultsBuilderOptions,
 } from './builder.js';
+export { MAX_LINT_RULES, MAX_TESTS, testTally } from './caps.js';
 export { CARD_WIDTH, type CardOptions, renderCardSvg } from './card.js';
-export { type CardPngOptions, renderCardPng, svgToPng } from './card-png.js';
+export {
+  type CardFontOptions,
+  type CardPngOptions,
+  findCardFonts,
+  type MissingCardFont,
+  renderCardPng,
+  svgToPng,
+} from './card-png.js';
 export { COMMENT_MARKER, type CommentInput, type CommentLinks, renderComment } from './comment.js';
 export { collectSkips } from './derive.js';
 export {
@@ -21,6 +30,7 @@ export {
 } from './errors.js';
 export { escapeMarkdown, escapeXml } from './escape.js';
 export { type ExampleOptions, exampleResults } from './examples.js';
+export { CARD_FONTS } from './fonts.js';
 export { formatDuration, STATUS_EMOJI, STATUS_TEXT } from './format.js';
 export { type CommitState, level, type RungStatuses, type VerdictInput, verdict } from './level.js';
 export { normalizeResults, READABLE_SCHEMA_VERSIONS } from './normalize.js';

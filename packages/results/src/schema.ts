@@ -1,3 +1,4 @@
+import { MAX_DURATION_MS } from './bounds.js';
 import type { Artifacts, Flags, Results, RungResult, TestResult } from './types.js';
 
 const nullable = <T extends object>(schema: T) => ({ anyOf: [schema, { type: 'null' }] }) as const;
@@ -6,11 +7,16 @@ const flag = { type: ['boolean', 'null'] } as const;
 const artifact = nullable({ type: 'string', pattern: '^[A-Za-z0-9][A-Za-z0-9._-]{0,199}$' });
 const status = { enum: ['pass', 'fail', 'skip', 'unver'] } as const;
 const rungName = { enum: ['install', 'upgrade', 'backup_restore', 'functional', 'lint'] } as const;
+// The pattern bounds each field; that the day exists in its month, that the year is 1970 or
+// later and that finished_at is not before started_at are checked in code (validate.ts).
 const isoUtc = {
   type: 'string',
   format: 'date-time',
-  pattern: '^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}(\\.\\d{1,9})?Z$',
+  pattern:
+    '^\\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\\d|3[01])T([01]\\d|2[0-3]):[0-5]\\d:[0-5]\\d(\\.\\d{1,9})?Z$',
 } as const;
+/** Wall time in ms: a week at most (MAX_DURATION_MS). */
+const ms = { type: 'integer', minimum: 0, maximum: MAX_DURATION_MS } as const;
 
 const testResult = {
   type: 'object',
@@ -19,7 +25,7 @@ const testResult = {
   properties: {
     name: text(300),
     status,
-    ms: { type: 'integer', minimum: 0 },
+    ms,
     reason: nullable(text(2000)),
   },
 } as const;
@@ -31,7 +37,7 @@ const rung = {
   properties: {
     status,
     reason: nullable(text(2000)),
-    duration_ms: nullable({ type: 'integer', minimum: 0 }),
+    duration_ms: nullable(ms),
     tests: { type: 'array', maxItems: 5000, items: { $ref: '#/$defs/test' } },
   },
 } as const;

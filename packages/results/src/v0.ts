@@ -3,6 +3,7 @@ import { collectSkips } from './derive.js';
 import { ResultsSchemaError } from './errors.js';
 import { level } from './level.js';
 import { RUNG_NAMES, type RungName, type RungStatus } from './rungs.js';
+import { clipText } from './text.js';
 import type { Results, RungResult } from './types.js';
 import { toIssues } from './validate.js';
 
@@ -131,39 +132,42 @@ export function upgradeV0(input: unknown): Results {
   for (const tier of v0.tiers) {
     rungs[NAME[tier.name]] = {
       status: RESULT[tier.result],
-      reason: tier.message?.trim() ? tier.message.trim().slice(0, 2000) : null,
+      reason: clipText(tier.message ?? '', 2000) || null,
       duration_ms: tier.seconds == null ? null : Math.round(tier.seconds * 1000),
       tests: (tier.tests ?? []).map((t) => ({
-        name: t.name.slice(0, 300),
+        name: clipText(t.name, 300) || '(unnamed test)',
         status: t.passed ? 'pass' : 'fail',
         ms: Math.round(t.ms),
         reason: null,
       })),
     };
   }
-  const toIso = (s: string) => {
+  // An unreadable time takes the other one (a run of unknown length, not one of 55 years).
+  const readable = (s: string) => {
     const d = new Date(s);
-    return Number.isNaN(d.getTime()) ? new Date(0).toISOString() : d.toISOString();
+    return Number.isNaN(d.getTime()) ? null : d.toISOString();
   };
+  const started = readable(v0.started) ?? readable(v0.finished) ?? new Date(0).toISOString();
+  const finished = readable(v0.finished) ?? started;
   return {
     schema_version: 1,
     recipe: v0.recipe,
-    version: v0.version?.trim() ? v0.version.trim() : null,
+    version: clipText(v0.version ?? '', 128) || null,
     pr: v0.pr ?? null,
-    ref: v0.ref ?? 'unknown',
+    ref: clipText(v0.ref ?? '', 255) || 'unknown',
     sha: v0.commit,
     run_id: v0.run,
     executor_url: v0.drone_url ?? null,
-    started_at: toIso(v0.started),
-    finished_at: toIso(v0.finished),
+    started_at: started,
+    finished_at: finished,
     // The ladder is the definition: recomputed, whatever the prototype stored.
     level: level(rungs),
     rungs,
     lint: {
       rules_failed: (v0.lint_errors ?? []).map((e) => ({
-        id: e.rule.slice(0, 64),
+        id: clipText(e.rule, 64) || '(no id)',
         severity: 'error',
-        description: e.message.slice(0, 1000),
+        description: clipText(e.message, 1000) || '(no description)',
       })),
     },
     skips: collectSkips(rungs),

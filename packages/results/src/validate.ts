@@ -1,5 +1,7 @@
 import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
+import { MAX_DURATION_MS } from './bounds.js';
 import { describe, type ResultsIssue, ResultsSchemaError } from './errors.js';
+import { level } from './level.js';
 import { resultsSchema } from './schema.js';
 import type { Results } from './types.js';
 
@@ -23,11 +25,75 @@ function validator(): ValidateFunction {
   return compiled;
 }
 
-/** Check a value against the current results schema; never throws. */
+/**
+ * Check a value against the current results schema, then what a schema cannot say: the level is
+ * the one the rungs reach (recomputed, never trusted), the timestamps are real dates from 1970
+ * on, `finished_at` is not before `started_at` and at most a week after. Never throws.
+ */
 export function validateResults(value: unknown): ValidationOutcome {
   const validate = validator();
-  if (validate(value)) return { ok: true, value: value as Results };
-  return { ok: false, issues: toIssues(validate.errors ?? []) };
+  if (!validate(value)) return { ok: false, issues: toIssues(validate.errors ?? []) };
+  const issues = meaningIssues(value as Results);
+  return issues.length ? { ok: false, issues } : { ok: true, value: value as Results };
+}
+
+const DATE_EXAMPLE = 'e.g. 2026-11-22T03:00:00.000Z';
+
+/** Checks of a document that has the schema's shape. */
+function meaningIssues(r: Results): ResultsIssue[] {
+  const issues: ResultsIssue[] = [];
+  const reached = level(r.rungs);
+  if (r.level !== reached) {
+    issues.push({
+      path: '/level',
+      expected: `${reached}, the level its rungs reach`,
+      found: String(r.level),
+    });
+  }
+  const started = utcMs(r.started_at);
+  const finished = utcMs(r.finished_at);
+  for (const [path, at, text] of [
+    ['/started_at', started, r.started_at],
+    ['/finished_at', finished, r.finished_at],
+  ] as const) {
+    if (at === null) {
+      issues.push({
+        path,
+        expected: `a real UTC date and time from 1970 on, ${DATE_EXAMPLE}`,
+        found: describe(text),
+      });
+    }
+  }
+  if (started !== null && finished !== null) {
+    if (finished < started) {
+      issues.push({
+        path: '/finished_at',
+        expected: `a time at or after started_at (${r.started_at})`,
+        found: describe(r.finished_at),
+      });
+    } else if (finished - started > MAX_DURATION_MS) {
+      issues.push({
+        path: '/finished_at',
+        expected: 'a time at most 7 days after started_at',
+        found: describe(r.finished_at),
+      });
+    }
+  }
+  return issues;
+}
+
+/** Milliseconds of a schema-shaped timestamp, or null when the day does not exist or is pre-1970. */
+function utcMs(text: string): number | null {
+  const [year, month, day] = [text.slice(0, 4), text.slice(5, 7), text.slice(8, 10)].map(Number);
+  const at = Date.parse(text);
+  // Date.parse rolls 2026-02-30 over to March 2; a real date reads back as itself.
+  const back = new Date(at);
+  const real =
+    Number.isFinite(at) &&
+    back.getUTCFullYear() === year &&
+    back.getUTCMonth() + 1 === month &&
+    back.getUTCDate() === day;
+  return real && at >= 0 ? at : null;
 }
 
 /** Like validateResults, but throws a ResultsSchemaError naming each bad field. */
@@ -68,7 +134,10 @@ export function toIssues(errors: readonly ErrorObject[]): ResultsIssue[] {
         found = typeof e.data === 'object' && e.data !== null ? describe(e.data) : found;
         break;
       case 'pattern':
-        expected = `a string matching ${String(p.pattern)}`;
+        expected =
+          (e.parentSchema as { format?: string } | undefined)?.format === 'date-time'
+            ? `a UTC date and time, ${DATE_EXAMPLE}`
+            : `a string matching ${String(p.pattern)}`;
         break;
       default:
         expected = `a value that ${e.message ?? `satisfies ${e.keyword}`}`;

@@ -163,8 +163,8 @@ describe('createResultsBuilder', () => {
     expect(() => b.startRung('deploy')).toThrow(/unknown rung "deploy"/);
     // @ts-expect-error: runtime check of a bad status
     expect(() => b.setRung('lint', 'ok')).toThrow(/unknown status "ok"/);
-    expect(() => b.addTest({ name: ' ', status: 'pass', ms: 1 }, 'lint')).toThrow(/non-empty/);
-    expect(() => b.addTest({ name: 't', status: 'pass', ms: -1 }, 'lint')).toThrow(/ms must be/);
+    // @ts-expect-error: runtime check of a test name that is not a string
+    expect(() => b.addTest({ name: 5, status: 'pass', ms: 1 }, 'lint')).toThrow(/must be a string/);
     expect(() => b.addArtifact('log', '../etc/passwd')).toThrow(/bare file name like card.png/);
     b.finish();
     expect(() => b.countDeploy()).toThrow(ResultsBuilderError);

@@ -6,7 +6,10 @@ import { escapeMarkdown, escapeXml } from '../src/index.js';
 // Any UTF-16 string: controls, lone surrogates, markup characters, emoji.
 const anyText = fc.string({ unit: 'binary', maxLength: 80 });
 const markupHeavy = fc.string({
-  unit: fc.constantFrom(...'<>&"\'`|*_[]()@#!\\~\n\r\t\u0000 abc'.split('')),
+  unit: fc.constantFrom(
+    ...'<>&"\'`|*_[]()@#!\\~\n\r\t\u0000 abc'.split(''),
+    ...['$', '1', '42', '://', 'https', 'www.', 'GH-', '/', '.', '\u202E', '\u2066'],
+  ),
   maxLength: 60,
 });
 
@@ -47,7 +50,12 @@ describe('escapeMarkdown', () => {
         expect(e).not.toMatch(
           /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/,
         );
-        expect(e).not.toMatch(/[<>"]/);
+        // The only markup is ours: `$` wrapped so GitHub does not start math with it.
+        const outside = e.replaceAll('<span>$</span>', '');
+        expect(outside).not.toMatch(/[<>"$]/);
+        // What forges link or reorder is broken by the zero-width space we insert.
+        const shown = outside.replaceAll('&#8203;', '\u200B');
+        expect(shown).not.toMatch(/[#!]\d|GH-\d|:\/\/|www\.|[\u202A-\u202E\u2066-\u2069]/i);
         expect(e).not.toMatch(/@(?!&#8203;)/);
         // Each markup character is preceded by an odd number of backslashes (escaped).
         for (const m of e.matchAll(/(\\*)([`*_[\]|~])/g)) {
@@ -63,5 +71,24 @@ describe('escapeMarkdown', () => {
       'upgraded in place from 1.3.1+1.27.1',
     );
     expect(escapeMarkdown('a | b\n`c`')).toBe('a \\| b \\`c\\`');
+  });
+
+  it('breaks what GitHub and Gitea would turn into math, links, references or reversed text', () => {
+    const z = '&#8203;';
+    expect(escapeMarkdown('costs $x^2$ or $$\\sum$$')).toBe(
+      'costs <span>$</span>x^2<span>$</span> or <span>$</span><span>$</span>\\\\sum<span>$</span><span>$</span>',
+    );
+    expect(escapeMarkdown('see https://evil.example/x and www.evil.example')).toBe(
+      `see https:${z}//evil.example/x and www${z}.evil.example`,
+    );
+    expect(escapeMarkdown('fixes #123, coop-cloud/abra#42, GH-7 and !9')).toBe(
+      `fixes #${z}123, coop-cloud/abra#${z}42, GH-${z}7 and !${z}9`,
+    );
+    // U+202E would show "exe.txt" as "txt.exe" (Trojan Source).
+    expect(escapeMarkdown('report\u202Etxt.exe\u202C done')).toBe('reporttxt.exe done');
+    // Plain text and headings-like hashes stay as they are.
+    expect(escapeMarkdown('# not a heading, C# and 100% fine')).toBe(
+      '# not a heading, C# and 100% fine',
+    );
   });
 });

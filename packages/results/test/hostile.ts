@@ -12,6 +12,8 @@ export const HOSTILE = [
   '&amp; &lt; "quotes" \'apostrophes\' ]]> <!-- comment -->',
   'ctrl\u0000\u0007\u001b[31mred\u001b[0m and a lone \uD800 surrogate',
   '**bold** _em_ ~~strike~~ :smile: \\backslash',
+  '$\\href{https://x}{math}$ https://evil.example www.evil.example #1 coop-cloud/abra#42',
+  'file\u202Etxt.exe ###=+<>~ {}—… Привет 漢字テスト 😀🎉 👍🏽',
 ];
 
 export function hostileResults(): Results {
