@@ -18,8 +18,12 @@ command -v script >/dev/null 2>&1 || need_apt+=(bsdutils)
 command -v git >/dev/null 2>&1 || need_apt+=(git)
 # Recipe code (hooks, tests, install steps) runs in a bubblewrap sandbox (packages/run, sandbox.ts).
 command -v bwrap >/dev/null 2>&1 || need_apt+=(bubblewrap)
-# The results renderer (SVG→PNG card) needs at least one font on the system.
+# The results card (SVG→PNG through resvg) is drawn and measured with these fonts
+# (packages/results/src/fonts.ts): DejaVu Sans, Noto Sans CJK for Chinese/Japanese/Korean, Symbola
+# for emoji (resvg-js 2.6 draws outline glyphs only, so not Noto Color Emoji's bitmaps).
 [ -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || need_apt+=(fonts-dejavu-core)
+[ -f /usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc ] || need_apt+=(fonts-noto-cjk)
+[ -f /usr/share/fonts/truetype/ancient-scripts/Symbola_hint.ttf ] || need_apt+=(fonts-symbola)
 if [ ${#need_apt[@]} -gt 0 ]; then
   log "installing ${need_apt[*]} (apt)"
   export DEBIAN_FRONTEND=noninteractive
