@@ -1,5 +1,7 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { RunStatePaths } from '@ccci/lock';
+import type { Redactor } from '@ccci/redact';
 import {
   createResultsBuilder,
   type Results,
@@ -9,12 +11,42 @@ import {
   renderComment,
   safeWriteResults,
 } from '@ccci/results';
-import type { RunCtx } from '../context.js';
-import { RUNGS } from '../settings.js';
+import type { RunState } from '../context.js';
+import { RUNGS, type RunSettings } from '../settings.js';
+import type { Clone } from '../support/git.js';
+import type { RunLog } from '../support/log.js';
+import type { LoadedMeta } from '../support/meta.js';
 
-/** Builds results.json from the run state; a failing build never changes the exit code. */
-export function buildResults(ctx: RunCtx): Results {
-  const b = createResultsBuilder({
+/** What reporting reads of a run: RunCtx narrowed to it (a RunCtx is one). */
+export interface ReportCtx {
+  settings: Pick<RunSettings, 'recipe' | 'runId' | 'ref' | 'pr' | 'quick'>;
+  clone: Pick<Clone, 'headSha' | 'headTags'> | undefined;
+  loaded: Pick<LoadedMeta, 'manifestData'> | undefined;
+  state: RunState;
+  redactor: Pick<Redactor, 'redactString' | 'scan'>;
+  paths: Pick<RunStatePaths, 'artifactsDir'>;
+  log: Pick<RunLog, 'file' | 'warn' | 'error'>;
+}
+
+/**
+ * Builds results.json from the run state, so that a run always gets one: when the full results
+ * cannot be built (a harness bug, or state the builder refuses), the rungs' statuses and reasons
+ * are kept without tests, lint rules or manifest, and the manifest says why. Throws only when the
+ * run's identity (recipe, run id, ref) is not one results.json can hold; settings parsing rules
+ * that out.
+ */
+export function buildResults(ctx: ReportCtx): Results {
+  try {
+    return fullResults(ctx);
+  } catch (error) {
+    const why = reasonOf(error);
+    ctx.log.error(`results could not be built in full (${why}); keeping the rungs' statuses`);
+    return rungsOnlyResults(ctx, why);
+  }
+}
+
+function newBuilder(ctx: ReportCtx) {
+  return createResultsBuilder({
     recipe: ctx.settings.recipe,
     runId: ctx.settings.runId,
     sha: ctx.clone?.headSha ?? '0000000000000000000000000000000000000000',
@@ -26,13 +58,17 @@ export function buildResults(ctx: RunCtx): Results {
     clock: runClock(ctx.state.startedAt.getTime()),
     redact: (s) => ctx.redactor.redactString(s),
   });
+}
+
+function fullResults(ctx: ReportCtx): Results {
+  const b = newBuilder(ctx);
   if (ctx.state.abortReason) b.abort(ctx.state.abortReason);
   for (const name of RUNGS) {
     const r = ctx.state.rungs.get(name);
     if (!r) continue;
     for (const t of r.tests)
       b.addTest({ name: t.name, status: t.status, ms: t.ms, reason: t.reason ?? null }, name);
-    b.setRung(name, r.status, r.reason ?? null);
+    b.setRung(name, r.status, r.reason ?? null, r.durationMs > 0 ? r.durationMs : null);
   }
   b.setLint(ctx.state.lintFailed);
   for (let i = 0; i < ctx.state.deployCount; i++) b.countDeploy();
@@ -49,17 +85,39 @@ export function buildResults(ctx: RunCtx): Results {
     deps: ctx.state.deps,
   });
   if (ctx.state.screenshot) b.addArtifact('screenshot', ctx.state.screenshot);
+  addOwnArtifacts(b);
+  return b.finish(ctx.state.abortReason ? { abortReason: ctx.state.abortReason } : {});
+}
+
+/** The part of the results nothing odd in the state can spoil: which rung ended how. */
+function rungsOnlyResults(ctx: ReportCtx, why: string): Results {
+  const b = newBuilder(ctx);
+  if (ctx.state.abortReason) b.abort(String(ctx.state.abortReason));
+  for (const name of RUNGS) {
+    const r = ctx.state.rungs.get(name);
+    if (!r) continue;
+    try {
+      b.setRung(name, r.status, typeof r.reason === 'string' ? r.reason : null, null);
+    } catch {
+      b.setRung(name, 'unver', 'its result could not be recorded', null);
+    }
+  }
+  b.setManifest({ results_incomplete: `tests, lint rules and manifest left out: ${why}` });
+  addOwnArtifacts(b);
+  return b.finish();
+}
+
+function addOwnArtifacts(b: ReturnType<typeof createResultsBuilder>): void {
   b.addArtifact('log', 'run.log');
   b.addArtifact('results', 'results.json');
   b.addArtifact('badge', 'badge.svg');
   b.addArtifact('card_svg', 'card.svg');
   b.addArtifact('card_png', 'card.png');
-  const results = b.finish(ctx.state.abortReason ? { abortReason: ctx.state.abortReason } : {});
-  for (const name of RUNGS) {
-    const r = ctx.state.rungs.get(name);
-    if (r && r.durationMs > 0) results.rungs[name].duration_ms = r.durationMs;
-  }
-  return results;
+}
+
+function reasonOf(error: unknown): string {
+  const text = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+  return text.split('\n')[0]!.slice(0, 300);
 }
 
 /**
@@ -67,7 +125,7 @@ export function buildResults(ctx: RunCtx): Results {
  * interrupted): whatever happens to teardown, a results.json is there. The final report
  * replaces it.
  */
-export async function writeProvisionalResults(ctx: RunCtx): Promise<void> {
+export async function writeProvisionalResults(ctx: ReportCtx): Promise<void> {
   try {
     const out = await safeWriteResults(
       join(ctx.paths.artifactsDir, 'results.json'),
@@ -83,15 +141,9 @@ export async function writeProvisionalResults(ctx: RunCtx): Promise<void> {
  * Writes results.json, card (SVG + PNG), badge, comment body into the artifacts folder, then
  * scans everything that leaves the run for registered secrets (`no_secret_leak`).
  */
-export async function writeReport(ctx: RunCtx): Promise<Results | undefined> {
+export async function writeReport(ctx: ReportCtx): Promise<Results | undefined> {
   const dir = ctx.paths.artifactsDir;
-  let results: Results;
-  try {
-    results = buildResults(ctx);
-  } catch (error) {
-    ctx.log.error(`results could not be built: ${(error as Error).message}`);
-    return undefined;
-  }
+  const results = buildResults(ctx);
   const shot =
     ctx.state.screenshot && existsSync(join(dir, ctx.state.screenshot))
       ? readFileSync(join(dir, ctx.state.screenshot))
@@ -112,7 +164,7 @@ export async function writeReport(ctx: RunCtx): Promise<Results | undefined> {
 }
 
 /** The one-screen summary at the end. */
-export function summary(ctx: RunCtx, results: Results | undefined): string {
+export function summary(ctx: ReportCtx, results: Results | undefined): string {
   const lines = [
     '',
     `── ccci ${ctx.settings.recipe} @ ${ctx.clone?.headSha.slice(0, 12) ?? ctx.settings.ref} (run ${ctx.settings.runId}) ──`,
@@ -139,12 +191,15 @@ export function summary(ctx: RunCtx, results: Results | undefined): string {
 const fmt = (v: boolean | null) => (v === null ? '?' : v ? 'yes' : 'NO');
 
 /** Writes badge, comment, card SVG and PNG; returns the text renderings for the leak scan. */
-function render(ctx: RunCtx, results: Results, shot: Buffer | null): string[] {
+function render(ctx: ReportCtx, results: Results, shot: Buffer | null): string[] {
   const renders: [string, () => string | Buffer][] = [
     ['badge.svg', () => renderBadge(results.level)],
     ['comment.md', () => renderComment({ kind: 'result', results })],
     ['card.svg', () => renderCardSvg(results, { screenshot: shot })],
-    ['card.png', () => renderCardPng(results, { screenshot: shot })],
+    [
+      'card.png',
+      () => renderCardPng(results, { screenshot: shot, onWarning: (m) => ctx.log.warn(m) }),
+    ],
   ];
   const texts: string[] = [];
   for (const [file, make] of renders) {
