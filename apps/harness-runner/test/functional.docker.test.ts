@@ -1,5 +1,5 @@
 // Functional rung: an enrolment's tests/playwright specs run in Chromium through the gateway.
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createFixtureRecipe } from '@ccci/testbed';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -63,10 +63,13 @@ describe.skipIf(!existsSync('/usr/bin/chromium'))(
       };
       expect(functional.status, r.all).toBe('fail');
       expect(functional.reason).toBe('1 custom test failed: playwright/home: expects a login form');
+      // The failed test is re-run once (TEST_RETRIES default 1); it fails again.
       expect(functional.tests.map((t) => [t.name, t.status])).toEqual([
         ['playwright/home: shows the fixture page', 'pass'],
         ['playwright/home: expects a login form', 'fail'],
+        ['playwright/home: expects a login form', 'fail'],
       ]);
+      expect(res.flags['flaky']).toBe(false);
       expect(functional.tests[1]?.reason).toBe(
         'no login form on the page (screenshot playwright-home-expects-a-login-form.png)',
       );
@@ -85,3 +88,51 @@ describe.skipIf(!existsSync('/usr/bin/chromium'))(
     }, 400_000);
   },
 );
+
+describe('functional rung: flaky tests (real swarm)', () => {
+  it('a test that fails and passes on its re-run passes the rung, marked flaky in results, comment and card', async () => {
+    const src = await createFixtureRecipe('web', { dir: join(bed.root, 'src'), as: 'flaky' });
+    const enrol = join(bed.env['CCCI_ENROLMENT_DIR'] as string, 'flaky');
+    mkdirSync(join(enrol, 'tests', 'functional'), { recursive: true });
+    writeFileSync(join(enrol, 'recipe_meta.yml'), 'HEALTH_OK: [200]\n');
+    // Fails on its first attempt only: the harness gives each attempt its number.
+    writeFileSync(
+      join(enrol, 'tests', 'functional', 'sometimes.sh'),
+      '#!/bin/sh\n[ "$CCCI_ATTEMPT" = 2 ]\n',
+    );
+    writeFileSync(join(enrol, 'tests', 'functional', 'steady.sh'), '#!/bin/sh\ntrue\n');
+    for (const f of ['sometimes.sh', 'steady.sh'])
+      chmodSync(join(enrol, 'tests', 'functional', f), 0o755);
+    const r = await bed.run([
+      'run',
+      '--recipe',
+      'flaky',
+      '--ref',
+      'main',
+      '--src',
+      src,
+      '--run-id',
+      'flaky1',
+      '--stages',
+      'install,functional',
+    ]);
+    expect(r.exitCode, r.all).toBe(0);
+    const res = bed.results('flaky1');
+    const functional = res.rungs['functional'] as unknown as {
+      status: string;
+      tests: { name: string; status: string }[];
+    };
+    expect(functional.status, r.all).toBe('pass');
+    expect(functional.tests.map((t) => [t.name, t.status])).toEqual([
+      ['sometimes.sh', 'fail'],
+      ['sometimes.sh', 'pass'],
+      ['steady.sh', 'pass'],
+    ]);
+    expect(res.flags['flaky']).toBe(true);
+    expect(r.all).toMatch(/flaky — passed only on a re-run: sometimes\.sh/);
+    const comment = readFileSync(join(bed.artifactsDir('flaky1'), 'comment.md'), 'utf8');
+    expect(comment).toMatch(/Flaky/);
+    const card = readFileSync(join(bed.artifactsDir('flaky1'), 'card.svg'), 'utf8');
+    expect(card).toMatch(/flaky tests/);
+  }, 400_000);
+});

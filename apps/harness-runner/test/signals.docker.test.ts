@@ -1,4 +1,6 @@
 // Cancel a run at distinct points: nothing of it is left and the exit status says why.
+import { existsSync, readdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Bed, createBed } from './e2e.js';
 
@@ -80,6 +82,13 @@ describe.concurrent('cancel a run (real swarm)', () => {
   it('SIGKILL → the janitor of the next start reaps what the run left', async () => {
     const child = run('sigkill');
     await child.waitOutput(/install: converged/);
+    // Its temporary folders (Chromium's profile among them) live in the run's own folder.
+    const runDir = dirname(bed.artifactsDir('sigkill'));
+    const profiles = () =>
+      existsSync(join(runDir, 'tmp'))
+        ? readdirSync(join(runDir, 'tmp')).filter((n) => n.startsWith('ccci-chromium-'))
+        : [];
+    expect(profiles()).toHaveLength(1);
     child.kill('SIGKILL');
     await child;
     const stack = (await bed.leftovers()).filter((n) => n.startsWith('web-'));
@@ -95,5 +104,7 @@ describe.concurrent('cancel a run (real swarm)', () => {
       if (left.length > 0) await new Promise((r) => setTimeout(r, 2000));
     }
     expect(left).toEqual([]);
+    // …and with the stack, the dead run's folder: nothing of it is left in any temp folder.
+    expect(existsSync(runDir)).toBe(false);
   }, 400_000);
 });

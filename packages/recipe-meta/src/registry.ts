@@ -186,6 +186,15 @@ export const KEYS: readonly KeyDefinition[] = [
     previous: true,
   },
   {
+    key: 'TEST_RETRIES',
+    type: { kind: 'integer', min: 0, max: 3, text: 're-runs (0–3)' },
+    default: 1,
+    meaning:
+      'times a failed custom test (tests/functional/, tests/playwright/) is re-run; one that passes on a re-run is marked flaky: the rung passes and the results, comment and card say so. 0 disables',
+    hook: null,
+    operatorOnly: false,
+  },
+  {
     key: 'UPGRADE_BASE_VERSION',
     type: recipeVersion,
     default: null,

@@ -50,12 +50,13 @@ describe('registry consistency', () => {
     }
   });
 
-  it('holds the fifteen spec keys plus the operator compose-policy exceptions', () => {
+  it('holds the fifteen spec keys, TEST_RETRIES and the operator compose-policy exceptions', () => {
     expect(registry.keys.map((k) => k.key)).toEqual([
       'HEALTH_PATH',
       'HEALTH_OK',
       'DEPLOY_TIMEOUT',
       'HTTP_TIMEOUT',
+      'TEST_RETRIES',
       'UPGRADE_BASE_VERSION',
       'UNTESTABLE_VERSIONS',
       'EXTRA_ENV',

@@ -1,3 +1,4 @@
+import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Writable } from 'node:stream';
 import { createAbra } from '@ccci/abra';
@@ -110,6 +111,11 @@ async function createRun(
 ): Promise<RunCtx> {
   const paths = runStatePaths({ runsDir: config.runsDir, runId: settings.runId });
   await prepareRunDir({ paths, sharedAbraDir: config.sharedAbraDir });
+  // Every temporary folder of this process (Chromium's profiles, Playwright's own) lives in the
+  // run's folder: a run killed with SIGKILL leaves them where the janitor removes its folder.
+  const tmp = join(paths.runDir, 'tmp');
+  mkdirSync(tmp, { mode: 0o700 });
+  process.env['TMPDIR'] = tmp;
   // Operator secrets from the secrets dir, the report key, and later each app secret abra makes.
   const redactor = createRedactor({ secretsDir: config.secretsDir });
   if (config.reportKey) redactor.add(config.reportKey);
@@ -394,6 +400,7 @@ async function finish(
   // validates against (compiled on first use; ~0.2 s of CPU that would otherwise come after).
   validateResults(null);
   await torn;
+  rmSync(join(ctx.paths.runDir, 'tmp'), { recursive: true, force: true });
   const results = await writeReport(ctx).catch((error: Error) => {
     ctx.log.error(`report failed: ${error.message}`);
     return undefined;

@@ -62,6 +62,12 @@ export interface RecipeMeta {
   readonly DEPLOY_TIMEOUT: number;
   /** wait for `HEALTH_PATH` to answer after convergence. Default: 300. */
   readonly HTTP_TIMEOUT: number;
+  /**
+   * times a failed custom test (tests/functional/, tests/playwright/) is re-run; one that
+   * passes on a re-run is marked flaky: the rung passes and the results, comment and card
+   * say so. 0 disables. Default: 1.
+   */
+  readonly TEST_RETRIES: number;
   /** explicit upgrade base; wins over dynamic resolution. Default: none. */
   readonly UPGRADE_BASE_VERSION: string | null;
   /**
@@ -111,6 +117,7 @@ export interface RecipeMetaInput {
   readonly HEALTH_OK?: readonly number[];
   readonly DEPLOY_TIMEOUT?: number;
   readonly HTTP_TIMEOUT?: number;
+  readonly TEST_RETRIES?: number;
   readonly UPGRADE_BASE_VERSION?: string;
   readonly UNTESTABLE_VERSIONS?: Readonly<Record<string, string>>;
   readonly EXTRA_ENV?: Readonly<Record<string, string>>;

@@ -1,9 +1,10 @@
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import type { RunCtx, TestResult } from '../context.js';
+import type { RunCtx } from '../context.js';
 import { depEnv } from '../overlays.js';
 import { runRecipeCode } from '../recipe-code.js';
 import { baseUrlOf } from '../support/http.js';
+import { specLabel } from '../support/playwright-contract.js';
 import { runPlaywrightSpecs } from '../support/playwright-specs.js';
 import { assert, runRung, SkipRung } from './runner.js';
 
@@ -29,70 +30,105 @@ export function functionalRung(ctx: RunCtx) {
     const specs = (ctx.loaded?.recipe.files.playwrightTests ?? []).map((t) => t.file);
     if (tests.length === 0 && specs.length === 0)
       throw new SkipRung('no custom tests (tests/functional/, tests/playwright/)');
+    // A failed test is re-run (TEST_RETRIES, default 1); one that then passes is flaky: the
+    // rung passes and both attempts are recorded, so the results say so (never a silent pass).
+    const retries = ctx.meta.TEST_RETRIES ?? 1;
     const failed: string[] = [];
+    const flaky: string[] = [];
     for (const test of tests) {
-      try {
-        await steps.check(test, async () => {
-          // Recipe tests see only their folder and what their contract gives (recipe-code.ts).
-          const r = await runRecipeCode(ctx, join(dir!, test), [], {
-            cwd: dir!,
-            env: {
-              CCCI_DOMAIN: ctx.domain,
-              CCCI_BASE_URL: baseUrlOf(ctx.http),
-              CCCI_RUN_ID: ctx.settings.runId,
-              ...(ctx.config.gatewayUrl ? { CCCI_GATEWAY_URL: ctx.config.gatewayUrl } : {}),
-            },
-            timeoutMs: 600_000,
+      let attempt = 0;
+      for (; attempt <= retries; attempt++) {
+        try {
+          await steps.check(test, async () => {
+            // Recipe tests see only their folder and what their contract gives (recipe-code.ts).
+            const r = await runRecipeCode(ctx, join(dir!, test), [], {
+              cwd: dir!,
+              env: {
+                CCCI_DOMAIN: ctx.domain,
+                CCCI_BASE_URL: baseUrlOf(ctx.http),
+                CCCI_RUN_ID: ctx.settings.runId,
+                CCCI_ATTEMPT: String(attempt + 1),
+                ...(ctx.config.gatewayUrl ? { CCCI_GATEWAY_URL: ctx.config.gatewayUrl } : {}),
+              },
+              timeoutMs: 600_000,
+            });
+            assert(r.exitCode === 0, `${test} exited ${r.exitCode}`);
           });
-          assert(r.exitCode === 0, `${test} exited ${r.exitCode}`);
-        });
-      } catch (error) {
-        if (ctx.signal.aborted) throw error;
-        failed.push(test);
+          break;
+        } catch (error) {
+          if (ctx.signal.aborted) throw error;
+        }
       }
+      if (attempt > retries) failed.push(test);
+      else if (attempt > 0) flaky.push(test);
     }
     if (specs.length > 0) {
       ctx.state.current = { rung: 'functional', step: 'playwright' };
       ctx.log.step('functional', `playwright (${specs.length} spec files)`);
-      const started = performance.now();
-      const results = await runPlaywrightSpecs({
-        files: specs,
-        chromium: ctx.config.chromium,
-        gatewayUrl: ctx.config.gatewayUrl,
-        domain: ctx.domain,
-        artifactsDir: ctx.paths.artifactsDir,
-        scratchDir: join(ctx.paths.stateDir, 'playwright'),
-        env: depEnv(ctx),
-        proc: ctx.proc,
-        signal: ctx.signal,
-      }).finally(() => {
-        const ended = performance.now();
-        ctx.childMs.other += ended - started;
-        ctx.childIntervals.push(['chromium', started, ended, 'playwright specs']);
-      });
       const recorded = ctx.state.rungs.get('functional')?.tests;
-      for (const r of results) {
-        const reason = r.reason
-          ? ctx.redactor.redactString(
-              r.screenshot ? `${r.reason} (screenshot ${r.screenshot})` : r.reason,
-            )
-          : undefined;
-        const entry: TestResult = {
-          name: `playwright/${r.name}`,
-          status: r.status,
-          ms: r.ms,
-          ...(reason ? { reason } : {}),
-        };
-        recorded?.push(entry);
-        if (r.status !== 'pass') {
-          failed.push(entry.name);
-          ctx.log.info(`functional: ${entry.name} failed — ${reason ?? ''}`);
+      // Spec files re-run only for the tests that failed in them.
+      let files = specs;
+      let failing = new Set<string>();
+      for (let attempt = 0; attempt <= retries && files.length > 0; attempt++) {
+        const results = await playwright(ctx, files);
+        const next = new Set<string>();
+        for (const r of results) {
+          const name = `playwright/${r.name}`;
+          // A re-run records only the tests that had failed (the others already passed).
+          if (attempt > 0 && !failing.has(name)) continue;
+          const reason = r.reason
+            ? ctx.redactor.redactString(
+                r.screenshot ? `${r.reason} (screenshot ${r.screenshot})` : r.reason,
+              )
+            : undefined;
+          recorded?.push({ name, status: r.status, ms: r.ms, ...(reason ? { reason } : {}) });
+          if (r.status !== 'pass') {
+            next.add(name);
+            ctx.log.info(`functional: ${name} failed — ${reason ?? ''}`);
+          } else if (attempt > 0) flaky.push(name);
         }
+        // A test that no longer reports at all on a re-run (its file broke) is still failing.
+        if (attempt > 0)
+          for (const n of failing)
+            if (!results.some((r) => `playwright/${r.name}` === n) && !flaky.includes(n))
+              next.add(n);
+        failing = next;
+        files = specs.filter((f) => [...failing].some((n) => belongsTo(n, f)));
       }
+      failed.push(...failing);
     }
+    if (flaky.length > 0)
+      ctx.log.warn(
+        `functional: flaky — passed only on a re-run: ${flaky.slice(0, 5).join(', ')}${flaky.length > 5 ? ', …' : ''}`,
+      );
     assert(
       failed.length === 0,
       `${failed.length} custom test${failed.length === 1 ? '' : 's'} failed: ${failed.slice(0, 5).join(', ')}${failed.length > 5 ? ', …' : ''}`,
     );
+  });
+}
+
+/** Whether a recorded test name (`playwright/<label>[: <test>]`) comes from spec `file`. */
+function belongsTo(name: string, file: string): boolean {
+  const label = `playwright/${specLabel(file)}`;
+  return name === label || name.startsWith(`${label}: `);
+}
+
+async function playwright(ctx: RunCtx, files: readonly string[]) {
+  const started = performance.now();
+  return runPlaywrightSpecs({
+    files,
+    chromium: ctx.config.chromium,
+    gatewayUrl: ctx.config.gatewayUrl,
+    domain: ctx.domain,
+    artifactsDir: ctx.paths.artifactsDir,
+    scratchDir: join(ctx.paths.stateDir, 'playwright'),
+    env: depEnv(ctx),
+    proc: ctx.proc,
+    signal: ctx.signal,
+  }).finally(() => {
+    const ended = performance.now();
+    ctx.childMs.other += ended - started;
+    ctx.childIntervals.push(['chromium', started, ended, 'playwright specs']);
   });
 }
