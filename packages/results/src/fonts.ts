@@ -2,8 +2,8 @@
  * The fonts the card is drawn with, in the order resvg falls back through them: DejaVu Sans is
  * the card's font (Latin, Greek, Cyrillic, many symbols), Noto Sans CJK covers Chinese, Japanese
  * and Korean, Symbola emoji (to Unicode 9). Noto Color Emoji is not among them: its glyphs are
- * PNG bitmaps (CBDT), which resvg draws only from resvg 0.42 on (linebender/resvg#735), later
- * than the resvg-js 2.6 this package uses; resvg-js 2.6 draws outlines, which Symbola has.
+ * PNG bitmaps (CBDT), which resvg draws only since its colour-font support (linebender/resvg#735,
+ * 2024), later than the resvg-js 2.6 this package uses; 2.6 draws outlines, which Symbola has.
  *
  * `file` is relative to the fonts root (Debian: /usr/share/fonts); `package` is the Debian
  * package that installs it (packages/testbed/scripts/setup.sh installs them all).
