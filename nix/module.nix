@@ -411,6 +411,16 @@ in
           {
             ExecStart = "${harnessWrapper}/bin/ccci-harness janitor";
             TimeoutStartSec = "30min";
+          }
+          // optionalAttrs (cfg.janitor.metricsFile != null) {
+            Environment = [ "CCCI_METRICS_FILE=${cfg.janitor.metricsFile}" ];
+            ReadWritePaths = [
+              dirs.runs
+              dirs.locks
+              dirs.spool
+              dirs.abra
+              (dirOf cfg.janitor.metricsFile)
+            ];
           };
 
       # Reports the harness spooled because the bot was unreachable: `ccci-harness resend`

@@ -416,6 +416,17 @@ in
           timer (`ccci-harness resend`: spooled reports) runs as often.
         '';
       };
+      metricsFile = mkOption {
+        type = types.nullOr types.str;
+        default = null;
+        example = "/var/lib/prometheus-node-exporter-text-files/ccci.prom";
+        description = ''
+          A Prometheus textfile each janitor pass writes (node_exporter's textfile collector):
+          `ccci_network_addresses_used` / `ccci_network_addresses_capacity` of the `proxy`
+          overlay network, and the stacks the pass reaped. Alert before `proxy` runs out of
+          addresses (docs/runbook.md). Its folder must exist and be writable by the ccci user.
+        '';
+      };
     };
   };
 }

@@ -56,6 +56,7 @@ export async function main(io: MainIo): Promise<void> {
       runsDir: config.runsDir,
       envDir: join(config.sharedAbraDir, 'servers', config.server),
       deadlineMs: config.deadlineMs,
+      metricsFile: config.metricsFile,
     });
     return io.exit(exitCode);
   }

@@ -55,6 +55,7 @@ export {
   lockPaths,
   readOwner,
 } from './lock.js';
+export { janitorMetrics, writeMetricsFile } from './metrics-file.js';
 export {
   NETWORK_WARN_RATIO,
   type NetworkUsage,

@@ -4,6 +4,7 @@ import {
   type RunJanitorOptions,
   runJanitor,
 } from './janitor.js';
+import { janitorMetrics, writeMetricsFile } from './metrics-file.js';
 
 /** Exit codes of {@link janitorMain}. */
 export const JANITOR_EXIT = {
@@ -29,7 +30,10 @@ export function stderrLog(stream: NodeJS.WritableStream = process.stderr): Janit
  * returned for callers that want it (e.g. `--json`).
  */
 export async function janitorMain(
-  options: RunJanitorOptions,
+  options: RunJanitorOptions & {
+    /** A Prometheus textfile (node_exporter's collector) the pass's metrics are written to. */
+    metricsFile?: string | undefined;
+  },
 ): Promise<{ exitCode: number; report?: JanitorReport }> {
   const log = options.log ?? stderrLog();
   let report: JanitorReport;
@@ -43,6 +47,16 @@ export async function janitorMain(
     }
     log.error({ code: (error as { code?: unknown }).code }, `janitor: ${message}`);
     return { exitCode: JANITOR_EXIT.failed };
+  }
+  if (options.metricsFile) {
+    try {
+      writeMetricsFile(options.metricsFile, janitorMetrics(report));
+    } catch (error) {
+      log.warn(
+        { file: options.metricsFile },
+        `janitor: cannot write the metrics file: ${(error as Error).message}`,
+      );
+    }
   }
   const failed = report.entries.filter((e) => e.outcome === 'failed' || e.outcome === 'lock-lost');
   const count = (outcome: string) => report.entries.filter((e) => e.outcome === outcome).length;

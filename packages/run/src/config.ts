@@ -81,7 +81,13 @@ export function configFromEnv(env: Env, cwd = process.cwd()): EngineConfig {
       `CCCI_UNTRUSTED_USER: expected a user name, found ${JSON.stringify(untrustedUser)}`,
     );
   }
+  const metricsFile = get('CCCI_METRICS_FILE');
+  if (metricsFile !== undefined && !isAbsolute(metricsFile))
+    throw new UsageError(
+      `CCCI_METRICS_FILE: expected an absolute path, found ${JSON.stringify(metricsFile)}`,
+    );
   return {
+    metricsFile,
     hookTimeoutMs: hookTimeoutS === undefined ? undefined : hookTimeoutS * 1000,
     untrustedUser,
     runsDir,

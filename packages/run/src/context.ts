@@ -53,6 +53,11 @@ export interface EngineConfig {
    * CCCI_HOOK_TIMEOUT_S.
    */
   hookTimeoutMs?: number | undefined;
+  /**
+   * Prometheus textfile the janitor writes its pass to (proxy address use, stacks reaped), for
+   * node_exporter's textfile collector. Env CCCI_METRICS_FILE.
+   */
+  metricsFile?: string | undefined;
   /** The user recipe code runs as when the harness is root. Env CCCI_UNTRUSTED_USER, default nobody. */
   untrustedUser?: string | undefined;
 }
