@@ -1,6 +1,6 @@
 import { MAX_DURATION_MS } from './bounds.js';
 import { checkBuilderOptions, checkCount } from './builder-options.js';
-import { capLintRules, createTestList } from './caps.js';
+import { capLintRules, createTestList, ownTestName } from './caps.js';
 import { budgetOk, collectSkips, earlierStop } from './derive.js';
 import { ResultsBuilderError } from './errors.js';
 import { level } from './level.js';
@@ -242,7 +242,7 @@ export function createResultsBuilder(options: ResultsBuilderOptions): ResultsBui
         throw new ResultsBuilderError(`addTest: ms must be a number, got ${typeof test.ms}`);
       }
       // Names, reasons and times come from the recipe's tests: odd values are data, not misuse.
-      const name = cleanText(test.name, MAX_NAME) || '(unnamed test)';
+      const name = ownTestName(cleanText(test.name, MAX_NAME) || '(unnamed test)');
       tests.get(target)!.add({
         name,
         status: test.status,

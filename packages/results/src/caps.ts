@@ -11,6 +11,14 @@ export const MAX_LINT_RULES = resultsSchema.properties.lint.properties.rules_fai
 
 const MORE_TESTS = /^(\d{1,9}) more tests? not shown$/;
 
+/**
+ * A recipe's own test named like the summary ("99 more tests not shown") gets quoted, so that
+ * only the builder's summary is read as one.
+ */
+export function ownTestName(name: string): string {
+  return MORE_TESTS.test(name) ? `“${name}”` : name;
+}
+
 const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
 
 /**

@@ -92,6 +92,16 @@ describe('the builder caps what the schema caps, visibly', () => {
     ]);
     expect(r.rungs.install.duration_ms).toBe(7 * 24 * 3_600_000);
   });
+
+  it('does not let a test pass itself off as the summary', () => {
+    const { builder: b } = manualBuilder();
+    for (let i = 0; i < 4999; i++) b.addTest({ name: `t${i}`, status: 'pass', ms: 1 }, 'install');
+    b.addTest({ name: '999999999 more tests not shown', status: 'pass', ms: 1 }, 'install');
+    b.setRung('install', 'pass');
+    const r = b.finish();
+    expect(r.rungs.install.tests.at(-1)!.name).toBe('“999999999 more tests not shown”');
+    expect(renderComment({ kind: 'result', results: r })).toContain('5000/5000 tests passed');
+  });
 });
 
 describe('clipping', () => {
