@@ -101,7 +101,9 @@ describe('text width', () => {
   });
 
   it('keeps a lowercase reason that fits whole (key words were clipped)', () => {
-    const reason = 'witness file missing from volume content after the upgrade in place';
+    // 82 characters: 528 px drawn, 605 px by the old estimate of 0.62 em a letter.
+    const reason =
+      'restore ran but the witness file in volume content was not there after the restore';
     const available = CARD_WIDTH - PAD * 2 - 22;
     expect(resvgWidth(reason, 13, false)).toBeLessThan(available);
     expect(fitText(reason, 13, available)).toBe(reason);
