@@ -39,7 +39,8 @@ export function buildResults(ctx: ReportCtx): Results {
   try {
     return fullResults(ctx);
   } catch (error) {
-    const why = reasonOf(error);
+    // Builder errors quote a little of the value they refused: mask known secrets in it.
+    const why = ctx.redactor.redactString(reasonOf(error));
     ctx.log.error(`results could not be built in full (${why}); keeping the rungs' statuses`);
     return rungsOnlyResults(ctx, why);
   }
