@@ -86,7 +86,13 @@ export function configFromEnv(env: Env, cwd = process.cwd()): EngineConfig {
     throw new UsageError(
       `CCCI_METRICS_FILE: expected an absolute path, found ${JSON.stringify(metricsFile)}`,
     );
+  const fontsDir = get('CCCI_FONTS_DIR');
+  if (fontsDir !== undefined && !isAbsolute(fontsDir))
+    throw new UsageError(
+      `CCCI_FONTS_DIR: expected an absolute path, found ${JSON.stringify(fontsDir)}`,
+    );
   return {
+    fontsDir,
     metricsFile,
     hookTimeoutMs: hookTimeoutS === undefined ? undefined : hookTimeoutS * 1000,
     untrustedUser,

@@ -54,6 +54,11 @@ export interface EngineConfig {
    */
   hookTimeoutMs?: number | undefined;
   /**
+   * Where the card's fonts are, laid out as Debian installs them under /usr/share/fonts
+   * (truetype/dejavu/…, opentype/noto/…). Env CCCI_FONTS_DIR, default /usr/share/fonts.
+   */
+  fontsDir?: string | undefined;
+  /**
    * Prometheus textfile the janitor writes its pass to (proxy address use, stacks reaped), for
    * node_exporter's textfile collector. Env CCCI_METRICS_FILE.
    */

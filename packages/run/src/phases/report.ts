@@ -199,7 +199,12 @@ function render(ctx: ReportCtx, results: Results, shot: Buffer | null): string[]
     ['card.svg', () => renderCardSvg(results, { screenshot: shot })],
     [
       'card.png',
-      () => renderCardPng(results, { screenshot: shot, onWarning: (m) => ctx.log.warn(m) }),
+      () =>
+        renderCardPng(results, {
+          screenshot: shot,
+          onWarning: (m) => ctx.log.warn(m),
+          ...(ctx.config.fontsDir ? { fontsRoot: ctx.config.fontsDir } : {}),
+        }),
     ],
   ];
   const texts: string[] = [];
