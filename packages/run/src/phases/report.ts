@@ -11,7 +11,7 @@ import {
   renderComment,
   safeWriteResults,
 } from '@ccci/results';
-import type { RunState } from '../context.js';
+import type { EngineConfig, RunState } from '../context.js';
 import { RUNGS, type RunSettings } from '../settings.js';
 import type { Clone } from '../support/git.js';
 import type { RunLog } from '../support/log.js';
@@ -26,6 +26,7 @@ export interface ReportCtx {
   redactor: Pick<Redactor, 'redactString' | 'scan'>;
   paths: Pick<RunStatePaths, 'artifactsDir'>;
   log: Pick<RunLog, 'file' | 'warn' | 'error'>;
+  config?: Pick<EngineConfig, 'fontsDir'>;
 }
 
 /**
@@ -203,7 +204,7 @@ function render(ctx: ReportCtx, results: Results, shot: Buffer | null): string[]
         renderCardPng(results, {
           screenshot: shot,
           onWarning: (m) => ctx.log.warn(m),
-          ...(ctx.config.fontsDir ? { fontsRoot: ctx.config.fontsDir } : {}),
+          ...(ctx.config?.fontsDir ? { fontsRoot: ctx.config.fontsDir } : {}),
         }),
     ],
   ];
