@@ -1,4 +1,4 @@
-import { createWriteStream, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import type { DispatchRequest, Executor, ExecutorEvents, LookupResult } from './executor.js';
@@ -15,7 +15,10 @@ export interface LocalExecutorOptions {
   maxTests?: number;
   /** Folder for per-run logs (`<runId>.log`) and pid markers. Required. */
   stateDir: string;
-  /** Extra environment for the harness (on top of the bot's). Default none. */
+  /**
+   * Extra environment for the harness. The harness gets no other variable of the bot's but
+   * those {@link harnessEnvironment} lets through (never the forge token or webhook secret).
+   */
   env?: Record<string, string>;
   /** Working directory of the harness. Default the bot's. */
   cwd?: string;
@@ -49,13 +52,48 @@ function argv(r: DispatchRequest): string[] {
   return args;
 }
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
+/** Variables of the bot's environment a harness may see: the basics and the harness's own. */
+const PASSED =
+  /^(PATH|HOME|USER|LOGNAME|LANG|LC_[A-Z]+|TZ|TMPDIR|XDG_STATE_HOME|DOCKER_(HOST|CONFIG|CONTEXT)|NO_COLOR|CCCI_[A-Z0-9_]+)$/;
+/** Never from the bot: the run gets its own report key and URL. */
+const PER_RUN = new Set(['CCCI_REPORT_KEY', 'CCCI_REPORT_KEY_FILE', 'CCCI_REPORT_URL']);
+
+/**
+ * The environment a harness starts with: an allow-list of the bot's (basics, `CCCI_*` host
+ * settings), never anything else (the forge token, the webhook secret, Drone's token).
+ */
+export function harnessEnvironment(
+  from: Readonly<Record<string, string | undefined>>,
+): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const [k, v] of Object.entries(from)) {
+    if (v !== undefined && PASSED.test(k) && !PER_RUN.has(k)) env[k] = v;
   }
+  return env;
+}
+
+/** The kernel's start time of `pid` (field 22 of /proc/<pid>/stat), or null when it is gone. */
+function startTime(pid: number): string | null {
+  let stat: string;
+  try {
+    stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  } catch {
+    return null;
+  }
+  // The command name (field 2) may hold spaces and parentheses: fields follow the last ')'.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  // fields[0] is the state: a zombie has exited.
+  if (fields[0] === 'Z' || fields[0] === 'X') return null;
+  return fields[19] ?? null;
+}
+
+/** Whether the process a marker names is still that process (not gone, a zombie, or reused). */
+function alive(marker: string): boolean {
+  const [pid, started] = marker.trim().split(/\s+/);
+  const n = Number(pid);
+  if (!Number.isInteger(n) || n <= 0) return false;
+  const now = startTime(n);
+  return now !== null && (started === undefined || now === started);
 }
 
 /**
@@ -108,27 +146,37 @@ export function createLocalExecutor(options: LocalExecutorOptions): Executor & {
   function start(job: Job): void {
     const r = job.request;
     const [file, ...prefix] = command as [string, ...string[]];
-    const out = createWriteStream(join(stateDir, `${r.runId}.log`), { flags: 'a', mode: 0o600 });
+    // The harness writes its output to its log file itself, not through a pipe of the bot's: a
+    // bot that dies (or restarts) does not take its runs with it (no EPIPE, no SIGPIPE).
+    // A descriptor of the log file itself (execa's `{file}` would pipe through this process).
+    const out = openSync(join(stateDir, `${r.runId}.log`), 'a', 0o600);
     const child = execa(file, [...prefix, ...argv(r)], {
-      detached: true, // own process group: cancel reaches the harness and its children
+      detached: true, // own session and process group: cancel reaches the harness and its children
       cleanup: false,
       reject: false,
       stdin: 'ignore',
-      stdout: ['pipe'],
-      stderr: ['pipe'],
+      // A descriptor number (execa's types take only literal ones; it passes any to spawn).
+      stdout: out as 3,
+      stderr: out as 3,
       ...(options.cwd === undefined ? {} : { cwd: options.cwd }),
-      env: { ...options.env, CCCI_REPORT_URL: r.reportUrl, CCCI_REPORT_KEY: r.reportKey },
+      extendEnv: false,
+      env: {
+        ...harnessEnvironment(process.env),
+        ...options.env,
+        CCCI_REPORT_URL: r.reportUrl,
+        CCCI_REPORT_KEY: r.reportKey,
+      },
     });
-    child.stdout?.pipe(out, { end: false });
-    child.stderr?.pipe(out, { end: false });
+    // The child has its own copy of the descriptor.
+    closeSync(out);
     job.child = child;
     job.pid = child.pid;
     active.set(r.runId, job);
-    if (child.pid !== undefined) writeFileSync(marker(r.runId), `${child.pid}\n`);
+    if (child.pid !== undefined)
+      writeFileSync(marker(r.runId), `${child.pid} ${startTime(child.pid) ?? ''}\n`);
     log.info?.({ runId: r.runId, pid: child.pid }, 'local executor started a run');
     events?.started(r.runId);
     void child.then((result) => {
-      out.end();
       active.delete(r.runId);
       rmSync(marker(r.runId), { force: true });
       const detail = result.signal
@@ -183,16 +231,33 @@ export function createLocalExecutor(options: LocalExecutorOptions): Executor & {
       if (active.has(runId) || queue.some((j) => j.request.runId === runId)) {
         return { kind: 'present', ref: `local:${runId}` };
       }
-      let pid: number;
+      let text: string;
       try {
-        pid = Number(readFileSync(marker(runId), 'utf8').trim());
+        text = readFileSync(marker(runId), 'utf8');
       } catch {
         return { kind: 'absent' };
       }
-      if (Number.isInteger(pid) && pid > 0 && alive(pid))
-        return { kind: 'present', ref: `local:${runId}` };
+      if (alive(text)) return { kind: 'present', ref: `local:${runId}` };
       rmSync(marker(runId), { force: true });
       return { kind: 'unknown', reason: 'its harness process ended while the bot was down' };
+    },
+    // Runs adopted from a bot that was restarted have no child handle here: their end is
+    // noticed by their marker (the same process, by pid and start time), each poll cycle.
+    async poll(runs) {
+      for (const { runId } of runs) {
+        if (active.has(runId) || queue.some((j) => j.request.runId === runId)) continue;
+        let text: string;
+        try {
+          text = readFileSync(marker(runId), 'utf8');
+        } catch {
+          // Never started here (or its end was already seen): the restart recovery decides.
+          continue;
+        }
+        if (alive(text)) continue;
+        rmSync(marker(runId), { force: true });
+        log.info?.({ runId }, 'local executor: an adopted run ended');
+        events?.exited(runId, 'its harness process ended (the bot had been restarted)');
+      }
     },
     setEvents(e) {
       events = e;

@@ -1,7 +1,8 @@
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { execa } from 'execa';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
   type BotServer,
@@ -214,3 +215,103 @@ function existsSeen(probe: string, runId: string): boolean {
     return false;
   }
 }
+
+describe('a run is the bot’s guest, not its child', () => {
+  it("the harness's environment holds none of the bot's secrets", async () => {
+    dir = mkdtempSync(join(tmpdir(), 'ccci-local-'));
+    const dump = join(dir, 'env.json');
+    const secrets = {
+      FORGE_TOKEN: 'forge-token-of-the-bot',
+      WEBHOOK_SECRET: 'webhook-secret-of-the-bot',
+      DRONE_TOKEN: 'drone-token-of-the-bot',
+      CCCI_REPORT_KEY: 'a-stale-key-from-the-bot-env',
+    };
+    Object.assign(process.env, secrets, { CCCI_CI_DOMAIN: 'ci.example.test' });
+    try {
+      const exec = createLocalExecutor({
+        command: FAKE_HARNESS,
+        stateDir: join(dir, 'state'),
+        cwd: ROOT,
+        env: { FAKE_HARNESS_ENV_DUMP: dump },
+      });
+      const exited: string[] = [];
+      exec.setEvents({ started: () => {}, exited: (id) => exited.push(id) });
+      await exec.dispatch(request(1, 'http://127.0.0.1:9'));
+      await until(() => exited.includes('r1'), 20_000, 'r1 to exit');
+      const env = JSON.parse(readFileSync(dump, 'utf8')) as Record<string, string>;
+      const text = JSON.stringify(env);
+      for (const value of Object.values(secrets)) expect(text).not.toContain(value);
+      // Its own key, the host settings it needs, the basics.
+      expect(env['CCCI_REPORT_KEY']).toBe('k'.repeat(64));
+      expect(env['CCCI_CI_DOMAIN']).toBe('ci.example.test');
+      expect(env['PATH']).toBe(process.env['PATH']);
+      await exec.close();
+    } finally {
+      for (const k of [...Object.keys(secrets), 'CCCI_CI_DOMAIN']) delete process.env[k];
+    }
+  }, 60_000);
+
+  it('a run goes on when the process that started it is killed (no pipe through it)', async () => {
+    dir = mkdtempSync(join(tmpdir(), 'ccci-local-'));
+    const probe = join(dir, 'probe');
+    const host = execa(
+      process.execPath,
+      [
+        '--conditions=source',
+        '--import',
+        'tsx',
+        join(here, 'fixtures', 'executor-host.ts'),
+        join(dir, 'state'),
+        probe,
+        JSON.stringify(FAKE_HARNESS),
+      ],
+      { cwd: ROOT, reject: false },
+    );
+    await until(() => existsSeen(probe, 'outlive1'), 20_000, 'the run to start');
+    host.kill('SIGKILL');
+    await host;
+    // The "bot" is gone; the run is released and logs on, then finishes its work.
+    writeFileSync(join(probe, 'release-outlive1'), '');
+    await until(() => existsSync(join(probe, 'done-outlive1')), 20_000, 'the run to finish');
+    const log = readFileSync(join(dir, 'state', 'outlive1.log'), 'utf8');
+    expect(log).toContain('fake harness: after the report 49');
+  }, 60_000);
+
+  it('a bot restarted while its run goes on notices when that run ends without a report', async () => {
+    dir = mkdtempSync(join(tmpdir(), 'ccci-local-'));
+    w = await world();
+    const pr = w.fake.openPull(REPO, { headSha: sha(3) });
+    const probe = join(dir, 'probe');
+    const options = {
+      command: FAKE_HARNESS,
+      stateDir: join(dir, 'state'),
+      cwd: ROOT,
+      env: { FAKE_HARNESS_DIR: probe, FAKE_HARNESS_HOLD: '1' },
+    };
+    const first = w.boot({ executor: createLocalExecutor(options) });
+    await first.bot.pollOnce();
+    w.fake.addComment({ repo: REPO, pr, user: 'alice', body: '!testme' });
+    await first.bot.pollOnce();
+    const [run] = first.store.activeRuns();
+    if (!run) throw new Error('expected a run');
+    await until(() => existsSeen(probe, run.id), 20_000, 'the run to start');
+    // The bot stops without terminating its run (a crash); a new bot adopts it.
+    await first.bot.stop();
+    const second = w.boot({ executor: createLocalExecutor(options) });
+    await second.bot.pollOnce();
+    expect(second.store.getRun(run.id)?.state).toBe('running');
+    // The run ends without reporting (its report URL answers nothing).
+    writeFileSync(join(probe, `release-${run.id}`), '');
+    await until(() => existsSync(join(probe, `done-${run.id}`)), 20_000, 'the run to end');
+    await until(
+      async () => {
+        await second.bot.pollOnce();
+        return second.store.getRun(run.id)?.state === 'done';
+      },
+      20_000,
+      'the bot to notice',
+    );
+    expect(second.store.getRun(run.id)).toMatchObject({ commitState: 'error' });
+    expect(second.store.getRun(run.id)?.error).toMatch(/harness process ended/);
+  }, 60_000);
+});
