@@ -9,7 +9,7 @@ import {
 import type { RunCtx } from './context.js';
 import { depCredentials } from './credentials.js';
 import { RefusedError } from './errors.js';
-import type { HookArg } from './support/hook-contract.js';
+import type { HookArg, HookRequest } from './support/hook-contract.js';
 import { HookHost } from './support/hook-host.js';
 import { baseUrlOf, httpGet } from './support/http.js';
 
@@ -98,31 +98,144 @@ async function callHook(
     return { $value: a };
   });
   const limit = ctx.config.hookTimeoutMs ?? LIMIT_MS[name] ?? DEFAULT_LIMIT_MS;
+  let logged = 0;
   return host.call(
     name,
     sent,
     {
-      log: (level, message, fields) => hookCtx?.log[level](message, fields as never),
-      request: async (what) => {
-        if (what.kind === 'page') {
-          if (!page) throw new Error('no page in this hook');
-          const method = page[what.method] as (...a: unknown[]) => unknown;
-          await method.apply(page, what.args);
-          return { value: undefined, url: page.url() };
+      log: (level, message, fields) => {
+        // Bounded: a hook that floods its log is cut off, and fields are text, redacted.
+        if (!hookCtx || !LOG_LEVELS.has(level) || typeof message !== 'string') return;
+        if (++logged > MAX_LOG_LINES) return;
+        let extra = '';
+        if (fields !== undefined) {
+          try {
+            extra = ` ${JSON.stringify(fields).slice(0, 2_000)}`;
+          } catch {
+            extra = ' (fields not serialisable)';
+          }
         }
-        if (!hookCtx) throw new Error('no context in this hook');
-        if (what.kind === 'http') {
-          const r = await hookCtx.http(what.path, {
-            method: what.method,
-            ...(what.body !== undefined ? { body: what.body } : {}),
-          });
-          return { status: r.status, body: await r.text() };
-        }
-        return hookCtx.exec(what.service, what.argv, what.options);
+        hookCtx.log[level](`${message.slice(0, 4_000)}${extra}`);
       },
+      request: (what) => serve(ctx, hookCtx, page, what),
     },
     limit,
   );
+}
+
+const LOG_LEVELS: ReadonlySet<string> = new Set(['debug', 'info', 'warn', 'error']);
+const MAX_LOG_LINES = 2_000;
+const HTTP_METHODS: ReadonlySet<string> = new Set([
+  'GET',
+  'HEAD',
+  'POST',
+  'PUT',
+  'PATCH',
+  'DELETE',
+]);
+const LOAD_STATES: ReadonlySet<unknown> = new Set(['load', 'domcontentloaded', 'networkidle']);
+
+/** A request a hook's process made, checked field by field, then carried out (exported for tests). */
+export async function serve(
+  ctx: RunCtx,
+  hookCtx: HookContext | undefined,
+  page: ScreenshotPage | undefined,
+  what: HookRequest,
+): Promise<unknown> {
+  const bad = (why: string): never => {
+    throw new Error(`refused: ${why}`);
+  };
+  const text = (v: unknown, max: number, what: string): string =>
+    typeof v === 'string' && v.length <= max
+      ? v
+      : bad(`${what} must be a string of at most ${max} characters`);
+  if (!what || typeof what !== 'object') return bad('not a request');
+  if (what.kind === 'page') {
+    if (!page) return bad('no page in this hook');
+    const args = Array.isArray(what.args) ? what.args : bad('page arguments must be a list');
+    const options = pageOptions(args.at(-1), bad);
+    switch (what.method) {
+      case 'goto': {
+        const url = sameApp(text(args[0], 2_048, 'url'), ctx, bad);
+        await page.goto(url, options);
+        break;
+      }
+      case 'fill':
+        await page.fill(text(args[0], 1_000, 'selector'), text(args[1], 10_000, 'value'), options);
+        break;
+      case 'click':
+        await page.click(text(args[0], 1_000, 'selector'), options);
+        break;
+      case 'waitForURL': {
+        const target = args[0];
+        if (!(target instanceof RegExp) && typeof target !== 'string')
+          bad('waitForURL takes a string or a RegExp');
+        await page.waitForURL(target as string | RegExp, options);
+        break;
+      }
+      case 'waitForLoadState':
+        if (args[0] !== undefined && !LOAD_STATES.has(args[0])) bad('unknown load state');
+        await page.waitForLoadState(args[0] as 'load' | undefined, options);
+        break;
+      default:
+        return bad(`page.${String(what.method)} is not one a hook may call`);
+    }
+    return { value: undefined, url: page.url() };
+  }
+  if (!hookCtx) return bad('no context in this hook');
+  if (what.kind === 'http') {
+    const method = HTTP_METHODS.has(what.method) ? what.method : bad('unknown HTTP method');
+    const path = text(what.path, 2_048, 'path');
+    const body = what.body === undefined ? undefined : text(what.body, 1_048_576, 'body');
+    const r = await hookCtx.http(path, { method, ...(body !== undefined ? { body } : {}) });
+    return { status: r.status, body: (await r.text()).slice(0, 4_194_304) };
+  }
+  if (what.kind === 'exec') {
+    const service = text(what.service, 128, 'service');
+    if (!/^[A-Za-z0-9_.-]+$/.test(service)) bad('service must be a compose service name');
+    const argv =
+      Array.isArray(what.argv) && what.argv.length <= 100
+        ? what.argv
+        : bad('argv must be a list of at most 100 strings');
+    for (const a of argv) text(a, 8_192, 'an argument');
+    const o = what.options ?? {};
+    const timeoutMs = o.timeoutMs === undefined ? undefined : Number(o.timeoutMs);
+    if (timeoutMs !== undefined && !(timeoutMs > 0 && timeoutMs <= 600_000))
+      bad('timeoutMs must be 1…600000');
+    return hookCtx.exec(service, argv, timeoutMs ? { timeoutMs } : undefined);
+  }
+  return bad('unknown request');
+}
+
+/** Options of a page call: only a timeout and a wait state (nothing that writes a file). */
+function pageOptions(
+  v: unknown,
+  bad: (why: string) => never,
+): { timeout?: number; waitUntil?: 'load' } | undefined {
+  if (v === null || typeof v !== 'object' || v instanceof RegExp) return undefined;
+  const out: { timeout?: number; waitUntil?: 'load' } = {};
+  for (const [k, value] of Object.entries(v)) {
+    if (k === 'timeout' && typeof value === 'number' && value >= 0 && value <= 120_000)
+      out.timeout = value;
+    else if (k === 'waitUntil' && (LOAD_STATES.has(value) || value === 'commit'))
+      out.waitUntil = value as 'load';
+    else bad(`page option ${k} is not allowed`);
+  }
+  return out;
+}
+
+/** A URL of the app itself (http or https on its domain), resolved against the page's base. */
+function sameApp(raw: string, ctx: RunCtx, bad: (why: string) => never): string {
+  let url: URL;
+  try {
+    // The browser reaches the app as `http://<domain>` through the gateway, else https.
+    url = new URL(raw, ctx.config.gatewayUrl ? `http://${ctx.domain}/` : `https://${ctx.domain}/`);
+  } catch {
+    return bad('not a URL');
+  }
+  if ((url.protocol !== 'http:' && url.protocol !== 'https:') || url.hostname !== ctx.domain)
+    bad(`goto may only open the app (${ctx.domain}) over http(s)`);
+  return url.href;
 }
 
 function isHookContext(a: unknown): a is HookContext {

@@ -5,11 +5,16 @@
  * loop blocks nothing of the harness: the parent kills this process's group at its limit.
  * Self-contained: node builtins and tsx; no secrets in its environment.
  */
+import { Socket } from 'node:net';
 import { pathToFileURL } from 'node:url';
 import type { FromChild, HookArg, HookRequest, HttpAnswer, ToChild } from './hook-contract.js';
-import { PAGE_METHODS } from './hook-contract.js';
+import { decode, encode, lineReader, PAGE_METHODS } from './hook-contract.js';
 
-const send = (m: FromChild) => process.send?.(m);
+// The channel to the harness: JSON lines on descriptor 3.
+const channel = new Socket({ fd: 3, readable: true, writable: true });
+const send = (m: FromChild) => {
+  channel.write(encode(m));
+};
 
 let hooks: Record<string, unknown> = {};
 let nextRequest = 1;
@@ -102,13 +107,13 @@ async function call(id: number, name: string, args: HookArg[]): Promise<void> {
   try {
     if (typeof fn !== 'function') throw new Error(`${name} is not a function`);
     const value: unknown = await fn(...args.map((a) => argument(id, a)));
-    send({ t: 'done', id, ok: true, value: structuredClone(value) });
+    send({ t: 'done', id, ok: true, value: JSON.parse(JSON.stringify(value ?? null)) });
   } catch (error) {
     send({ t: 'done', id, ok: false, message: firstLine(error) });
   }
 }
 
-process.on('message', (m: ToChild) => {
+function onMessage(m: ToChild): void {
   if (m.t === 'load') void load(m.file);
   else if (m.t === 'call') void call(m.id, m.name, m.args);
   else if (m.t === 'reply') {
@@ -117,6 +122,15 @@ process.on('message', (m: ToChild) => {
     if (m.ok) w?.resolve(m.value);
     else w?.reject(new Error(m.message));
   }
-});
-// The parent going away closes the channel: nothing is left to answer to.
-process.on('disconnect', () => process.exit(0));
+}
+
+channel.on(
+  'data',
+  lineReader(
+    (line) => onMessage(decode(line) as ToChild),
+    () => process.exit(2),
+  ),
+);
+// The harness going away closes the channel: nothing is left to answer to.
+channel.on('end', () => process.exit(0));
+channel.on('error', () => process.exit(0));

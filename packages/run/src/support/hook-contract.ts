@@ -1,6 +1,7 @@
 /**
- * The contract between the harness and its hook child (`hook-child.ts`): messages over the Node
- * IPC channel (advanced serialization, so a RegExp given to `page.waitForURL` travels).
+ * The contract between the harness and its hook child (`hook-child.ts`): messages over
+ * descriptor 3 as JSON lines (bounded, parsed by each side itself; a RegExp given to
+ * `page.waitForURL` travels as `{ $re: [source, flags] }`).
  * Recipe code runs only in the child; everything a hook may do to the world (log, http, exec in
  * a service, drive the screenshot page) is a request the harness carries out for it.
  */
@@ -57,4 +58,52 @@ export const PAGE_METHODS = [
 export interface HttpAnswer {
   status: number;
   body: string;
+}
+
+/** Longest message line either side reads (a longer one ends the channel). */
+export const MAX_LINE = 8 * 1024 * 1024;
+
+/** One message as a JSON line; a RegExp travels as `{ $re: [source, flags] }`. */
+export function encode(m: unknown): string {
+  return `${JSON.stringify(m, (_k, v: unknown) => (v instanceof RegExp ? { $re: [v.source, v.flags] } : v))}\n`;
+}
+
+/** A JSON line back into a message; throws on anything that is not JSON. */
+export function decode(line: string): unknown {
+  return JSON.parse(line, (_k, v: unknown) => {
+    if (v && typeof v === 'object' && !Array.isArray(v)) {
+      const re = (v as { $re?: unknown }).$re;
+      if (Array.isArray(re) && typeof re[0] === 'string' && typeof re[1] === 'string')
+        return new RegExp(re[0], re[1]);
+    }
+    return v;
+  });
+}
+
+/**
+ * Splits a byte stream into lines, each handed to `onLine`; `onOverflow` when a line passes
+ * {@link MAX_LINE} (the reader stops).
+ */
+export function lineReader(
+  onLine: (line: string) => void,
+  onOverflow: () => void,
+): (chunk: Buffer) => void {
+  let pending = '';
+  let stopped = false;
+  return (chunk) => {
+    if (stopped) return;
+    pending += chunk.toString('utf8');
+    let nl = pending.indexOf('\n');
+    while (nl >= 0) {
+      const line = pending.slice(0, nl);
+      pending = pending.slice(nl + 1);
+      onLine(line);
+      nl = pending.indexOf('\n');
+    }
+    if (pending.length > MAX_LINE) {
+      stopped = true;
+      pending = '';
+      onOverflow();
+    }
+  };
 }

@@ -1,11 +1,45 @@
 import { createRequire } from 'node:module';
 import { dirname, extname, join } from 'node:path';
+import type { Duplex } from 'node:stream';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { type GroupRegistry, killGroup, spawnGroup } from '@ccci/lifetime';
 import { AssertionFailed } from '../errors.js';
 import type { FromChild, HookArg, HookCtxData, HookRequest, ToChild } from './hook-contract.js';
+import { decode, encode, lineReader, MAX_LINE } from './hook-contract.js';
 import { sandboxEnv } from './proc.js';
 import { type SandboxHost, sandboxed } from './sandbox.js';
+
+/** Requests of one hook call carried out at once. */
+const MAX_IN_FLIGHT = 4;
+
+/** The shape of every message a hooks process may send (its fields are checked by their users). */
+function wellFormed(m: unknown): m is FromChild {
+  if (!m || typeof m !== 'object') return false;
+  const x = m as Record<string, unknown>;
+  switch (x['t']) {
+    case 'loaded':
+      return Array.isArray(x['names']) && x['names'].every((n) => typeof n === 'string');
+    case 'load-failed':
+      return typeof x['message'] === 'string';
+    case 'done':
+      return (
+        typeof x['id'] === 'number' &&
+        typeof x['ok'] === 'boolean' &&
+        (x['ok'] || typeof x['message'] === 'string')
+      );
+    case 'log':
+      return typeof x['level'] === 'string' && typeof x['message'] === 'string';
+    case 'request':
+      return (
+        typeof x['id'] === 'number' &&
+        typeof x['call'] === 'number' &&
+        !!x['what'] &&
+        typeof x['what'] === 'object'
+      );
+    default:
+      return false;
+  }
+}
 
 /**
  * A hook failed: it threw, returned what cannot cross, exited, or was killed at its limit. The
@@ -100,19 +134,34 @@ export class HookHost {
       await this.load();
       const child = this.#child as Child;
       const id = this.#nextCall++;
+      let inFlight = 0;
       const off = child.on((m) => {
         if (m.t === 'log') handlers.log(m.level, m.message, (m.fields ?? undefined) as object);
         if (m.t === 'request' && m.call === id) {
-          handlers.request(m.what).then(
-            (value) => child.send({ t: 'reply', id: m.id, ok: true, value }),
-            (error: unknown) =>
-              child.send({
-                t: 'reply',
-                id: m.id,
-                ok: false,
-                message: error instanceof Error ? error.message : String(error),
-              }),
-          );
+          // A few at once (a hook may await several); a flood is refused, not carried out.
+          if (inFlight >= MAX_IN_FLIGHT) {
+            child.send({
+              t: 'reply',
+              id: m.id,
+              ok: false,
+              message: 'refused: too many requests at once',
+            });
+            return;
+          }
+          inFlight++;
+          Promise.resolve()
+            .then(() => handlers.request(m.what))
+            .finally(() => inFlight--)
+            .then(
+              (value) => child.send({ t: 'reply', id: m.id, ok: true, value }),
+              (error: unknown) =>
+                child.send({
+                  t: 'reply',
+                  id: m.id,
+                  ok: false,
+                  message: error instanceof Error ? error.message : String(error),
+                }),
+            );
         }
       });
       try {
@@ -196,10 +245,10 @@ export class HookHost {
     const sub = spawnGroup(file, argv, {
       ...(this.o.registry ? { registry: this.o.registry } : {}),
       reject: false,
-      stdin: 'ignore',
-      ipc: true,
-      serialization: 'advanced',
-      buffer: { stdout: false, stderr: false, ipc: false },
+      // Descriptor 3 is the channel: JSON lines we parse ourselves, bounded (Node's own IPC
+      // would throw in this process on bytes that do not deserialise).
+      stdio: ['ignore', 'pipe', 'pipe', 'pipe'],
+      buffer: false,
       env: sandboxEnv(),
       extendEnv: false,
     });
@@ -209,13 +258,34 @@ export class HookHost {
     sub.stdout?.on('data', emit);
     sub.stderr?.on('data', emit);
     const listeners = new Set<(m: FromChild) => void>();
-    sub.on('message', (m: unknown) => {
-      for (const l of [...listeners]) l(m as FromChild);
-    });
+    const channel = sub.stdio[3] as Duplex;
+    const stop = (why: string) => {
+      this.o.output(`the hooks process ${why}; it is stopped\n`);
+      if (this.#child?.pid === pid) this.kill();
+      else killGroup(pid, 'SIGKILL');
+    };
+    channel.on(
+      'data',
+      lineReader(
+        (line) => {
+          // Recipe code wrote this: anything but a well-formed message ends its process.
+          let m: unknown;
+          try {
+            m = decode(line);
+          } catch {
+            m = undefined;
+          }
+          if (!wellFormed(m)) return stop('sent a malformed message');
+          for (const l of [...listeners]) l(m);
+        },
+        () => stop(`sent a message over ${MAX_LINE} bytes`),
+      ),
+    );
+    channel.on('error', () => {});
     const child: Child = {
       pid,
       send: (m) => {
-        if (sub.connected) sub.send(m);
+        if (!channel.destroyed && channel.writable) channel.write(encode(m));
       },
       gone: sub.then(
         () => undefined,
