@@ -132,6 +132,23 @@ describe.skipIf(!existsSync(CHROMIUM))('playwright specs (real Chromium)', () =>
     expect(results, JSON.stringify(results)).toMatchObject([{ name: 'deps', status: 'pass' }]);
   }, 60_000);
 
+  it("a spec's browser cannot read the harness's files (it runs in the sandbox)", async () => {
+    const closed = mkdtempSync(join(tmpdir(), 'ccci-pw-closed-'));
+    const secret = join(closed, 'secret.txt');
+    writeFileSync(secret, 'root-only-secret', { mode: 0o600 });
+    const results = await runPlaywrightSpecs({
+      files: [join(FIXTURES, 'fileread.spec.mjs')],
+      chromium: CHROMIUM,
+      gatewayUrl,
+      domain: DOMAIN,
+      artifactsDir,
+      proc,
+      env: { PROBE_PATH: secret },
+    });
+    rmSync(closed, { recursive: true, force: true });
+    expect(results, JSON.stringify(results)).toMatchObject([{ name: 'fileread', status: 'pass' }]);
+  }, 60_000);
+
   it('kills a spec that blocks its event loop and carries on', async () => {
     const results = await runPlaywrightSpecs({
       files: [join(FIXTURES, 'busy.spec.mjs'), join(FIXTURES, 'pass.spec.mjs')],

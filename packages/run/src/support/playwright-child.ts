@@ -69,7 +69,14 @@ async function main(): Promise<void> {
   const ownLimit = mod.timeoutMs ?? cjs.timeoutMs;
   const timeoutMs = typeof ownLimit === 'number' && ownLimit > 0 ? ownLimit : cfg.testTimeoutMs;
   const { chromium } = await import('playwright-core');
-  const browser: Browser = await chromium.connect(cfg.wsEndpoint, { timeout: 30_000 });
+  // Launched here, in the sandbox: a spec drives a browser that sees only what the sandbox
+  // shows and dies with it (its pid namespace), never one of the harness's.
+  const browser: Browser = await chromium.launch({
+    executablePath: cfg.chromium,
+    args: cfg.args,
+    ...(cfg.proxy ? { proxy: { server: cfg.proxy } } : {}),
+    timeout: 30_000,
+  });
   try {
     for (const [name, fn] of tests) {
       const t0 = Date.now();

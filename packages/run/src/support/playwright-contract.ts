@@ -3,7 +3,13 @@ import { basename } from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
 
 export interface ChildConfig {
-  wsEndpoint: string;
+  /**
+   * The browser the child launches itself, inside its sandbox (as the untrusted user, seeing
+   * only the sandbox's files): Chromium's executable, flags and proxy.
+   */
+  chromium: string;
+  args: string[];
+  proxy: string | undefined;
   file: string;
   /** Browser-facing base URL of the app, e.g. `http://<domain>` through the gateway proxy. */
   baseUrl: string;

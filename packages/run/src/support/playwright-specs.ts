@@ -79,21 +79,14 @@ function collectShots(from: string, to: string): void {
 }
 
 /**
- * Runs the spec files: one Chromium for all (launched here, so no child can leave it behind),
- * each file in its own node child, each test in a fresh browser context with its own time
- * limit. A spec that throws, hangs or kills its process fails with a reason; the run goes on.
+ * Runs the spec files, each in its own node child in the sandbox with its own Chromium (launched
+ * there: the spec's browser sees only the sandbox and dies with it), each test in a fresh
+ * browser context with its own time limit. A spec that throws, hangs or kills its process fails
+ * with a reason; the run goes on.
  */
 export async function runPlaywrightSpecs(o: SpecRunOptions): Promise<SpecResult[]> {
   const testTimeoutMs = o.testTimeoutMs ?? 60_000;
   const fileTimeoutMs = o.fileTimeoutMs ?? 600_000;
-  const { chromium } = await import('playwright-core');
-  const server = await chromium.launchServer({
-    executablePath: o.chromium,
-    // `*.localhost` would bypass a proxy as loopback, hence `<-loopback>` (as the screenshot).
-    args: [...CHROMIUM_FLAGS, '--proxy-bypass-list=<-loopback>'],
-    ...(o.gatewayUrl ? { proxy: { server: o.gatewayUrl } } : {}),
-    timeout: 30_000,
-  });
   const scratch = o.scratchDir ?? mkdtempSync(join(tmpdir(), 'ccci-pw-'));
   const shots = join(scratch, 'shots');
   mkdirSync(shots, { recursive: true, mode: 0o700 });
@@ -107,7 +100,10 @@ export async function runPlaywrightSpecs(o: SpecRunOptions): Promise<SpecResult[
     for (const [i, file] of o.files.entries()) {
       const resultsFile = join(scratch, `${i}.jsonl`);
       const config: ChildConfig = {
-        wsEndpoint: server.wsEndpoint(),
+        chromium: o.chromium,
+        // `*.localhost` would bypass a proxy as loopback, hence `<-loopback>` (as the screenshot).
+        args: [...CHROMIUM_FLAGS, '--proxy-bypass-list=<-loopback>', '--disable-dev-shm-usage'],
+        proxy: o.gatewayUrl,
         file,
         baseUrl: browserBaseUrl(o.gatewayUrl, o.domain),
         domain: o.domain,
@@ -149,7 +145,6 @@ export async function runPlaywrightSpecs(o: SpecRunOptions): Promise<SpecResult[
       if (ended) results.push({ name: specLabel(file), status: 'fail', ms: 0, reason: ended });
     }
   } finally {
-    await server.close().catch(() => {});
     rmSync(scratch, { recursive: true, force: true });
   }
   return results;
