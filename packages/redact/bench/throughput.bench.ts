@@ -11,18 +11,21 @@
 //   can come (one native byte search per chunk).
 // - Through a pipe: what the harness does with a child's output — `cat` writes the log into a
 //   pipe, the parent reads it through the transform into a sink. Wall time, best round.
-// Usage: node --conditions=source --import tsx bench/throughput.bench.ts [MiB] [chunkKiB,...]
+// Usage: node --conditions=source --import tsx bench/throughput.bench.ts [MiB] [chunkKiB,...|pipe]
+// (`pipe`: only the pipe table.)
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Readable, Transform, Writable } from 'node:stream';
+import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createRedactor, type Redactor } from '@ccci/redact';
+import { countingSink, split, throughput } from './measure.js';
 
 const totalMiB = Number(process.argv[2] ?? 32);
-const chunkSizes = (process.argv[3] ?? '1,4,16,64').split(',').map((k) => Number(k) * 1024);
+const chunkArg = process.argv[3] ?? '1,4,16,64';
+const chunkSizes = chunkArg === 'pipe' ? [] : chunkArg.split(',').map((k) => Number(k) * 1024);
 const secretCounts = [0, 10, 100, 1000];
 const ROUNDS = 3;
 
@@ -41,61 +44,6 @@ function logText(bytes: number, secrets: readonly string[]): Buffer {
     size += line.length + 1;
   }
   return Buffer.from(lines.join('')).subarray(0, bytes);
-}
-
-/** A sink that only counts the bytes it is given. */
-function countingSink(): Writable & { received: number } {
-  const sink = Object.assign(
-    new Writable({
-      write(c: Buffer, _e, cb) {
-        sink.received += c.length;
-        cb();
-      },
-    }),
-    { received: 0 },
-  );
-  return sink;
-}
-
-/**
- * The text in pieces of about `size` bytes: cut anywhere (the worst case: most pieces end
- * inside a word that might begin a secret) or after the last whole line that fits (what a
- * process writing its log line by line hands a pipe).
- */
-function split(text: Buffer, size: number, lines: boolean): Buffer[] {
-  const pieces: Buffer[] = [];
-  for (let offset = 0; offset < text.length; ) {
-    let end = Math.min(text.length, offset + size);
-    if (lines && end < text.length) {
-      const newline = text.lastIndexOf(0x0a, end - 1);
-      if (newline >= offset) end = newline + 1;
-    }
-    pieces.push(text.subarray(offset, end));
-    offset = end;
-  }
-  return pieces;
-}
-
-async function throughput(make: () => Transform, pieces: readonly Buffer[]): Promise<number> {
-  let index = 0;
-  let bytes = 0;
-  const source = new Readable({
-    read() {
-      while (index < pieces.length) {
-        const piece = pieces[index++]!;
-        bytes += piece.length;
-        if (!this.push(piece)) return;
-      }
-      this.push(null);
-    },
-  });
-  const sink = countingSink();
-  const start = process.cpuUsage();
-  await pipeline(source, make(), sink);
-  const used = process.cpuUsage(start);
-  const seconds = (used.user + used.system) / 1e6;
-  if (sink.received === 0) throw new Error('nothing came through');
-  return bytes / seconds / 1e6;
 }
 
 const passthrough = () =>

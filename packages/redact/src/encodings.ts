@@ -1,14 +1,18 @@
+import { ansiC, bytesRepr, type EscapeKind, escapedForms } from './escapes.js';
+
 /** How a secret value appears in the text: its bytes as they are, or one of their encodings. */
 export type PatternKind =
   | 'raw'
-  | 'json'
-  | 'json-ascii'
+  | 'crlf'
+  | 'hex'
+  | 'hex-upper'
   | 'url'
   | 'url-lower'
   | 'form'
   | 'form-lower'
   | 'base64'
-  | 'base64url';
+  | 'base64url'
+  | EscapeKind;
 
 /** One byte string the matcher looks for, and which encoding of a secret it is. */
 export interface Pattern {
@@ -20,8 +24,9 @@ const HEX_UPPER = '0123456789ABCDEF';
 const HEX_LOWER = '0123456789abcdef';
 
 /**
- * Every form in which `value` can show up in logs and artifacts, deduplicated, each at least
- * `minLength` bytes long (a shorter encoded fragment would mask innocent text).
+ * Every form in which `value` can show up in logs and artifacts, deduplicated (the first
+ * kind named keeps a form that several share), each at least `minLength` bytes long (a
+ * shorter encoded fragment would mask innocent text).
  */
 export function patternsOf(value: Uint8Array, minLength: number): Pattern[] {
   const seen = new Map<string, Pattern>();
@@ -30,15 +35,23 @@ export function patternsOf(value: Uint8Array, minLength: number): Pattern[] {
     const key = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length).toString('latin1');
     if (!seen.has(key)) seen.set(key, { bytes, kind });
   };
+  const bytes = Buffer.from(value.buffer, value.byteOffset, value.length);
   put('raw', value);
   const text = utf8Text(value);
-  if (text !== undefined) {
-    // JSON.stringify escapes quotes, backslashes and control characters; the quotes around
-    // it are not part of the secret. Python's json.dumps also escapes non-ASCII as \uXXXX.
-    const json = JSON.stringify(text).slice(1, -1);
-    put('json', Buffer.from(json, 'utf8'));
-    put('json-ascii', Buffer.from(asciiJson(json), 'latin1'));
-  }
+  // A terminal (a pty's `onlcr`) turns every LF into CRLF; a file from Windows has CRLF that
+  // a tool may print as LF. Each line-ending variant gets every text escape.
+  const variants = text === undefined ? [] : lineEndings(text);
+  variants.forEach((variant, i) => {
+    if (i > 0) put('crlf', Buffer.from(variant, 'utf8'));
+    for (const [kind, form] of escapedForms(variant)) put(kind, Buffer.from(form, 'utf8'));
+  });
+  // Python prints bytes as b'…' with \xHH; bash's printf %q writes octal in the C locale and
+  // for bytes that are not UTF-8, as they are otherwise.
+  put('quoted', Buffer.from(bytesRepr(value), 'latin1'));
+  put('shell', Buffer.from(ansiC(value, false), 'latin1'));
+  put('shell', Buffer.from(ansiC(value, true), 'latin1'));
+  put('hex', Buffer.from(bytes.toString('hex'), 'latin1'));
+  put('hex-upper', Buffer.from(bytes.toString('hex').toUpperCase(), 'latin1'));
   // encodeURIComponent leaves A-Z a-z 0-9 - _ . ! ~ * ' ( ) alone; the WHATWG form
   // encoding (URLSearchParams) only * - . _ and writes a space as '+'. Some encoders write
   // lower-case hex digits.
@@ -51,6 +64,20 @@ export function patternsOf(value: Uint8Array, minLength: number): Pattern[] {
   put('form-lower', percent(value, formKeep, true, HEX_LOWER));
   for (const [kind, inner] of base64Inner(value)) put(kind, Buffer.from(inner, 'latin1'));
   return [...seen.values()];
+}
+
+/**
+ * `text`, then as a terminal prints it (every LF as CRLF, even one after a CR), with every
+ * line ending as CRLF (unix2dos), and as LF (duplicates left to the caller).
+ */
+function lineEndings(text: string): string[] {
+  if (!text.includes('\n')) return [text];
+  return [
+    text,
+    text.replaceAll('\n', '\r\n'),
+    text.replace(/\r?\n/g, '\r\n'),
+    text.replaceAll('\r\n', '\n'),
+  ];
 }
 
 /**
@@ -87,15 +114,6 @@ function percent(
     else s += `%${hex[b >> 4]}${hex[b & 15]}`;
   }
   return Buffer.from(s, 'latin1');
-}
-
-function asciiJson(json: string): string {
-  let s = '';
-  for (let i = 0; i < json.length; i++) {
-    const c = json.charCodeAt(i);
-    s += c < 0x80 ? json[i] : `\\u${c.toString(16).padStart(4, '0')}`;
-  }
-  return s;
 }
 
 function isAlnum(b: number): boolean {

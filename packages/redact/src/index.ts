@@ -17,6 +17,7 @@ export {
 export { Matcher, type Occurrence } from './matcher.js';
 export { DEFAULT_MASK, type RedactorOptions } from './options.js';
 export {
+  type AddOptions,
   createRedactor,
   createRedactStream,
   type Leak,

@@ -22,9 +22,27 @@ export function mapJson(
     for (const [key, item] of Object.entries(v)) {
       const masked =
         sensitive(key) && item !== null && item !== undefined && typeof item !== 'boolean';
-      out[text(key)] = masked ? mask : walk(item, depth + 1);
+      // defineProperty: a key `__proto__` (JSON.parse makes one) must stay a plain key, not
+      // set the copy's prototype.
+      Object.defineProperty(out, freeKey(out, text(key)), {
+        value: masked ? mask : walk(item, depth + 1),
+        enumerable: true,
+        writable: true,
+        configurable: true,
+      });
     }
     return out;
   };
   return walk(value, 0);
+}
+
+/**
+ * `key`, or `key (2)`, `key (3)`, … when the copy already has it: two keys that both held a
+ * secret are both masked, and neither value may replace the other.
+ */
+function freeKey(out: Record<string, unknown>, key: string): string {
+  if (!Object.hasOwn(out, key)) return key;
+  let n = 2;
+  while (Object.hasOwn(out, `${key} (${n})`)) n++;
+  return `${key} (${n})`;
 }

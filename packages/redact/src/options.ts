@@ -13,7 +13,8 @@ export interface RedactorOptions {
   mask?: string;
   /**
    * A stream writes out bytes it holds back (a possible start of a secret) after this many
-   * milliseconds without input, so live logs are not stuck. Default 100.
+   * milliseconds without input, so live logs are not stuck. Default 100; at most 2³¹ − 1
+   * (Node's timer limit).
    */
   idleFlushMs?: number;
 }
@@ -27,6 +28,8 @@ export interface ResolvedOptions {
 }
 
 export const DEFAULT_MASK = '[REDACTED]';
+/** The longest delay Node's `setTimeout` honours (2³¹ − 1 ms, about 24.8 days). */
+const MAX_TIMER_MS = 2 ** 31 - 1;
 
 export function resolveOptions(options: RedactorOptions): ResolvedOptions {
   const {
@@ -47,9 +50,16 @@ export function resolveOptions(options: RedactorOptions): ResolvedOptions {
   if (typeof mask !== 'string') {
     throw new TypeError(`mask must be a string, got ${describe(mask)}`);
   }
-  if (typeof idleFlushMs !== 'number' || !Number.isFinite(idleFlushMs) || idleFlushMs < 0) {
+  // Node's timers take at most 2³¹ − 1 ms; a longer delay is silently cut to 1 ms (with only
+  // a process warning), which would flush held bytes at once instead of never.
+  if (
+    typeof idleFlushMs !== 'number' ||
+    !Number.isFinite(idleFlushMs) ||
+    idleFlushMs < 0 ||
+    idleFlushMs > MAX_TIMER_MS
+  ) {
     throw new TypeError(
-      `idleFlushMs must be a finite number of milliseconds ≥ 0, got ${describe(idleFlushMs)}`,
+      `idleFlushMs must be a number of milliseconds from 0 to ${MAX_TIMER_MS}, got ${describe(idleFlushMs)}`,
     );
   }
   if (values === null || typeof values !== 'object' || !(Symbol.iterator in values)) {

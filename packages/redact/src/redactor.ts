@@ -6,7 +6,7 @@ import { mapJson } from './json.js';
 import { Matcher } from './matcher.js';
 import { type RedactorOptions, resolveOptions } from './options.js';
 import { joinParts, render } from './render.js';
-import { readSecretsDir } from './secrets-dir.js';
+import { readSecretsEntries } from './secrets-dir.js';
 import { RedactStream } from './stream.js';
 
 /** A place where a secret (in one of its encodings) was found. Never the secret itself. */
@@ -25,6 +25,15 @@ export interface RedactJsonOptions {
   fieldNames?: readonly string[];
 }
 
+/** Options of `Redactor.add`. */
+export interface AddOptions {
+  /**
+   * What the value is called (a secret's name, never its value): `unmaskable` lists it when
+   * the value is too short to mask. Default `(unnamed)`.
+   */
+  name?: string;
+}
+
 /**
  * Holds the known secret values and masks them in streams, strings, JSON values and files.
  * Values may be added and removed at any time, also while streams are running.
@@ -37,6 +46,8 @@ export class Redactor {
   readonly #maskBytes: Buffer;
   /** Known values by their bytes (latin1 key) with their patterns. */
   readonly #values = new Map<string, Pattern[]>();
+  /** Values too short to mask, by their bytes (latin1 key), with their names. */
+  readonly #unmaskable = new Map<string, string>();
   #matcher: Matcher | undefined;
 
   constructor(options: RedactorOptions = {}) {
@@ -46,9 +57,13 @@ export class Redactor {
     this.idleFlushMs = resolved.idleFlushMs;
     this.#maskBytes = Buffer.from(resolved.mask, 'utf8');
     if (resolved.secretsDir !== false) {
-      for (const value of readSecretsDir(resolved.secretsDir)) this.add(value);
+      for (const { name, value } of readSecretsEntries(resolved.secretsDir)) {
+        this.add(value, { name });
+      }
     }
-    for (const value of resolved.values) this.add(value);
+    resolved.values.forEach((value, i) => {
+      this.add(value, { name: `values[${i}]` });
+    });
   }
 
   /** How many secret values are known (those shorter than `minLength` are not kept). */
@@ -57,41 +72,58 @@ export class Redactor {
   }
 
   /**
-   * Makes `value` known from now on. Returns false (and keeps nothing) when it is shorter
-   * than `minLength` bytes.
+   * Names of the secrets that were added but cannot be masked: non-empty values shorter than
+   * `minLength` bytes (masking every occurrence of so short a string would mask innocent
+   * text). Whoever adds a secret must say so where people look; see `add`.
    */
-  add(value: string | Uint8Array): boolean {
+  get unmaskable(): readonly string[] {
+    return [...new Set(this.#unmaskable.values())];
+  }
+
+  /**
+   * Makes `value` known from now on. Returns false (and keeps only its name, in
+   * `unmaskable`) when it is shorter than `minLength` bytes; an empty value is nothing to
+   * mask and is ignored.
+   */
+  add(value: string | Uint8Array, options: AddOptions = {}): boolean {
     const bytes = toBytes(value, 'add');
-    if (bytes.length < this.minLength) return false;
+    const name = options.name;
+    if (name !== undefined && typeof name !== 'string') {
+      throw new TypeError(`add() option name must be a string, got ${typeof name}`);
+    }
     const key = keyOf(bytes);
+    if (bytes.length < this.minLength) {
+      if (bytes.length > 0 && (name !== undefined || !this.#unmaskable.has(key))) {
+        this.#unmaskable.set(key, name ?? '(unnamed)');
+      }
+      return false;
+    }
     if (!this.#values.has(key)) {
-      this.#values.set(key, patternsOf(Uint8Array.from(bytes), this.minLength));
-      this.#matcher = undefined;
+      const patterns = patternsOf(Uint8Array.from(bytes), this.minLength);
+      this.#values.set(key, patterns);
+      // The matcher grows in place: no rebuild per added secret.
+      for (const p of patterns) this.#matcher?.add(p);
     }
     return true;
   }
 
-  /** Forgets `value` (an app secret whose run is over). Returns whether it was known. */
+  /**
+   * Forgets `value` (an app secret whose run is over). Returns whether it was known. A name
+   * in `unmaskable` stays: it says what could not be masked while it mattered.
+   */
   remove(value: string | Uint8Array): boolean {
     const removed = this.#values.delete(keyOf(toBytes(value, 'remove')));
+    // A matcher only grows: the next use builds one without the value.
     if (removed) this.#matcher = undefined;
     return removed;
   }
 
-  /** The matcher for the values known now; rebuilt lazily after a change. */
+  /** The matcher for the values known now; built on first use, grown by each add. */
   matcher(): Matcher {
     if (this.#matcher === undefined) {
-      const seen = new Set<string>();
-      const patterns: Pattern[] = [];
-      for (const list of this.#values.values()) {
-        for (const p of list) {
-          const key = keyOf(p.bytes);
-          if (seen.has(key)) continue;
-          seen.add(key);
-          patterns.push(p);
-        }
-      }
-      this.#matcher = new Matcher(patterns);
+      const matcher = new Matcher();
+      for (const list of this.#values.values()) for (const p of list) matcher.add(p);
+      this.#matcher = matcher;
     }
     return this.#matcher;
   }
@@ -141,7 +173,7 @@ export class Redactor {
   /** `scan` over a file of any size, read in chunks. Throws `ScanFileError` if unreadable. */
   async scanFile(path: string): Promise<Leak[]> {
     const matcher = this.matcher();
-    const overlap = Math.max(0, matcher.maxLength - 1);
+    const overlap = Math.max(0, matcher.maxSpan - 1);
     const leaks: Leak[] = [];
     let carry: Buffer = Buffer.alloc(0);
     let base = 0;

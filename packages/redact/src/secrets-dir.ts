@@ -8,6 +8,11 @@ import { SecretsDirError } from './errors.js';
  * with `..` are skipped: Kubernetes-style secret mounts keep timestamped copies there.
  */
 export function readSecretsDir(dir: string): Buffer[] {
+  return readSecretsEntries(dir).map((entry) => entry.value);
+}
+
+/** `readSecretsDir` with each value's file name, in file name order. */
+export function readSecretsEntries(dir: string): Array<{ name: string; value: Buffer }> {
   let names: string[];
   try {
     names = readdirSync(dir);
@@ -15,7 +20,7 @@ export function readSecretsDir(dir: string): Buffer[] {
     if (isCode(error, 'ENOENT')) return [];
     throw new SecretsDirError(dir, 'directory', error);
   }
-  const values: Buffer[] = [];
+  const entries: Array<{ name: string; value: Buffer }> = [];
   for (const name of names.sort()) {
     if (name.startsWith('..')) continue;
     const path = join(dir, name);
@@ -28,9 +33,9 @@ export function readSecretsDir(dir: string): Buffer[] {
       if (isCode(error, 'ENOENT')) continue;
       throw new SecretsDirError(path, 'file', error);
     }
-    values.push(stripNewline(value));
+    entries.push({ name, value: stripNewline(value) });
   }
-  return values;
+  return entries;
 }
 
 function stripNewline(value: Buffer): Buffer {

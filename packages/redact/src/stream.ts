@@ -21,7 +21,8 @@ function asBuffer(part: Uint8Array): Buffer {
 
 /**
  * A byte stream that masks every known secret. It keeps back only a tail that could still
- * become a secret (at most the longest pattern − 1 bytes) and writes that tail out when the
+ * become a secret (at most the longest pattern − 1 bytes, plus the line breaks inside a
+ * wrapped base64 or hex form) and writes that tail out when the
  * stream ends or after `idleFlushMs` without input. The kept tail stays as context after an
  * idle flush, so a secret completed later still has its remainder masked.
  */
@@ -63,15 +64,15 @@ export class RedactStream extends Transform {
         return;
       }
       this.#advance(matcher, chunk, false, parts, { keepFrom, intervals });
-    } else if (chunk.length <= COPY_LIMIT || chunk.length < 2 * matcher.maxLength) {
+    } else if (chunk.length <= COPY_LIMIT || chunk.length < 2 * matcher.maxSpan) {
       // Copying a small chunk behind the held tail is cheaper than a second push downstream.
-      // (The seam below also needs the chunk to be longer than any pattern.)
+      // (The seam below also needs the chunk to be longer than any match.)
       this.#advance(matcher, Buffer.concat([this.#tail, chunk]), false, parts);
     } else {
       // Do not copy a large chunk behind the held tail: matches that start in the tail lie
-      // within tail + the chunk's first (longest − 1) bytes, so scan that seam on its own.
+      // within tail + the chunk's first (longest match − 1) bytes, so scan that seam alone.
       const held = this.#tail.length;
-      const seam = Buffer.concat([this.#tail, chunk.subarray(0, matcher.maxLength - 1)]);
+      const seam = Buffer.concat([this.#tail, chunk.subarray(0, matcher.maxSpan - 1)]);
       render(seam, matcher.intervals(seam), held, this.#source.maskBytes, this.#state, parts);
       this.#state.pos -= held;
       this.#advance(matcher, chunk, false, parts);

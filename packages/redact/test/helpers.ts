@@ -40,7 +40,10 @@ export function cutAt(data: Uint8Array, offsets: readonly number[]): Buffer[] {
   return pieces;
 }
 
-/** Characters that stress every encoding: JSON escapes, URL reserved, multi-byte UTF-8. */
+/**
+ * Characters that stress every encoding: JSON escapes, URL reserved, shell and HTML specials,
+ * control characters, multi-byte UTF-8.
+ */
 export const SECRET_CHARS = [
   'a',
   'b',
@@ -53,11 +56,16 @@ export const SECRET_CHARS = [
   '+',
   '=',
   '"',
+  "'",
   '\\',
   '%',
   '&',
+  '<',
+  '$',
   '\n',
+  '\r',
   '\t',
+  '\u001b',
   'é',
   '€',
   '😀',
@@ -71,18 +79,86 @@ export const secretArb = fc.string({
 
 /** Filler text shares characters with the secrets so near misses are common. */
 export const fillerArb = fc.string({
-  unit: fc.constantFrom('a', 'b', 'k', 'Z', '0', ' ', '/', '%', '=', '\n', 'é', 'x', 'y', '['),
+  unit: fc.constantFrom(
+    'a',
+    'b',
+    'k',
+    'Z',
+    '0',
+    ' ',
+    '/',
+    '%',
+    '=',
+    '\n',
+    'é',
+    'x',
+    'y',
+    '[',
+    '\\',
+  ),
   maxLength: 30,
 });
 
-export type Encoding = 'raw' | 'json' | 'url' | 'form' | 'base64' | 'base64url';
-export const ENCODINGS: readonly Encoding[] = ['raw', 'json', 'url', 'form', 'base64', 'base64url'];
+export type Encoding =
+  | 'raw'
+  | 'json'
+  | 'url'
+  | 'form'
+  | 'base64'
+  | 'base64url'
+  | 'hex'
+  | 'hex-upper'
+  | 'base64-76'
+  | 'base64-64-crlf'
+  | 'base64-76-json'
+  | 'hex-60'
+  | 'json-slash'
+  | 'json-upper'
+  | 'shell-sq'
+  | 'html'
+  | 'crlf';
+export const ENCODINGS: readonly Encoding[] = [
+  'raw',
+  'json',
+  'url',
+  'form',
+  'base64',
+  'base64url',
+  'hex',
+  'hex-upper',
+  'base64-76',
+  'base64-64-crlf',
+  'base64-76-json',
+  'hex-60',
+  'json-slash',
+  'json-upper',
+  'shell-sq',
+  'html',
+  'crlf',
+];
+
+/** `text` cut into lines of `width` characters joined by `eol` (a wrapped blob). */
+function wrap(text: string, width: number, eol: string): string {
+  return (text.match(new RegExp(`.{1,${width}}`, 'gs')) ?? []).join(eol);
+}
+
+/** JSON string contents with every \u escape and every non-ASCII character as upper-case \uXXXX. */
+function jsonUpper(secret: string): string {
+  let s = '';
+  for (const unit of JSON.stringify(secret).slice(1, -1)) {
+    const c = unit.charCodeAt(0);
+    s += c > 0x7e ? `\\u${c.toString(16).toUpperCase().padStart(4, '0')}` : unit;
+  }
+  return s.replace(/\\u([0-9a-f]{4})/g, (_, h: string) => `\\u${h.toUpperCase()}`);
+}
 
 /**
- * How `secret` shows up in text in `encoding`. Base64 encodes it with `before`/`after` bytes
- * around it, as when a secret sits inside a larger encoded blob at any alignment.
+ * How `secret` shows up in text in `encoding`. Base64 and hex encode it with `before`/`after`
+ * bytes around it, as when a secret sits inside a larger encoded blob at any alignment; a
+ * wrapped blob starts with filler so that its first line break falls inside the secret.
  */
 export function encode(secret: string, encoding: Encoding, before = '', after = ''): string {
+  const blob = (filler: number) => Buffer.from('x'.repeat(filler) + before + secret + after);
   switch (encoding) {
     case 'raw':
       return secret;
@@ -96,13 +172,52 @@ export function encode(secret: string, encoding: Encoding, before = '', after = 
       return Buffer.from(before + secret + after).toString('base64');
     case 'base64url':
       return Buffer.from(before + secret + after).toString('base64url');
+    case 'hex':
+      return Buffer.from(before + secret + after).toString('hex');
+    case 'hex-upper':
+      return Buffer.from(before + secret + after)
+        .toString('hex')
+        .toUpperCase();
+    case 'base64-76':
+      return wrap(blob(54).toString('base64'), 76, '\n');
+    case 'base64-64-crlf':
+      return wrap(blob(45).toString('base64'), 64, '\r\n');
+    case 'base64-76-json':
+      return JSON.stringify(wrap(blob(54).toString('base64'), 76, '\n')).slice(1, -1);
+    case 'hex-60':
+      return wrap(blob(27).toString('hex'), 60, '\n');
+    case 'json-slash':
+      return JSON.stringify(secret).slice(1, -1).replaceAll('/', '\\/');
+    case 'json-upper':
+      return jsonUpper(secret);
+    case 'shell-sq':
+      return secret.replaceAll("'", "'\\''");
+    case 'html':
+      return secret
+        .replaceAll('&', '&amp;')
+        .replaceAll('<', '&lt;')
+        .replaceAll('>', '&gt;')
+        .replaceAll('"', '&quot;')
+        .replaceAll("'", '&#39;');
+    case 'crlf':
+      return secret.replaceAll('\n', '\r\n');
   }
 }
 
+const ENTITIES: Readonly<Record<string, string>> = {
+  amp: '&',
+  lt: '<',
+  gt: '>',
+  quot: '"',
+  apos: "'",
+  nbsp: '\u00a0',
+};
+
 /**
  * Decodings of `output` in which a leaked secret would reappear: the text itself, percent-
- * and form-decoded, JSON-unescaped, and every run of base64 characters decoded at each of
- * the four character offsets. Written independently of the package's own encoders.
+ * and form-decoded, JSON-unescaped, HTML-unescaped, shell-unquoted, with CRLF as LF, and
+ * every run of base64 or hex characters decoded at each offset, also where line breaks cut
+ * the run. Written independently of the package's own encoders.
  */
 export function decodings(output: string): string[] {
   const views = [output];
@@ -117,12 +232,39 @@ export function decodings(output: string): string[] {
   views.push(
     output.replace(/\\(["\\/bfnrt]|u[0-9a-fA-F]{4})/g, (m) => JSON.parse(`"${m}"`) as string),
   );
-  for (const run of output.match(/[A-Za-z0-9+/\-_]{4,}/g) ?? []) {
-    const std = run.replaceAll('-', '+').replaceAll('_', '/');
-    for (let k = 0; k < 4; k++) {
-      const part = std.slice(k);
-      views.push(Buffer.from(part.slice(0, part.length - (part.length % 4)), 'base64').toString());
+  views.push(
+    output.replace(/&(#x[0-9a-fA-F]+|#[0-9]+|[a-z]+);/g, (m, e: string) => {
+      if (e.startsWith('#x')) return String.fromCodePoint(Number.parseInt(e.slice(2), 16));
+      if (e.startsWith('#')) return String.fromCodePoint(Number.parseInt(e.slice(1), 10));
+      return ENTITIES[e] ?? m;
+    }),
+  );
+  views.push(output.replaceAll("'\\''", "'"), output.replaceAll('\r\n', '\n'));
+  const joined = output.replace(/(?<=[A-Za-z0-9+/_-])(\r?\n|\\r\\n|\\n)(?=[A-Za-z0-9+/_-])/g, '');
+  for (const text of new Set([output, joined])) {
+    for (const run of text.match(/[A-Za-z0-9+/\-_]{4,}/g) ?? []) {
+      const std = run.replaceAll('-', '+').replaceAll('_', '/');
+      for (let k = 0; k < 4; k++) {
+        const part = std.slice(k);
+        views.push(
+          Buffer.from(part.slice(0, part.length - (part.length % 4)), 'base64').toString(),
+        );
+      }
+    }
+    for (const run of text.match(/[0-9A-Fa-f]{4,}/g) ?? []) {
+      for (let k = 0; k < 2; k++) {
+        const part = run.slice(k);
+        views.push(Buffer.from(part.slice(0, part.length - (part.length % 2)), 'hex').toString());
+      }
     }
   }
   return views;
+}
+
+/**
+ * `text` with every line break that stands between two base64/hex characters removed (as a
+ * wrapped blob is read back): a pattern found here but not in `text` is a wrapped match.
+ */
+export function joinWrapped(text: string): string {
+  return text.replace(/(?<=[A-Za-z0-9+/_-])(\r?\n|\\r\\n|\\n)(?=[A-Za-z0-9+/_-])/g, '');
 }

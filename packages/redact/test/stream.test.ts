@@ -7,6 +7,7 @@ import {
   ENCODINGS,
   encode,
   fillerArb,
+  joinWrapped,
   SECRET_CHARS,
   secretArb,
   through,
@@ -95,7 +96,10 @@ describe('redacting stream', () => {
         const redactor = createRedactor({ secretsDir: false, values: secrets });
         const input = Buffer.from(text);
         const patterns = secrets.flatMap((s) => patternsOf(Buffer.from(s), 8));
-        fc.pre(!patterns.some((p) => input.includes(Buffer.from(p.bytes))));
+        const joined = Buffer.from(joinWrapped(text));
+        fc.pre(
+          !patterns.some((p) => [input, joined].some((t) => t.includes(Buffer.from(p.bytes)))),
+        );
         const out = await through(redactor.stream(), cutAt(input, cuts), idle);
         expect(out.toString()).toBe(text);
       }),
