@@ -1,4 +1,5 @@
 import { RUNG_NAMES, type RungName } from '@ccci/results';
+import { Lexer, type Token } from 'marked';
 
 /** What a comment asks for. */
 export type Command =
@@ -11,12 +12,29 @@ export type Command =
 const LINE = /^[ \t]*!testme(?=[ \t]|$)(.*)$/m;
 
 /**
- * Parses the `!testme` command: the exact word at the start of a line, then flags `--quick`
- * and `--stages=install,upgrade,…`. An unknown or malformed flag makes the command invalid,
- * with a reason the refusal reply shows. Pure.
+ * The text of a comment a reader sees as prose: its paragraphs (also in lists), as written.
+ * Code (fenced or indented), HTML (comments included), quotes of other comments and tables are
+ * not prose: a `!testme` there is shown, not said.
+ */
+function prose(body: string): string {
+  const out: string[] = [];
+  const walk = (tokens: readonly Token[]) => {
+    for (const t of tokens) {
+      if (t.type === 'paragraph' || t.type === 'text') out.push(t.raw);
+      else if (t.type === 'list') for (const item of t.items) walk(item.tokens);
+    }
+  };
+  walk(new Lexer({ gfm: true }).lex(body));
+  return out.join('\n');
+}
+
+/**
+ * Parses the `!testme` command: the exact word at the start of a line of prose, then flags
+ * `--quick` and `--stages=install,upgrade,…`. An unknown or malformed flag makes the command
+ * invalid, with a reason the refusal reply shows. Pure.
  */
 export function parseCommand(body: string): Command {
-  const m = LINE.exec(body.replace(/\r\n?/g, '\n'));
+  const m = LINE.exec(prose(body.replace(/\r\n?/g, '\n')));
   if (!m) return { kind: 'none' };
   const words = (m[1] ?? '')
     .trim()

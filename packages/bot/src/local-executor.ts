@@ -135,6 +135,8 @@ export function createLocalExecutor(options: LocalExecutorOptions): Executor & {
   let events: ExecutorEvents | undefined;
   let closed = false;
   const marker = (runId: string) => join(stateDir, `${runId}.pid`);
+  /** Runs of an earlier bot seen alive by {@link poll}. */
+  const adopted = new Set<string>();
 
   function pump(): void {
     while (!closed && active.size < maxTests && queue.length > 0) {
@@ -246,14 +248,20 @@ export function createLocalExecutor(options: LocalExecutorOptions): Executor & {
     async poll(runs) {
       for (const { runId } of runs) {
         if (active.has(runId) || queue.some((j) => j.request.runId === runId)) continue;
-        let text: string;
+        let text: string | undefined;
         try {
           text = readFileSync(marker(runId), 'utf8');
         } catch {
-          // Never started here (or its end was already seen): the restart recovery decides.
+          text = undefined;
+        }
+        if (text !== undefined && alive(text)) {
+          adopted.add(runId);
           continue;
         }
-        if (alive(text)) continue;
+        // No marker: a run never started here is the restart recovery's to decide; one seen
+        // alive before has ended (whoever removed its marker).
+        if (text === undefined && !adopted.has(runId)) continue;
+        adopted.delete(runId);
         rmSync(marker(runId), { force: true });
         log.info?.({ runId }, 'local executor: an adopted run ended');
         events?.exited(runId, 'its harness process ended (the bot had been restarted)');

@@ -151,6 +151,16 @@ export function acceptReport(
       },
     };
   }
+  // The status goes on the run's commit: results of another commit would put a verdict there
+  // that the comment attributes to a different one.
+  if (value.sha.toLowerCase() !== run.headSha.toLowerCase()) {
+    return {
+      status: 422,
+      body: {
+        error: `results are for commit ${value.sha.slice(0, 40)}, not ${run.headSha} this run tests`,
+      },
+    };
+  }
   const previous = ctx.store.defaultBranchLevel(run.recipe, runId);
   const commitState = verdict({
     level: value.level,

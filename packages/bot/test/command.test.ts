@@ -42,4 +42,23 @@ describe('parseCommand', () => {
       }),
     );
   });
+
+  it.each([
+    ['a fenced code block', 'How to ask:\n\n```\n!testme\n```\n'],
+    ['a tilde fence', '~~~sh\n!testme --quick\n~~~'],
+    ['an indented code block', 'Example:\n\n    !testme\n'],
+    ['an HTML comment', '<!--\n!testme\n-->\nthanks'],
+    ['a quote of another comment', '> !testme\n\nwhy did this run?'],
+    ['inline code', 'type `!testme` to run the CI'],
+  ])('!testme in %s is shown, not said: no command', (_where, body) => {
+    expect(parseCommand(body)).toEqual({ kind: 'none' });
+  });
+
+  it('!testme in prose after a code block is the command', () => {
+    expect(parseCommand('```\nlog\n```\n\n!testme --quick')).toEqual({
+      kind: 'testme',
+      quick: true,
+      stages: null,
+    });
+  });
 });

@@ -121,6 +121,13 @@ describe('report intake', () => {
       (await report(d.runId, 'f'.repeat(64), { results: resultsFor(d.runId, 3) })).status,
     ).toBe(401);
     expect((await report('rnope', d.reportKey, {})).status).toBe(404);
+    // Results of another commit than the run's: refused, no verdict lands on the head.
+    const other = await report(d.runId, d.reportKey, {
+      results: { ...resultsFor(d.runId, 5), sha: sha(9) },
+    });
+    expect(other.status).toBe(422);
+    expect(await other.json()).toMatchObject({ error: expect.stringContaining(`not ${sha(1)}`) });
+    expect(w.fake.statuses(REPO, sha(1)).map((s) => s.state)).not.toContain('success');
     expect((await report(d.runId, d.reportKey, { results: { nope: 1 } })).status).toBe(422);
     // Invalid results end the run as an infra error; a new run for the valid case:
     w.fake.addComment({ repo: REPO, pr, user: 'alice', body: '!testme' });
