@@ -1,9 +1,12 @@
 // Recipe hooks (operator-side hooks.ts) run at their points with the one frozen context.
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { treeHash } from '@ccci/recipe-meta';
 import { createFixtureRecipe } from '@ccci/testbed';
+import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Bed, createBed } from './e2e.js';
+import { startObserver } from './observer.js';
 
 let bed: Bed;
 beforeAll(async () => {
@@ -150,4 +153,58 @@ describe('hostile hooks (real swarm)', () => {
     expect(r.all).toMatch(/hooks\.ts: could not be imported: boom at import/);
     expect(r.all).not.toMatch(/abra app new|deploy budget/);
   }, 300_000);
+});
+
+describe("a recipe's own .ccci/ runs only when its content is approved (real swarm)", () => {
+  const git = (cwd: string, ...args: string[]) =>
+    execa('git', ['-c', 'user.name=t', '-c', 'user.email=t@t', ...args], { cwd });
+  it('approved by hash: it runs; one byte changed in a later commit: ignored, the run names the hash', async () => {
+    const obs = await startObserver();
+    try {
+      const src = await createFixtureRecipe('web', { dir: join(bed.root, 'src'), as: 'ownci' });
+      mkdirSync(join(src, '.ccci'));
+      writeFileSync(
+        join(src, '.ccci', 'install_steps.sh'),
+        `${obs.put('steps', 'echo approved')}\n`,
+      );
+      await git(src, 'add', '-A');
+      await git(src, 'commit', '-q', '-m', 'ci: own install steps');
+      const hash = treeHash(join(src, '.ccci'));
+      const enrolment = bed.env['CCCI_ENROLMENT_DIR'] as string;
+      mkdirSync(join(enrolment, 'ownci'), { recursive: true });
+      writeFileSync(join(enrolment, 'ownci', 'recipe_meta.yml'), 'HEALTH_OK: [200]\n');
+      writeFileSync(join(enrolment, 'approved-code.txt'), `ownci ${hash}\n`);
+      const args = (id: string) => [
+        'run',
+        '--recipe',
+        'ownci',
+        '--ref',
+        'main',
+        '--src',
+        src,
+        '--run-id',
+        id,
+        '--quick',
+      ];
+      const ok = await bed.run(args('own1'));
+      expect(ok.exitCode, ok.all).toBe(0);
+      expect(obs.seen.get('steps')?.trim()).toBe('approved');
+      expect(ok.all).toContain(`${hash} (approved)`);
+
+      obs.seen.clear();
+      writeFileSync(
+        join(src, '.ccci', 'install_steps.sh'),
+        `${obs.put('steps', 'echo changed')}\n`,
+      );
+      await git(src, 'commit', '-q', '-am', 'ci: changed');
+      const changed = treeHash(join(src, '.ccci'));
+      const r = await bed.run(args('own2'));
+      expect(r.exitCode, r.all).toBe(0);
+      expect(obs.seen.get('steps')).toBeUndefined();
+      expect(r.all).toContain(`its content (${changed}) is not the content the operator approved`);
+      expect(r.all).toContain(`"ownci ${changed}"`);
+    } finally {
+      await obs.close();
+    }
+  }, 400_000);
 });

@@ -1,4 +1,14 @@
-import { copyFileSync, existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import {
+  chmodSync,
+  copyFileSync,
+  cpSync,
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import { EnvFileError } from '@ccci/abra';
 import { checkCompose } from '@ccci/compose-policy';
@@ -44,6 +54,32 @@ export async function startJanitor(ctx: RunCtx): Promise<void> {
   }
 }
 
+/**
+ * The recipe's own `.ccci/` as the head has it, copied out of the work tree into the run's state
+ * (read-only): what is hashed for approval is what runs, even after the work tree is checked out
+ * at the upgrade base (whose `.ccci/` is another, unapproved content). Returns the folder that
+ * holds the copy, as the loader's repo folder.
+ */
+function snapshotRepoCode(ctx: RunCtx): string {
+  const root = join(ctx.paths.stateDir, 'repo-code');
+  rmSync(root, { recursive: true, force: true });
+  mkdirSync(root, { recursive: true, mode: 0o755 });
+  const ccci = join(ctx.recipeDir, '.ccci');
+  if (existsSync(ccci)) {
+    cpSync(ccci, join(root, '.ccci'), { recursive: true, verbatimSymlinks: true });
+    const readOnly = (p: string) => {
+      const st = lstatSync(p);
+      if (st.isSymbolicLink()) return;
+      // Files only: folders stay the harness's to remove at teardown (the sandbox binds the
+      // copy read-only anyway).
+      if (st.isDirectory()) for (const e of readdirSync(p)) readOnly(join(p, e));
+      else chmodSync(p, st.mode & 0o555);
+    };
+    readOnly(join(root, '.ccci'));
+  }
+  return root;
+}
+
 /** Clone the recipe at the head ref into the run's own recipes/, load meta, print the manifest. */
 export async function fetchRecipe(ctx: RunCtx): Promise<void> {
   ctx.log.step('prepare', `clone ${ctx.settings.recipe} at ${ctx.settings.ref}`);
@@ -65,13 +101,16 @@ export async function fetchRecipe(ctx: RunCtx): Promise<void> {
     `recipe ${ctx.settings.recipe} at ${ctx.clone.headSha.slice(0, 12)}${ctx.clone.headTags.length ? ` (${ctx.clone.headTags.join(', ')})` : ''}`,
   );
   ctx.log.step('prepare', 'load recipe settings');
-  ctx.loaded = loadMeta(ctx.config.enrolmentDir, ctx.settings.recipe, ctx.recipeDir);
+  ctx.loaded = loadMeta(ctx.config.enrolmentDir, ctx.settings.recipe, snapshotRepoCode(ctx));
   ctx.meta = ctx.loaded.meta;
   ctx.state.manifest = ctx.loaded.manifest;
   // Settings naming what this checkout of the recipe does not declare: said, not refused (a
   // pull request may rename what the operator's settings name; the operator fixes them).
   for (const p of checkAgainstRecipe(ctx.loaded.recipe, ctx.recipeDir))
     ctx.log.warn(`recipe settings: ${renderProblem(p)}`);
+  // The loader's warnings (a .ccci/ ignored: not approved, and the hash to approve).
+  for (const p of ctx.loaded.recipe.problems)
+    if (p.severity === 'warning') ctx.log.warn(`recipe settings: ${renderProblem(p)}`);
   ctx.log.info(
     `customization manifest:\n${ctx.loaded.manifest.map((l) => `  ${l}`).join('\n') || '  (defaults)'}`,
   );
