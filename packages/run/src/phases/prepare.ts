@@ -108,6 +108,11 @@ export async function fetchRecipe(ctx: RunCtx): Promise<void> {
   // pull request may rename what the operator's settings name; the operator fixes them).
   for (const p of checkAgainstRecipe(ctx.loaded.recipe, ctx.recipeDir))
     ctx.log.warn(`recipe settings: ${renderProblem(p)}`);
+  // Pull-request code runs only in the sandbox: approved or not, never without it.
+  if (ctx.loaded.recipe.files.repoApproved && !ctx.proc.sandboxHost?.bwrap)
+    throw new RefusedError(
+      `${ctx.settings.recipe}'s own .ccci/ is approved, but this host cannot sandbox recipe code (bwrap missing or without user namespaces): it does not run unsandboxed; install bubblewrap (docs/architecture.md#recipe-code-sandbox)`,
+    );
   // The loader's warnings (a .ccci/ ignored: not approved, and the hash to approve).
   for (const p of ctx.loaded.recipe.problems)
     if (p.severity === 'warning') ctx.log.warn(`recipe settings: ${renderProblem(p)}`);
