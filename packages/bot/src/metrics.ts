@@ -67,7 +67,7 @@ export function createMetrics(): BotMetrics {
     }),
     seenToDispatch: new Histogram({
       name: 'ccci_comment_to_dispatch_seconds',
-      help: 'From recording a !testme comment to handing its run to the executor',
+      help: 'From the creation of a !testme comment on the forge to handing its run to the executor',
       buckets: [0.01, 0.05, 0.1, 0.5, 1, 5, 30, 60, 300],
       registers,
     }),

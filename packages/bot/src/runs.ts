@@ -228,8 +228,11 @@ export async function advanceRun(ctx: Context, run: RunRecord): Promise<void> {
   });
   ctx.metrics.runsDispatched.inc({ executor: ctx.executor.name });
   const seen = run.commentId === null ? undefined : ctx.store.getComment(run.commentId);
-  if (seen)
-    ctx.metrics.seenToDispatch.observe((ctx.clock().getTime() - Date.parse(seen.seenAt)) / 1000);
+  // From the comment's creation on the forge (what a maintainer waits), not from when the bot
+  // recorded it; a forge clock ahead of ours counts as 0.
+  const since = seen ? Date.parse(seen.createdAt) : Number.NaN;
+  if (seen && Number.isFinite(since))
+    ctx.metrics.seenToDispatch.observe(Math.max(0, ctx.clock().getTime() - since) / 1000);
   ctx.log.info?.({ runId: run.id, ref }, 'run dispatched');
 }
 

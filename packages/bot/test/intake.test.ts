@@ -177,3 +177,24 @@ describe('replacement and cancellation', () => {
     expect(botComments(pr)[0]?.body).toContain('cancelled');
   });
 });
+
+describe('metrics', () => {
+  it('comment-to-dispatch is measured from the comment’s creation on the forge', async () => {
+    const pr = w.fake.openPull(REPO, { headSha: sha(1) });
+    const { bot } = await started();
+    // Written 40 s ago (the bot polls now): the maintainer has waited 40 s, not 0.
+    w.fake.addComment({
+      repo: REPO,
+      pr,
+      user: 'alice',
+      body: '!testme',
+      at: new Date(Date.now() - 40_000),
+    });
+    await bot.pollOnce();
+    expect(w.executor.dispatched).toHaveLength(1);
+    const text = await bot.metrics.registry.metrics();
+    const sum = Number(/ccci_comment_to_dispatch_seconds_sum (\S+)/.exec(text)?.[1]);
+    expect(sum).toBeGreaterThanOrEqual(39);
+    expect(sum).toBeLessThan(120);
+  });
+});
