@@ -76,6 +76,15 @@ async function findOwnComment(ctx: Context, run: RunRecord): Promise<number | nu
   return null;
 }
 
+/** When this bot last posted each run's acknowledgement (a post in doubt is not repeated soon). */
+const ackAttempts = new WeakMap<Context, Map<string, number>>();
+function attemptsOf(ctx: Context): Map<string, number> {
+  let m = ackAttempts.get(ctx);
+  if (!m) ackAttempts.set(ctx, (m = new Map()));
+  return m;
+}
+const ACK_REPOST_AFTER_MS = 120_000;
+
 /** Posts the acknowledgement comment exactly once, even across a crash mid-post. */
 async function ensureAck(ctx: Context, run: RunRecord): Promise<void> {
   if (run.pr === null) return;
@@ -93,6 +102,11 @@ async function ensureAck(ctx: Context, run: RunRecord): Promise<void> {
       });
       return;
     }
+    // A post that timed out may still be saved by the forge after our request gave up: look
+    // again for a while before posting a second acknowledgement.
+    const tried = attemptsOf(ctx).get(run.id);
+    if (tried !== undefined && ctx.clock().getTime() - tried < ACK_REPOST_AFTER_MS)
+      throw new Error(`the acknowledgement of run ${run.id} may still appear; looking again`);
   }
   ctx.store.setBotComment({
     runId: run.id,
@@ -104,8 +118,17 @@ async function ensureAck(ctx: Context, run: RunRecord): Promise<void> {
   ctx.step('before-ack-post');
   let id: number | null = null;
   try {
+    attemptsOf(ctx).set(run.id, ctx.clock().getTime());
     id = (await ctx.forge.createComment(run.repo, run.pr, commentFor(ctx, run))).id;
   } catch (error) {
+    // Only a post without an answer is in doubt; one the forge refused was not saved.
+    if (
+      error instanceof ForgeError &&
+      error.code !== 'FORGE_TIMEOUT' &&
+      error.code !== 'FORGE_NETWORK' &&
+      error.code !== 'FORGE_ABORTED'
+    )
+      attemptsOf(ctx).delete(run.id);
     if (!(error instanceof ForgeError && error.code === 'FORGE_LOCKED')) throw error;
     ctx.log.warn?.(
       { runId: run.id },

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { memoryLog, ORG, REPO, sha, type World, world } from './helpers.js';
+import { memoryLog, ORG, REPO, sha, until, type World, world } from './helpers.js';
 
 let w: World;
 beforeEach(async () => {
@@ -197,4 +197,22 @@ describe('metrics', () => {
     expect(sum).toBeGreaterThanOrEqual(39);
     expect(sum).toBeLessThan(120);
   });
+});
+
+describe('one acknowledgement per run', () => {
+  it('a post the forge saves after the bot gave up is found, not posted again', async () => {
+    const pr = w.fake.openPull(REPO, { headSha: sha(1) });
+    const { bot } = await started();
+    // The forge answers the comment POST after the bot's 2 s timeout, and saves it then.
+    w.fake.inject({ method: 'POST', path: '/comments', kind: 'late-answer', ms: 3_000 });
+    w.fake.addComment({ repo: REPO, pr, user: 'alice', body: '!testme' });
+    await bot.pollOnce();
+    // The next passes come before the forge has saved it: no second post.
+    await bot.pollOnce();
+    expect(botComments(pr)).toHaveLength(0);
+    await until(() => botComments(pr).length === 1, 10_000, 'the forge to save the post');
+    await bot.pollOnce();
+    expect(botComments(pr)).toHaveLength(1);
+    expect(w.executor.dispatched).toHaveLength(1);
+  }, 30_000);
 });

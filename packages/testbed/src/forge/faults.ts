@@ -1,5 +1,5 @@
 /** Fault injection for the fake forge (and fake Drone): one list, consumed in order. */
-export type FaultKind = '5xx' | '429' | 'slow' | 'malformed' | 'reset';
+export type FaultKind = '5xx' | '429' | 'slow' | 'late-answer' | 'malformed' | 'reset';
 
 export interface FaultSpec {
   /** Which requests: a substring of the API path (no query) or a RegExp. Default: any. */
@@ -13,7 +13,11 @@ export interface FaultSpec {
   status?: number;
   /** For `429`: `Retry-After` as seconds or an HTTP date. Default: no header. */
   retryAfter?: number | string;
-  /** For `slow`: delay before answering normally, in ms. Default 2000. */
+  /**
+   * For `slow`: delay before handling the request, in ms (dropped if the client gave up). For
+   * `late-answer`: the request is carried out after this delay even when the client gave up
+   * meanwhile (a comment saved after the client's timeout). Default 2000.
+   */
   ms?: number;
 }
 

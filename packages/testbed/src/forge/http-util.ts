@@ -79,6 +79,9 @@ export async function applyFault(
     case 'slow':
       await delay(fault.ms ?? 2000, req, closing);
       return req.socket.destroyed || closing.aborted;
+    case 'late-answer':
+      // Delayed by the handler once it has read the body (fake-forge.ts).
+      return false;
   }
 }
 
