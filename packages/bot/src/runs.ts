@@ -79,9 +79,11 @@ async function findOwnComment(ctx: Context, run: RunRecord): Promise<number | nu
 /** When this bot last posted each run's acknowledgement (a post in doubt is not repeated soon). */
 const ackAttempts = new WeakMap<Context, Map<string, number>>();
 function attemptsOf(ctx: Context): Map<string, number> {
-  let m = ackAttempts.get(ctx);
-  if (!m) ackAttempts.set(ctx, (m = new Map()));
-  return m;
+  const known = ackAttempts.get(ctx);
+  if (known) return known;
+  const made = new Map<string, number>();
+  ackAttempts.set(ctx, made);
+  return made;
 }
 const ACK_REPOST_AFTER_MS = 120_000;
 

@@ -174,8 +174,7 @@ export async function startFakeForge(options: FakeForgeOptions): Promise<FakeFor
         return;
       }
       // Carried out late, whether or not the client still waits (saved after its timeout).
-      if (fault?.kind === 'late-answer')
-        await new Promise((r) => setTimeout(r, fault.ms ?? 2000));
+      if (fault?.kind === 'late-answer') await new Promise((r) => setTimeout(r, fault.ms ?? 2000));
     }
     const answer: ApiAnswer = route(
       { state, urls, bot, now: () => toUnix(undefined, clock) },
