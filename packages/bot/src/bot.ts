@@ -6,7 +6,7 @@ import { handleComment, sendRefusal } from './intake.js';
 import { onExited, onStarted, recoverRuns } from './lifecycle.js';
 import type { BotLog } from './log.js';
 import { type BotMetrics, createMetrics } from './metrics.js';
-import { pollAll } from './poller.js';
+import { pollAll, pollRepo } from './poller.js';
 import { advanceRun, editComment, notifyRun } from './runs.js';
 import { cancelClosedPulls, checkMerges } from './watch.js';
 
@@ -59,6 +59,12 @@ export interface Bot {
   process(): Promise<void>;
   /** Schedules a process pass soon (webhook, report); coalesces. */
   kick(): void;
+  /**
+   * A webhook's hint that `repo` has a new comment: polls that repository now (the forge is the
+   * truth: the comment is read from it, under the poll's look-back bound), then handles what is
+   * pending. Coalesces per repository.
+   */
+  hint(repo: string): Promise<void>;
   /** Runs poll cycles every `intervalMs` until stop(). */
   startPolling(intervalMs: number): void;
   /** Stops polling and waits for in-flight handling to finish. */
@@ -194,6 +200,26 @@ export function createBot(options: BotOptions): Bot {
     },
   });
 
+  const hinted = new Set<string>();
+  function hint(repo: string): Promise<void> {
+    if (hinted.has(repo) || stopped) return Promise.resolve();
+    hinted.add(repo);
+    return serial(async () => {
+      hinted.delete(repo);
+      // A repository never polled yet gets its first poll from the timer (it marks what
+      // exists as seen): a webhook cannot open that window early.
+      if (!ctx.store.getCursor(repo)) return;
+      try {
+        await pollRepo(ctx, repo);
+      } catch (error) {
+        rethrowCrash(error);
+        ctx.metrics.pollErrors.inc({ repo });
+        log.warn?.({ repo, err: errorMessage(error) }, 'poll on a webhook hint failed');
+      }
+      await processPass();
+    });
+  }
+
   function kick(): void {
     if (kicked || stopped) return;
     kicked = true;
@@ -235,6 +261,7 @@ export function createBot(options: BotOptions): Bot {
     pollOnce,
     process,
     kick,
+    hint,
     startPolling(intervalMs) {
       if (!Number.isFinite(intervalMs) || intervalMs < 100) {
         throw new TypeError(

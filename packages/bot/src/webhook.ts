@@ -5,8 +5,8 @@ import type { Answer } from './report.js';
 
 /**
  * The optional webhook intake: size cap while reading (413), signature on the raw bytes (401),
- * shape (400); a created PR comment of a configured repository is recorded like a polled one
- * (same id → handled once) and handled at once. Edits are ignored: only new comments trigger.
+ * shape (400); a created PR comment of a configured repository makes the bot poll that
+ * repository at once (the comment itself is read from the forge). Edits are ignored.
  */
 export async function handleWebhook(
   bot: Bot,
@@ -34,19 +34,14 @@ export async function handleWebhook(
   if (event.action !== 'created') {
     return { status: 202, body: { ignored: 'edited comments do not trigger runs' } };
   }
-  const c = event.comment;
-  const isNew = ctx.store.recordComment({
-    commentId: c.id,
-    repo: event.repo,
-    pr: c.prNumber,
-    user: c.user,
-    body: c.body,
-    createdAt: c.createdAt,
-    source: 'webhook',
-  });
-  if (isNew) {
-    ctx.metrics.commentsSeen.inc({ source: 'webhook' });
-    bot.kick();
-  }
-  return { status: 202, body: { accepted: isNew, duplicate: !isNew } };
+  // A hint, not the truth: anyone with the secret could sign a days-old or made-up comment. The
+  // repository is polled now; what the forge lists, under the poll's look-back bound, is what
+  // is recorded and handled (at most once, by comment id).
+  ctx.metrics.commentsSeen.inc({ source: 'webhook' });
+  void bot
+    .hint(event.repo)
+    .catch((error: unknown) =>
+      ctx.log.warn?.({ repo: event.repo, err: String(error) }, 'webhook hint failed'),
+    );
+  return { status: 202, body: { accepted: true, polled: event.repo } };
 }

@@ -78,7 +78,7 @@ describe('local executor (real child processes)', () => {
       counts.push(running(), exec.running().length);
       expect(exec.running().length).toBeLessThanOrEqual(2);
       writeFileSync(join(probe, `release-r${released}`), '');
-      await until(() => exited.includes(`r${released}`), 20_000, `r${released} to exit`);
+      await until(() => exited.includes(`r${released}`), 90_000, `r${released} to exit`);
     }
     expect(Math.max(...counts)).toBeLessThanOrEqual(2);
     const seen = [1, 2, 3, 4, 5].map((i) =>
@@ -87,7 +87,7 @@ describe('local executor (real child processes)', () => {
     expect(Math.max(...seen)).toBeLessThanOrEqual(2);
     expect(exited).toEqual(['r1', 'r2', 'r3', 'r4', 'r5']);
     await exec.close();
-  }, 60_000);
+  }, 240_000);
 
   it('cancel drops a waiting run and terminates a running one (its process group)', async () => {
     dir = mkdtempSync(join(tmpdir(), 'ccci-local-'));
@@ -104,7 +104,7 @@ describe('local executor (real child processes)', () => {
     exec.setEvents({ started: () => {}, exited: (id, detail) => exited.push([id, detail]) });
     await exec.dispatch(request(1, 'http://127.0.0.1:9'));
     await exec.dispatch(request(2, 'http://127.0.0.1:9'));
-    await until(() => existsSeen(probe, 'r1'), 20_000, 'r1 to start');
+    await until(() => existsSeen(probe, 'r1'), 90_000, 'r1 to start');
     expect(exec.waiting()).toEqual(['r2']);
     await exec.cancel('r2', null);
     expect(exec.waiting()).toEqual([]);
@@ -113,7 +113,7 @@ describe('local executor (real child processes)', () => {
     expect(exited).toEqual([['r1', 'harness ended by SIGTERM']]);
     expect(await exec.lookup('r1')).toEqual({ kind: 'absent' });
     await exec.close();
-  }, 60_000);
+  }, 240_000);
 
   it('end to end: !testme → local harness → report → comment edited, status set', async () => {
     dir = mkdtempSync(join(tmpdir(), 'ccci-local-'));
@@ -150,7 +150,7 @@ describe('local executor (real child processes)', () => {
     expect(ack?.body).toMatch(/[Ll]evel 2/);
     expect(booted.store.listArtifacts(run.id).map((a) => a.name)).toContain('card.svg');
     await exec.close();
-  }, 60_000);
+  }, 240_000);
 });
 
 describe('local executor across a restart (graceful stop, then a fresh bot)', () => {
@@ -175,7 +175,7 @@ describe('local executor across a restart (graceful stop, then a fresh bot)', ()
     await first.bot.pollOnce();
     const [r1, r2] = first.store.activeRuns();
     if (!r1 || !r2) throw new Error('expected two runs');
-    await until(() => existsSeen(probe, r1.id), 20_000, 'r1 to start');
+    await until(() => existsSeen(probe, r1.id), 90_000, 'r1 to start');
     expect(first.store.getRun(r1.id)?.state).toBe('running');
     expect(first.store.getRun(r2.id)?.state).toBe('dispatched');
     // SIGTERM path of the app: stop handling, terminate local runs, close.
@@ -204,7 +204,7 @@ describe('local executor across a restart (graceful stop, then a fresh bot)', ()
     const acks = w.fake.comments(REPO).filter((c) => c.user === w?.fake.botUser);
     expect(acks).toHaveLength(2);
     await exec.close();
-  }, 60_000);
+  }, 240_000);
 });
 
 function existsSeen(probe: string, runId: string): boolean {
@@ -237,7 +237,7 @@ describe('a run is the bot’s guest, not its child', () => {
       const exited: string[] = [];
       exec.setEvents({ started: () => {}, exited: (id) => exited.push(id) });
       await exec.dispatch(request(1, 'http://127.0.0.1:9'));
-      await until(() => exited.includes('r1'), 20_000, 'r1 to exit');
+      await until(() => exited.includes('r1'), 90_000, 'r1 to exit');
       const env = JSON.parse(readFileSync(dump, 'utf8')) as Record<string, string>;
       const text = JSON.stringify(env);
       for (const value of Object.values(secrets)) expect(text).not.toContain(value);
@@ -249,7 +249,7 @@ describe('a run is the bot’s guest, not its child', () => {
     } finally {
       for (const k of [...Object.keys(secrets), 'CCCI_CI_DOMAIN']) delete process.env[k];
     }
-  }, 60_000);
+  }, 240_000);
 
   it('a run goes on when the process that started it is killed (no pipe through it)', async () => {
     dir = mkdtempSync(join(tmpdir(), 'ccci-local-'));
@@ -267,15 +267,15 @@ describe('a run is the bot’s guest, not its child', () => {
       ],
       { cwd: ROOT, reject: false },
     );
-    await until(() => existsSeen(probe, 'outlive1'), 20_000, 'the run to start');
+    await until(() => existsSeen(probe, 'outlive1'), 90_000, 'the run to start');
     host.kill('SIGKILL');
     await host;
     // The "bot" is gone; the run is released and logs on, then finishes its work.
     writeFileSync(join(probe, 'release-outlive1'), '');
-    await until(() => existsSync(join(probe, 'done-outlive1')), 20_000, 'the run to finish');
+    await until(() => existsSync(join(probe, 'done-outlive1')), 90_000, 'the run to finish');
     const log = readFileSync(join(dir, 'state', 'outlive1.log'), 'utf8');
     expect(log).toContain('fake harness: after the report 49');
-  }, 60_000);
+  }, 240_000);
 
   it('a bot restarted while its run goes on notices when that run ends without a report', async () => {
     dir = mkdtempSync(join(tmpdir(), 'ccci-local-'));
@@ -294,7 +294,7 @@ describe('a run is the bot’s guest, not its child', () => {
     await first.bot.pollOnce();
     const [run] = first.store.activeRuns();
     if (!run) throw new Error('expected a run');
-    await until(() => existsSeen(probe, run.id), 20_000, 'the run to start');
+    await until(() => existsSeen(probe, run.id), 90_000, 'the run to start');
     // The bot stops without terminating its run (a crash); a new bot adopts it.
     await first.bot.stop();
     const second = w.boot({ executor: createLocalExecutor(options) });
@@ -302,7 +302,7 @@ describe('a run is the bot’s guest, not its child', () => {
     expect(second.store.getRun(run.id)?.state).toBe('running');
     // The run ends without reporting (its report URL answers nothing).
     writeFileSync(join(probe, `release-${run.id}`), '');
-    await until(() => existsSync(join(probe, `done-${run.id}`)), 20_000, 'the run to end');
+    await until(() => existsSync(join(probe, `done-${run.id}`)), 90_000, 'the run to end');
     await until(
       async () => {
         await second.bot.pollOnce();
@@ -313,5 +313,5 @@ describe('a run is the bot’s guest, not its child', () => {
     );
     expect(second.store.getRun(run.id)).toMatchObject({ commitState: 'error' });
     expect(second.store.getRun(run.id)?.error).toMatch(/harness process ended/);
-  }, 60_000);
+  }, 240_000);
 });

@@ -53,9 +53,33 @@ describe('webhook', () => {
       { commentId: c.id },
       { secret: SECRET },
     );
-    expect(JSON.parse(again.body)).toMatchObject({ duplicate: true });
+    expect(again.status).toBe(202);
     await bot.process();
+    await bot.pollOnce();
     expect(w.executor.dispatched).toHaveLength(1);
+  });
+
+  it('a webhook is a hint: a signed comment the forge does not list, or an old one, starts nothing', async () => {
+    const pr = w.fake.openPull(REPO, { headSha: sha(1) });
+    const { bot, store } = await boot();
+    // Days old, never seen by a poll (before the bot's look-back): the forge lists it as old.
+    const old = w.fake.addComment({
+      repo: REPO,
+      pr,
+      user: 'alice',
+      body: '!testme',
+      at: new Date(Date.now() - 3 * 24 * 3600_000),
+    });
+    const r = await w.fake.deliverWebhook(
+      `${base}/webhook`,
+      { commentId: old.id },
+      { secret: SECRET },
+    );
+    expect(r.status).toBe(202);
+    await bot.process();
+    await bot.pollOnce();
+    expect(w.executor.dispatched).toHaveLength(0);
+    expect(store.getComment(old.id)?.state ?? 'not recorded').not.toBe('handled');
   });
 
   it('bad signature → 401, oversized → 413, malformed → 400, edited → ignored; nothing recorded', async () => {
