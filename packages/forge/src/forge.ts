@@ -1,4 +1,4 @@
-import { dialectSpec, normalizeComment } from './dialects.js';
+import { dialectSpec, GITEA_PAGE_SIZE, GITHUB_PAGE_SIZE, normalizeComment } from './dialects.js';
 import { ForgeError } from './errors.js';
 import {
   commitSha,
@@ -138,10 +138,24 @@ export function createForge(options: ForgeOptions): Forge {
     dialect: o.dialect,
     iterateCommentsSince,
 
+    // A comment deleted while the pages are walked shifts the later ones back: the first
+    // comment of the next page lands on the page already read and is never seen. A walk of
+    // more than one page is repeated until one adds nothing new (at most three), by id.
     async listCommentsSince(repo, opts) {
-      const all: ForgeComment[] = [];
-      for await (const c of iterateCommentsSince(repo, opts)) all.push(c);
-      return all;
+      const byId = new Map<number, ForgeComment>();
+      for (let walk = 0; walk < 3; walk++) {
+        let count = 0;
+        let added = 0;
+        for await (const c of iterateCommentsSince(repo, opts)) {
+          count++;
+          const known = byId.get(c.id);
+          if (!known) added++;
+          if (!known || Date.parse(c.updatedAt) >= Date.parse(known.updatedAt)) byId.set(c.id, c);
+        }
+        const page = o.dialect === 'github' ? GITHUB_PAGE_SIZE : GITEA_PAGE_SIZE;
+        if (count <= page || (walk > 0 && added === 0)) break;
+      }
+      return [...byId.values()];
     },
 
     getPull(repo, number, opts) {

@@ -28,9 +28,24 @@ describe.each(DIALECTS)('listCommentsSince (%s)', (dialect) => {
     expect(all[1]?.user).toBe('alice');
     expect(all[1]?.createdAt).toBe('2026-11-22T10:00:01Z');
     // Gitea: no Link header, limit 50 → pages of 50, 50, 20; GitHub: per_page 100 → 2 pages.
+    // A walk of more than a page is walked again (a deletion meanwhile would hide one).
     const lists = s.fake.requests.filter((r) => r.path.endsWith('/issues/comments'));
-    expect(lists.length).toBe(dialect === 'gitea' ? 3 : 2);
+    expect(lists.length).toBe(2 * (dialect === 'gitea' ? 3 : 2));
     expect(lists.every((r) => r.query.page !== undefined)).toBe(true);
+  });
+
+  it('a comment deleted during the walk hides no other: the page boundary one is still seen', async () => {
+    const pr = s.fake.openPull(REPO, { headSha: SHA });
+    const made = [];
+    for (let i = 0; i < 130; i++) {
+      made.push(s.fake.addComment({ repo: REPO, pr, user: 'alice', body: `c${i}` }));
+      s.clock.advance(1000);
+    }
+    // Just before page 2 is served, a comment of page 1 is deleted: every later one shifts back.
+    s.fake.beforeRequest(/[?&]page=2(&|$)/, () => s.fake.deleteComment(made[3]?.id as number));
+    const all = await s.forge.listCommentsSince(REPO, { since: '2026-11-22T00:00:00Z' });
+    const bodies = new Set(all.map((c) => c.body));
+    for (let i = 0; i < 130; i++) if (i !== 3) expect(bodies.has(`c${i}`), `c${i}`).toBe(true);
   });
 
   it('costs one request per idle poll', async () => {

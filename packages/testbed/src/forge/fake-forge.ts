@@ -84,6 +84,13 @@ export interface FakeForge {
   addComment(input: AddCommentInput): FakeComment;
   /** Edits a comment as its author would; bumps `updated` to `at` (default: the clock). */
   editComment(id: number, body: string, options?: { at?: Date | string }): FakeComment;
+  /** Deletes a comment (the list shifts, as on the real forges). */
+  deleteComment(id: number): void;
+  /**
+   * Runs `fn` once, just before the forge handles the next request whose API path with its
+   * query matches `path`: to change the forge between two requests of a client's walk.
+   */
+  beforeRequest(path: string | RegExp, fn: () => void): void;
   /** Sets the org's members (and which of them are public). Creates the org. */
   setMembers(org: string, users: string[], options?: { public?: string[] }): void;
   /** Whether the bot account itself is an org member (if not, membership checks redirect). */
@@ -131,6 +138,7 @@ export async function startFakeForge(options: FakeForgeOptions): Promise<FakeFor
   const prefix = dialect === 'gitea' ? '/api/v1' : '/api/v3';
   const state = new ForgeState();
   const faults = new FaultList();
+  const beforeHooks: { path: string | RegExp; fn: () => void }[] = [];
   const requests: RequestRecord[] = [];
   const closing = new AbortController();
   const urls: Urls = { dialect, web: '', api: '', utcOffsetMinutes: options.utcOffsetMinutes ?? 0 };
@@ -154,6 +162,11 @@ export async function startFakeForge(options: FakeForgeOptions): Promise<FakeFor
     res.on('finish', () => {
       record.status = res.statusCode;
     });
+    const full = `${path}${url.search}`;
+    const hook = beforeHooks.findIndex((h) =>
+      typeof h.path === 'string' ? full.includes(h.path) : h.path.test(full),
+    );
+    if (hook >= 0) beforeHooks.splice(hook, 1)[0]?.fn();
 
     const fault = faults.take(method, path);
     if (fault) {
@@ -259,6 +272,12 @@ export async function startFakeForge(options: FakeForgeOptions): Promise<FakeFor
       return {
         ...state.addComment(input.repo, input.pr, input.user, input.body, toUnix(input.at, clock)),
       };
+    },
+    deleteComment(id) {
+      if (!state.deleteComment(id)) throw new TypeError(`fake forge: no comment ${id}`);
+    },
+    beforeRequest(path, fn) {
+      beforeHooks.push({ path, fn });
     },
     editComment(id, body, opts) {
       const comment = state.comment(id);

@@ -120,6 +120,13 @@ export class ForgeState {
     return this.commentList.find((c) => c.id === id);
   }
 
+  deleteComment(id: number): boolean {
+    const i = this.commentList.findIndex((c) => c.id === id);
+    if (i < 0) return false;
+    this.commentList.splice(i, 1);
+    return true;
+  }
+
   addStatus(repo: string, sha: string, fields: Omit<FakeStatus, 'id'>): FakeStatus {
     const key = `${repo}@${sha}`;
     const status: FakeStatus = { id: this.nextStatusId++, ...fields };
