@@ -216,3 +216,23 @@ describe('one acknowledgement per run', () => {
     expect(w.executor.dispatched).toHaveLength(1);
   }, 30_000);
 });
+
+describe('a push after !testme', () => {
+  it('a run going on goes on for its commit; the new head is marked not tested, once', async () => {
+    const pr = w.fake.openPull(REPO, { headSha: sha(1) });
+    const { bot, store } = await started();
+    w.fake.addComment({ repo: REPO, pr, user: 'alice', body: '!testme' });
+    await bot.pollOnce();
+    const d = w.executor.dispatched[0];
+    if (!d) throw new Error('not dispatched');
+    w.fake.updatePull(REPO, pr, { headSha: sha(2) });
+    await bot.pollOnce();
+    await bot.pollOnce();
+    expect(store.getRun(d.runId)?.state).toBe('dispatched');
+    expect(store.getRun(d.runId)?.headSha).toBe(sha(1));
+    const marks = w.fake.statuses(REPO, sha(2));
+    expect(marks).toHaveLength(1);
+    expect(marks[0]).toMatchObject({ state: 'pending' });
+    expect(marks[0]?.description).toMatch(/not tested: pushed after !testme/);
+  });
+});
