@@ -96,6 +96,7 @@ export async function start(options: MainOptions): Promise<Running> {
     statusContext: settings.statusContext,
     refusalIntervalMs: settings.refusalIntervalMs,
     lateReportMs: settings.lateReportMs,
+    runDeadlineMs: settings.runDeadlineMs,
     log,
   });
   const server = createBotServer({ bot, webhookSecret: settings.webhookSecret });

@@ -34,6 +34,8 @@ export interface Settings {
   refusalIntervalMs: number;
   /** How long a run that ended without a report accepts its late (spooled) report; 0 = never. */
   lateReportMs: number;
+  /** A run dispatched longer ago is stopped and ends as `error`; 0 disables. */
+  runDeadlineMs: number;
   logLevel: string;
   shutdownGraceMs: number;
 }
@@ -225,6 +227,7 @@ export function loadSettings(env: Env): Settings {
     statusContext,
     refusalIntervalMs: int('REFUSAL_INTERVAL_SECONDS', 600, 0, 86_400) * 1000,
     lateReportMs: int('LATE_REPORT_HOURS', 24, 0, 720) * 3_600_000,
+    runDeadlineMs: int('RUN_DEADLINE_MINUTES', 90, 0, 24 * 60) * 60_000,
     logLevel,
     shutdownGraceMs: int('SHUTDOWN_GRACE_SECONDS', 60, 0, 3600) * 1000,
   };

@@ -3,7 +3,7 @@ import type { Store } from '@ccci/store';
 import { type Context, errorMessage, InjectedCrash, rethrowCrash } from './context.js';
 import type { Executor } from './executor.js';
 import { handleComment, sendRefusal } from './intake.js';
-import { onExited, onStarted, recoverRuns } from './lifecycle.js';
+import { expireRuns, onExited, onStarted, recoverRuns } from './lifecycle.js';
 import type { BotLog } from './log.js';
 import { type BotMetrics, createMetrics } from './metrics.js';
 import { pollAll, pollRepo } from './poller.js';
@@ -37,6 +37,12 @@ export interface BotOptions {
    * result. ms; 0 disables. Default 86 400 000 (24 h).
    */
   lateReportMs?: number;
+  /**
+   * A run dispatched longer ago than this is stopped and ends as `error` (its harness has its own
+   * deadline, `CCCI_DEADLINE_MIN`; this is the bot's guard past it plus a grace). ms. Default
+   * 5 400 000 (the harness's default hour, its teardown, and a margin).
+   */
+  runDeadlineMs?: number;
   /**
    * How often PRs whose newest run finished are checked for a merge (which makes that run's
    * level the default-branch level), ms. Default 600 000; 0 checks every cycle.
@@ -164,6 +170,7 @@ export function createBot(options: BotOptions): Bot {
   let recovered = false;
   let lastMergeCheck = Number.NEGATIVE_INFINITY;
   const mergeCheckIntervalMs = options.mergeCheckIntervalMs ?? 600_000;
+  const runDeadlineMs = nonNegative('options.runDeadlineMs', options.runDeadlineMs ?? 5_400_000);
 
   async function processPass(): Promise<void> {
     if (!recovered) {
@@ -235,6 +242,7 @@ export function createBot(options: BotOptions): Bot {
       metrics.forgeRequestsPerPoll.set(ctx.repos.size);
       await pollAll(ctx);
       await cancelClosedPulls(ctx);
+      await expireRuns(ctx, runDeadlineMs);
       const now = ctx.clock().getTime();
       if (now - lastMergeCheck >= mergeCheckIntervalMs) {
         lastMergeCheck = now;

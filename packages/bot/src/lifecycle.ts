@@ -44,3 +44,28 @@ export async function recoverRuns(ctx: Context): Promise<void> {
     }
   }
 }
+
+/**
+ * No run stays `running` forever: one dispatched longer ago than `deadlineMs` (its harness's
+ * deadline plus a grace) is stopped through its executor and ends as `error`.
+ */
+export async function expireRuns(ctx: Context, deadlineMs: number): Promise<void> {
+  if (deadlineMs <= 0) return;
+  const now = ctx.clock().getTime();
+  for (const run of ctx.store.activeRuns()) {
+    if (run.state !== 'dispatched' && run.state !== 'running') continue;
+    const since = Date.parse(run.dispatchedAt ?? run.startedAt ?? run.createdAt);
+    if (!Number.isFinite(since) || now - since <= deadlineMs) continue;
+    try {
+      await ctx.executor.cancel(run.id, run.executorRef);
+    } catch (error) {
+      ctx.log.warn?.({ runId: run.id, err: String(error) }, 'stopping an overdue run failed');
+    }
+    finishRun(ctx, run.id, {
+      commitState: 'error',
+      error: `ran past its deadline (${Math.round(deadlineMs / 60_000)} min) and was stopped`,
+      awaitLateReport: true,
+    });
+    ctx.log.warn?.({ runId: run.id }, 'run past its deadline: stopped, ended as an infra error');
+  }
+}

@@ -236,3 +236,25 @@ describe('a push after !testme', () => {
     expect(marks[0]?.description).toMatch(/not tested: pushed after !testme/);
   });
 });
+
+describe('no run stays running forever', () => {
+  it('a run past the deadline is stopped through its executor and ends as an error', async () => {
+    let offset = 0;
+    const pr = w.fake.openPull(REPO, { headSha: sha(1) });
+    const { bot, store } = await started({
+      runDeadlineMs: 60_000,
+      clock: () => new Date(Date.now() + offset),
+    });
+    w.fake.addComment({ repo: REPO, pr, user: 'alice', body: '!testme' });
+    await bot.pollOnce();
+    const d = w.executor.dispatched[0];
+    if (!d) throw new Error('not dispatched');
+    await bot.pollOnce();
+    expect(store.getRun(d.runId)?.state).toBe('dispatched');
+    offset = 61_000;
+    await bot.pollOnce();
+    expect(store.getRun(d.runId)).toMatchObject({ state: 'done', commitState: 'error' });
+    expect(store.getRun(d.runId)?.error).toMatch(/past its deadline \(1 min\)/);
+    expect(w.executor.cancelled).toContain(d.runId);
+  });
+});
