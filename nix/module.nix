@@ -205,6 +205,8 @@ let
     STATUS_CONTEXT = cfg.statusContext;
     SHUTDOWN_GRACE_SECONDS = toString cfg.shutdownGraceSeconds;
     LATE_REPORT_HOURS = toString cfg.lateReportHours;
+    # The bot's guard past the harness's own deadline (and its teardown).
+    RUN_DEADLINE_MINUTES = toString (cfg.deadlineMinutes + 30);
     LOG_LEVEL = cfg.logLevel;
     XDG_STATE_HOME = cfg.stateDir;
     HOME = dirs.bot;
