@@ -41,9 +41,15 @@ export async function insertAppSecrets(ctx: RunCtx, dir: string): Promise<void> 
   const values: [name: string, value: string][] = [];
   for (const name of entries) {
     const path = join(dir, name);
-    if (!lstatSync(path).isFile())
+    const st = lstatSync(path);
+    // A regular file of its own (a hard link could name a file of the host's), of secret size.
+    if (!st.isFile() || st.nlink !== 1)
       throw new AssertionFailed(
         `install_steps.sh: CCCI_SECRETS_DIR/${name} is not a regular file; write one file per secret`,
+      );
+    if (st.size > 64 * 1024)
+      throw new AssertionFailed(
+        `install_steps.sh: CCCI_SECRETS_DIR/${name} is ${st.size} bytes; a secret is at most 64 KiB`,
       );
     if (!declared.includes(name))
       throw new AssertionFailed(

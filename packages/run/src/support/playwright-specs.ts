@@ -63,6 +63,34 @@ function childCommand(): string[] {
   return ['--import', tsx, child];
 }
 
+/**
+ * What a spec child recorded: its results file (written by recipe code's process, so bounded and
+ * checked line by line; a line that is not a result is skipped).
+ */
+function readResults(file: string): SpecResult[] {
+  if (!existsSync(file)) return [];
+  const st = lstatSync(file);
+  if (!st.isFile() || st.size > 16 * 1024 * 1024) return [];
+  const out: SpecResult[] = [];
+  for (const line of readFileSync(file, 'utf8').split('\n')) {
+    if (!line || out.length >= 5_000) continue;
+    try {
+      const r = JSON.parse(line) as Partial<SpecResult>;
+      if (typeof r.name === 'string' && (r.status === 'pass' || r.status === 'fail'))
+        out.push({
+          name: r.name.slice(0, 500),
+          status: r.status,
+          ms: typeof r.ms === 'number' && Number.isFinite(r.ms) ? r.ms : 0,
+          ...(typeof r.reason === 'string' ? { reason: r.reason.slice(0, 2_000) } : {}),
+          ...(typeof r.screenshot === 'string' ? { screenshot: r.screenshot.slice(0, 200) } : {}),
+        });
+    } catch {
+      // not a result line
+    }
+  }
+  return out;
+}
+
 /** A failure screenshot the child left: a plain file of the expected name, at most 10 MB. */
 function collectShots(from: string, to: string): void {
   for (const name of readdirSync(from)) {
@@ -134,12 +162,7 @@ export async function runPlaywrightSpecs(o: SpecRunOptions): Promise<SpecResult[
         if (o.signal?.aborted) throw error;
         ended = `spec process killed after ${fileTimeoutMs} ms (did a test block the event loop?)`;
       }
-      const got = existsSync(resultsFile)
-        ? readFileSync(resultsFile, 'utf8')
-            .split('\n')
-            .filter(Boolean)
-            .map((l) => JSON.parse(l) as SpecResult)
-        : [];
+      const got = readResults(resultsFile);
       results.push(...got);
       collectShots(shots, o.artifactsDir);
       if (ended) results.push({ name: specLabel(file), status: 'fail', ms: 0, reason: ended });

@@ -74,6 +74,9 @@ export function sandboxHost(options: {
   };
 }
 
+/** Size of the sandbox's own /tmp (bytes). */
+const TMP_BYTES = 512 * 1024 * 1024;
+
 /** The first ancestor of `path` (or itself) that others cannot traverse: it is replaced. */
 function closedAncestor(path: string): string | undefined {
   const parts = resolve(path).split(sep).filter(Boolean);
@@ -176,7 +179,12 @@ export function sandboxed(
     '--proc',
     '/proc',
     // `/tmp` stays a shared scratch (sticky, as on any host); every other mask is closed.
-    ...outer.flatMap((m) => (m === '/tmp' ? ['--perms', '1777', '--tmpfs', m] : ['--tmpfs', m])),
+    // Each mask is a bounded tmpfs: recipe code cannot fill the host's memory through it.
+    ...outer.flatMap((m) =>
+      m === '/tmp'
+        ? ['--size', String(TMP_BYTES), '--perms', '1777', '--tmpfs', m]
+        : ['--size', String(1024 * 1024), '--tmpfs', m],
+    ),
     ...[...leading]
       .sort((x, y) => x.split(sep).length - y.split(sep).length)
       .flatMap((d) => ['--perms', '0755', '--dir', d]),
