@@ -1,9 +1,8 @@
-import { createRequire } from 'node:module';
-import { dirname, extname, join } from 'node:path';
+import { dirname } from 'node:path';
 import type { Duplex } from 'node:stream';
-import { fileURLToPath, pathToFileURL } from 'node:url';
 import { type GroupRegistry, killGroup, spawnGroup } from '@ccci/lifetime';
 import { AssertionFailed } from '../errors.js';
+import { childScript } from './child-entry.js';
 import type { FromChild, HookArg, HookCtxData, HookRequest, ToChild } from './hook-contract.js';
 import { decode, encode, lineReader, MAX_LINE } from './hook-contract.js';
 import { sandboxEnv } from './proc.js';
@@ -81,15 +80,6 @@ interface Child {
   /** Resolves when the child has exited. */
   gone: Promise<void>;
   on(listener: (m: FromChild) => void): () => void;
-}
-
-function childCommand(): string[] {
-  const self = fileURLToPath(import.meta.url);
-  const ext = extname(self);
-  const child = join(self, '..', `hook-child${ext}`);
-  if (ext !== '.ts') return [child];
-  const tsx = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
-  return ['--import', tsx, child];
 }
 
 /**
@@ -237,7 +227,7 @@ export class HookHost {
 
   #spawn(): Child {
     this.kill();
-    const node = [process.execPath, ...childCommand()];
+    const node = [process.execPath, ...childScript('hook-child')];
     const view = { read: [dirname(this.o.file), ...this.o.read], write: [] };
     const [file, argv] = this.o.sandbox
       ? sandboxed(this.o.sandbox, view, node[0] as string, node.slice(1))

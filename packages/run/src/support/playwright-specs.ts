@@ -8,10 +8,9 @@ import {
   readFileSync,
   rmSync,
 } from 'node:fs';
-import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
-import { dirname, extname, join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { dirname, join } from 'node:path';
+import { childScript } from './child-entry.js';
 import type { ChildConfig, ChildEvent } from './playwright-contract.js';
 import { specLabel } from './playwright-contract.js';
 import type { Proc } from './proc.js';
@@ -51,16 +50,6 @@ export type SpecResult = ChildEvent;
 /** The browser-facing base URL: through the gateway proxy `http://<domain>`, else https. */
 export function browserBaseUrl(gatewayUrl: string | undefined, domain: string): string {
   return gatewayUrl ? `http://${domain}` : `https://${domain}`;
-}
-
-function childCommand(): string[] {
-  const self = fileURLToPath(import.meta.url);
-  const ext = extname(self);
-  const child = join(self, '..', `playwright-child${ext}`);
-  // From source (dev, tests) the child is TypeScript: load it through tsx.
-  if (ext !== '.ts') return [child];
-  const tsx = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
-  return ['--import', tsx, child];
 }
 
 /**
@@ -143,7 +132,7 @@ export async function runPlaywrightSpecs(o: SpecRunOptions): Promise<SpecResult[
       try {
         // Sandboxed: spec code sees its own folder and the credential files it is given, and
         // writes only the scratch folder; never the harness's environment (report key…).
-        const r = await o.proc.run(process.execPath, childCommand(), {
+        const r = await o.proc.run(process.execPath, childScript('playwright-child'), {
           env: { ...o.env, CCCI_PW_CONFIG: JSON.stringify(config) },
           isolatedEnv: true,
           sandbox: {
