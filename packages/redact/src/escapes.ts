@@ -37,7 +37,8 @@ const JSON_STYLES: ReadonlyArray<[EscapeKind, JsonStyle]> = [
   ['json', {}], // JSON.stringify, Python with ensure_ascii=False, Ruby, Rust
   ['json-ascii', { ascii: true }], // Python json.dumps
   ['json-slash', { slash: true, ascii: true }], // PHP json_encode
-  ['json-slash', { slash: true }], // PHP with JSON_UNESCAPED_UNICODE
+  ['json-slash', { slash: true, lineSeparators: true }], // PHP with JSON_UNESCAPED_UNICODE
+  ['json-slash', { slash: true }], // … and JSON_UNESCAPED_LINE_TERMINATORS
   ['json-html', { html: '<>&', lineSeparators: true }], // Go encoding/json
   ['json-html', { html: '<>&', lineSeparators: true, longBF: true }], // Go before 1.22
   ['json-html', { lineSeparators: true }], // Go with SetEscapeHTML(false)

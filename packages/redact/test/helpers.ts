@@ -242,14 +242,10 @@ export function decodings(output: string): string[] {
   views.push(output.replaceAll("'\\''", "'"), output.replaceAll('\r\n', '\n'));
   const joined = output.replace(/(?<=[A-Za-z0-9+/_-])(\r?\n|\\r\\n|\\n)(?=[A-Za-z0-9+/_-])/g, '');
   for (const text of new Set([output, joined])) {
-    for (const run of text.match(/[A-Za-z0-9+/\-_]{4,}/g) ?? []) {
+    // Padding included, and a last partial group decoded: a secret may end the blob.
+    for (const run of text.match(/[A-Za-z0-9+/\-_=]{4,}/g) ?? []) {
       const std = run.replaceAll('-', '+').replaceAll('_', '/');
-      for (let k = 0; k < 4; k++) {
-        const part = std.slice(k);
-        views.push(
-          Buffer.from(part.slice(0, part.length - (part.length % 4)), 'base64').toString(),
-        );
-      }
+      for (let k = 0; k < 4; k++) views.push(Buffer.from(std.slice(k), 'base64').toString());
     }
     for (const run of text.match(/[0-9A-Fa-f]{4,}/g) ?? []) {
       for (let k = 0; k < 2; k++) {

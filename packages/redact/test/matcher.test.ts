@@ -18,6 +18,16 @@ function naiveIntervals(text: string, patterns: readonly string[]): number[] {
   return out;
 }
 
+/** `[start, length]` of the longest pattern at each start where one starts. */
+function naiveStarts(text: string, patterns: readonly string[]): number[][] {
+  const out: number[][] = [];
+  for (let p = 0; p < text.length; p++) {
+    const len = Math.max(0, ...patterns.filter((q) => text.startsWith(q, p)).map((q) => q.length));
+    if (len > 0) out.push([p, len]);
+  }
+  return out;
+}
+
 function naiveHoldFrom(text: string, patterns: readonly string[]): number {
   for (let p = 0; p < text.length; p++) {
     const rest = text.slice(p);
@@ -99,6 +109,31 @@ describe('Matcher', () => {
         },
       ),
       { numRuns: 400 },
+    );
+  });
+
+  it('grows one pattern at a time: after each add, the same as a naive search', () => {
+    fc.assert(
+      fc.property(
+        fc.uniqueArray(small(1, 10), { minLength: 1, maxLength: 8 }),
+        small(0, 300),
+        (ps, text) => {
+          // Lengths 1 and 2 as well: the skip loop's window shrinks as shorter patterns come.
+          const m = new Matcher();
+          ps.forEach((p, i) => {
+            expect(m.add(raw(p))).toBe(true);
+            expect(m.add(raw(p))).toBe(false);
+            const known = ps.slice(0, i + 1);
+            expect([...m.intervals(bytes(text))]).toEqual(naiveIntervals(text, known));
+            expect(m.occurrences(bytes(text)).map((o) => [o.offset, o.length])).toEqual(
+              naiveStarts(text, known),
+            );
+            const tail = text.slice(-12);
+            expect(m.holdFrom(bytes(tail))).toBe(naiveHoldFrom(tail, known));
+          });
+        },
+      ),
+      { numRuns: 300 },
     );
   });
 

@@ -45,6 +45,7 @@ describe('secrets directory', () => {
     ]);
     const redactor = createRedactor({ secretsDir: dir });
     expect(redactor.size).toBe(4); // 'short' is under minLength, 'linked' a duplicate
+    expect(redactor.unmaskable).toEqual(['short']);
     expect(redactor.redactString('a gitea-token-0123456789 b drone-token-abcdef\r\n c')).toBe(
       `a ${MASK} b ${MASK}\r\n c`,
     );
@@ -82,6 +83,9 @@ describe('options', () => {
     [{ minLength: 8.5 }, /minLength .* got 8.5/],
     [{ mask: 7 }, /mask must be a string, got 7/],
     [{ idleFlushMs: -1 }, /idleFlushMs .* got -1/],
+    // Node cuts a longer timer to 1 ms: held bytes would be flushed at once, not never.
+    [{ idleFlushMs: 2 ** 31 }, /idleFlushMs must be .* from 0 to 2147483647, got 2147483648/],
+    [{ idleFlushMs: Number.POSITIVE_INFINITY }, /idleFlushMs .* got Infinity/],
     [{ secretsDir: '' }, /secretsDir must be a directory path or false, got ""/],
     [
       { values: 'a-single-secret' },
@@ -91,6 +95,12 @@ describe('options', () => {
   ])('rejects %o with a TypeError naming the option', (options, message) => {
     expect(() => createRedactor({ secretsDir: false, ...(options as object) })).toThrow(TypeError);
     expect(() => createRedactor({ secretsDir: false, ...(options as object) })).toThrow(message);
+  });
+
+  it('takes the longest idle flush a Node timer honours', () => {
+    expect(createRedactor({ secretsDir: false, idleFlushMs: 2 ** 31 - 1 }).idleFlushMs).toBe(
+      2 ** 31 - 1,
+    );
   });
 
   it('never puts a secret into an option error', () => {
@@ -147,6 +157,50 @@ describe('redactString and redactJson', () => {
     });
     expect(input).toEqual(copy);
     expect(redactor.redactJson({ token: 'x' }, { fieldNames: [] })).toEqual({ token: 'x' });
+  });
+});
+
+describe('adding values', () => {
+  it('grows the matcher in place: an add rebuilds nothing', () => {
+    const redactor = createRedactor({ secretsDir: false, values: ['first-value-000'] });
+    const matcher = redactor.matcher();
+    for (let i = 1; i <= 300; i++) {
+      expect(redactor.add(`value-${i}-${(i * 7919).toString(36)}`)).toBe(true);
+      // (Identity as a boolean: a failing toBe would print two matchers' tables.)
+      expect(redactor.matcher() === matcher).toBe(true);
+      expect(redactor.redactString(`x value-${i}-${(i * 7919).toString(36)} y`)).toBe(
+        `x ${MASK} y`,
+      );
+    }
+    // A removal builds a matcher without the value.
+    expect(redactor.remove('first-value-000')).toBe(true);
+    expect(redactor.matcher() === matcher).toBe(false);
+    expect(redactor.redactString('first-value-000')).toBe('first-value-000');
+  });
+});
+
+describe('redactJson keys', () => {
+  it('keeps two keys that both held a secret apart, and a literal mask key too', () => {
+    const redactor = createRedactor({
+      secretsDir: false,
+      values: ['first-secret-key', 'second-secret-key'],
+    });
+    const out = redactor.redactJson({
+      'first-secret-key': 1,
+      'second-secret-key': 2,
+      [MASK]: 3,
+      plain: 4,
+    });
+    expect(out).toEqual({ [MASK]: 1, [`${MASK} (2)`]: 2, [`${MASK} (3)`]: 3, plain: 4 });
+  });
+
+  it('copies a __proto__ key as a plain key, masked', () => {
+    const redactor = createRedactor({ secretsDir: false, values: ['proto-secret-value'] });
+    const input = JSON.parse('{"__proto__": {"x": "proto-secret-value"}, "y": 1}') as object;
+    const out = redactor.redactJson(input);
+    expect(Object.getPrototypeOf(out)).toBe(Object.prototype);
+    expect(Object.keys(out)).toEqual(['__proto__', 'y']);
+    expect(JSON.stringify(out)).toBe(`{"__proto__":{"x":"${MASK}"},"y":1}`);
   });
 });
 

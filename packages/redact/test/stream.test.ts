@@ -244,6 +244,40 @@ describe('redacting stream', () => {
     expect(out.toString().split('\n')).toHaveLength(501);
   });
 
+  // Text that keeps the matcher busy at every byte: a secret made of one character and a
+  // long run of it, and many secrets with a shared prefix that the text repeats. Each is fed
+  // in 1 KiB chunks, so the longest pattern's prefix is held back at every chunk's end. A
+  // matcher that walks each start anew (or each held tail) needs hours here; the outcome
+  // checked is the masking.
+  it('masks text built to keep the matcher busy, in small chunks', async () => {
+    const one = createRedactor({ secretsDir: false, values: ['a'.repeat(2048)] });
+    const run = Buffer.from(`x ${'a'.repeat(4 << 20)} y`);
+    const out = await through(
+      one.stream(),
+      cutAt(
+        run,
+        Array.from({ length: 4100 }, (_, i) => i * 1024),
+      ),
+    );
+    expect(out.toString()).toBe(`x ${MASK} y`);
+
+    const prefix = 'ccci-run-2026-11-22-shared-prefix-';
+    const secrets = Array.from(
+      { length: 200 },
+      (_, i) => `${prefix}${i.toString(36).padStart(8, 'q')}`,
+    );
+    const many = createRedactor({ secretsDir: false, values: secrets });
+    const text = Buffer.from(`${prefix.repeat(50_000)}${secrets[7]} end`);
+    const masked = await through(
+      many.stream(),
+      cutAt(
+        text,
+        Array.from({ length: 1700 }, (_, i) => i * 1024),
+      ),
+    );
+    expect(masked.toString()).toBe(`${prefix.repeat(50_000)}${MASK} end`);
+  });
+
   it('uses characters from every encoding in its generated secrets', () => {
     // Guard for the property tests above: the alphabet must keep exercising the encoders.
     expect(SECRET_CHARS.some((c) => encodeURIComponent(c) !== c)).toBe(true);
