@@ -28,10 +28,11 @@ function unquote(word: string): string {
 }
 
 describe('bash quoting', () => {
-  it.each(SECRETS)('masks printf %%q, ${var@Q} and set -x forms of %j', (secret) => {
+  it.each(SECRETS)('masks the printf %%q, @Q and set -x forms of %j', (secret) => {
     const redactor = createRedactor({ secretsDir: false, values: [secret] });
     const words = [
       bash('printf %q "$1"', secret),
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: bash's ${var@Q}, not a template
       bash('x=$1; printf %s "${x@Q}"', secret),
       // set -x writes the traced command to stderr: `+ : <word>`.
       spawnSync('bash', ['-xc', ': "$1"', 'bash', secret], { encoding: 'utf8' }).stderr.replace(
