@@ -1,5 +1,6 @@
 import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { Redactor } from '@ccci/redact';
 import type { RunCtx } from './context.js';
 
 /**
@@ -7,7 +8,46 @@ import type { RunCtx } from './context.js';
  * run only: never in `RunState` (which reaches results.json), never logged. Hooks get the values
  * (`HookContext.deps[name].credentials`); child processes get files (`credentialFileEnv`).
  */
-const credentials = new WeakMap<RunCtx, Map<string, Readonly<Record<string, string>>>>();
+const credentials = new WeakMap<object, Map<string, Readonly<Record<string, string>>>>();
+
+/** What `maskSecret` and `warnUnmaskable` need of a run: its redactor and its log. */
+export type SecretSink = Pick<RunCtx, 'redactor' | 'log'>;
+
+/** Names already warned about, per redactor: each unmaskable secret is named once. */
+const warned = new WeakMap<Redactor, Set<string>>();
+
+/**
+ * Makes a secret known to the redactor, by name. A value too short to mask (under the
+ * redactor's `minLength`) is never silent: the run log warns with the secret's name — never
+ * its value — and `unmaskableSecrets` lists it for the results. Returns whether it is masked.
+ */
+export function maskSecret(run: SecretSink, name: string, value: string): boolean {
+  const masked = run.redactor.add(value, { name });
+  if (!masked) warnUnmaskable(run);
+  return masked;
+}
+
+/**
+ * Warns once for every secret the redactor knows but cannot mask — those added by
+ * `maskSecret`, and those it read before the log existed (the secrets directory).
+ */
+export function warnUnmaskable(run: SecretSink): void {
+  const done = warned.get(run.redactor) ?? new Set<string>();
+  warned.set(run.redactor, done);
+  for (const name of run.redactor.unmaskable) {
+    if (done.has(name)) continue;
+    done.add(name);
+    run.log.warn(
+      `secret ${name} is shorter than ${run.redactor.minLength} bytes: it cannot be masked, and may appear in logs and results`,
+      { unmaskable: name },
+    );
+  }
+}
+
+/** Names of the secrets this run could not mask, for the results (never the values). */
+export function unmaskableSecrets(run: Pick<RunCtx, 'redactor'>): readonly string[] {
+  return run.redactor.unmaskable;
+}
 
 /** `<NAME>` in variable names: upper-case, anything not a letter or digit → `_`. */
 export const envName = (name: string) => name.toUpperCase().replace(/[^A-Z0-9]/g, '_');
@@ -20,13 +60,17 @@ export function warmCredentialsDir(sharedAbraDir: string, warmDomain: string): s
   return join(sharedAbraDir, 'ccci-warm', warmDomain);
 }
 
-/** Records a dep's credentials; every value goes to the redactor first. */
+/**
+ * Records a dep's credentials; every value goes to the redactor first, named
+ * `<recipe>/<secret>` (one too short to mask is named in the log, see `maskSecret`).
+ */
 export function recordDepCredentials(
-  ctx: RunCtx,
+  ctx: SecretSink,
   recipe: string,
   values: Readonly<Record<string, string>>,
 ): void {
-  for (const v of Object.values(values)) if (v.length > 0) ctx.redactor.add(v);
+  for (const [name, v] of Object.entries(values))
+    if (v.length > 0) maskSecret(ctx, `${recipe}/${name}`, v);
   const byDep = credentials.get(ctx) ?? new Map<string, Readonly<Record<string, string>>>();
   credentials.set(ctx, byDep);
   byDep.set(recipe, Object.freeze({ ...values }));

@@ -1,0 +1,94 @@
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Writable } from 'node:stream';
+import { createRedactor } from '@ccci/redact';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import {
+  maskSecret,
+  recordDepCredentials,
+  unmaskableSecrets,
+  warnUnmaskable,
+} from '../src/credentials.js';
+import { createRunLog } from '../src/support/log.js';
+import { Progress } from '../src/support/progress.js';
+
+// A secret shorter than the redactor's minimum cannot be masked. The run must say so — in
+// its log and in what it hands the results — by the secret's name, never its value.
+
+let dir: string;
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'ccci-credentials-'));
+});
+afterEach(() => {
+  rmSync(dir, { recursive: true, force: true });
+});
+
+/** A real run log (file and progress lines) over `redactor`. */
+function runLog(redactor: ReturnType<typeof createRedactor>) {
+  let progress = '';
+  const out = new Writable({
+    write(chunk: Buffer, _encoding, callback) {
+      progress += chunk.toString();
+      callback();
+    },
+  });
+  const log = createRunLog(join(dir, 'artifacts', 'run.log'), redactor, new Progress(out));
+  return {
+    run: { redactor, log },
+    progress: () => progress,
+    file: async () => {
+      await log.close();
+      return readFileSync(log.file, 'utf8');
+    },
+  };
+}
+
+describe('secrets too short to mask', () => {
+  it("are named in the run log and listed for the results when a dep's credentials are recorded", async () => {
+    const redactor = createRedactor({ secretsDir: false });
+    const { run, progress, file } = runLog(redactor);
+    recordDepCredentials(run, 'mariadb', {
+      db_password: 'pw12',
+      db_root_password: 'long-enough-root-password',
+      empty: '',
+    });
+    // The same again (a second dep use): named once.
+    recordDepCredentials(run, 'mariadb', { db_password: 'pw12' });
+    expect(unmaskableSecrets(run)).toEqual(['mariadb/db_password']);
+    expect(progress()).toMatch(/warning: secret mariadb\/db_password is shorter than 8 bytes/);
+    expect(progress().match(/mariadb\/db_password/g)).toHaveLength(1);
+    const log = await file();
+    const warnings = log
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as { level: number; msg: string; unmaskable?: string })
+      .filter((entry) => entry.level === 40);
+    expect(warnings).toEqual([
+      expect.objectContaining({
+        msg: expect.stringContaining('secret mariadb/db_password is shorter than 8 bytes'),
+        unmaskable: 'mariadb/db_password',
+      }),
+    ]);
+    expect(log + progress()).not.toContain('pw12');
+    expect(redactor.redactString('long-enough-root-password')).toBe('[REDACTED]');
+  });
+
+  it('are named for secrets read before the log existed, and for single secrets', async () => {
+    const secrets = join(dir, 'secrets');
+    mkdirSync(secrets);
+    writeFileSync(join(secrets, 'forge_token'), 'tok9\n');
+    const redactor = createRedactor({ secretsDir: secrets });
+    const { run, progress, file } = runLog(redactor);
+    warnUnmaskable(run);
+    expect(maskSecret(run, 'app/admin_pin', 'Zz9&')).toBe(false);
+    expect(maskSecret(run, 'app/db_password', 'long-enough-password')).toBe(true);
+    warnUnmaskable(run);
+    expect(unmaskableSecrets(run)).toEqual(['forge_token', 'app/admin_pin']);
+    expect(progress().match(/warning: secret \S+ is shorter/g)).toEqual([
+      'warning: secret forge_token is shorter',
+      'warning: secret app/admin_pin is shorter',
+    ]);
+    expect(`${await file()}${progress()}`).not.toMatch(/tok9|Zz9&/);
+  });
+});
