@@ -133,6 +133,7 @@ async function createRun(
       config.spoolDir,
     ],
     untrustedUserName: config.untrustedUser,
+    runId: settings.runId,
   });
   if (!bwrapWorks(sandbox)) {
     log.warn(

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { Proc } from '../src/support/proc.js';
-import { handOver, sandboxHost } from '../src/support/sandbox.js';
+import { handOver, runUid, sandboxHost } from '../src/support/sandbox.js';
 
 const root = mkdtempSync(join(tmpdir(), 'ccci-sbx-test-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
@@ -21,7 +21,7 @@ const abraDir = dir('abra');
 writeFileSync(join(abraDir, 'other-app.env'), 'DB_PASSWORD=hunter2hunter2\n', { mode: 0o600 });
 const code = dir('code', 0o755);
 const out = dir('out');
-const host = sandboxHost({ hidden: [secrets, abraDir] });
+const host = sandboxHost({ hidden: [secrets, abraDir], runId: 'sbx-test' });
 const proc = new Proc({ output() {}, childTime() {} }, undefined, host);
 
 const sh = (script: string, view = { read: [code], write: [out] }) =>
@@ -70,6 +70,15 @@ describe.skipIf(!host.bwrap)('recipe code sandbox (bwrap)', () => {
     expect(readFileSync(join(out, 'result'), 'utf8')).toBe('written\n');
     expect(() => readFileSync(join(code, 'evil'))).toThrow();
     expect(r.stderr).toMatch(/Read-only file system|Permission denied/);
+  });
+
+  it("a run's code has a uid of its own and a process limit (a fork bomb stops there)", async () => {
+    const r = await sh('id -u; for i in $(seq 1 1100); do sleep 3 & done 2>&1 | tail -1; wait');
+    if (process.getuid?.() === 0) {
+      expect(r.stdout.split('\n')[0]).toBe(String(runUid('sbx-test')));
+      expect(runUid('sbx-test')).not.toBe(runUid('sbx-test2'));
+      expect(`${r.stdout}${r.stderr}`).toMatch(/fork|Resource temporarily unavailable|retry/i);
+    }
   });
 
   it('a killed sandbox leaves no process behind', async () => {

@@ -62,17 +62,42 @@ export function untrustedUser(
   return undefined;
 }
 
+/** Per-run users of a root harness: uids (and gids) from here, one a run. */
+const RUN_UID_BASE = 2_100_000;
+const RUN_UID_SPAN = 1_000_000;
+
+/**
+ * The uid of run `runId`'s recipe code: its own, so two runs' code cannot touch each other's
+ * files or processes, and the process limit counts one run only. No passwd entry is needed.
+ */
+export function runUid(runId: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < runId.length; i++) h = Math.imul(h ^ runId.charCodeAt(i), 0x01000193) >>> 0;
+  return RUN_UID_BASE + (h % RUN_UID_SPAN);
+}
+
 export function sandboxHost(options: {
   hidden: readonly string[];
+  /** A named user for recipe code (`CCCI_UNTRUSTED_USER`); default a uid of the run's own. */
   untrustedUserName?: string | undefined;
+  /** The run: its uid when no user is named. Default: `nobody`. */
+  runId?: string | undefined;
 }): SandboxHost {
   const root = process.getuid?.() === 0;
+  const own = options.runId ? runUid(options.runId) : undefined;
   return {
     hidden: [...options.hidden, homedir()],
     bwrap: findOnPath('bwrap'),
-    user: root ? untrustedUser(options.untrustedUserName ?? 'nobody') : undefined,
+    user: !root
+      ? undefined
+      : options.untrustedUserName || own === undefined
+        ? untrustedUser(options.untrustedUserName ?? 'nobody')
+        : { name: `ccci-run-${own}`, uid: own, gid: own },
   };
 }
+
+/** Processes one run's recipe code may have at once (a fork bomb stops there). */
+const MAX_PROCESSES = 1024;
 
 /** Size of the sandbox's own /tmp (bytes). */
 const TMP_BYTES = 512 * 1024 * 1024;
@@ -127,6 +152,10 @@ export function sandboxed(
 ): [string, string[]] {
   const drop = host.user
     ? [
+        // Limits first (as root), then the user: RLIMIT_NPROC counts that user's processes.
+        'prlimit',
+        `--nproc=${MAX_PROCESSES}:${MAX_PROCESSES}`,
+        '--',
         'setpriv',
         `--reuid=${host.user.uid}`,
         `--regid=${host.user.gid}`,
