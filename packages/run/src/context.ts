@@ -63,7 +63,10 @@ export interface EngineConfig {
    * node_exporter's textfile collector. Env CCCI_METRICS_FILE.
    */
   metricsFile?: string | undefined;
-  /** The user recipe code runs as when the harness is root. Env CCCI_UNTRUSTED_USER, default nobody. */
+  /**
+   * The user recipe code runs as when the harness is root. Env CCCI_UNTRUSTED_USER; default a
+   * uid of the run's own (sandbox.ts runUid).
+   */
   untrustedUser?: string | undefined;
 }
 
