@@ -2,6 +2,7 @@ import type { Pattern } from './encodings.js';
 import { HexView } from './hex.js';
 import { type Occurrence, Scanner, union } from './scanner.js';
 import {
+  gramIndex,
   type JoinedScanner,
   wrappedHoldFrom,
   wrappedIntervals,
@@ -99,7 +100,7 @@ export class Matcher {
  * gram table, which decides which line breaks may join.
  */
 class Wrappable implements JoinedScanner {
-  readonly base64 = new Scanner({ grams: true });
+  readonly base64 = new Scanner({ gram: gramIndex });
   readonly hex = new HexView();
 
   addHex(hex: Uint8Array): boolean {

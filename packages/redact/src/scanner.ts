@@ -38,13 +38,8 @@ export class Scanner {
   maxLength = 0;
   readonly #patterns: Uint8Array[] = [];
   #window = 0;
-  /**
-   * Wu–Manber table, stored as (longest shift − shift) so that a fresh zeroed table (which
-   * the allocator hands out without touching its 2 MiB) means "longest shift everywhere".
-   */
+  /** Wu–Manber table: how far the window may move on, by the gram at its end. */
   #skip: Uint8Array | undefined;
-  /** The longest shift: window − 2. */
-  #jump = 0;
   /**
    * How a gram indexes the table: the low 5 bits of each of its three bytes (a 32 KiB table)
    * up to 32 patterns, so a redactor with a few secrets is cheap to make; 6 bits (256 KiB)
@@ -58,21 +53,24 @@ export class Scanner {
   readonly #prefixPairs = new Uint8Array(65536);
 
   /**
-   * With `grams`, which 3-grams occur anywhere in the patterns (6 bits of each byte index a
-   * 256 KiB table; bytes that share them share entries, which only admits more).
+   * With `grams`, which 4-grams occur anywhere in the patterns: a 2²⁴-bit set (2 MiB) indexed
+   * by `gram(a, b, c, d)`; 4-grams that share a bit only admit more.
    */
   readonly grams: Uint8Array;
+  readonly #gramIndex: ((a: number, b: number, c: number, d: number) => number) | undefined;
 
-  constructor(options: { grams?: boolean } = {}) {
-    this.grams = new Uint8Array(options.grams === true ? 1 << 18 : 0);
+  constructor(options: { gram?: (a: number, b: number, c: number, d: number) => number } = {}) {
+    this.#gramIndex = options.gram;
+    this.grams = new Uint8Array(options.gram === undefined ? 0 : 1 << 21);
   }
 
-  /** Records the 3-grams of `bytes` in the gram table (with the `grams` option). */
+  /** Records the 4-grams of `bytes` in the gram set (with the `gram` option). */
   noteGrams(bytes: Uint8Array): void {
-    const grams = this.grams;
-    if (grams.length === 0) return;
-    for (let j = 2; j < bytes.length; j++) {
-      grams[((bytes[j - 2]! & 63) << 12) | ((bytes[j - 1]! & 63) << 6) | (bytes[j]! & 63)] = 1;
+    const gram = this.#gramIndex;
+    if (gram === undefined) return;
+    for (let j = 3; j < bytes.length; j++) {
+      const h = gram(bytes[j - 3]!, bytes[j - 2]!, bytes[j - 1]!, bytes[j]!);
+      this.grams[h >>> 3]! |= 1 << (h & 7);
     }
   }
 
@@ -107,8 +105,7 @@ export class Scanner {
       this.#skip = undefined;
       return;
     }
-    this.#jump = Math.min(255, w - 2);
-    this.#skip = new Uint8Array(1 << (3 * this.#gram[1]));
+    this.#skip = new Uint8Array(1 << (3 * this.#gram[1])).fill(Math.min(255, w - 2));
     for (const b of this.#patterns) this.#addGrams(b);
   }
 
@@ -124,8 +121,8 @@ export class Scanner {
     const [m, s1, s2] = this.#gram;
     for (let j = 2; j < w; j++) {
       const g = ((b[j - 2]! & m) << s2) | ((b[j - 1]! & m) << s1) | (b[j]! & m);
-      const stored = this.#jump - (w - 1 - j);
-      if (stored > skip[g]!) skip[g] = stored;
+      const shift = w - 1 - j;
+      if (shift < skip[g]!) skip[g] = shift;
     }
   }
 
@@ -152,7 +149,6 @@ export class Scanner {
     // half's — advance side by side and the CPU overlaps them (about 1.5× the speed of one).
     const skip = this.#skip;
     const root = this.trie.rootEdges;
-    const jump = this.#jump;
     const [m, s1, s2] = this.#gram;
     const half = end >>> 1;
     // Lane A proposes the starts before `half`, lane B those from `half` on.
@@ -160,10 +156,8 @@ export class Scanner {
     let i = w - 1;
     let j = half + w - 1;
     while (i < endA && j < end) {
-      const a =
-        jump - skip[((data[i - 2]! & m) << s2) | ((data[i - 1]! & m) << s1) | (data[i]! & m)]!;
-      const b =
-        jump - skip[((data[j - 2]! & m) << s2) | ((data[j - 1]! & m) << s1) | (data[j]! & m)]!;
+      const a = skip[((data[i - 2]! & m) << s2) | ((data[i - 1]! & m) << s1) | (data[i]! & m)]!;
+      const b = skip[((data[j - 2]! & m) << s2) | ((data[j - 1]! & m) << s1) | (data[j]! & m)]!;
       if (a !== 0) i += a;
       else if (root[data[i - w + 1]!] !== 0) i = episode(i - w + 1, 0) + w - 1;
       else i++;
@@ -191,11 +185,9 @@ export class Scanner {
     const skip = this.#skip!;
     const w = this.#window;
     const root = this.trie.rootEdges;
-    const jump = this.#jump;
     const [m, s1, s2] = this.#gram;
     while (i < stop) {
-      const s =
-        jump - skip[((data[i - 2]! & m) << s2) | ((data[i - 1]! & m) << s1) | (data[i]! & m)]!;
+      const s = skip[((data[i - 2]! & m) << s2) | ((data[i - 1]! & m) << s1) | (data[i]! & m)]!;
       if (s !== 0) i += s;
       else if (root[data[i - w + 1]!] !== 0) i = episode(i - w + 1, lane) + w - 1;
       else i++;

@@ -6,9 +6,7 @@ export interface JoinedScanner {
   readonly minLength: number;
   readonly maxLength: number;
   readonly patternCount: number;
-  /**
-   * Which 3-grams may occur in a pattern: 1 at ((a & 63) << 12) | ((b & 63) << 6) | (c & 63).
-   */
+  /** Which 4-grams may occur in a pattern: a bit set, bit `gramIndex(a, b, c, d)`. */
   readonly grams: Uint8Array;
   intervals(data: Uint8Array): readonly number[];
   occurrences(data: Uint8Array): Occurrence[];
@@ -59,52 +57,149 @@ function breakEndingAt(data: Uint8Array, q: number): number {
   return q >= 4 && data[q - 3] === R && data[q - 4] === BACKSLASH ? q - 4 : q - 2;
 }
 
+const GOLDEN = 0x9e3779b1;
+/** A side of a break ends here: no joined byte. */
+const NO_BYTE = -1;
+/** The data ends before it: any byte may come. */
+const ANY_BYTE = -2;
+
+/** Whether the 4-gram `a b c d` may occur in a pattern (see `JoinedScanner.grams`). */
+export function gramIndex(a: number, b: number, c: number, d: number): number {
+  return (
+    Math.imul(((a & 127) << 21) | ((b & 127) << 14) | ((c & 127) << 7) | (d & 127), GOLDEN) >>> 8
+  );
+}
+
+/** Whether one of the 4-grams across a break between `l1` and `r1` may occur in a pattern. */
+function anyGram(
+  grams: Uint8Array,
+  l3: number,
+  l2: number,
+  l1: number,
+  r1: number,
+  r2: number,
+  r3: number,
+): boolean {
+  const g1 = gramIndex(l3, l2, l1, r1);
+  const g2 = gramIndex(l2, l1, r1, r2);
+  const g3 = gramIndex(l1, r1, r2, r3);
+  return (
+    (grams[g1 >>> 3]! & (1 << (g1 & 7))) !== 0 ||
+    (grams[g2 >>> 3]! & (1 << (g2 & 7))) !== 0 ||
+    (grams[g3 >>> 3]! & (1 << (g3 & 7))) !== 0
+  );
+}
+
+function hasGram(grams: Uint8Array, a: number, b: number, c: number, d: number): boolean {
+  if ((a | b | c | d) >= 0) {
+    const h = gramIndex(a, b, c, d);
+    return (grams[h >>> 3]! & (1 << (h & 7))) !== 0;
+  }
+  return a !== NO_BYTE && b !== NO_BYTE && c !== NO_BYTE && d !== NO_BYTE;
+}
+
 /**
  * Whether the line break `data[start, stop)` joins the text around it: alphabet bytes on
- * both sides, and a match across it possible. A match of 3 bytes or more across a break has
- * 2 of them on one side, so some 3-gram across the break — the two bytes before it and the
- * one after, or the one before and the two after — occurs in a pattern. Normal log text (the
- * last word of a line, the first of the next) is ruled out by these two table reads. Where
- * a neighbour is unknown (the data ends, or another break stands there) the break joins.
+ * both sides, and a match across it possible. A match of 4 bytes or more across a break
+ * holds one of the three 4-grams across it (3 bytes before and 1 after, 2 and 2, 1 and 3),
+ * so one of them occurs in a pattern. Normal log text (the last word of a line, the first of
+ * the next) is ruled out by these reads. The joined bytes are looked for across further
+ * breaks (taken to join: that only admits more); where the data ends first, any may follow.
  */
-function joins(grams: Uint8Array, data: Uint8Array, start: number, stop: number, end: number) {
+export function joins(
+  grams: Uint8Array,
+  data: Uint8Array,
+  start: number,
+  stop: number,
+  end: number,
+): boolean {
   if (start === 0 || stop >= end) return false;
   const l1 = data[start - 1]!;
   const r1 = data[stop]!;
   if (ALPHABET[l1] !== 1 || ALPHABET[r1] !== 1) return false;
-  // The joined byte before l1: the one before it, or the one before a break that ends there
-  // (that break joining or not: if it does not, no match has two bytes on the left, and the
-  // gram only admits more). None before the data: no match starts there.
-  let l2 = start >= 2 ? data[start - 2]! : -1;
-  if (l2 === LF || (l2 === N && data[start - 3] === BACKSLASH)) {
-    const before = breakEndingAt(data, start - 1);
-    l2 = before >= 1 ? data[before - 1]! : -1;
+  // The usual neighbourhoods, read directly: plain bytes (a log line's end), and one byte
+  // per line (`yes`, hostile text). Every break passes here, so it must cost little.
+  if (start >= 5 && stop + 4 < end) {
+    const b2 = data[start - 2]!;
+    const a2 = data[stop + 1]!;
+    if (ALPHABET[b2] === 1 && ALPHABET[a2] === 1) {
+      const b3 = data[start - 3]!;
+      const a3 = data[stop + 2]!;
+      if (ALPHABET[b3] === 1 && ALPHABET[a3] === 1) return anyGram(grams, b3, b2, l1, r1, a2, a3);
+    } else if (b2 === LF && a2 === LF && data[start - 4] === LF && data[stop + 3] === LF) {
+      const x2 = data[start - 3]!;
+      const x3 = data[start - 5]!;
+      const y2 = data[stop + 2]!;
+      const y3 = data[stop + 4]!;
+      if (ALPHABET[x2] === 1 && ALPHABET[x3] === 1 && ALPHABET[y2] === 1 && ALPHABET[y3] === 1) {
+        return anyGram(grams, x3, x2, l1, r1, y2, y3);
+      }
+    }
   }
-  if (
-    l2 >= 0 &&
-    ALPHABET[l2] === 1 &&
-    grams[((l2 & 63) << 12) | ((l1 & 63) << 6) | (r1 & 63)] === 1
-  ) {
-    return true;
-  }
-  // The joined byte after r1, likewise; where the data ends first, anything may follow.
-  let r2at = stop + 1;
-  const r2break = r2at < end ? breakAt(data, r2at, end) : 0;
-  if (r2break > 0) r2at += r2break;
-  else if (r2at < end && (data[r2at] === CR || data[r2at] === BACKSLASH) && r2at + 3 >= end) {
-    return true;
-  }
-  if (r2at >= end) return true;
-  const r2 = data[r2at]!;
-  return ALPHABET[r2] === 1 && grams[((l1 & 63) << 12) | ((r1 & 63) << 6) | (r2 & 63)] === 1;
+  const p2 = skipBack(data, start - 2);
+  const l2 = p2 >= 0 && ALPHABET[data[p2]!] === 1 ? data[p2]! : NO_BYTE;
+  const p3 = l2 === NO_BYTE ? -1 : skipBack(data, p2 - 1);
+  const l3 = p3 >= 0 && ALPHABET[data[p3]!] === 1 ? data[p3]! : NO_BYTE;
+  const q2 = skipForward(data, stop + 1, end);
+  const r2 = q2 >= end ? ANY_BYTE : ALPHABET[data[q2]!] === 1 ? data[q2]! : NO_BYTE;
+  const q3 = r2 < 0 ? q2 : skipForward(data, q2 + 1, end);
+  const r3 =
+    r2 === NO_BYTE
+      ? NO_BYTE
+      : q3 >= end
+        ? ANY_BYTE
+        : ALPHABET[data[q3]!] === 1
+          ? data[q3]!
+          : NO_BYTE;
+  return (
+    hasGram(grams, l3, l2, l1, r1) ||
+    hasGram(grams, l2, l1, r1, r2) ||
+    hasGram(grams, l1, r1, r2, r3)
+  );
 }
 
-/** Length of the line break at `i` if it joins the text around it (see `joins`), else 0. */
-function joiningBreakAt(scanner: JoinedScanner, data: Uint8Array, i: number, end: number): number {
+/** `p`, or, where a line break ends at `p`, the byte before it (−1: none). */
+function skipBack(data: Uint8Array, p: number): number {
+  if (p < 0) return -1;
+  const c = data[p];
+  if (c === LF) return p >= 1 && data[p - 1] === CR ? p - 2 : p - 1;
+  if (c !== N || p < 1 || data[p - 1] !== BACKSLASH) return p;
+  return p >= 3 && data[p - 2] === R && data[p - 3] === BACKSLASH ? p - 4 : p - 2;
+}
+
+/**
+ * `q`, or, where a line break starts at `q`, the byte after it; `end` where the data ends
+ * first, a break begun at the end included (what follows is not known yet).
+ */
+function skipForward(data: Uint8Array, q: number, end: number): number {
+  if (q >= end) return end;
+  const c = data[q];
+  if (c === LF) return q + 1;
+  if (c === CR) return q + 1 >= end ? end : data[q + 1] === LF ? q + 2 : q;
+  if (c !== BACKSLASH) return q;
+  if (q + 1 >= end) return end;
+  if (data[q + 1] === N) return q + 2;
+  if (data[q + 1] !== R) return q;
+  if (q + 3 >= end) return end;
+  return data[q + 2] === BACKSLASH && data[q + 3] === N ? q + 4 : q;
+}
+
+/**
+ * Length of the line break at `i` if alphabet bytes stand on both sides of it, else 0.
+ *
+ * Only the first break of a run must pass `joins`; the others only this. Taking more breaks
+ * as joining never changes what is found — a match across a break passes `joins` there —
+ * only how much text is joined and searched, and where breaks come close together (hostile
+ * text, a byte or two per line) joining them all costs less than testing each.
+ */
+function bridgeAt(data: Uint8Array, i: number, end: number): number {
   if (i === 0 || ALPHABET[data[i - 1]!] !== 1) return 0;
   const length = breakAt(data, i, end);
-  return length > 0 && joins(scanner.grams, data, i, i + length, end) ? length : 0;
+  return length > 0 && i + length < end && ALPHABET[data[i + length]!] === 1 ? length : 0;
 }
+
+/** Breaks this close to the previous one of their kind are taken without `joins`. */
+const CLOSE = 6;
 
 /** Joined text of one run of alphabet bytes and breaks, with each byte's original offset. */
 interface Run {
@@ -122,29 +217,51 @@ function eachRun(scanner: JoinedScanner, data: Uint8Array, end: number, visit: (
   const view = Buffer.from(data.buffer, data.byteOffset, end);
   const reach = scanner.maxLength - 1;
   const grams = scanner.grams;
-  // The next `\n` and `\` at or after `from` (−1: none left). Text that puts them close
-  // together (hostile) is looked at byte by byte before a native search.
+  // The next `\` at or after `from` (−1: none left). Text that puts them close together
+  // (hostile) is looked at byte by byte before a native search.
   const next = (byte: number, from: number) => {
     for (let i = from; i < from + 4 && i < end; i++) if (data[i] === byte) return i;
     return from + 4 < end ? view.indexOf(byte, from + 4) : -1;
   };
-  let nextLF = -2;
+  // The next `\n` at or after `from` that may join (−1: none left). The usual one, a log
+  // line's end between plain bytes, is ruled out here by two gram reads; any other is left
+  // to `joins`. Hostile text with a newline every other byte is handled here too.
+  let previousLF = -CLOSE;
+  const nextLF = (from: number): number => {
+    let i = next(LF, from);
+    while (i !== -1) {
+      const start = i > from && data[i - 1] === CR ? i - 1 : i;
+      const length = bridgeAt(data, start, end);
+      const close = i - previousLF <= CLOSE;
+      previousLF = i;
+      if (length > 0 && (close || joins(grams, data, start, start + length, end))) return i;
+      i = i + 2 < end && data[i + 2] === LF ? i + 2 : view.indexOf(LF, i + 1);
+    }
+    return -1;
+  };
+  let previousBackslash = -CLOSE;
+  let lf = -2;
   let nextBackslash = -2;
   let from = 0;
   for (;;) {
-    if (nextLF !== -1 && nextLF < from) nextLF = next(LF, from);
+    if (lf !== -1 && lf < from) lf = nextLF(from);
     if (nextBackslash !== -1 && nextBackslash < from) nextBackslash = next(BACKSLASH, from);
     // The usual case, a log line's end that joins nothing: only its pointer moves on.
     let start: number;
     let first: number;
     for (;;) {
-      if (nextLF === -1 && nextBackslash === -1) return;
-      const lf = nextBackslash === -1 || (nextLF !== -1 && nextLF < nextBackslash);
-      const c = lf ? nextLF : nextBackslash;
-      start = lf && c > from && data[c - 1] === CR ? c - 1 : c;
-      first = breakAt(data, start, end);
-      if (first > 0 && joins(grams, data, start, start + first, end)) break;
-      if (lf) nextLF = next(LF, c + 1);
+      if (lf === -1 && nextBackslash === -1) return;
+      const isLF = nextBackslash === -1 || (lf !== -1 && lf < nextBackslash);
+      const c = isLF ? lf : nextBackslash;
+      start = isLF && c > from && data[c - 1] === CR ? c - 1 : c;
+      first = bridgeAt(data, start, end);
+      if (isLF && first > 0) break; // `nextLF` decided
+      if (!isLF) {
+        const close = c - previousBackslash <= CLOSE;
+        previousBackslash = c;
+        if (first > 0 && (close || joins(grams, data, start, start + first, end))) break;
+      }
+      if (isLF) lf = nextLF(c + 1);
       else nextBackslash = next(BACKSLASH, c + 1);
     }
     let left = start;
@@ -157,6 +274,7 @@ function eachRun(scanner: JoinedScanner, data: Uint8Array, end: number, visit: (
     let q = start + first;
     let lastStop = q;
     for (;;) {
+      // Alphabet bytes, measured until the run is long enough to hold a pattern, then copied.
       if (copied < 0) {
         const stretch = q;
         while (q < end && ALPHABET[data[q]!] === 1) q++;
@@ -169,12 +287,20 @@ function eachRun(scanner: JoinedScanner, data: Uint8Array, end: number, visit: (
       } else {
         const joined = scratch;
         const offsets = scratchOffsets;
-        for (let c = data[q]!; q < end && ALPHABET[c] === 1; c = data[++q]!) {
-          joined[copied] = c;
-          offsets[copied++] = q;
+        for (;;) {
+          while (q < end && ALPHABET[data[q]!] === 1) {
+            joined[copied] = data[q]!;
+            offsets[copied++] = q++;
+          }
+          // A bare newline between alphabet bytes, the common break, without a call.
+          if (q > lastStop && q + 1 < end && data[q] === LF && ALPHABET[data[q + 1]!] === 1) {
+            lastStop = ++q;
+            continue;
+          }
+          break;
         }
       }
-      const next = q < end ? joiningBreakAt(scanner, data, q, end) : 0;
+      const next = q < end ? bridgeAt(data, q, end) : 0;
       if (next === 0) break;
       q += next;
       lastStop = q;
@@ -268,7 +394,7 @@ export function wrappedHoldFrom(scanner: JoinedScanner, data: Uint8Array, end: n
     // A break between two alphabet bytes first, as the forward scan reads it: the `n` of an
     // escaped `\n` is an alphabet byte too.
     const start = positions.length === 0 ? -1 : breakEndingAt(data, q);
-    if (start > 0 && joins(scanner.grams, data, start, q, end)) {
+    if (start > 0 && ALPHABET[data[start - 1]!] === 1) {
       q = start;
       crossed = true;
     } else if (ALPHABET[data[q - 1]!] === 1) positions.push(--q);
