@@ -106,7 +106,7 @@ function hasGram(grams: Uint8Array, a: number, b: number, c: number, d: number):
  * the next) is ruled out by these reads. The joined bytes are looked for across further
  * breaks (taken to join: that only admits more); where the data ends first, any may follow.
  */
-export function joins(
+function joins(
   grams: Uint8Array,
   data: Uint8Array,
   start: number,
@@ -228,8 +228,31 @@ function eachRun(scanner: JoinedScanner, data: Uint8Array, end: number, visit: (
   // to `joins`. Hostile text with a newline every other byte is handled here too.
   let previousLF = -CLOSE;
   const nextLF = (from: number): number => {
-    let i = next(LF, from);
+    let i = view.indexOf(LF, from);
     while (i !== -1) {
+      // A log line's end between plain bytes, three deep on both sides: three gram reads,
+      // no calls (this runs for every line of every log).
+      if (i >= 3 && i + 3 < end) {
+        const l1 = data[i - 1]!;
+        const l2 = data[i - 2]!;
+        const l3 = data[i - 3]!;
+        const r1 = data[i + 1]!;
+        const r2 = data[i + 2]!;
+        const r3 = data[i + 3]!;
+        if (
+          ALPHABET[l1] === 1 &&
+          ALPHABET[l2] === 1 &&
+          ALPHABET[l3] === 1 &&
+          ALPHABET[r1] === 1 &&
+          ALPHABET[r2] === 1 &&
+          ALPHABET[r3] === 1
+        ) {
+          previousLF = i;
+          if (anyGram(grams, l3, l2, l1, r1, r2, r3)) return i;
+          i = view.indexOf(LF, i + 1);
+          continue;
+        }
+      }
       const start = i > from && data[i - 1] === CR ? i - 1 : i;
       const length = bridgeAt(data, start, end);
       const close = i - previousLF <= CLOSE;
