@@ -21,6 +21,7 @@ export interface Pattern {
 }
 
 const HEX_UPPER = '0123456789ABCDEF';
+const PLAIN = /^[A-Za-z0-9\-_.:@%=]*$/;
 const HEX_LOWER = '0123456789abcdef';
 
 /**
@@ -37,19 +38,23 @@ export function patternsOf(value: Uint8Array, minLength: number): Pattern[] {
   };
   const bytes = Buffer.from(value.buffer, value.byteOffset, value.length);
   put('raw', value);
-  const text = utf8Text(value);
-  // A terminal (a pty's `onlcr`) turns every LF into CRLF; a file from Windows has CRLF that
-  // a tool may print as LF. Each line-ending variant gets every text escape.
-  const variants = text === undefined ? [] : lineEndings(text);
-  variants.forEach((variant, i) => {
-    if (i > 0) put('crlf', Buffer.from(variant, 'utf8'));
-    for (const [kind, form] of escapedForms(variant)) put(kind, Buffer.from(form, 'utf8'));
-  });
-  // Python prints bytes as b'…' with \xHH; bash's printf %q writes octal in the C locale and
-  // for bytes that are not UTF-8, as they are otherwise.
-  put('quoted', Buffer.from(bytesRepr(value), 'latin1'));
-  put('shell', Buffer.from(ansiC(value, false), 'latin1'));
-  put('shell', Buffer.from(ansiC(value, true), 'latin1'));
+  // No escaper changes letters, digits and `-_.:@%=` (most generated secrets): their
+  // escaped forms are the value itself.
+  if (!PLAIN.test(bytes.toString('latin1'))) {
+    const text = utf8Text(value);
+    // A terminal (a pty's `onlcr`) turns every LF into CRLF; a file from Windows has CRLF
+    // that a tool may print as LF. Each line-ending variant gets every text escape.
+    const variants = text === undefined ? [] : lineEndings(text);
+    variants.forEach((variant, i) => {
+      if (i > 0) put('crlf', Buffer.from(variant, 'utf8'));
+      for (const [kind, form] of escapedForms(variant)) put(kind, Buffer.from(form, 'utf8'));
+    });
+    // Python prints bytes as b'…' with \xHH; bash's printf %q writes octal in the C locale
+    // and for bytes that are not UTF-8, as they are otherwise.
+    put('quoted', Buffer.from(bytesRepr(value), 'latin1'));
+    put('shell', Buffer.from(ansiC(value, false), 'latin1'));
+    put('shell', Buffer.from(ansiC(value, true), 'latin1'));
+  }
   put('hex', Buffer.from(bytes.toString('hex'), 'latin1'));
   put('hex-upper', Buffer.from(bytes.toString('hex').toUpperCase(), 'latin1'));
   // encodeURIComponent leaves A-Z a-z 0-9 - _ . ! ~ * ' ( ) alone; the WHATWG form
