@@ -205,6 +205,10 @@ export function escapedForms(text: string): Array<[EscapeKind, string]> {
   // quotes around a `'`; Python's shlex.quote puts it in double quotes instead.
   forms.push(['shell', text.replaceAll("'", "'\\''")]);
   forms.push(['shell', text.replaceAll("'", `'"'"'`)]);
+  // Double-quoted for a shell (`declare -p`, `export -p`): \ before $ ` " and \.
+  forms.push(['shell', text.replace(/[$`"\\]/g, '\\$&')]);
+  // YAML and SQL single quotes double a `'` (docker's and abra's YAML output).
+  forms.push(['quoted', text.replaceAll("'", "''")]);
   if (!/[\u0000-\u001f\u007f]/.test(text)) {
     forms.push(['shell', bashBackslash(text, false)], ['shell', bashBackslash(text, true)]);
   }

@@ -111,6 +111,14 @@ describe('text escapes', () => {
     expect(redact('bytes\u00e9val', "b'bytes\\xc3\\xa9val'")).toBe(`b'${MASK}'`);
   });
 
+  it("masks declare -p's double quotes and YAML's doubled single quotes", () => {
+    const secret = `it's $5 "a" \`x\``;
+    expect(redact(secret, `declare -x V="it's \\$5 \\"a\\" \\\`x\\\`"`)).toBe(
+      `declare -x V="${MASK}"`,
+    );
+    expect(redact(secret, `v: 'it''s $5 "a" \`x\`'`)).toBe(`v: '${MASK}'`);
+  });
+
   it('masks HTML-escaped forms as web frameworks and browsers write them', () => {
     const secret = `<p a="1" b='2'>&+`;
     const forms = [

@@ -3,7 +3,7 @@ import { createRedactor } from '@ccci/redact';
 import { describe, expect, it } from 'vitest';
 import { cutAt, decodings, through } from './helpers.js';
 
-// What real programs print: bash's quoting (`printf %q`, `${var@Q}`, `set -x`) and
+// What real programs print: bash's quoting (`printf %q`, `${var@Q}`, `set -x`, `declare -p`) and
 // coreutils' `base64` and `basenc` (wrapped blobs). Each output is redacted, then read back
 // by the same kind of program: bash evaluates the quoted word, the decodings oracle reads the
 // blobs. Neither gives the secret back.
@@ -28,7 +28,7 @@ function unquote(word: string): string {
 }
 
 describe('bash quoting', () => {
-  it.each(SECRETS)('masks the printf %%q, @Q and set -x forms of %j', (secret) => {
+  it.each(SECRETS)('masks the printf %%q, @Q, set -x and declare -p forms of %j', (secret) => {
     const redactor = createRedactor({ secretsDir: false, values: [secret] });
     const words = [
       bash('printf %q "$1"', secret),
@@ -40,8 +40,10 @@ describe('bash quoting', () => {
         '',
       ),
     ];
+    // declare -p: double quotes with \ before $ ` " \ (or $'…' with control characters).
+    words.push(bash('V=$1; declare -p V', secret).replace(/^declare -- V=|\n$/g, ''));
     // The real output, before it is redacted, does give the secret back.
-    expect(words.map(unquote)).toEqual([secret, secret, secret]);
+    expect(words.map(unquote)).toEqual([secret, secret, secret, secret]);
     for (const word of words) {
       const redacted = redactor.redactString(word);
       expect(redacted, word).toContain(MASK);
