@@ -88,7 +88,9 @@ export class Matcher {
    */
   holdFrom(data: Uint8Array, end = data.length): number {
     const plain = this.#plain.holdFrom(data, end);
-    if (this.#wrappable.patternCount === 0) return plain;
+    if (this.#wrappable.base64.patternCount + this.#wrappable.hex.patternCount === 0) {
+      return plain;
+    }
     const hex = this.#wrappable.hex.holdFrom(data, end);
     return Math.min(plain, hex, wrappedHoldFrom(this.#wrappable, data, end));
   }

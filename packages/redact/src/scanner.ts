@@ -201,27 +201,40 @@ export class Scanner {
    */
   intervals(data: Uint8Array, end = data.length): readonly number[] {
     const trie = this.trie;
-    const out: number[] = [];
-    const later: number[] = [];
-    this.#scan(data, end, (from, lane) =>
-      trie.runIntervals(data, from, end, lane === 1 ? later : out, lane >= 0),
-    );
-    if (later.length > 0) return union(out, later);
-    return out.length === 0 ? NONE : out;
+    // Made on the first match: most chunks have none.
+    let out: number[] | undefined;
+    let later: number[] | undefined;
+    this.#scan(data, end, (from, lane) => {
+      if (lane === 1) {
+        later ??= [];
+        return trie.runIntervals(data, from, end, later);
+      }
+      out ??= [];
+      return trie.runIntervals(data, from, end, out, lane === 0);
+    });
+    if (later !== undefined && later.length > 0) return union(out ?? NONE, later);
+    return out === undefined || out.length === 0 ? NONE : out;
   }
 
   /** Every position where a pattern starts, with the longest pattern there, in order. */
   occurrences(data: Uint8Array, end = data.length): Occurrence[] {
     const trie = this.trie;
     const found: Array<[start: number, length: number, index: number]> = [];
-    const each = (node: number, p: number) => {
-      // Every pattern ending here: the output chain through the failure links.
-      for (let t = node; t !== 0; t = trie.out(trie.fail(t))) {
-        const length = trie.depth[t]!;
-        found.push([p - length, length, trie.terminal[t]! - 1]);
-      }
-    };
-    this.#scan(data, end, (from, lane) => trie.run(data, from, end, each, lane >= 0));
+    this.#scan(data, end, (from, lane) =>
+      trie.run(
+        data,
+        from,
+        end,
+        (node, p) => {
+          // Every pattern ending here: the output chain through the failure links.
+          for (let t = node; t !== 0; t = trie.out(trie.fail(t))) {
+            const length = trie.depth[t]!;
+            found.push([p - length, length, trie.terminal[t]! - 1]);
+          }
+        },
+        lane >= 0,
+      ),
+    );
     found.sort((x, y) => x[0] - y[0] || y[1] - x[1]);
     const out: Occurrence[] = [];
     for (const [offset, length, index] of found) {

@@ -207,6 +207,67 @@ interface Run {
   readonly offsets: Int32Array;
 }
 
+/** Where `eachRun` looks for line breaks (module functions, not closures: no per-call cost). */
+interface Search {
+  readonly data: Uint8Array;
+  readonly view: Buffer;
+  readonly end: number;
+  readonly grams: Uint8Array;
+  /** The last newline looked at. */
+  previousLF: number;
+}
+
+/**
+ * The next `byte` at or after `from` (−1: none left). Text that puts them close together
+ * (hostile) is looked at byte by byte before a native search.
+ */
+function nextByte(search: Search, byte: number, from: number): number {
+  const { data, end } = search;
+  for (let i = from; i < from + 4 && i < end; i++) if (data[i] === byte) return i;
+  return from + 4 < end ? search.view.indexOf(byte, from + 4) : -1;
+}
+
+/**
+ * The next `\n` at or after `from` that may join (−1: none left). The usual one, a log
+ * line's end between plain bytes, is ruled out by three gram reads and no calls (this runs
+ * for every line of every log); any other is left to `joins`, or taken when it comes close
+ * after the previous one.
+ */
+function nextLF(search: Search, from: number): number {
+  const { data, view, end, grams } = search;
+  let i = view.indexOf(LF, from);
+  while (i !== -1) {
+    if (i >= 3 && i + 3 < end) {
+      const l1 = data[i - 1]!;
+      const l2 = data[i - 2]!;
+      const l3 = data[i - 3]!;
+      const r1 = data[i + 1]!;
+      const r2 = data[i + 2]!;
+      const r3 = data[i + 3]!;
+      if (
+        ALPHABET[l1] === 1 &&
+        ALPHABET[l2] === 1 &&
+        ALPHABET[l3] === 1 &&
+        ALPHABET[r1] === 1 &&
+        ALPHABET[r2] === 1 &&
+        ALPHABET[r3] === 1
+      ) {
+        search.previousLF = i;
+        if (anyGram(grams, l3, l2, l1, r1, r2, r3)) return i;
+        i = view.indexOf(LF, i + 1);
+        continue;
+      }
+    }
+    const start = i > from && data[i - 1] === CR ? i - 1 : i;
+    const length = bridgeAt(data, start, end);
+    const close = i - search.previousLF <= CLOSE;
+    search.previousLF = i;
+    if (length > 0 && (close || joins(grams, data, start, start + length, end))) return i;
+    i = i + 2 < end && data[i + 2] === LF ? i + 2 : view.indexOf(LF, i + 1);
+  }
+  return -1;
+}
+
 /**
  * Calls `visit` for each stretch of alphabet bytes with line breaks inside, joined, reaching
  * at most (longest pattern − 1) bytes out from its first and last break: a match that
@@ -214,61 +275,22 @@ interface Run {
  * for `\n` and `\` find the next break, so text with few of them costs little.
  */
 function eachRun(scanner: JoinedScanner, data: Uint8Array, end: number, visit: (run: Run) => void) {
-  const view = Buffer.from(data.buffer, data.byteOffset, end);
+  const view =
+    Buffer.isBuffer(data) && end === data.length
+      ? data
+      : Buffer.from(data.buffer, data.byteOffset, end);
   const reach = scanner.maxLength - 1;
   const grams = scanner.grams;
-  // The next `\` at or after `from` (−1: none left). Text that puts them close together
-  // (hostile) is looked at byte by byte before a native search.
-  const next = (byte: number, from: number) => {
-    for (let i = from; i < from + 4 && i < end; i++) if (data[i] === byte) return i;
-    return from + 4 < end ? view.indexOf(byte, from + 4) : -1;
-  };
-  // The next `\n` at or after `from` that may join (−1: none left). The usual one, a log
-  // line's end between plain bytes, is ruled out here by two gram reads; any other is left
-  // to `joins`. Hostile text with a newline every other byte is handled here too.
-  let previousLF = -CLOSE;
-  const nextLF = (from: number): number => {
-    let i = view.indexOf(LF, from);
-    while (i !== -1) {
-      // A log line's end between plain bytes, three deep on both sides: three gram reads,
-      // no calls (this runs for every line of every log).
-      if (i >= 3 && i + 3 < end) {
-        const l1 = data[i - 1]!;
-        const l2 = data[i - 2]!;
-        const l3 = data[i - 3]!;
-        const r1 = data[i + 1]!;
-        const r2 = data[i + 2]!;
-        const r3 = data[i + 3]!;
-        if (
-          ALPHABET[l1] === 1 &&
-          ALPHABET[l2] === 1 &&
-          ALPHABET[l3] === 1 &&
-          ALPHABET[r1] === 1 &&
-          ALPHABET[r2] === 1 &&
-          ALPHABET[r3] === 1
-        ) {
-          previousLF = i;
-          if (anyGram(grams, l3, l2, l1, r1, r2, r3)) return i;
-          i = view.indexOf(LF, i + 1);
-          continue;
-        }
-      }
-      const start = i > from && data[i - 1] === CR ? i - 1 : i;
-      const length = bridgeAt(data, start, end);
-      const close = i - previousLF <= CLOSE;
-      previousLF = i;
-      if (length > 0 && (close || joins(grams, data, start, start + length, end))) return i;
-      i = i + 2 < end && data[i + 2] === LF ? i + 2 : view.indexOf(LF, i + 1);
-    }
-    return -1;
-  };
+  const search: Search = { data, view, end, grams, previousLF: -CLOSE };
   let previousBackslash = -CLOSE;
   let lf = -2;
   let nextBackslash = -2;
   let from = 0;
   for (;;) {
-    if (lf !== -1 && lf < from) lf = nextLF(from);
-    if (nextBackslash !== -1 && nextBackslash < from) nextBackslash = next(BACKSLASH, from);
+    if (lf !== -1 && lf < from) lf = nextLF(search, from);
+    if (nextBackslash !== -1 && nextBackslash < from) {
+      nextBackslash = nextByte(search, BACKSLASH, from);
+    }
     // The usual case, a log line's end that joins nothing: only its pointer moves on.
     let start: number;
     let first: number;
@@ -284,8 +306,8 @@ function eachRun(scanner: JoinedScanner, data: Uint8Array, end: number, visit: (
         previousBackslash = c;
         if (first > 0 && (close || joins(grams, data, start, start + first, end))) break;
       }
-      if (isLF) lf = nextLF(c + 1);
-      else nextBackslash = next(BACKSLASH, c + 1);
+      if (isLF) lf = nextLF(search, c + 1);
+      else nextBackslash = nextByte(search, BACKSLASH, c + 1);
     }
     let left = start;
     for (let n = 0; n < reach && left > 0 && ALPHABET[data[left - 1]!] === 1; n++) left--;
@@ -412,25 +434,30 @@ export function wrappedHoldFrom(scanner: JoinedScanner, data: Uint8Array, end: n
   if (scanner.patternCount === 0 || end === 0) return end;
   let q = trailingBreak(data, end);
   let crossed = q < end;
-  const positions: number[] = [];
-  while (positions.length < scanner.maxLength - 1 && q > 0) {
+  // Offsets of the joined bytes, last first (reused space: this runs for every chunk).
+  const limit = scanner.maxLength - 1;
+  if (holdOffsets.length < limit) holdOffsets = new Int32Array(2 * limit);
+  const offsets = holdOffsets;
+  let n = 0;
+  while (n < limit && q > 0) {
     // A break between two alphabet bytes first, as the forward scan reads it: the `n` of an
     // escaped `\n` is an alphabet byte too.
-    const start = positions.length === 0 ? -1 : breakEndingAt(data, q);
+    const start = n === 0 ? -1 : breakEndingAt(data, q);
     if (start > 0 && ALPHABET[data[start - 1]!] === 1) {
       q = start;
       crossed = true;
-    } else if (ALPHABET[data[q - 1]!] === 1) positions.push(--q);
+    } else if (ALPHABET[data[q - 1]!] === 1) offsets[n++] = --q;
     else break;
   }
   if (!crossed) return end;
-  const joined = Buffer.allocUnsafe(positions.length);
-  for (let k = 0; k < positions.length; k++) {
-    joined[k] = data[positions[positions.length - 1 - k]!]!;
-  }
-  const from = scanner.holdFrom(joined);
-  return from === joined.length ? end : positions[positions.length - 1 - from]!;
+  if (holdJoined.length < n) holdJoined = Buffer.allocUnsafe(2 * n);
+  for (let k = 0; k < n; k++) holdJoined[k] = data[offsets[n - 1 - k]!]!;
+  const from = scanner.holdFrom(holdJoined.subarray(0, n));
+  return from === n ? end : offsets[n - 1 - from]!;
 }
+
+let holdOffsets = new Int32Array(256);
+let holdJoined = Buffer.allocUnsafe(256);
 
 /**
  * Start of a line break, whole or begun (`\r`, `\`, `\r\`), that ends the data right after
