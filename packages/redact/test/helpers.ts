@@ -77,25 +77,13 @@ export const secretArb = fc.string({
   maxLength: 20,
 });
 
-/** Filler text shares characters with the secrets so near misses are common. */
+/**
+ * Filler text shares characters with the secrets so near misses are common. (No backslash:
+ * next to a raw prefix of a secret it would spell a mixed form — raw bytes, then `\/` — that
+ * no encoder writes, yet the JSON view of the decodings oracle reads as the secret.)
+ */
 export const fillerArb = fc.string({
-  unit: fc.constantFrom(
-    'a',
-    'b',
-    'k',
-    'Z',
-    '0',
-    ' ',
-    '/',
-    '%',
-    '=',
-    '\n',
-    'é',
-    'x',
-    'y',
-    '[',
-    '\\',
-  ),
+  unit: fc.constantFrom('a', 'b', 'k', 'Z', '0', ' ', '/', '%', '=', '\n', 'é', 'x', 'y', '['),
   maxLength: 30,
 });
 
