@@ -36,7 +36,7 @@ describe.each(DIALECTS)('listCommentsSince (%s)', (dialect) => {
 
   it('a comment deleted during the walk hides no other: the page boundary one is still seen', async () => {
     const pr = s.fake.openPull(REPO, { headSha: SHA });
-    const made = [];
+    const made: { id: number }[] = [];
     for (let i = 0; i < 130; i++) {
       made.push(s.fake.addComment({ repo: REPO, pr, user: 'alice', body: `c${i}` }));
       s.clock.advance(1000);
