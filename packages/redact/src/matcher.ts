@@ -1,8 +1,8 @@
 import type { Pattern } from './encodings.js';
 import { HexView } from './hex.js';
+import { gramIndex } from './line-breaks.js';
 import { type Occurrence, Scanner, union } from './scanner.js';
 import {
-  gramIndex,
   type JoinedScanner,
   wrappedHoldFrom,
   wrappedIntervals,

@@ -1,4 +1,5 @@
-const GOLDEN = 0x9e3779b1;
+import { EdgeTable } from './edges.js';
+
 /** Node ids below this fit the packed fast-path entries (`#chain`, `#outTag`). */
 const PACKED_NODES = 1 << 23;
 
@@ -45,11 +46,8 @@ export class Trie {
   #memoTag = new Float64Array(1024);
   #memoNext = new Int32Array(1024);
   #epoch = 1;
-  #edgeKeys = new Float64Array(16).fill(-1);
-  #edgeValues = new Int32Array(16);
-  #edgeCount = 0;
-  #edgeShift = 28;
-  #edgeMask = 15;
+  /** Children of nodes with several. */
+  readonly #edges = new EdgeTable();
   /** Scratch stack for the link computations (no recursion: depth can be thousands). */
   #stack: number[] = [];
 
@@ -74,19 +72,7 @@ export class Trie {
     if (node === 0) return this.rootEdges[b]!;
     const o = this.only[node]!;
     if (o > 0) return this.label[o] === b ? o : 0;
-    return o === 0 ? 0 : this.#edge(node, b);
-  }
-
-  #edge(node: number, b: number): number {
-    const key = node * 256 + b;
-    const keys = this.#edgeKeys;
-    let slot = Math.imul(key, GOLDEN) >>> this.#edgeShift;
-    for (;;) {
-      const k = keys[slot]!;
-      if (k === key) return this.#edgeValues[slot]!;
-      if (k === -1) return 0;
-      slot = (slot + 1) & this.#edgeMask;
-    }
+    return o === 0 ? 0 : this.#edges.get(node * 256 + b);
   }
 
   /** One automaton step: the state after reading `b` in state `state`. */
@@ -298,11 +284,11 @@ export class Trie {
         if (node < PACKED_NODES) this.#chain[parent] = node * 256 + b;
       } else {
         if (o > 0) {
-          this.#putEdge(parent * 256 + this.label[o]!, o);
+          this.#edges.put(parent * 256 + this.label[o]!, o);
           this.only[parent] = -1;
           this.#chain[parent] = 0;
         }
-        this.#putEdge(parent * 256 + b, node);
+        this.#edges.put(parent * 256 + b, node);
       }
     }
     return node;
@@ -333,32 +319,6 @@ export class Trie {
     const label = new Uint8Array(n);
     label.set(this.label);
     this.label = label;
-  }
-
-  #putEdge(key: number, value: number): void {
-    if ((this.#edgeCount + 1) * 2 > this.#edgeKeys.length) this.#rehash();
-    this.#place(key, value);
-    this.#edgeCount++;
-  }
-
-  #place(key: number, value: number): void {
-    let slot = Math.imul(key, GOLDEN) >>> this.#edgeShift;
-    while (this.#edgeKeys[slot] !== -1) slot = (slot + 1) & this.#edgeMask;
-    this.#edgeKeys[slot] = key;
-    this.#edgeValues[slot] = value;
-  }
-
-  #rehash(): void {
-    const keys = this.#edgeKeys;
-    const values = this.#edgeValues;
-    const n = keys.length * 2;
-    this.#edgeKeys = new Float64Array(n).fill(-1);
-    this.#edgeValues = new Int32Array(n);
-    this.#edgeMask = n - 1;
-    this.#edgeShift = 32 - Math.log2(n);
-    for (let i = 0; i < keys.length; i++) {
-      if (keys[i] !== -1) this.#place(keys[i]!, values[i]!);
-    }
   }
 }
 
