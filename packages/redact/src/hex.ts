@@ -44,9 +44,9 @@ export class HexView {
   intervals(data: Uint8Array, end = data.length): readonly number[] {
     let out: readonly number[] = NONE;
     this.#eachRun(data, end, (start, stop) => {
-      for (const q of [0, 1]) {
-        const decoded = this.#decode(data, start + q, stop);
-        const found = this.#values.intervals(decoded);
+      for (let q = 0; q < 2; q++) {
+        const n = this.#decode(data, start + q, stop);
+        const found = this.#values.intervals(this.#scratch, n);
         if (found.length === 0) continue;
         const mapped = found.map((k) => start + q + 2 * k);
         out = union(out, mapped);
@@ -59,8 +59,9 @@ export class HexView {
   occurrences(data: Uint8Array, end = data.length): Occurrence[] {
     const out: Occurrence[] = [];
     this.#eachRun(data, end, (start, stop) => {
-      for (const q of [0, 1]) {
-        for (const o of this.#values.occurrences(this.#decode(data, start + q, stop))) {
+      for (let q = 0; q < 2; q++) {
+        const n = this.#decode(data, start + q, stop);
+        for (const o of this.#values.occurrences(this.#scratch, n)) {
           const offset = start + q + 2 * o.offset;
           const length = 2 * o.length;
           out.push({ offset, length, kind: caseOf(data, offset, offset + length) });
@@ -80,12 +81,12 @@ export class HexView {
     let start = end;
     while (start > 0 && end - start < this.maxLength && DIGIT[data[start - 1]!]! >= 0) start--;
     let hold = end;
-    for (const q of [0, 1]) {
+    for (let q = 0; q < 2; q++) {
       const from = start + q;
       if (from >= end) continue;
-      const decoded = this.#decode(data, from, end);
-      const h = this.#values.holdFrom(decoded);
-      if (h < decoded.length) hold = Math.min(hold, from + 2 * h);
+      const n = this.#decode(data, from, end);
+      const h = this.#values.holdFrom(this.#scratch, n);
+      if (h < n) hold = Math.min(hold, from + 2 * h);
       // A lone digit after the whole bytes: the first half of a value's byte, maybe.
       if ((end - from) % 2 === 1) hold = Math.min(hold, end - 1);
     }
@@ -113,15 +114,18 @@ export class HexView {
     }
   }
 
-  /** The whole bytes of hex digits `data[from, to)` (a lone last digit dropped). */
-  #decode(data: Uint8Array, from: number, to: number): Buffer {
+  /**
+   * Decodes the whole bytes of hex digits `data[from, to)` (a lone last digit dropped) into
+   * the scratch space; returns how many.
+   */
+  #decode(data: Uint8Array, from: number, to: number): number {
     const n = (to - from) >> 1;
     if (this.#scratch.length < n) this.#scratch = Buffer.allocUnsafe(2 * n);
     const out = this.#scratch;
     for (let k = 0, i = from; k < n; k++, i += 2) {
       out[k] = (DIGIT[data[i]!]! << 4) | DIGIT[data[i + 1]!]!;
     }
-    return out.subarray(0, n);
+    return n;
   }
 }
 

@@ -128,16 +128,19 @@ class Wrappable implements JoinedScanner {
     return this.base64.grams;
   }
 
-  intervals(data: Uint8Array): readonly number[] {
-    return union(this.base64.intervals(data), this.hex.intervals(data));
+  intervals(data: Uint8Array, end: number): readonly number[] {
+    return union(this.base64.intervals(data, end), this.hex.intervals(data, end));
   }
 
-  occurrences(data: Uint8Array): Occurrence[] {
-    return longestPerStart([...this.base64.occurrences(data), ...this.hex.occurrences(data)]);
+  occurrences(data: Uint8Array, end: number): Occurrence[] {
+    return longestPerStart([
+      ...this.base64.occurrences(data, end),
+      ...this.hex.occurrences(data, end),
+    ]);
   }
 
-  holdFrom(data: Uint8Array): number {
-    return Math.min(this.base64.holdFrom(data), this.hex.holdFrom(data));
+  holdFrom(data: Uint8Array, end: number): number {
+    return Math.min(this.base64.holdFrom(data, end), this.hex.holdFrom(data, end));
   }
 }
 

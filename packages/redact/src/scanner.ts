@@ -43,7 +43,7 @@ export class Scanner {
   /**
    * How a gram indexes the table: the low 5 bits of each of its three bytes (a 32 KiB table)
    * up to 32 patterns, so a redactor with a few secrets is cheap to make; 6 bits (256 KiB)
-   * up to 512; 7 bits (2 MiB) beyond, where fewer grams share a slot. Bytes that differ only
+   * up to 128; 7 bits (2 MiB) beyond, where fewer grams share a slot. Bytes that differ only
    * in the dropped bits share slots, which only makes some shifts smaller than they could be.
    */
   #gram: readonly [mask: number, shift1: number, shift2: number] = [31, 5, 10];
@@ -90,7 +90,7 @@ export class Scanner {
     this.minLength = this.patternCount === 1 ? b.length : Math.min(this.minLength, b.length);
     this.maxLength = Math.max(this.maxLength, b.length);
     const window = windowFor(this.minLength);
-    const bits = this.patternCount <= 32 ? 5 : this.patternCount <= 512 ? 6 : 7;
+    const bits = this.patternCount <= 32 ? 5 : this.patternCount <= 128 ? 6 : 7;
     if (window !== this.#window || bits !== this.#gram[1]) {
       this.#window = window;
       this.#gram = [(1 << bits) - 1, bits, 2 * bits];

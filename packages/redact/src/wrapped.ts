@@ -24,9 +24,9 @@ export interface JoinedScanner {
   readonly patternCount: number;
   /** Which 4-grams may occur in a pattern: a bit set, bit `gramIndex(a, b, c, d)`. */
   readonly grams: Uint8Array;
-  intervals(data: Uint8Array): readonly number[];
-  occurrences(data: Uint8Array): Occurrence[];
-  holdFrom(data: Uint8Array): number;
+  intervals(data: Uint8Array, end: number): readonly number[];
+  occurrences(data: Uint8Array, end: number): Occurrence[];
+  holdFrom(data: Uint8Array, end: number): number;
 }
 
 /**
@@ -45,8 +45,10 @@ export function wrappedSpan(length: number): number {
 
 /** Joined text of one run of alphabet bytes and breaks, with each byte's original offset. */
 interface Run {
+  /** The joined bytes are `joined[0, length)` (reused space: valid during the visit only). */
   readonly joined: Buffer;
   readonly offsets: Int32Array;
+  readonly length: number;
 }
 
 /**
@@ -135,7 +137,7 @@ function eachRun(scanner: JoinedScanner, data: Uint8Array, end: number, visit: (
     const beyond = Math.max(0, q - (lastStop + reach));
     if (copied >= 0 && copied - beyond >= scanner.minLength) {
       const n = copied - beyond;
-      visit({ joined: scratch.subarray(0, n), offsets: scratchOffsets.subarray(0, n) });
+      visit({ joined: scratch, offsets: scratchOffsets, length: n });
     }
     from = q;
   }
@@ -177,8 +179,8 @@ export function wrappedIntervals(
 ): readonly number[] {
   if (scanner.patternCount === 0) return NONE;
   const out: number[] = [];
-  eachRun(scanner, data, end, ({ joined, offsets }) => {
-    const found = scanner.intervals(joined);
+  eachRun(scanner, data, end, ({ joined, offsets, length }) => {
+    const found = scanner.intervals(joined, length);
     for (let k = 0; k < found.length; k += 2) {
       const start = offsets[found[k]!]!;
       const stop = offsets[found[k + 1]! - 1]! + 1;
@@ -196,8 +198,8 @@ export function wrappedOccurrences(
 ): Occurrence[] {
   const out: Occurrence[] = [];
   if (scanner.patternCount === 0) return out;
-  eachRun(scanner, data, end, ({ joined, offsets }) => {
-    for (const o of scanner.occurrences(joined)) {
+  eachRun(scanner, data, end, ({ joined, offsets, length }) => {
+    for (const o of scanner.occurrences(joined, length)) {
       const offset = offsets[o.offset]!;
       const length = offsets[o.offset + o.length - 1]! + 1 - offset;
       if (length > o.length) out.push({ offset, length, kind: o.kind });
@@ -233,7 +235,7 @@ export function wrappedHoldFrom(scanner: JoinedScanner, data: Uint8Array, end: n
   if (!crossed) return end;
   if (holdJoined.length < n) holdJoined = Buffer.allocUnsafe(2 * n);
   for (let k = 0; k < n; k++) holdJoined[k] = data[offsets[n - 1 - k]!]!;
-  const from = scanner.holdFrom(holdJoined.subarray(0, n));
+  const from = scanner.holdFrom(holdJoined, n);
   return from === n ? end : offsets[n - 1 - from]!;
 }
 
