@@ -21,6 +21,7 @@ import {
 import { createRedactor } from '@ccci/redact';
 import { validateResults } from '@ccci/results';
 import type { EngineConfig, RunCtx, RunState } from './context.js';
+import { warnUnmaskable } from './credentials.js';
 import { guardDeploys, runDeployGuard } from './deploy-policy.js';
 import { RefusedError } from './errors.js';
 import { closeHooks, loadHooks } from './hooks.js';
@@ -118,7 +119,7 @@ async function createRun(
   process.env['TMPDIR'] = tmp;
   // Operator secrets from the secrets dir, the report key, and later each app secret abra makes.
   const redactor = createRedactor({ secretsDir: config.secretsDir });
-  if (config.reportKey) redactor.add(config.reportKey);
+  if (config.reportKey) redactor.add(config.reportKey, { name: 'report key' });
   const progress = new Progress(stdout);
   const log = createRunLog(join(paths.artifactsDir, 'run.log'), redactor, progress);
   const domain = appDomain(settings.recipe, config.ciDomain);
@@ -206,6 +207,8 @@ async function createRun(
     lockLost: false,
   };
   log.info(`run ${settings.runId}: ${settings.recipe} at ${settings.ref} as ${domain}`);
+  // Secrets read before the log existed (the secrets folder, the report key) too short to mask.
+  warnUnmaskable({ redactor, log });
   const ctx: RunCtx = {
     settings,
     config,

@@ -23,7 +23,7 @@ export interface ReportCtx {
   clone: Pick<Clone, 'headSha' | 'headTags'> | undefined;
   loaded: Pick<LoadedMeta, 'manifestData'> | undefined;
   state: RunState;
-  redactor: Pick<Redactor, 'redactString' | 'scan'>;
+  redactor: Pick<Redactor, 'redactString' | 'scan' | 'unmaskable'>;
   paths: Pick<RunStatePaths, 'artifactsDir'>;
   log: Pick<RunLog, 'file' | 'warn' | 'error'>;
   config?: Pick<EngineConfig, 'fontsDir'>;
@@ -75,7 +75,8 @@ function fullResults(ctx: ReportCtx): Results {
   b.setLint(ctx.state.lintFailed);
   for (let i = 0; i < ctx.state.deployCount; i++) b.countDeploy();
   if (ctx.state.appCreated)
-    b.setFlag('deploy_budget_ok', ctx.state.deployCount === ctx.state.budget);
+    // At most the budget: a run that failed before its deploy made fewer, and is no breach.
+    b.setFlag('deploy_budget_ok', ctx.state.deployCount <= ctx.state.budget);
   b.setFlag('clean_teardown', ctx.state.cleanTeardown ?? null);
   b.setFlag('quick', ctx.settings.quick);
   b.setManifest({
@@ -85,6 +86,10 @@ function fullResults(ctx: ReportCtx): Results {
     ...(ctx.state.base ? { upgrade_base: ctx.state.base } : {}),
     ...(ctx.state.refused ? { refused: ctx.state.refused } : {}),
     deps: ctx.state.deps,
+    // Secrets too short to be masked, by name (never a value): said, not silently unmasked.
+    ...(ctx.redactor.unmaskable.length > 0
+      ? { unmaskable_secrets: [...ctx.redactor.unmaskable] }
+      : {}),
   });
   if (ctx.state.screenshot) b.addArtifact('screenshot', ctx.state.screenshot);
   addOwnArtifacts(b);
