@@ -92,3 +92,17 @@ describe('secrets too short to mask', () => {
     expect(`${await file()}${progress()}`).not.toMatch(/tok9|Zz9&/);
   });
 });
+
+describe('child output in the run log', () => {
+  it('a multi-line secret printed by a child is masked before the output is cut into lines', async () => {
+    const redactor = createRedactor({ secretsDir: false });
+    const key =
+      '-----BEGIN KEY-----\nMIIBOgIBAAJBAKj34GkxFhD90vcNLYLInFEX6Ppy1tPf9Cnzj4p4WGeKLs1Pt8Qu\n-----END KEY-----';
+    redactor.add(key, { name: 'app/key' });
+    const { run, file } = runLog(redactor);
+    run.log.output('abra app logs', `before\n${key}\nafter\n`);
+    const text = await file();
+    expect(text).toContain('before');
+    expect(text).not.toContain('MIIBOgIBAAJBAKj34GkxFhD90vcNLYLInFEX6Ppy1tPf9Cnzj4p4WGeKLs1Pt8Qu');
+  });
+});

@@ -44,7 +44,9 @@ export function createRunLog(file: string, redactor: Redactor, progress: Progres
       progress.line(`error: ${r(msg)}`);
     },
     output(source, text) {
-      for (const line of text.split(/\r?\n/)) if (line.trim()) logger.debug({ source }, line);
+      // Masked whole before it is cut into lines: a multi-line secret or a wrapped base64 blob
+      // would otherwise reach the log in pieces no matcher recognises.
+      for (const line of r(text).split(/\r?\n/)) if (line.trim()) logger.debug({ source }, line);
     },
     close() {
       return new Promise((resolve) => {
