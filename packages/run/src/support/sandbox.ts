@@ -168,7 +168,8 @@ export function sandboxed(
     const [file, ...rest] = [...drop, cmd, ...args];
     return [file as string, rest];
   }
-  const exposed = [...runtimePaths(), ...view.read, ...view.write].map((p) => resolve(p));
+  const runtime = runtimePaths();
+  const exposed = [...runtime, ...view.read, ...view.write].map((p) => resolve(p));
   const masks = new Set<string>(['/tmp', '/run']);
   for (const h of host.hidden) if (existsSync(h)) masks.add(resolve(h));
   if (existsSync('/var/run') && !lstatSync('/var/run').isSymbolicLink()) masks.add('/var/run');
@@ -181,7 +182,7 @@ export function sandboxed(
     .filter((m) => ![...masks].some((o) => o !== m && under(m, o)))
     .filter((m) => m !== '/');
   const shown = [
-    ...[...runtimePaths(), ...view.read]
+    ...[...runtime, ...view.read]
       .map((p) => resolve(p))
       .filter((p) => outer.some((m) => under(p, m)))
       .map((p) => ['--ro-bind', p] as const),
