@@ -33,8 +33,20 @@ export { type ExampleOptions, exampleResults } from './examples.js';
 export { CARD_FONTS } from './fonts.js';
 export { formatDuration, STATUS_EMOJI, STATUS_TEXT } from './format.js';
 export { type CommitState, level, type RungStatuses, type VerdictInput, verdict } from './level.js';
+export {
+  clipLive,
+  LIVE_LIMITS,
+  type LiveEvent,
+  type LiveEventInput,
+  type LiveLogLevel,
+  type LiveParse,
+  type LiveState,
+  liveState,
+  parseLiveBody,
+} from './live.js';
 export { normalizeResults, READABLE_SCHEMA_VERSIONS } from './normalize.js';
 export { LEVEL_COLORS, levelColor, STATUS_COLORS, UNKNOWN_COLOR } from './palette.js';
+export { type Regression, regressionOf, regressionText } from './regression.js';
 export {
   isRungName,
   isRungStatus,

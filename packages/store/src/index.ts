@@ -1,4 +1,5 @@
 export { StoreError, type StoreErrorCode } from './errors.js';
+export type { RunEventStore, StoredEvent } from './events.js';
 export { MIGRATIONS, type Migration } from './migrations.js';
 export {
   type LatestRun,

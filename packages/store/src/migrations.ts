@@ -112,4 +112,20 @@ CREATE INDEX runs_outcome ON runs (state, pr_outcome);
 ALTER TABLE runs ADD COLUMN late_report_until TEXT;
 `,
   },
+  {
+    version: 4,
+    name: 'run-events',
+    // What a running harness streams (steps, rung outcomes, redacted log lines), numbered by
+    // the harness; resent copies of a number are ignored. Log lines are dropped when the run
+    // ends (its run.log artifact has them); steps and rung outcomes stay.
+    sql: `
+CREATE TABLE run_events (
+  run_id TEXT NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
+  seq INTEGER NOT NULL,
+  kind TEXT NOT NULL,
+  data TEXT NOT NULL,
+  PRIMARY KEY (run_id, seq)
+) WITHOUT ROWID;
+`,
+  },
 ];

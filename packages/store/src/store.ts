@@ -1,7 +1,9 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
+import { type CatalogueStore, createCatalogueStore, DEFAULT_BRANCH_SQL } from './catalogue.js';
 import { StoreError } from './errors.js';
+import { createRunEventStore, type RunEventStore } from './events.js';
 import { migrate } from './migrate.js';
 import { MIGRATIONS, type Migration } from './migrations.js';
 import { type Row, RUN_COLUMNS, toComment, toRefusal, toRun } from './rows.js';
@@ -46,7 +48,7 @@ export interface LatestRun {
 }
 
 /** The bot's persistent state in one SQLite file. Every method is synchronous. */
-export interface Store {
+export interface Store extends RunEventStore, CatalogueStore {
   readonly path: string;
   /** Runs `fn` in one transaction (nested calls join it). */
   transaction<T>(fn: () => T): T;
@@ -176,8 +178,8 @@ export function openStore(options: StoreOptions): Store {
        ORDER BY r.recipe`,
     ),
     defaultLevel: db.prepare(
-      `SELECT level FROM runs WHERE recipe = ? AND on_default_branch = 1 AND state = 'done'
-       AND level IS NOT NULL AND id != ? ORDER BY finished_at DESC, rowid DESC LIMIT 1`,
+      `SELECT level FROM runs WHERE recipe = ? AND state = 'done' AND level IS NOT NULL
+       AND ${DEFAULT_BRANCH_SQL} AND id != ? ORDER BY finished_at DESC, rowid DESC LIMIT 1`,
     ),
     awaitingMerge: db.prepare(
       `SELECT r.* FROM runs r WHERE r.state = 'done' AND r.level IS NOT NULL AND r.pr IS NOT NULL
@@ -214,6 +216,8 @@ export function openStore(options: StoreOptions): Store {
   };
 
   const store: Store = {
+    ...createRunEventStore(db),
+    ...createCatalogueStore(db),
     path,
     transaction: (fn) => db.transaction(fn)(),
     schemaVersion: () =>
