@@ -2,8 +2,10 @@ import { testTally } from './caps.js';
 import { escapeMarkdown, escapeXml, safeUrl } from './escape.js';
 import { formatDuration, STATUS_EMOJI, STATUS_TEXT, shortSha } from './format.js';
 import { normalizeResults } from './normalize.js';
+import { regressionOf } from './regression.js';
 import {
   LEVEL_MEANINGS,
+  type Level,
   RUNG_LABELS,
   RUNG_NAMES,
   type RungName,
@@ -50,6 +52,11 @@ export type CommentInput =
       /** results.json of any readable schema version. */
       results: unknown;
       links?: CommentLinks;
+      /**
+       * The recipe's level on its default branch (the verdict's baseline). A run below it gets a
+       * regression line naming the rung that stopped it. Default none (no such line).
+       */
+      baseline?: Level | null;
     }
   | {
       kind: 'refused';
@@ -109,13 +116,19 @@ export function renderComment(input: CommentInput): string {
       lines.push(`🚫 **ccci** is not starting a run: ${md(input.reason, 500)}`);
       break;
     case 'result':
-      lines.push(...resultLines(normalizeResults(input.results), input.links));
+      lines.push(
+        ...resultLines(normalizeResults(input.results), input.links, input.baseline ?? null),
+      );
       break;
   }
   return `${lines.join('\n')}\n`;
 }
 
-function resultLines(r: Results, links: CommentLinks | undefined): string[] {
+function resultLines(
+  r: Results,
+  links: CommentLinks | undefined,
+  baseline: Level | null,
+): string[] {
   const out: string[] = [];
   const levelText = `level ${r.level}`;
   const badgeUrl = safeUrl(links?.badgeUrl);
@@ -127,6 +140,8 @@ function resultLines(r: Results, links: CommentLinks | undefined): string[] {
     `${badgeLinked ? `${badgeLinked} ` : ''}**${md(r.recipe, 100)}**${version}${shaPart(r.sha)}: ` +
       `**${levelText}** — ${LEVEL_MEANINGS[r.level]}`,
   );
+  const regression = regressionLine(r, baseline);
+  if (regression) out.push('', regression);
   out.push('', '| | rung | status | reason | time |', '| --- | --- | --- | --- | --- |');
   for (const [i, name] of RUNG_NAMES.entries()) {
     const rung = r.rungs[name];
@@ -177,6 +192,16 @@ function resultLines(r: Results, links: CommentLinks | undefined): string[] {
   ].filter((p) => p !== null);
   out.push('', footer.join(' · '));
   return out;
+}
+
+function regressionLine(r: Results, baseline: Level | null): string | null {
+  const reg = regressionOf(r, baseline);
+  if (!reg) return null;
+  const head = `📉 **Regression:** level ${reg.level}, default branch ${reg.baseline}`;
+  if (reg.rung === null || reg.status === null) return head;
+  const verb = reg.status === 'fail' ? 'fails' : 'is unverified';
+  const reason = reg.reason ? `: ${md(reg.reason, 200)}` : '';
+  return `${head} — **${RUNG_LABELS[reg.rung]}** ${verb}${reason}`;
 }
 
 function flagNotes(r: Results): string[] {
