@@ -1,3 +1,17 @@
+export {
+  type CatalogueStore,
+  type RecipeFacts,
+  RUN_BRANCHES,
+  RUN_STATUSES,
+  type RunBranch,
+  type RunCursor,
+  type RunListPage,
+  type RunListQuery,
+  type RunPoint,
+  type RunStatus,
+  runBranch,
+  runStatus,
+} from './catalogue.js';
 export { StoreError, type StoreErrorCode } from './errors.js';
 export type { RunEventStore, StoredEvent } from './events.js';
 export { MIGRATIONS, type Migration } from './migrations.js';

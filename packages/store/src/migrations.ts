@@ -128,4 +128,20 @@ CREATE TABLE run_events (
 ) WITHOUT ROWID;
 `,
   },
+  {
+    version: 7,
+    name: 'dashboard-indexes',
+    // The dashboard's run lists page newest first by creation time (cursor: created_at, rowid),
+    // with or without a recipe; its recipe summaries read the newest default-branch and PR runs
+    // with a level. The partial indexes' WHERE clauses are the catalogue queries' terms, word
+    // for word: SQLite uses a partial index only when the query's WHERE implies it.
+    sql: `
+CREATE INDEX runs_recipe_created ON runs (recipe, created_at);
+CREATE INDEX runs_created ON runs (created_at);
+CREATE INDEX runs_default_finished ON runs (recipe, finished_at)
+  WHERE state = 'done' AND level IS NOT NULL AND (pr IS NULL OR on_default_branch = 1);
+CREATE INDEX runs_pr_finished ON runs (recipe, finished_at)
+  WHERE state = 'done' AND level IS NOT NULL AND pr IS NOT NULL AND on_default_branch = 0;
+`,
+  },
 ];

@@ -1,0 +1,229 @@
+import type Database from 'better-sqlite3';
+import { type Row, toRun } from './rows.js';
+import type { RunRecord, RunState } from './types.js';
+
+/**
+ * What a run says to a reader, from its state and commit status:
+ * `queued` (queued, dispatching or dispatched: waiting for or handed to an executor),
+ * `running` (the harness said it started), `success` / `failure` (finished with results; the
+ * verdict on the commit), `error` (finished without a verdict: no results, invalid results, an
+ * infrastructure failure or a deadline), `cancelled` (its PR closed or was merged first, or an
+ * operator stopped it), `replaced` (a newer `!testme` on the same PR took its place).
+ */
+export const RUN_STATUSES = [
+  'queued',
+  'running',
+  'success',
+  'failure',
+  'error',
+  'cancelled',
+  'replaced',
+] as const;
+export type RunStatus = (typeof RUN_STATUSES)[number];
+
+/**
+ * `default`: the run counts for the recipe's default branch: it tested the default branch
+ * (`pr === null`) or a PR that was merged at the tested head (`onDefaultBranch`); its level is
+ * the badge's. `pr`: a run of a pull request not (or not yet) merged at the tested head. A PR's
+ * run moves from `pr` to `default` when the bot sees the merge.
+ */
+export const RUN_BRANCHES = ['default', 'pr'] as const;
+export type RunBranch = (typeof RUN_BRANCHES)[number];
+
+/** The SQL twin of {@link runBranch} `=== 'default'`: one definition for every query. */
+export const DEFAULT_BRANCH_SQL = '(pr IS NULL OR on_default_branch = 1)';
+
+const STATUS_SQL: Record<RunStatus, string> = {
+  queued: "state IN ('queued', 'dispatching', 'dispatched')",
+  running: "state = 'running'",
+  success: "(state = 'done' AND commit_state = 'success')",
+  failure: "(state = 'done' AND commit_state = 'failure')",
+  error:
+    "(state = 'done' AND (commit_state IS NULL OR commit_state NOT IN ('success', 'failure')))",
+  cancelled: "state = 'cancelled'",
+  replaced: "state = 'replaced'",
+};
+
+export function runStatus(run: Pick<RunRecord, 'state' | 'commitState'>): RunStatus {
+  switch (run.state) {
+    case 'queued':
+    case 'dispatching':
+    case 'dispatched':
+      return 'queued';
+    case 'running':
+      return 'running';
+    case 'cancelled':
+      return 'cancelled';
+    case 'replaced':
+      return 'replaced';
+    default:
+      return run.commitState === 'success' || run.commitState === 'failure'
+        ? run.commitState
+        : 'error';
+  }
+}
+
+export function runBranch(run: Pick<RunRecord, 'pr' | 'onDefaultBranch'>): RunBranch {
+  return run.pr === null || run.onDefaultBranch ? 'default' : 'pr';
+}
+
+/** Where a page of runs starts: strictly older than this run (creation time, then insertion). */
+export interface RunCursor {
+  createdAt: string;
+  seq: number;
+}
+
+export interface RunListQuery {
+  recipe?: string;
+  branch?: RunBranch;
+  pr?: number;
+  /** Any of these statuses; all when absent or empty. */
+  statuses?: readonly RunStatus[];
+  before?: RunCursor;
+  /** Page size, 1…1000. */
+  limit: number;
+}
+
+export interface RunListPage {
+  /** Newest first (creation time). */
+  runs: RunRecord[];
+  /** Cursor of the next (older) page; null on the last page. */
+  next: RunCursor | null;
+}
+
+/** A finished run without its results document: what a trend or a summary needs. */
+export interface RunPoint {
+  id: string;
+  pr: number | null;
+  branch: RunBranch;
+  status: RunStatus;
+  level: number | null;
+  createdAt: string;
+  finishedAt: string;
+}
+
+export interface RecipeFacts {
+  recipe: string;
+  /** The newest finished run (any outcome), or null. */
+  lastRun: RunPoint | null;
+  /** The newest two finished default-branch runs with a level, newest first. */
+  defaultRuns: RunPoint[];
+  /** The newest finished PR-branch run with a level; `prOpen`: its PR outcome is not known yet. */
+  newestPrRun: (RunPoint & { prOpen: boolean }) | null;
+  /** The newest `trendLength` finished runs with a level, oldest first. */
+  trend: RunPoint[];
+}
+
+export interface CatalogueStore {
+  /** One page of runs matching every given filter, newest first. */
+  listRuns(query: RunListQuery): RunListPage;
+  /** Recipe names with at least one run, sorted. */
+  recipesWithRuns(): string[];
+  /** Summary facts of each named recipe (in the given order). */
+  recipeFacts(recipes: readonly string[], trendLength: number): RecipeFacts[];
+  /** The newest `limit` finished runs of a recipe (with or without a level), oldest first. */
+  levelHistory(recipe: string, limit: number): RunPoint[];
+}
+
+const POINT_COLUMNS =
+  'rowid AS seq, id, pr, on_default_branch, state, commit_state, level, created_at, finished_at';
+
+function toPoint(r: Row): RunPoint {
+  const pr = (r.pr as number | null) ?? null;
+  return {
+    id: r.id as string,
+    pr,
+    branch: pr === null || r.on_default_branch === 1 ? 'default' : 'pr',
+    status: runStatus({
+      state: r.state as RunState,
+      commitState: (r.commit_state as string | null) ?? null,
+    }),
+    level: (r.level as number | null) ?? null,
+    createdAt: r.created_at as string,
+    finishedAt: (r.finished_at as string | null) ?? (r.created_at as string),
+  };
+}
+
+export function createCatalogueStore(db: Database.Database): CatalogueStore {
+  const FINISHED = "recipe = ? AND state = 'done'";
+  // The partial indexes of migration 7 match these WHERE clauses term for term.
+  const q = {
+    recipes: db.prepare('SELECT DISTINCT recipe FROM runs ORDER BY recipe'),
+    last: db.prepare(
+      `SELECT ${POINT_COLUMNS} FROM runs WHERE ${FINISHED} ORDER BY finished_at DESC, rowid DESC LIMIT 1`,
+    ),
+    defaults: db.prepare(
+      `SELECT ${POINT_COLUMNS} FROM runs WHERE ${FINISHED} AND level IS NOT NULL AND ${DEFAULT_BRANCH_SQL}
+       ORDER BY finished_at DESC, rowid DESC LIMIT 2`,
+    ),
+    newestPr: db.prepare(
+      `SELECT ${POINT_COLUMNS}, pr_outcome FROM runs WHERE ${FINISHED} AND level IS NOT NULL
+       AND pr IS NOT NULL AND on_default_branch = 0 ORDER BY finished_at DESC, rowid DESC LIMIT 1`,
+    ),
+    trend: db.prepare(
+      `SELECT ${POINT_COLUMNS} FROM runs WHERE ${FINISHED} AND level IS NOT NULL
+       ORDER BY finished_at DESC, rowid DESC LIMIT ?`,
+    ),
+    history: db.prepare(
+      `SELECT ${POINT_COLUMNS} FROM runs WHERE ${FINISHED} ORDER BY finished_at DESC, rowid DESC LIMIT ?`,
+    ),
+  };
+  const listStatements = new Map<string, Database.Statement>();
+
+  return {
+    listRuns(query) {
+      const where: string[] = [];
+      const params: unknown[] = [];
+      if (query.recipe !== undefined) {
+        where.push('recipe = ?');
+        params.push(query.recipe);
+      }
+      if (query.branch === 'default') where.push(DEFAULT_BRANCH_SQL);
+      if (query.branch === 'pr') where.push('(pr IS NOT NULL AND on_default_branch = 0)');
+      if (query.pr !== undefined) {
+        where.push('pr = ?');
+        params.push(query.pr);
+      }
+      const statuses = [...new Set(query.statuses ?? [])].sort();
+      if (statuses.length > 0) where.push(`(${statuses.map((s) => STATUS_SQL[s]).join(' OR ')})`);
+      if (query.before) {
+        where.push('(created_at < ? OR (created_at = ? AND rowid < ?))');
+        params.push(query.before.createdAt, query.before.createdAt, query.before.seq);
+      }
+      // A handful of filter combinations: each shape is prepared once.
+      const sql = `SELECT rowid AS seq, * FROM runs ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
+        ORDER BY created_at DESC, rowid DESC LIMIT ?`;
+      let statement = listStatements.get(sql);
+      if (!statement) {
+        statement = db.prepare(sql);
+        listStatements.set(sql, statement);
+      }
+      const rows = statement.all(...params, query.limit + 1) as Row[];
+      const more = rows.length > query.limit;
+      const page = more ? rows.slice(0, query.limit) : rows;
+      const lastRow = page.at(-1);
+      return {
+        runs: page.map(toRun),
+        next:
+          more && lastRow
+            ? { createdAt: lastRow.created_at as string, seq: lastRow.seq as number }
+            : null,
+      };
+    },
+    recipesWithRuns: () => (q.recipes.all() as Row[]).map((r) => r.recipe as string),
+    recipeFacts(recipes, trendLength) {
+      return recipes.map((recipe) => {
+        const last = q.last.get(recipe) as Row | undefined;
+        const pr = q.newestPr.get(recipe) as Row | undefined;
+        return {
+          recipe,
+          lastRun: last ? toPoint(last) : null,
+          defaultRuns: (q.defaults.all(recipe) as Row[]).map(toPoint),
+          newestPrRun: pr ? { ...toPoint(pr), prOpen: pr.pr_outcome === null } : null,
+          trend: (q.trend.all(recipe, trendLength) as Row[]).map(toPoint).reverse(),
+        };
+      });
+    },
+    levelHistory: (recipe, limit) => (q.history.all(recipe, limit) as Row[]).map(toPoint).reverse(),
+  };
+}
