@@ -3,6 +3,7 @@ import { COMMENT_MARKER, escapeMarkdown, renderComment } from '@ccci/results';
 import type { RunRecord } from '@ccci/store';
 import { type Context, rethrowCrash, runMarker, runUrl } from './context.js';
 import { hashKey, newRunKey } from './keys.js';
+import { baselineOf, finishedDescription } from './status-text.js';
 
 const LINK_ARTIFACTS = { logUrl: 'run.log', cardUrl: 'card.png', badgeUrl: 'badge.svg' } as const;
 
@@ -27,6 +28,7 @@ export function commentFor(ctx: Context, run: RunRecord): string {
       kind: 'result',
       results: JSON.parse(run.resultsJson),
       links: links(ctx, run),
+      baseline: baselineOf(ctx, run),
     });
   } else if (run.state === 'running') {
     body = renderComment({
@@ -287,16 +289,10 @@ export async function notifyRun(ctx: Context, run: RunRecord): Promise<void> {
   await editComment(ctx, run);
   if (run.state === 'done' || run.state === 'cancelled') {
     const state = (run.commitState ?? 'error') as 'success' | 'failure' | 'error';
-    const description =
-      run.state === 'cancelled'
-        ? `ccci: cancelled (${run.error ?? ''})`
-        : run.level !== null
-          ? `ccci: level ${run.level}`
-          : `ccci: ${run.error ?? 'error'}`;
     await ctx.forge.setStatus(run.repo, run.headSha, {
       state,
       context: ctx.statusContext,
-      description,
+      description: finishedDescription(ctx, run),
       targetUrl: runUrl(ctx, run.id),
     });
   }
