@@ -15,6 +15,13 @@ export {
 export { StoreError, type StoreErrorCode } from './errors.js';
 export type { RunEventStore, StoredEvent } from './events.js';
 export { MIGRATIONS, type Migration } from './migrations.js';
+export type {
+  DeliveryRecord,
+  DeliveryState,
+  DigestRecord,
+  ScheduleRecord,
+  ScheduleStore,
+} from './schedule.js';
 export {
   type LatestRun,
   openStore,

@@ -129,6 +129,40 @@ CREATE TABLE run_events (
 `,
   },
   {
+    version: 6,
+    name: 'schedule-digest',
+    // Scheduled catalogue runs: when each enrolled recipe's next default-branch run is due and
+    // which run the scheduler made last (a restart neither doubles nor skips a period). Digests:
+    // one per period (the id is stable and doubles as the Matrix transaction id), each with one
+    // delivery row per notification target, retried with backoff until sent or given up.
+    sql: `
+CREATE TABLE schedules (
+  recipe TEXT PRIMARY KEY,
+  repo TEXT NOT NULL,
+  due_at TEXT NOT NULL,
+  last_scheduled_at TEXT,
+  last_run_id TEXT,
+  updated_at TEXT NOT NULL
+);
+CREATE TABLE digests (
+  id TEXT PRIMARY KEY,
+  created_at TEXT NOT NULL,
+  json TEXT NOT NULL
+);
+CREATE TABLE digest_deliveries (
+  digest_id TEXT NOT NULL REFERENCES digests (id) ON DELETE CASCADE,
+  target TEXT NOT NULL,
+  state TEXT NOT NULL CHECK (state IN ('pending', 'sent', 'failed')),
+  attempts INTEGER NOT NULL DEFAULT 0,
+  next_attempt_at TEXT,
+  last_error TEXT,
+  sent_at TEXT,
+  PRIMARY KEY (digest_id, target)
+);
+CREATE INDEX digest_deliveries_pending ON digest_deliveries (state, next_attempt_at);
+`,
+  },
+  {
     version: 7,
     name: 'dashboard-indexes',
     // The dashboard's run lists page newest first by creation time (cursor: created_at, rowid),

@@ -7,6 +7,7 @@ import { createRunEventStore, type RunEventStore } from './events.js';
 import { migrate } from './migrate.js';
 import { MIGRATIONS, type Migration } from './migrations.js';
 import { type Row, RUN_COLUMNS, toComment, toRefusal, toRun } from './rows.js';
+import { createScheduleStore, type ScheduleStore } from './schedule.js';
 import {
   ACTIVE_RUN_STATES,
   type ArtifactInfo,
@@ -48,7 +49,7 @@ export interface LatestRun {
 }
 
 /** The bot's persistent state in one SQLite file. Every method is synchronous. */
-export interface Store extends RunEventStore, CatalogueStore {
+export interface Store extends RunEventStore, CatalogueStore, ScheduleStore {
   readonly path: string;
   /** Runs `fn` in one transaction (nested calls join it). */
   transaction<T>(fn: () => T): T;
@@ -218,6 +219,7 @@ export function openStore(options: StoreOptions): Store {
   const store: Store = {
     ...createRunEventStore(db),
     ...createCatalogueStore(db),
+    ...createScheduleStore(db, now),
     path,
     transaction: (fn) => db.transaction(fn)(),
     schemaVersion: () =>
