@@ -1,5 +1,5 @@
 import type { Forge } from '@ccci/forge';
-import type { Store } from '@ccci/store';
+import { ACTIVE_RUN_STATES, type Store } from '@ccci/store';
 import { type Context, errorMessage, InjectedCrash, rethrowCrash } from './context.js';
 import type { Executor } from './executor.js';
 import { handleComment, sendRefusal } from './intake.js';
@@ -48,6 +48,11 @@ export interface BotOptions {
    * level the default-branch level), ms. Default 600 000; 0 checks every cycle.
    */
   mergeCheckIntervalMs?: number;
+  /**
+   * A running run's comment is edited when its rung changes, at most once in this interval, ms.
+   * Default 15 000.
+   */
+  progressEditIntervalMs?: number;
   /** Recipe name of a repository. Default: the repository's name, lower-cased. */
   recipeOf?: (repo: string) => string;
   clock?: () => Date;
@@ -65,6 +70,11 @@ export interface Bot {
   process(): Promise<void>;
   /** Schedules a process pass soon (webhook, report); coalesces. */
   kick(): void;
+  /**
+   * A run streamed progress; when its rung changed its comment is edited (and the queue
+   * positions of runs still waiting), at most once per `progressEditIntervalMs` each.
+   */
+  progressed(runId: string, rungChanged: boolean): void;
   /**
    * A webhook's hint that `repo` has a new comment: polls that repository now (the forge is the
    * truth: the comment is read from it, under the poll's look-back bound), then handles what is
@@ -190,14 +200,51 @@ export function createBot(options: BotOptions): Bot {
 
   const process = () => serial(processPass);
 
+  const editEveryMs = nonNegative(
+    'options.progressEditIntervalMs',
+    options.progressEditIntervalMs ?? 15_000,
+  );
+  const lastEdit = new Map<string, number>();
+  const editTimers = new Map<string, NodeJS.Timeout>();
+  /** Edits a live run's comment soon: now, or when its interval since the last edit is over. */
+  function scheduleEdit(runId: string): void {
+    if (stopped || editTimers.has(runId)) return;
+    const wait = Math.max(
+      0,
+      (lastEdit.get(runId) ?? Number.NEGATIVE_INFINITY) + editEveryMs - Date.now(),
+    );
+    const timer = setTimeout(() => {
+      editTimers.delete(runId);
+      if (stopped) return;
+      const run = ctx.store.getRun(runId);
+      if (!run || !ACTIVE_RUN_STATES.includes(run.state)) {
+        lastEdit.delete(runId);
+        return;
+      }
+      lastEdit.set(runId, Date.now());
+      void serial(async () => editComment(ctx, ctx.store.getRun(runId) ?? run)).catch(
+        (error: unknown) =>
+          log.warn?.({ runId, err: errorMessage(error) }, 'progress comment edit failed'),
+      );
+    }, wait);
+    timer.unref();
+    editTimers.set(runId, timer);
+  }
+  /** A run started: the runs behind it moved up the queue. */
+  function queueMoved(): void {
+    for (const r of ctx.store.activeRuns()) if (r.startedAt === null) scheduleEdit(r.id);
+  }
+
   options.executor.setEvents({
     started(runId) {
       if (stopped) return;
       const run = onStarted(ctx, runId);
       if (run) {
+        lastEdit.set(runId, Date.now());
         void serial(async () => editComment(ctx, run)).catch((error: unknown) =>
           log.warn?.({ runId, err: errorMessage(error) }, 'running comment edit failed'),
         );
+        queueMoved();
       }
     },
     exited(runId, detail) {
@@ -270,6 +317,11 @@ export function createBot(options: BotOptions): Bot {
     process,
     kick,
     hint,
+    progressed(runId, rungChanged) {
+      if (!rungChanged) return;
+      scheduleEdit(runId);
+      if (!lastEdit.has(runId)) queueMoved();
+    },
     startPolling(intervalMs) {
       if (!Number.isFinite(intervalMs) || intervalMs < 100) {
         throw new TypeError(
@@ -290,6 +342,8 @@ export function createBot(options: BotOptions): Bot {
     async stop() {
       stopped = true;
       if (timer) clearTimeout(timer);
+      for (const t of editTimers.values()) clearTimeout(t);
+      editTimers.clear();
       await chain;
     },
     get stopped() {

@@ -1,5 +1,6 @@
 import { escapeXml, RUNG_LABELS, RUNG_NAMES } from '@ccci/results';
 import type { RunRecord, Store } from '@ccci/store';
+import { renderLiveSection } from './live-view.js';
 
 const e = (s: unknown) => escapeXml(String(s ?? ''));
 const BARS = '▁▂▃▄▅▆';
@@ -94,7 +95,7 @@ export function renderRun(store: Store, id: string): string | null {
     `${run.recipe} · ${run.id}`,
     `<p><a href="/recipes/${e(run.recipe)}">${e(run.recipe)}</a> · ${run.pr === null ? 'default branch' : `PR #${e(run.pr)}`} · <code>${e(run.headSha)}</code></p>
 <p>State: <strong>${e(run.state)}</strong>${run.level !== null ? ` · level <strong>${run.level}</strong>` : ''}${run.commitState ? ` · status ${e(run.commitState)}` : ''}</p>
-${run.error ? `<p>${e(run.error)}</p>` : ''}${card}${rungs}
+${run.error ? `<p>${e(run.error)}</p>` : ''}${card}${rungs}${renderLiveSection(store, run)}
 <h2>Artifacts</h2><ul>${artifacts.join('') || '<li>none</li>'}</ul>`,
   );
 }

@@ -169,6 +169,8 @@ export function acceptReport(
   });
   ctx.store.transaction(() => {
     for (const a of artifacts) ctx.store.putArtifact(runId, a.name, a.bytes);
+    // The streamed log lines are in run.log now; steps and rung outcomes stay for the page.
+    if (artifacts.some((a) => a.name === 'run.log')) ctx.store.dropRunEvents(runId, 'log');
     finishRun(ctx, runId, {
       commitState: commitState === 'pending' ? 'error' : commitState,
       level: value.level,

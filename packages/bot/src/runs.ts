@@ -3,6 +3,7 @@ import { COMMENT_MARKER, escapeMarkdown, renderComment } from '@ccci/results';
 import type { RunRecord } from '@ccci/store';
 import { type Context, rethrowCrash, runMarker, runUrl } from './context.js';
 import { hashKey, newRunKey } from './keys.js';
+import { runLiveState } from './live.js';
 import { baselineOf, finishedDescription } from './status-text.js';
 
 const LINK_ARTIFACTS = { logUrl: 'run.log', cardUrl: 'card.png', badgeUrl: 'badge.svg' } as const;
@@ -20,6 +21,13 @@ function links(ctx: Context, run: RunRecord) {
   return out;
 }
 
+/** 1 = next to start: runs not started yet, oldest first (the order every executor keeps). */
+function queuePosition(ctx: Context, run: RunRecord): number | null {
+  const waiting = ctx.store.activeRuns().filter((r) => r.startedAt === null);
+  const i = waiting.findIndex((r) => r.id === run.id);
+  return i < 0 ? null : i + 1;
+}
+
 /** The bot's comment body for a run in its current state, with the run marker for recovery. */
 export function commentFor(ctx: Context, run: RunRecord): string {
   let body: string;
@@ -31,11 +39,13 @@ export function commentFor(ctx: Context, run: RunRecord): string {
       baseline: baselineOf(ctx, run),
     });
   } else if (run.state === 'running') {
+    const live = runLiveState(ctx, run.id);
     body = renderComment({
       kind: 'running',
       recipe: run.recipe,
       sha: run.headSha,
-      currentRung: null,
+      currentRung: live.currentRung,
+      done: live.done,
       links: { runUrl: runUrl(ctx, run.id) },
     });
   } else if (run.state === 'done' || run.state === 'cancelled' || run.state === 'replaced') {
@@ -62,6 +72,7 @@ export function commentFor(ctx: Context, run: RunRecord): string {
       kind: 'queued',
       recipe: run.recipe,
       sha: run.headSha,
+      position: queuePosition(ctx, run),
       links: { runUrl: runUrl(ctx, run.id) },
     });
   }

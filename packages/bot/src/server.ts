@@ -1,10 +1,12 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { readWebhookBody } from '@ccci/forge';
-import { renderBadge } from '@ccci/results';
+import { LIVE_LIMITS, renderBadge } from '@ccci/results';
 import type { Bot } from './bot.js';
 import { errorMessage } from './context.js';
 import { renderHome, renderRecipe, renderRun } from './dashboard.js';
+import { acceptProgress, createLiveHub } from './live.js';
+import { LIVE_JS } from './live-view.js';
 import { ARTIFACT_NAME, acceptArtifact, acceptReport, authorizeRun } from './report.js';
 import { handleWebhook } from './webhook.js';
 
@@ -60,10 +62,17 @@ function send(
 
 const json = (res: ServerResponse, status: number, body: unknown, extra?: Record<string, string>) =>
   send(res, status, `${JSON.stringify(body)}\n`, 'application/json', extra);
+// Pages may run the bot's own script (the live view) and open its event stream; nothing else.
+const PAGE_CSP =
+  "default-src 'none'; script-src 'self'; connect-src 'self'; img-src 'self'; style-src 'unsafe-inline'";
 const html = (res: ServerResponse, body: string | null) =>
   body === null
     ? json(res, 404, { error: 'not found' })
-    : send(res, 200, body, 'text/html; charset=utf-8');
+    : send(res, 200, body, 'text/html; charset=utf-8', { 'content-security-policy': PAGE_CSP });
+
+/** Open live streams, all runs (each holds a connection and a listener). */
+const MAX_STREAMS = 200;
+const RUN_ACTIVE = new Set(['queued', 'dispatching', 'dispatched', 'running']);
 
 /** The bot's HTTP surface: health, metrics, badges, results API, dashboard, report intake, webhook. */
 export function createBotServer(options: BotServerOptions): BotServer {
@@ -72,8 +81,15 @@ export function createBotServer(options: BotServerOptions): BotServer {
   const maxReport = options.maxReportBytes ?? 64 * 1024 * 1024;
   const maxWebhook = options.maxWebhookBytes ?? 1024 * 1024;
 
-  const readBody = async (req: IncomingMessage, res: ServerResponse): Promise<Buffer | null> => {
-    const read = await readWebhookBody(req, { maxBytes: maxReport });
+  const hub = createLiveHub();
+  const streams = new Set<ServerResponse>();
+
+  const readBody = async (
+    req: IncomingMessage,
+    res: ServerResponse,
+    maxBytes = maxReport,
+  ): Promise<Buffer | null> => {
+    const read = await readWebhookBody(req, { maxBytes });
     if (read.ok) return read.body;
     json(res, 413, { error: read.rejection.message }, { connection: 'close' });
     return null;
@@ -147,8 +163,38 @@ export function createBotServer(options: BotServerOptions): BotServer {
         if (!body) return;
         const answer = acceptReport(ctx, id as string, req.headers.authorization, body);
         json(res, answer.status, answer.body);
+        hub.publish(id as string);
         bot.kick();
       },
+    ],
+    [
+      'POST',
+      /^\/api\/runs\/([A-Za-z0-9_-]{1,64})\/progress$/,
+      async (req, res, [id]) => {
+        const runId = id as string;
+        const denied = authorizeRun(ctx, runId, req.headers.authorization);
+        if (denied) return json(res, denied.status, denied.body, { connection: 'close' });
+        const body = await readBody(req, res, LIVE_LIMITS.bodyBytes);
+        if (!body) return;
+        const answer = acceptProgress(ctx, runId, req.headers.authorization, body);
+        json(res, answer.status, answer.body);
+        if (answer.status !== 200) return;
+        hub.publish(runId);
+        bot.progressed(runId, answer.rungChanged);
+      },
+    ],
+    [
+      'GET',
+      /^\/runs\/([A-Za-z0-9_-]{1,64})\/events$/,
+      (req, res, [id]) => streamRun(req, res, id as string),
+    ],
+    [
+      'GET',
+      /^\/static\/live\.js$/,
+      (_q, res) =>
+        send(res, 200, LIVE_JS, 'text/javascript; charset=utf-8', {
+          'cache-control': 'no-cache',
+        }),
     ],
     [
       'PUT',
@@ -211,6 +257,65 @@ export function createBotServer(options: BotServerOptions): BotServer {
     ],
   ];
 
+  /**
+   * `GET /runs/<id>/events`: the run's progress as Server-Sent Events, from `Last-Event-ID` (or
+   * `?after=`) on, each event's number as its id; `event: end` when the run is over. A comment
+   * line every 15 s keeps proxies from closing a quiet stream and checks for an end the hub
+   * was not told about (an executor's exit).
+   */
+  function streamRun(req: IncomingMessage, res: ServerResponse, runId: string): void {
+    if (!ctx.store.getRun(runId)) {
+      json(res, 404, { error: 'no such run' });
+      return;
+    }
+    if (streams.size >= MAX_STREAMS) {
+      json(res, 503, { error: 'too many live views open; reload later' });
+      return;
+    }
+    const from =
+      req.headers['last-event-id'] ??
+      new URL(req.url ?? '/', 'http://bot').searchParams.get('after');
+    let last = /^\d{1,9}$/.test(String(from ?? '')) ? Number(from) : 0;
+    res.writeHead(200, {
+      'content-type': 'text/event-stream; charset=utf-8',
+      'cache-control': 'no-cache',
+      'x-content-type-options': 'nosniff',
+      'x-accel-buffering': 'no',
+    });
+    streams.add(res);
+    let closed = false;
+    const close = () => {
+      if (closed) return;
+      closed = true;
+      unsubscribe();
+      clearInterval(beat);
+      streams.delete(res);
+      res.end();
+    };
+    const pump = () => {
+      if (closed) return;
+      for (;;) {
+        const batch = ctx.store.runEvents(runId, last, 500);
+        for (const ev of batch) res.write(`id: ${ev.seq}\ndata: ${ev.data}\n\n`);
+        last = batch.at(-1)?.seq ?? last;
+        if (batch.length < 500) break;
+      }
+      const run = ctx.store.getRun(runId);
+      if (!run || !RUN_ACTIVE.has(run.state)) {
+        res.write(`event: end\ndata: ${JSON.stringify({ state: run?.state ?? 'gone' })}\n\n`);
+        close();
+      }
+    };
+    const unsubscribe = hub.subscribe(runId, pump);
+    const beat = setInterval(() => {
+      if (!closed) res.write(': keep-alive\n\n');
+      pump();
+    }, 15_000);
+    beat.unref();
+    req.on('close', close);
+    pump();
+  }
+
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const path = new URL(req.url ?? '/', 'http://bot').pathname;
     let pathMatched = false;
@@ -245,6 +350,8 @@ export function createBotServer(options: BotServerOptions): BotServer {
       });
     },
     async close() {
+      for (const res of [...streams]) res.end();
+      streams.clear();
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeIdleConnections();
