@@ -14,6 +14,8 @@ export interface DialectSpec {
   prNumber(raw: Json, where: string): number | null;
   /** Field of a commit status answer holding its state. */
   statusField: 'status' | 'state';
+  /** Field of a branch answer's `commit` holding the head SHA. */
+  branchShaField: 'id' | 'sha';
 }
 
 /** Gitea caps `limit` at MAX_RESPONSE_ITEMS (default 50): ask for the cap. */
@@ -52,6 +54,8 @@ const gitea: DialectSpec = {
     return null;
   },
   statusField: 'status',
+  // modules/structs/repo_branch.go: Branch.Commit is a PayloadCommit, whose SHA is `id`.
+  branchShaField: 'id',
 };
 
 const github: DialectSpec = {
@@ -77,6 +81,8 @@ const github: DialectSpec = {
     return m ? Number(m[1]) : null;
   },
   statusField: 'state',
+  // "Get a branch" answers a branch-with-protection whose `commit` is a commit object (`sha`).
+  branchShaField: 'sha',
 };
 
 export function dialectSpec(dialect: Dialect): DialectSpec {

@@ -1,4 +1,5 @@
 import { dialectSpec, GITEA_PAGE_SIZE, GITHUB_PAGE_SIZE, normalizeComment } from './dialects.js';
+import { validateBranch } from './drone-params.js';
 import { ForgeError } from './errors.js';
 import {
   commitSha,
@@ -14,8 +15,10 @@ import { type Answer, createTransport } from './transport.js';
 import type {
   CommentRef,
   Dialect,
+  ForgeBranch,
   ForgeComment,
   ForgePull,
+  ForgeRepo,
   ForgeStatus,
   MembershipAnswer,
   StatusInput,
@@ -45,6 +48,13 @@ export interface Forge {
   /** {@link Forge.iterateCommentsSince}, collected. */
   listCommentsSince(repo: string, options: ListCommentsOptions): Promise<ForgeComment[]>;
   getPull(repo: string, number: number, options?: CallOptions): Promise<ForgePull>;
+  /** The repository: its default branch and clone URL (`GET /repos/{o}/{r}`, both forges). */
+  getRepo(repo: string, options?: CallOptions): Promise<ForgeRepo>;
+  /**
+   * A branch and its head commit (`GET /repos/{o}/{r}/branches/{branch}`); FORGE_NOT_FOUND when
+   * there is no such branch.
+   */
+  getBranch(repo: string, branch: string, options?: CallOptions): Promise<ForgeBranch>;
   createComment(
     repo: string,
     number: number,
@@ -192,6 +202,51 @@ export function createForge(options: ForgeOptions): Forge {
             headCloneUrl: headRepo ? optStr(headRepo, 'clone_url', 'pull request.head.repo') : null,
             baseRef: str(base, 'ref', 'pull request.base'),
           } satisfies ForgePull;
+        },
+      });
+    },
+
+    getRepo(repo, opts) {
+      const ref = splitRepo(repo);
+      return transport.call({
+        method: 'GET',
+        route: '/repos/{owner}/{repo}',
+        params: { ...ref },
+        idempotent: true,
+        signal: opts?.signal,
+        parse: (answer) => {
+          expectStatus(answer, [200], 'repository');
+          const r = asObject(answer.data, 'repository');
+          return {
+            fullName: str(r, 'full_name', 'repository'),
+            defaultBranch: str(r, 'default_branch', 'repository'),
+            cloneUrl: str(r, 'clone_url', 'repository'),
+            archived: r.archived === undefined ? false : bool(r, 'archived', 'repository'),
+          } satisfies ForgeRepo;
+        },
+      });
+    },
+
+    getBranch(repo, branchName, opts) {
+      const ref = splitRepo(repo);
+      const name = validateBranch(branchName);
+      return transport.call({
+        method: 'GET',
+        route: '/repos/{owner}/{repo}/branches/{branch}',
+        params: { ...ref, branch: name },
+        idempotent: true,
+        signal: opts?.signal,
+        parse: (answer) => {
+          expectStatus(answer, [200], 'branch');
+          const b = asObject(answer.data, 'branch');
+          const commit = asObject(b.commit, 'branch.commit');
+          const sha = str(commit, spec.branchShaField, 'branch.commit');
+          if (!/^[0-9a-f]{40}([0-9a-f]{24})?$/i.test(sha)) {
+            throw new MalformedAnswer(
+              `branch.commit.${spec.branchShaField}: expected a full commit SHA, found "${sha.slice(0, 70)}"`,
+            );
+          }
+          return { name: str(b, 'name', 'branch'), sha: sha.toLowerCase() } satisfies ForgeBranch;
         },
       });
     },

@@ -13,14 +13,18 @@ export { DroneError, ForgeError } from './errors.js';
 export type { CallOptions, Forge, ListCommentsOptions } from './forge.js';
 export { createForge } from './forge.js';
 export type { ForgeOptions } from './options.js';
-export type { RetryOptions } from './retry.js';
+export type { Failure, FailureKind, RetryContext, RetryOptions, RetryPolicy } from './retry.js';
+// The retry policy, for other HTTP clients of the bot (digest notifications) to share.
+export { parseRetryAfter, RetryExhausted, resolveRetryPolicy, withRetry } from './retry.js';
 export type {
   CommentRef,
   CommitState,
   Dialect,
+  ForgeBranch,
   ForgeComment,
   ForgeLog,
   ForgePull,
+  ForgeRepo,
   ForgeStatus,
   Membership,
   MembershipAnswer,

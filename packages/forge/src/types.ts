@@ -38,6 +38,22 @@ export interface ForgePull {
   baseRef: string;
 }
 
+/** A repository, as far as scheduled default-branch runs need it. */
+export interface ForgeRepo {
+  /** `owner/name` as the forge spells it. */
+  fullName: string;
+  defaultBranch: string;
+  cloneUrl: string;
+  archived: boolean;
+}
+
+/** A branch and the commit at its tip. */
+export interface ForgeBranch {
+  name: string;
+  /** Full SHA of the branch's head commit. */
+  sha: string;
+}
+
 export type CommitState = 'pending' | 'success' | 'failure' | 'error';
 
 export interface StatusInput {

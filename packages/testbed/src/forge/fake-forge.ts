@@ -70,7 +70,10 @@ export interface FakeForge {
   readonly apiUrl: string;
   readonly token: string;
   readonly botUser: string;
-  addRepo(repo: string, options?: { archived?: boolean }): void;
+  /** Adds a repository; its default branch is `main` unless `defaultBranch` says otherwise. */
+  addRepo(repo: string, options?: { archived?: boolean; defaultBranch?: string }): void;
+  /** Points a branch at a commit (a push to it), creating the branch. */
+  setBranch(repo: string, branch: string, sha: string): void;
   archiveRepo(repo: string, archived?: boolean): void;
   /** Opens a PR; returns its number. */
   openPull(repo: string, input: OpenPullInput): number;
@@ -218,6 +221,9 @@ export async function startFakeForge(options: FakeForgeOptions): Promise<FakeFor
     botUser: bot,
     addRepo(repo, opts) {
       state.addRepo(repo, opts);
+    },
+    setBranch(repo, branch, sha) {
+      state.repo(repo).branches.set(branch, sha);
     },
     archiveRepo(repo, archived = true) {
       state.repo(repo).archived = archived;

@@ -1,11 +1,13 @@
 import type { FakeComment, FakeIssue, FakeRepo, FakeStatus } from './state.js';
 import type {
+  GiteaBranch,
   GiteaComment,
   GiteaIssue,
   GiteaPull,
   GiteaRepo,
   GiteaStatus,
   GiteaUser,
+  GitHubBranch,
   GitHubComment,
   GitHubIssue,
   GitHubPull,
@@ -110,9 +112,38 @@ export function renderRepo(u: Urls, repo: FakeRepo): GiteaRepo | GitHubRepo {
     html_url: `${u.web}/${full}`,
     clone_url: `${u.web}/${full}.git`,
     archived: repo.archived,
+    default_branch: repo.defaultBranch,
   };
   if (u.dialect === 'gitea') return { ...common, owner: giteaUser(repo.owner) } satisfies GiteaRepo;
   return { ...common, owner: githubUser(repo.owner) } satisfies GitHubRepo;
+}
+
+export function renderBranch(
+  u: Urls,
+  repo: FakeRepo,
+  name: string,
+  sha: string,
+): GiteaBranch | GitHubBranch {
+  const full = `${repo.owner}/${repo.name}`;
+  if (u.dialect === 'gitea') {
+    // modules/structs/repo_branch.go: Branch.Commit is a PayloadCommit, its SHA named `id`.
+    return {
+      name,
+      commit: { id: sha, message: 'fake commit', url: `${u.web}/${full}/commit/${sha}` },
+      protected: false,
+      user_can_push: true,
+      user_can_merge: true,
+    } satisfies GiteaBranch;
+  }
+  return {
+    name,
+    commit: { sha, url: `${u.api}/repos/${full}/commits/${sha}` },
+    _links: {
+      html: `${u.web}/${full}/tree/${name}`,
+      self: `${u.api}/repos/${full}/branches/${name}`,
+    },
+    protected: false,
+  } satisfies GitHubBranch;
 }
 
 export function renderPull(u: Urls, pr: FakeIssue, repo: FakeRepo): GiteaPull | GitHubPull {

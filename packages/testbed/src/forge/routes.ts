@@ -1,7 +1,9 @@
 import {
+  renderBranch,
   renderComment,
   renderIssue,
   renderPull,
+  renderRepo,
   renderStatus,
   renderUser,
   type Urls,
@@ -118,6 +120,14 @@ export function route(ctx: RouteContext, req: ApiRequest): ApiAnswer {
 
   if (method === 'GET' && path === '/user') return json(200, renderUser(urls, ctx.bot));
 
+  m = /^\/repos\/([^/]+)\/([^/]+)$/.exec(path);
+  if (m && method === 'GET') {
+    const repo = state.repos.get(
+      `${decodeURIComponent(m[1] ?? '')}/${decodeURIComponent(m[2] ?? '')}`,
+    );
+    return repo ? json(200, renderRepo(urls, repo)) : notFound;
+  }
+
   m = /^\/repos\/([^/]+)\/([^/]+)\/(.*)$/.exec(path);
   if (m) {
     const repoName = `${decodeURIComponent(m[1] ?? '')}/${decodeURIComponent(m[2] ?? '')}`;
@@ -162,6 +172,14 @@ export function route(ctx: RouteContext, req: ApiRequest): ApiAnswer {
     if (r && method === 'GET') {
       const issue = state.issue(repoName, Number(r[1]));
       return issue ? json(200, renderIssue(urls, issue)) : notFound;
+    }
+
+    // Gitea routes `branches/*` (a name may hold slashes); GitHub takes it URL-encoded.
+    r = /^branches\/(.+)$/.exec(rest);
+    if (r && method === 'GET') {
+      const name = decodeURIComponent(r[1] ?? '');
+      const sha = repo.branches.get(name);
+      return sha === undefined ? notFound : json(200, renderBranch(urls, repo, name, sha));
     }
 
     r = /^pulls\/(\d+)$/.exec(rest);

@@ -6,6 +6,9 @@ export interface FakeRepo {
   id: number;
   archived: boolean;
   nextNumber: number;
+  defaultBranch: string;
+  /** Branch name → head commit SHA. */
+  branches: Map<string, string>;
 }
 
 export interface FakeIssue {
@@ -59,7 +62,10 @@ export class ForgeState {
   private nextCommentId = 1001;
   private nextStatusId = 1;
 
-  addRepo(fullName: string, options: { archived?: boolean } = {}): FakeRepo {
+  addRepo(
+    fullName: string,
+    options: { archived?: boolean; defaultBranch?: string } = {},
+  ): FakeRepo {
     const [owner, name, ...rest] = fullName.split('/');
     if (!owner || !name || rest.length > 0) {
       throw new TypeError(`repo must be "owner/name", found ${JSON.stringify(fullName)}`);
@@ -72,6 +78,8 @@ export class ForgeState {
       id: this.nextRepoId++,
       archived: options.archived ?? false,
       nextNumber: 1,
+      defaultBranch: options.defaultBranch ?? 'main',
+      branches: new Map(),
     };
     this.repos.set(fullName, repo);
     return repo;

@@ -3,7 +3,7 @@
 // from github/rest-api-description), Gitea's from its swagger (gitea-js, generated from
 // templates/swagger/v1_json.tmpl). Types only: nothing of them runs.
 import type { components } from '@octokit/openapi-types';
-import type { Comment, CommitStatus, Issue, PullRequest, Repository, User } from 'gitea-js';
+import type { Branch, Comment, CommitStatus, Issue, PullRequest, Repository, User } from 'gitea-js';
 
 /** Every key optional, recursively: the fake sends a subset, never a key the forge lacks. */
 export type Subset<T> = T extends readonly (infer U)[]
@@ -19,6 +19,8 @@ export type GitHubIssue = Subset<GitHub['issue']>;
 export type GitHubPull = Subset<GitHub['pull-request']>;
 export type GitHubRepo = Subset<GitHub['repository']>;
 export type GitHubStatus = Subset<GitHub['status']>;
+/** "Get a branch" answers a branch-with-protection. */
+export type GitHubBranch = Subset<GitHub['branch-with-protection']>;
 
 export type GiteaUser = Subset<User>;
 export type GiteaComment = Subset<Comment>;
@@ -26,3 +28,4 @@ export type GiteaIssue = Subset<Issue>;
 export type GiteaPull = Subset<PullRequest>;
 export type GiteaRepo = Subset<Repository>;
 export type GiteaStatus = Subset<CommitStatus>;
+export type GiteaBranch = Subset<Branch>;
