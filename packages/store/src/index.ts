@@ -37,6 +37,7 @@ export {
   type CommentState,
   type NewRun,
   type RefusalRecord,
+  type ReplyKind,
   type RunPatch,
   type RunRecord,
   type RunState,

@@ -43,6 +43,7 @@ export function toRun(r: Row): RunRecord {
     executorRef: (r.executor_ref as string | null) ?? null,
     keyHash: (r.key_hash as string | null) ?? null,
     lateReportUntil: (r.late_report_until as string | null) ?? null,
+    keepMinutes: (r.keep_minutes as number | null) ?? null,
     level: (r.level as number | null) ?? null,
     commitState: (r.commit_state as string | null) ?? null,
     resultsJson: (r.results_json as string | null) ?? null,
@@ -76,6 +77,7 @@ export function toComment(r: Row): SeenComment {
 export function toRefusal(r: Row): RefusalRecord {
   return {
     commentId: r.comment_id as number,
+    kind: (r.kind as RefusalRecord['kind'] | undefined) ?? 'refused',
     repo: r.repo as string,
     pr: r.pr as number,
     user: r.user as string,

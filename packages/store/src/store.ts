@@ -16,6 +16,7 @@ import {
   type CommentState,
   type NewRun,
   type RefusalRecord,
+  type ReplyKind,
   type RunPatch,
   type RunRecord,
   type SeenComment,
@@ -87,19 +88,34 @@ export interface Store extends RunEventStore, CatalogueStore, ScheduleStore {
   runsAwaitingMerge(): RunRecord[];
   /** Records what became of a run's PR; `merged` makes it a default-branch run. */
   setPrOutcome(runId: string, outcome: 'merged' | 'closed' | 'superseded'): void;
+  /**
+   * Runs that asked for `!testme keep`: the active ones and those finished at or after
+   * `finishedSinceIso` (a kept app may still be deployed), oldest first.
+   */
+  keepRequests(finishedSinceIso: string): RunRecord[];
   /** Level of the newest finished default-branch run of a recipe, or null. */
   defaultBranchLevel(recipe: string, excludeRunId?: string): number | null;
 
   getBotComment(runId: string): BotComment | undefined;
   setBotComment(comment: BotComment): void;
 
-  insertRefusal(r: Omit<RefusalRecord, 'replied' | 'replyCommentId' | 'at'>): void;
+  /** Records a reply owed to a comment; `kind` defaults to `refused`. */
+  insertRefusal(
+    r: Omit<RefusalRecord, 'replied' | 'replyCommentId' | 'at' | 'kind'> & { kind?: ReplyKind },
+  ): void;
   getRefusal(commentId: number): RefusalRecord | undefined;
   markRefusalReplied(commentId: number, replyCommentId: number | null): void;
   /** Refusals whose reply has not been sent (or suppressed) yet, oldest first. */
   pendingRefusals(): RefusalRecord[];
   /** Replies sent to this user on this PR at or after `sinceIso`. */
-  repliesSince(repo: string, pr: number, user: string, sinceIso: string): number;
+  repliesSince(
+    repo: string,
+    pr: number,
+    user: string,
+    sinceIso: string,
+    /** Only replies of this kind (each kind is rate-limited on its own). Default `refused`. */
+    kind?: ReplyKind,
+  ): number;
 
   putArtifact(runId: string, name: string, content: Uint8Array): void;
   getArtifact(runId: string, name: string): Buffer | undefined;
@@ -158,8 +174,8 @@ export function openStore(options: StoreOptions): Store {
       'UPDATE seen_comments SET state = ?, reason = ?, handled_at = ? WHERE comment_id = ?',
     ),
     insertRun: db.prepare(
-      `INSERT INTO runs (id, repo, recipe, pr, comment_id, requested_by, head_sha, head_ref, base_ref, src, stages, quick, state, executor, key_hash, on_default_branch, created_at, updated_at)
-       VALUES (@id, @repo, @recipe, @pr, @commentId, @requestedBy, @headSha, @headRef, @baseRef, @src, @stages, @quick, @state, @executor, @keyHash, @onDefaultBranch, @now, @now)`,
+      `INSERT INTO runs (id, repo, recipe, pr, comment_id, requested_by, head_sha, head_ref, base_ref, src, stages, quick, keep_minutes, state, executor, key_hash, on_default_branch, created_at, updated_at)
+       VALUES (@id, @repo, @recipe, @pr, @commentId, @requestedBy, @headSha, @headRef, @baseRef, @src, @stages, @quick, @keepMinutes, @state, @executor, @keyHash, @onDefaultBranch, @now, @now)`,
     ),
     getRun: db.prepare('SELECT * FROM runs WHERE id = ?'),
     runOfComment: db.prepare('SELECT * FROM runs WHERE comment_id = ?'),
@@ -192,13 +208,17 @@ export function openStore(options: StoreOptions): Store {
     setOutcome: db.prepare(
       "UPDATE runs SET pr_outcome = ?, on_default_branch = CASE WHEN ? = 'merged' THEN 1 ELSE on_default_branch END, updated_at = ? WHERE id = ?",
     ),
+    keepRequests: db.prepare(
+      `SELECT * FROM runs WHERE keep_minutes IS NOT NULL AND (state IN (${ACTIVE_RUN_STATES.map((s) => `'${s}'`).join(', ')})
+       OR (state = 'done' AND finished_at >= ?)) ORDER BY created_at, rowid`,
+    ),
     getBotComment: db.prepare('SELECT * FROM bot_comments WHERE run_id = ?'),
     setBotComment: db.prepare(
       `INSERT INTO bot_comments (run_id, repo, pr, comment_id, state, updated_at) VALUES (@runId, @repo, @pr, @commentId, @state, @now)
        ON CONFLICT (run_id) DO UPDATE SET comment_id = excluded.comment_id, state = excluded.state, updated_at = excluded.updated_at`,
     ),
     insertRefusal: db.prepare(
-      `INSERT OR IGNORE INTO refusals (comment_id, repo, pr, user, reason, at) VALUES (@commentId, @repo, @pr, @user, @reason, @now)`,
+      `INSERT OR IGNORE INTO refusals (comment_id, kind, repo, pr, user, reason, at) VALUES (@commentId, @kind, @repo, @pr, @user, @reason, @now)`,
     ),
     getRefusal: db.prepare('SELECT * FROM refusals WHERE comment_id = ?'),
     pendingRefusals: db.prepare('SELECT * FROM refusals WHERE replied = 0 ORDER BY comment_id'),
@@ -206,7 +226,7 @@ export function openStore(options: StoreOptions): Store {
       'UPDATE refusals SET replied = 1, reply_comment_id = ?, at = ? WHERE comment_id = ?',
     ),
     repliesSince: db.prepare(
-      'SELECT COUNT(*) AS n FROM refusals WHERE repo = ? AND pr = ? AND user = ? AND replied = 1 AND reply_comment_id IS NOT NULL AND at >= ?',
+      'SELECT COUNT(*) AS n FROM refusals WHERE repo = ? AND pr = ? AND user = ? AND kind = ? AND replied = 1 AND reply_comment_id IS NOT NULL AND at >= ?',
     ),
     putArtifact: db.prepare(
       `INSERT INTO artifacts (run_id, name, content, size) VALUES (?, ?, ?, ?)
@@ -263,6 +283,7 @@ export function openStore(options: StoreOptions): Store {
       q.insertRun.run({
         ...run,
         quick: run.quick ? 1 : 0,
+        keepMinutes: run.keepMinutes ?? null,
         state: run.state ?? 'queued',
         onDefaultBranch: run.onDefaultBranch ? 1 : 0,
         now: now(),
@@ -302,6 +323,7 @@ export function openStore(options: StoreOptions): Store {
     setPrOutcome(runId, outcome) {
       q.setOutcome.run(outcome, outcome, now(), runId);
     },
+    keepRequests: (since) => (q.keepRequests.all(since) as Row[]).map(toRun),
     defaultBranchLevel(recipe, exclude = '') {
       const r = q.defaultLevel.get(recipe, exclude) as Row | undefined;
       return r ? (r.level as number) : null;
@@ -324,7 +346,7 @@ export function openStore(options: StoreOptions): Store {
     },
 
     insertRefusal(r) {
-      q.insertRefusal.run({ ...r, now: now() });
+      q.insertRefusal.run({ ...r, kind: r.kind ?? 'refused', now: now() });
     },
     getRefusal(id) {
       const r = q.getRefusal.get(id) as Row | undefined;
@@ -334,8 +356,8 @@ export function openStore(options: StoreOptions): Store {
     markRefusalReplied(id, replyId) {
       q.markRefusal.run(replyId, now(), id);
     },
-    repliesSince(repo, pr, user, since) {
-      return (q.repliesSince.get(repo, pr, user, since) as Row).n as number;
+    repliesSince(repo, pr, user, since, kind = 'refused') {
+      return (q.repliesSince.get(repo, pr, user, kind, since) as Row).n as number;
     },
 
     putArtifact(runId, name, content) {

@@ -61,6 +61,8 @@ export interface RunRecord {
   keyHash: string | null;
   /** Until when (ISO) a run that ended without a report still accepts its late report. */
   lateReportUntil: string | null;
+  /** `!testme keep`: minutes a failed run's app stays deployed for debugging; null = not kept. */
+  keepMinutes: number | null;
   level: number | null;
   /** Final commit status: success, failure or error. */
   commitState: string | null;
@@ -93,7 +95,7 @@ export type NewRun = Pick<
   | 'quick'
   | 'executor'
   | 'keyHash'
-> & { state?: RunState; onDefaultBranch?: boolean };
+> & { state?: RunState; onDefaultBranch?: boolean; keepMinutes?: number | null };
 
 export type RunPatch = Partial<
   Pick<
@@ -122,8 +124,13 @@ export interface BotComment {
   state: 'posting' | 'posted';
 }
 
+/** What a reply the bot owes a comment is: a refusal, the `!testme help` list, a notice. */
+export type ReplyKind = 'refused' | 'help' | 'notice';
+
+/** A reply the bot owes a comment (table `refusals`, named for its first kind). */
 export interface RefusalRecord {
   commentId: number;
+  kind: ReplyKind;
   repo: string;
   pr: number;
   user: string;
