@@ -131,9 +131,9 @@ CREATE TABLE run_events (
   {
     version: 5,
     name: 'keep-and-replies',
-    // \`!testme keep=<minutes>\`: how long a failed run's app stays deployed (null: removed at
+    // `!testme keep=<minutes>`: how long a failed run's app stays deployed (null: removed at
     // once); the bot counts these against KEEP_MAX. Replies the bot owes a comment are refusals,
-    // the \`!testme help\` list or a notice ("nothing to cancel"), each rate-limited on its own.
+    // the `!testme help` list or a notice ("nothing to cancel"), each rate-limited on its own.
     sql: `
 ALTER TABLE runs ADD COLUMN keep_minutes INTEGER CHECK (keep_minutes IS NULL OR keep_minutes > 0);
 ALTER TABLE refusals ADD COLUMN kind TEXT NOT NULL DEFAULT 'refused' CHECK (kind IN ('refused', 'help', 'notice'));
