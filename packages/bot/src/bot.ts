@@ -38,6 +38,11 @@ export interface BotOptions {
    */
   lateReportMs?: number;
   /**
+   * Most runs that may hold a `!testme keep` slot at once (KEEP_MAX): going and asked for
+   * `keep`, or failed less than their keep minutes ago. 0 turns `keep` off. Default 2.
+   */
+  keepMax?: number;
+  /**
    * A run dispatched longer ago than this is stopped and ends as `error` (its harness has its own
    * deadline, `CCCI_DEADLINE_MIN`; this is the bot's guard past it plus a grace). ms. Default
    * 5 400 000 (the harness's default hour, its teardown, and a margin).
@@ -141,6 +146,7 @@ export function createBot(options: BotOptions): Bot {
     statusContext: options.statusContext ?? 'ccci',
     refusalIntervalMs: options.refusalIntervalMs ?? 600_000,
     lateReportMs: nonNegative('options.lateReportMs', options.lateReportMs ?? 86_400_000),
+    keepMax: nonNegative('options.keepMax', options.keepMax ?? 2),
     clock: options.clock ?? (() => new Date()),
     log,
     metrics,

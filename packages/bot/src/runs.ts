@@ -4,6 +4,7 @@ import type { RunRecord } from '@ccci/store';
 import { type Context, rethrowCrash, runMarker, runUrl } from './context.js';
 import { hashKey, newRunKey } from './keys.js';
 import { runLiveState } from './live.js';
+import { keepNote } from './keep.js';
 import { baselineOf, finishedDescription } from './status-text.js';
 
 const LINK_ARTIFACTS = { logUrl: 'run.log', cardUrl: 'card.png', badgeUrl: 'badge.svg' } as const;
@@ -37,7 +38,7 @@ export function commentFor(ctx: Context, run: RunRecord): string {
       results: JSON.parse(run.resultsJson),
       links: links(ctx, run),
       baseline: baselineOf(ctx, run),
-    });
+    }) + keepNote(run);
   } else if (run.state === 'running') {
     const live = runLiveState(ctx, run.id);
     body = renderComment({
@@ -240,6 +241,7 @@ export async function advanceRun(ctx: Context, run: RunRecord): Promise<void> {
       src: run.src,
       stages: run.stages === null ? null : run.stages.split(','),
       quick: run.quick,
+      keepMinutes: run.keepMinutes,
       reportUrl: ctx.reportUrl,
       reportKey: key,
     }));

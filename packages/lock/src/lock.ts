@@ -1,10 +1,11 @@
 import { randomBytes } from 'node:crypto';
-import { mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { isAbsolute, join } from 'node:path';
 import lockfile from 'proper-lockfile';
 import { assertCiDomain } from './domain.js';
 import { LockBusyError, LockCompromisedError, LockIdentityError } from './errors.js';
+import { holdLockDir } from './lock-dir.js';
 import { assertPid } from './run-state.js';
 import { dirChangeOrTimeout } from './wait.js';
 
@@ -161,7 +162,9 @@ export async function acquireDomainLock(options: AcquireDomainLockOptions): Prom
 
   let compromised: LockCompromisedError | undefined;
   let released = false;
+  const dir = holdLockDir(lockPath);
   const onLost = (cause: Error) => {
+    dir.close();
     if (released || compromised) return;
     compromised = new LockCompromisedError(
       domain,
@@ -183,6 +186,7 @@ export async function acquireDomainLock(options: AcquireDomainLockOptions): Prom
         update: updateMs,
         retries: 0,
         onCompromised: onLost,
+        fs: dir.fs,
       });
       break;
     } catch (error) {
@@ -239,11 +243,10 @@ export async function acquireDomainLock(options: AcquireDomainLockOptions): Prom
     isHeld: () => !released && compromised === undefined,
     async verify() {
       if (released || compromised) return false;
-      const [dir, current] = await Promise.all([
-        stat(lockPath).catch(() => undefined),
-        readOwner(ownerPath),
-      ]);
-      return dir?.isDirectory() === true && current?.token === owner.token;
+      const [state, current] = await Promise.all([dir.state(), readOwner(ownerPath)]);
+      // Lost for good: reported now rather than at the next refresh.
+      if (state !== 'ours') onLost(new Error(`lock directory ${lockPath} was ${state}`));
+      return state === 'ours' && current?.token === owner.token;
     },
     async release() {
       if (released) return;
@@ -252,12 +255,11 @@ export async function acquireDomainLock(options: AcquireDomainLockOptions): Prom
       if (current?.token === owner.token) {
         await rm(ownerPath, { force: true });
       }
-      if (compromised) return;
-      // Someone else's owner file: the lock was taken over and proper-lockfile has not noticed
-      // yet. Removing the directory now would drop the new holder's lock.
-      if (current !== undefined && current.token !== owner.token) return;
-      // ERELEASED/ENOENT: lost between the last refresh and now; nothing left to release.
+      // The directory is removed only while it is still the one this lock made (lock-dir.ts):
+      // a lock taken over meanwhile stays with its new holder. ERELEASED: proper-lockfile saw
+      // the loss first and has nothing left to release.
       await releaseLock().catch(() => {});
+      dir.close();
     },
   };
 }

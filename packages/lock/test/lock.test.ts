@@ -1,4 +1,4 @@
-import { mkdir, readdir, rm, utimes, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, rm, stat, utimes, writeFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
 import {
   acquireDomainLock,
@@ -13,6 +13,22 @@ import { tempDir } from './helpers/tmp.js';
 
 const domain = 'cust-a1b2c3.ci.localhost';
 const times = { deadlineMs: 3_600_000, marginMs: 600_000 };
+
+// Whole seconds: read back exactly whatever the file system's timestamp precision.
+const intruderMtime = new Date(Math.floor(Date.now() / 1_000) * 1_000 - 1_000);
+
+/** Does what another holder taking the lock does: a new lock directory and owner file. */
+async function replaceLock(locksDir: string): Promise<{ lockPath: string; ownerPath: string }> {
+  const paths = lockPaths(locksDir, domain);
+  await rm(paths.lockPath, { recursive: true });
+  await mkdir(paths.lockPath);
+  await utimes(paths.lockPath, intruderMtime, intruderMtime);
+  await writeFile(
+    paths.ownerPath,
+    JSON.stringify({ runId: 'intruder', pid: 1, startedAt: new Date().toISOString(), token: 'o' }),
+  );
+  return paths;
+}
 
 function compromisedPromise(): [Promise<LockCompromisedError>, (e: LockCompromisedError) => void] {
   let resolve!: (e: LockCompromisedError) => void;
@@ -86,7 +102,7 @@ describe('acquireDomainLock', () => {
     await lock.release();
   });
 
-  it('reports compromise when the lock is replaced by another holder', async () => {
+  it('reports compromise when the lock is replaced by another holder, and never refreshes theirs', async () => {
     const locksDir = await tempDir();
     const [compromised, onCompromised] = compromisedPromise();
     const lock = await acquireDomainLock({
@@ -97,23 +113,31 @@ describe('acquireDomainLock', () => {
       updateMs: 1_000,
       onCompromised,
     });
-    const { lockPath, ownerPath } = lockPaths(locksDir, domain);
-    await rm(lockPath, { recursive: true });
-    await mkdir(lockPath);
-    await writeFile(
-      ownerPath,
-      JSON.stringify({
-        runId: 'intruder',
-        pid: 1,
-        startedAt: new Date().toISOString(),
-        token: 'other',
-      }),
-    );
-    expect(await lock.verify()).toBe(false); // the owner file is not ours any more
-    await compromised;
+    const { lockPath, ownerPath } = await replaceLock(locksDir);
+    // The next refresh sees it, wherever the replacement fell between its stat and its utimes.
+    expect((await compromised).code).toBe('ERR_LOCK_COMPROMISED');
+    expect(lock.isHeld()).toBe(false);
+    expect((await stat(lockPath)).mtimeMs).toBe(intruderMtime.getTime());
     await lock.release();
     // The new holder's lock and owner file are left alone.
     expect((await readOwner(ownerPath))?.runId).toBe('intruder');
+    expect(await readdir(locksDir)).toContain(`${domain}.lock`);
+  });
+
+  it('verify reports a replaced lock at once', async () => {
+    const locksDir = await tempDir();
+    const [compromised, onCompromised] = compromisedPromise();
+    const lock = await acquireDomainLock({
+      locksDir,
+      domain,
+      owner: { runId: 'r1' },
+      onCompromised,
+    });
+    await replaceLock(locksDir);
+    expect(await lock.verify()).toBe(false);
+    expect(lock.isHeld()).toBe(false);
+    expect((await compromised).message).toMatch(/was replaced/);
+    await lock.release();
     expect(await readdir(locksDir)).toContain(`${domain}.lock`);
   });
 
