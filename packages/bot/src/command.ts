@@ -1,11 +1,76 @@
-import { RUNG_NAMES, type RungName } from '@ccci/results';
+import { COMMENT_MARKER, RUNG_NAMES, type RungName } from '@ccci/results';
 import { Lexer, type Token } from 'marked';
+
+/** `!testme keep` without minutes keeps a failed run's app this long. */
+export const KEEP_DEFAULT_MINUTES = 60;
+/** The longest `!testme keep=<minutes>` may ask for. */
+export const KEEP_MAX_MINUTES = 240;
 
 /** What a comment asks for. */
 export type Command =
   | { kind: 'none' }
-  | { kind: 'testme'; quick: boolean; stages: RungName[] | null }
+  | {
+      kind: 'testme';
+      quick: boolean;
+      stages: RungName[] | null;
+      /** `keep`: minutes a failed run's app stays deployed for debugging; null = removed at once. */
+      keepMinutes: number | null;
+    }
+  | { kind: 'cancel' }
+  | { kind: 'help' }
   | { kind: 'invalid'; reason: string };
+
+/** One line of `!testme help`; `example` is a comment that must parse to that command. */
+export interface CommandSpec {
+  usage: string;
+  what: string;
+  example: string;
+}
+
+/**
+ * Every command and option: the parser takes its subcommand and flag names from here and
+ * `!testme help` lists it, so the help cannot drift from what is accepted (a test parses each
+ * example).
+ */
+export const SUBCOMMANDS = {
+  keep: {
+    usage: '!testme keep[=<minutes>]',
+    what: `like \`!testme\`; if the run fails, its app stays deployed for debugging, ${KEEP_DEFAULT_MINUTES} minutes or the minutes given (1–${KEEP_MAX_MINUTES}), then is removed. Flags may follow.`,
+    example: '!testme keep=30 --quick',
+  },
+  cancel: {
+    usage: '!testme cancel',
+    what: "cancels this pull request's queued or running run",
+    example: '!testme cancel',
+  },
+  help: { usage: '!testme help', what: 'this list', example: '!testme help' },
+} as const satisfies Record<string, CommandSpec>;
+
+export const FLAGS = {
+  '--quick': {
+    usage: '--quick',
+    what: 'install and lint only: upgrade, backup/restore and functional are not run (reported unverified)',
+    example: '!testme --quick',
+  },
+  '--stages': {
+    usage: `--stages=${RUNG_NAMES.join(',')}`,
+    what: 'only the rungs listed (any of them, comma-separated); the others are reported unverified',
+    example: '!testme --stages=install,upgrade',
+  },
+} as const satisfies Record<string, CommandSpec>;
+
+const TESTME: CommandSpec = {
+  usage: '!testme',
+  what: "tests this pull request's head commit: deploys it on the CI swarm, climbs the rungs and reports a level 0–5 in this comment thread and the commit status",
+  example: '!testme',
+};
+
+/** The whole table, in the order `!testme help` shows it. */
+export const COMMANDS: readonly CommandSpec[] = [
+  TESTME,
+  ...Object.values(FLAGS).map((f) => ({ ...f, usage: `!testme ${f.usage}` })),
+  ...Object.values(SUBCOMMANDS),
+];
 
 // `!testme` as the first word of a line, followed by whitespace or the line's end:
 // `!testmexyz` and `foo !testme` are not the command.
@@ -28,10 +93,15 @@ function prose(body: string): string {
   return out.join('\n');
 }
 
+const SUBCOMMAND_LIST = Object.values(SUBCOMMANDS)
+  .map((s) => `\`${s.usage}\``)
+  .join(', ');
+
 /**
- * Parses the `!testme` command: the exact word at the start of a line of prose, then flags
- * `--quick` and `--stages=install,upgrade,…`. An unknown or malformed flag makes the command
- * invalid, with a reason the refusal reply shows. Pure.
+ * Parses the first `!testme` line of a comment's prose: `!testme [flags]`,
+ * `!testme keep[=<minutes>] [flags]`, `!testme cancel`, `!testme help` (see {@link COMMANDS}).
+ * Anything else after `!testme` makes the command invalid, with a reason the refusal reply
+ * shows. Pure.
  */
 export function parseCommand(body: string): Command {
   const m = LINE.exec(prose(body.replace(/\r\n?/g, '\n')));
@@ -40,27 +110,63 @@ export function parseCommand(body: string): Command {
     .trim()
     .split(/[ \t]+/)
     .filter(Boolean);
+  let keepMinutes: number | null = null;
+  const first = words[0];
+  if (first !== undefined && !first.startsWith('-')) {
+    words.shift();
+    const [name, value] = splitOnce(first, '=');
+    if ((name === 'cancel' || name === 'help') && value === undefined) {
+      if (words.length > 0) {
+        return {
+          kind: 'invalid',
+          reason: `\`!testme ${name}\` takes nothing after it, found \`${clip(words[0] as string)}\``,
+        };
+      }
+      return { kind: name };
+    }
+    if (name !== 'keep') {
+      return {
+        kind: 'invalid',
+        reason: `unknown command \`!testme ${clip(first)}\`; the commands are \`!testme\`, ${SUBCOMMAND_LIST} (\`!testme help\` explains them)`,
+      };
+    }
+    if (value === undefined) keepMinutes = KEEP_DEFAULT_MINUTES;
+    else {
+      const n = /^[0-9]{1,4}$/.test(value) ? Number(value) : Number.NaN;
+      if (!(n >= 1 && n <= KEEP_MAX_MINUTES)) {
+        return {
+          kind: 'invalid',
+          reason: `\`keep=\` takes whole minutes from 1 to ${KEEP_MAX_MINUTES}, found \`${clip(value)}\``,
+        };
+      }
+      keepMinutes = n;
+    }
+  }
+  const flags = parseFlags(words);
+  if ('reason' in flags) return { kind: 'invalid', reason: flags.reason };
+  return { kind: 'testme', ...flags, keepMinutes };
+}
+
+function parseFlags(
+  words: readonly string[],
+): { quick: boolean; stages: RungName[] | null } | { reason: string } {
   let quick = false;
   let stages: RungName[] | null = null;
   for (const word of words) {
-    if (word === '--quick') {
+    const [name, value] = splitOnce(word, '=');
+    if (name === '--quick' && value === undefined) {
       quick = true;
       continue;
     }
-    const st = /^--stages=(.*)$/.exec(word);
-    if (st) {
-      const list = (st[1] ?? '').split(',').filter(Boolean);
+    if (name === '--stages' && value !== undefined) {
+      const list = value.split(',').filter(Boolean);
       if (list.length === 0) {
-        return {
-          kind: 'invalid',
-          reason: `\`--stages\` needs a list, e.g. \`--stages=install,upgrade\``,
-        };
+        return { reason: `\`--stages\` needs a list, e.g. \`--stages=install,upgrade\`` };
       }
       stages = [];
       for (const s of list) {
         if (!(RUNG_NAMES as readonly string[]).includes(s)) {
           return {
-            kind: 'invalid',
             reason: `unknown stage \`${clip(s)}\`; expected some of ${RUNG_NAMES.join(', ')}`,
           };
         }
@@ -68,15 +174,57 @@ export function parseCommand(body: string): Command {
       }
       continue;
     }
+    if (Object.hasOwn(SUBCOMMANDS, name)) {
+      return { reason: `\`${name}\` must come right after \`!testme\`, before any flag` };
+    }
     return {
-      kind: 'invalid',
-      reason: `unknown flag \`${clip(word)}\`; \`!testme\` accepts \`--quick\` and \`--stages=${RUNG_NAMES.join(',')}\``,
+      reason: `unknown flag \`${clip(word)}\`; \`!testme\` accepts ${Object.values(FLAGS)
+        .map((f) => `\`${f.usage}\``)
+        .join(' and ')}`,
     };
   }
-  return { kind: 'testme', quick, stages };
+  return { quick, stages };
+}
+
+function splitOnce(word: string, sep: string): [string, string | undefined] {
+  const i = word.indexOf(sep);
+  return i < 0 ? [word, undefined] : [word.slice(0, i), word.slice(i + 1)];
 }
 
 function clip(text: string): string {
   const safe = text.replace(/[`\\]/g, '');
   return safe.length > 40 ? `${safe.slice(0, 40)}…` : safe;
+}
+
+export interface HelpOptions {
+  /** Org whose members may run commands, or null (allowlist only). */
+  org: string | null;
+  /** Most kept apps at once; 0 = `keep` is refused. */
+  keepMax: number;
+}
+
+/**
+ * The `!testme help` reply: every command and option from {@link COMMANDS}, and who may use
+ * them. Markdown; every cell is ours, not user text.
+ */
+export function renderHelp(options: HelpOptions): string {
+  const who =
+    options.org === null
+      ? 'Only users on the bot’s allowlist may start, keep or cancel runs.'
+      : `Only members of **${options.org}** (and users on the bot’s allowlist) may start, keep or cancel runs.`;
+  const keep =
+    options.keepMax > 0
+      ? `At most ${options.keepMax} failed app(s) are kept at once; a kept app and its secrets stay on the CI host, reachable by its operators only, and are removed when the time is up.`
+      : '`keep` is turned off on this bot.';
+  return [
+    COMMENT_MARKER,
+    'ℹ️ **ccci** commands: write one as the first word of a line of your comment (not in code or a quote).',
+    '',
+    '| command | what it does |',
+    '| --- | --- |',
+    ...COMMANDS.map((c) => `| \`${c.usage}\` | ${c.what.replace(/\|/g, '\\|')} |`),
+    '',
+    `${who} ${keep}`,
+    '',
+  ].join('\n');
 }

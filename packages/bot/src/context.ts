@@ -28,6 +28,8 @@ export interface Context {
   refusalIntervalMs: number;
   /** How long a run that ended without a report still accepts its (spooled) report, ms. */
   lateReportMs: number;
+  /** Most runs holding a `!testme keep` slot at once (KEEP_MAX); 0 turns `keep` off. */
+  keepMax: number;
   clock: () => Date;
   log: BotLog;
   metrics: BotMetrics;

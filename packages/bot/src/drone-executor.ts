@@ -41,6 +41,8 @@ export function droneParams(r: DispatchRequest): Record<string, string> {
     SRC: r.src,
     STAGES: r.stages?.join(',') ?? '',
     QUICK: r.quick ? 'true' : 'false',
+    // Minutes a failed run's app stays deployed (`!testme keep`); empty: removed at once.
+    KEEP_ON_FAILURE: r.keepMinutes === null ? '' : String(r.keepMinutes),
     RUN_ID: r.runId,
     // Named as harness-runner reads them, so the pipeline needs no mapping. The key is
     // run-scoped: it can only report this one run, and stops working once the run is done.

@@ -13,6 +13,11 @@ export interface DispatchRequest {
   /** Rungs to run, or null for all. */
   stages: readonly string[] | null;
   quick: boolean;
+  /**
+   * `!testme keep=<minutes>`: on failure the harness leaves the app deployed this long (a lease
+   * the janitor honours), or null to tear it down at once.
+   */
+  keepMinutes: number | null;
   /** Where the harness reports: the bot's base URL. */
   reportUrl: string;
   /** The run-scoped report key (never the forge token). */

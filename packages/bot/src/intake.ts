@@ -1,8 +1,9 @@
 import { ForgeError } from '@ccci/forge';
-import { renderComment } from '@ccci/results';
-import type { SeenComment } from '@ccci/store';
-import { parseCommand } from './command.js';
+import { COMMENT_MARKER, escapeMarkdown, renderComment } from '@ccci/results';
+import type { RefusalRecord, ReplyKind, SeenComment } from '@ccci/store';
+import { parseCommand, renderHelp } from './command.js';
 import { type Context, errorMessage, rethrowCrash } from './context.js';
+import { keepRefusal } from './keep.js';
 import { newRunId } from './keys.js';
 
 type Decision =
@@ -35,8 +36,8 @@ async function authorize(ctx: Context, user: string): Promise<Decision> {
 
 /**
  * Handles one recorded comment, each outcome committed in one transaction: ignored, refused
- * (a reply queued), or accepted (a queued run; a queued run of the same PR replaced). Forge
- * errors leave the comment pending for the next pass.
+ * (a reply queued), or accepted (a queued run, a queued run of the same PR replaced; a cancel;
+ * the help reply queued). Forge errors leave the comment pending for the next pass.
  */
 export async function handleComment(ctx: Context, c: SeenComment): Promise<void> {
   const command = parseCommand(c.body);
@@ -60,7 +61,24 @@ export async function handleComment(ctx: Context, c: SeenComment): Promise<void>
       'refused !testme',
     );
   };
+  /** A reply that is not a refusal (the help, a notice); rate-limited per kind like refusals. */
+  const reply = (kind: Exclude<ReplyKind, 'refused'>, reason: string, note: string) => {
+    ctx.store.transaction(() => {
+      ctx.store.insertRefusal({
+        commentId: c.commentId,
+        kind,
+        repo: c.repo,
+        pr,
+        user: c.user,
+        reason,
+      });
+      ctx.store.markComment(c.commentId, 'accepted', note);
+    });
+    ctx.log.info?.({ comment: c.commentId, repo: c.repo, pr, user: c.user, kind }, note);
+  };
   if (command.kind === 'invalid') return refuse(command.reason, 'bad-command');
+  // The list of commands is no secret: anyone who asks gets it (rate-limited per user and PR).
+  if (command.kind === 'help') return reply('help', '', '!testme help answered');
 
   const auth = await authorize(ctx, c.user);
   ctx.step('after-authorize');
@@ -72,6 +90,26 @@ export async function handleComment(ctx: Context, c: SeenComment): Promise<void>
       );
     }
     return refuse(auth.reason, auth.metric);
+  }
+  if (command.kind === 'cancel') {
+    const cancelled = cancelRuns(ctx, c.repo, pr, `cancelled by @${c.user} (!testme cancel)`);
+    if (cancelled.length === 0) {
+      return reply(
+        'notice',
+        'there is no queued or running run on this pull request to cancel',
+        'nothing to cancel',
+      );
+    }
+    ctx.store.markComment(c.commentId, 'accepted', `cancelled ${cancelled.join(', ')}`);
+    ctx.log.info?.(
+      { comment: c.commentId, repo: c.repo, pr, user: c.user, runs: cancelled },
+      'cancelled by !testme cancel',
+    );
+    return;
+  }
+  if (command.keepMinutes !== null) {
+    const why = keepRefusal(ctx, c.repo, pr);
+    if (why !== null) return refuse(why, 'keep-limit');
   }
   let pull: Awaited<ReturnType<typeof ctx.forge.getPull>>;
   try {
@@ -122,6 +160,7 @@ export async function handleComment(ctx: Context, c: SeenComment): Promise<void>
       src: pull.headCloneUrl as string,
       stages: command.stages?.join(',') ?? null,
       quick: command.quick,
+      keepMinutes: command.keepMinutes,
       executor: ctx.executor.name,
       keyHash: null,
     });
@@ -133,12 +172,44 @@ export async function handleComment(ctx: Context, c: SeenComment): Promise<void>
   );
 }
 
-/** Sends queued refusal replies, at most one per user and PR per interval (the rest are logged). */
+/**
+ * Ends the PR's queued and running runs as `cancelled` in one transaction; the notify step then
+ * stops them through the executor, edits their comments and sets the `error` status. Returns
+ * their ids.
+ */
+function cancelRuns(ctx: Context, repo: string, pr: number, why: string): string[] {
+  return ctx.store.transaction(() => {
+    const active = ctx.store.activeRuns().filter((r) => r.repo === repo && r.pr === pr);
+    for (const r of active) {
+      ctx.store.updateRun(r.id, {
+        state: 'cancelled',
+        commitState: 'error',
+        error: why,
+        keyHash: null,
+        finishedAt: ctx.clock().toISOString(),
+        notified: false,
+      });
+    }
+    return active.map((r) => r.id);
+  });
+}
+
+function replyBody(ctx: Context, r: RefusalRecord): string {
+  if (r.kind === 'help') return renderHelp({ org: ctx.org, keepMax: ctx.keepMax });
+  if (r.kind === 'notice')
+    return `${COMMENT_MARKER}\nℹ️ **ccci**: ${escapeMarkdown(r.reason.slice(0, 500))}\n`;
+  return renderComment({ kind: 'refused', reason: r.reason });
+}
+
+/**
+ * Sends queued replies (refusals, the help, notices), at most one of each kind per user and PR
+ * per interval (the rest are logged).
+ */
 export async function sendRefusal(ctx: Context, commentId: number): Promise<void> {
   const r = ctx.store.getRefusal(commentId);
   if (!r || r.replied) return;
   const since = new Date(ctx.clock().getTime() - ctx.refusalIntervalMs).toISOString();
-  if (ctx.store.repliesSince(r.repo, r.pr, r.user, since) > 0) {
+  if (ctx.store.repliesSince(r.repo, r.pr, r.user, since, r.kind) > 0) {
     ctx.store.markRefusalReplied(commentId, null);
     ctx.log.info?.(
       { comment: commentId, user: r.user, pr: r.pr },
@@ -147,11 +218,7 @@ export async function sendRefusal(ctx: Context, commentId: number): Promise<void
     return;
   }
   try {
-    const posted = await ctx.forge.createComment(
-      r.repo,
-      r.pr,
-      renderComment({ kind: 'refused', reason: r.reason }),
-    );
+    const posted = await ctx.forge.createComment(r.repo, r.pr, replyBody(ctx, r));
     ctx.step('after-refusal-post');
     ctx.store.markRefusalReplied(commentId, posted.id);
   } catch (error) {

@@ -49,6 +49,7 @@ function argv(r: DispatchRequest): string[] {
   if (r.pr !== null) args.push('--pr', String(r.pr));
   if (r.stages !== null && r.stages.length > 0) args.push('--stages', r.stages.join(','));
   if (r.quick) args.push('--quick');
+  if (r.keepMinutes !== null) args.push('--keep-on-failure', String(r.keepMinutes));
   return args;
 }
 

@@ -2,9 +2,9 @@ import { DroneError, ForgeError } from '@ccci/forge';
 import { COMMENT_MARKER, escapeMarkdown, renderComment } from '@ccci/results';
 import type { RunRecord } from '@ccci/store';
 import { type Context, rethrowCrash, runMarker, runUrl } from './context.js';
+import { keepNote } from './keep.js';
 import { hashKey, newRunKey } from './keys.js';
 import { runLiveState } from './live.js';
-import { keepNote } from './keep.js';
 import { baselineOf, finishedDescription } from './status-text.js';
 
 const LINK_ARTIFACTS = { logUrl: 'run.log', cardUrl: 'card.png', badgeUrl: 'badge.svg' } as const;
@@ -33,12 +33,13 @@ function queuePosition(ctx: Context, run: RunRecord): number | null {
 export function commentFor(ctx: Context, run: RunRecord): string {
   let body: string;
   if (run.state === 'done' && run.resultsJson !== null) {
-    body = renderComment({
-      kind: 'result',
-      results: JSON.parse(run.resultsJson),
-      links: links(ctx, run),
-      baseline: baselineOf(ctx, run),
-    }) + keepNote(run);
+    body =
+      renderComment({
+        kind: 'result',
+        results: JSON.parse(run.resultsJson),
+        links: links(ctx, run),
+        baseline: baselineOf(ctx, run),
+      }) + keepNote(run);
   } else if (run.state === 'running') {
     const live = runLiveState(ctx, run.id);
     body = renderComment({

@@ -1,16 +1,16 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { parseCommand } from '../src/index.js';
+import { COMMANDS, KEEP_MAX_MINUTES, parseCommand, renderHelp } from '../src/index.js';
 
 describe('parseCommand', () => {
   it.each([
-    ['!testme', { kind: 'testme', quick: false, stages: null }],
-    ['!testme --quick', { kind: 'testme', quick: true, stages: null }],
+    ['!testme', { kind: 'testme', quick: false, stages: null, keepMinutes: null }],
+    ['!testme --quick', { kind: 'testme', quick: true, stages: null, keepMinutes: null }],
     [
       'please\n!testme --stages=install,upgrade',
-      { kind: 'testme', quick: false, stages: ['install', 'upgrade'] },
+      { kind: 'testme', quick: false, stages: ['install', 'upgrade'], keepMinutes: null },
     ],
-    ['  !testme\r\nthanks', { kind: 'testme', quick: false, stages: null }],
+    ['  !testme\r\nthanks', { kind: 'testme', quick: false, stages: null, keepMinutes: null }],
   ])('%j is a command', (body, expected) => {
     expect(parseCommand(body)).toEqual(expected);
   });
@@ -59,6 +59,110 @@ describe('parseCommand', () => {
       kind: 'testme',
       quick: true,
       stages: null,
+      keepMinutes: null,
     });
+  });
+});
+
+describe('subcommands', () => {
+  it.each([
+    ['!testme cancel', { kind: 'cancel' }],
+    ['!testme help', { kind: 'help' }],
+    ['  !testme \t cancel \t ', { kind: 'cancel' }],
+    ['thanks!\r\n!testme\thelp\r\n', { kind: 'help' }],
+    ['- !testme cancel', { kind: 'cancel' }],
+    ['!testme keep', { kind: 'testme', quick: false, stages: null, keepMinutes: 60 }],
+    ['!testme keep=1', { kind: 'testme', quick: false, stages: null, keepMinutes: 1 }],
+    [
+      `!testme keep=${KEEP_MAX_MINUTES} --quick`,
+      { kind: 'testme', quick: true, stages: null, keepMinutes: KEEP_MAX_MINUTES },
+    ],
+    [
+      '!testme keep=015 --stages=install',
+      { kind: 'testme', quick: false, stages: ['install'], keepMinutes: 15 },
+    ],
+    // Only the first !testme line counts.
+    ['!testme cancel\n\n!testme keep', { kind: 'cancel' }],
+  ])('%j', (body, expected) => {
+    expect(parseCommand(body)).toEqual(expected);
+  });
+
+  it.each([
+    ['!testme cancelx', 'unknown command `!testme cancelx`'],
+    ['!testme CANCEL', 'unknown command `!testme CANCEL`'],
+    ['!testme cancel=1', 'unknown command `!testme cancel=1`'],
+    ['!testme "cancel"', 'unknown command `!testme "cancel"`'],
+    ['!testme please', 'unknown command `!testme please`'],
+    ['!testme c\u0430ncel', 'unknown command'], // a Cyrillic а
+    ['!testme cancel\u200b', 'unknown command'], // a zero-width space glued on
+    ['!testme cancel --quick', '`!testme cancel` takes nothing after it, found `--quick`'],
+    ['!testme help me', '`!testme help` takes nothing after it, found `me`'],
+    ['!testme --quick keep', '`keep` must come right after `!testme`'],
+    ['!testme --quick cancel', '`cancel` must come right after `!testme`'],
+    ['!testme keep=0', '`keep=` takes whole minutes from 1 to 240, found `0`'],
+    [`!testme keep=${KEEP_MAX_MINUTES + 1}`, 'from 1 to 240'],
+    ['!testme keep=', 'from 1 to 240, found ``'],
+    ['!testme keep=1e2', 'found `1e2`'],
+    ['!testme keep=-5', 'found `-5`'],
+    ['!testme keep=99999999999999999999', 'found `99999999999999999999`'],
+    ['!testme keep=`rm -rf`', 'found `rm'],
+  ])('%j is refused: %s', (body, reason) => {
+    expect(parseCommand(body)).toEqual({
+      kind: 'invalid',
+      reason: expect.stringContaining(reason),
+    });
+  });
+
+  it.each([
+    ['a fenced code block', '```\n!testme cancel\n```'],
+    ['inline code', '`!testme cancel`'],
+    ['a quote', '> !testme cancel\n\nwhy?'],
+    ['an HTML comment', '<!-- !testme keep=240 -->'],
+    ['an indented code block', 'do this:\n\n    !testme help\n'],
+    ['the middle of a line', 'you could say !testme cancel'],
+    ['a glued word', '!testmecancel'],
+    ['a non-breaking space', '!testme\u00a0cancel'],
+  ])('a subcommand in %s is not a command', (_where, body) => {
+    expect(parseCommand(body)).toEqual({ kind: 'none' });
+  });
+
+  it('a reason never carries a backtick or backslash of the comment, and stays short', () => {
+    fc.assert(
+      fc.property(fc.string({ maxLength: 200 }), (word) => {
+        const c = parseCommand(`!testme ${word.replace(/[\s]/g, 'x')}`);
+        if (c.kind !== 'invalid') return;
+        expect(c.reason.length).toBeLessThan(400);
+      }),
+    );
+    const c = parseCommand('!testme keep=``\\`');
+    expect(c).toMatchObject({ kind: 'invalid' });
+    expect(c.kind === 'invalid' && c.reason).toContain('found ``');
+  });
+});
+
+describe('!testme help', () => {
+  it('every line of the table is accepted as written (the help cannot drift from the parser)', () => {
+    for (const spec of COMMANDS) {
+      const parsed = parseCommand(spec.example);
+      expect(parsed.kind, spec.example).not.toBe('invalid');
+      expect(parsed.kind, spec.example).not.toBe('none');
+      expect(spec.example.startsWith(spec.usage.split(/[[=<]/)[0] as string)).toBe(true);
+    }
+    expect(COMMANDS.map((c) => c.usage)).toEqual([
+      '!testme',
+      '!testme --quick',
+      '!testme --stages=install,upgrade,backup_restore,functional,lint',
+      '!testme keep[=<minutes>]',
+      '!testme cancel',
+      '!testme help',
+    ]);
+  });
+
+  it('lists every command and option and says who may use them', () => {
+    const help = renderHelp({ org: 'coop-cloud', keepMax: 2 });
+    for (const spec of COMMANDS) expect(help).toContain(`| \`${spec.usage}\` |`);
+    expect(help).toContain('Only members of **coop-cloud**');
+    expect(help).toContain('At most 2 failed app(s) are kept at once');
+    expect(renderHelp({ org: null, keepMax: 0 })).toContain('`keep` is turned off');
   });
 });

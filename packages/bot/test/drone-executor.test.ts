@@ -52,6 +52,7 @@ describe('Drone executor', () => {
       SHA: sha(3),
       STAGES: 'install,upgrade',
       QUICK: 'false',
+      KEEP_ON_FAILURE: '',
       RUN_ID: run?.id,
       CCCI_REPORT_URL: 'http://127.0.0.1:9',
     });
@@ -77,6 +78,18 @@ describe('Drone executor', () => {
     w.fake.addComment({ repo: REPO, pr, user: 'alice', body: '!testme' });
     await bot.pollOnce();
     w.fake.closePull(REPO, pr);
+    await bot.pollOnce();
+    expect(drone.dispatched()[0]?.status).toBe('killed');
+  });
+
+  it('`!testme keep=<minutes>` reaches the pipeline as KEEP_ON_FAILURE; `!testme cancel` kills the build', async () => {
+    const pr = w.fake.openPull(REPO, { headSha: sha(6) });
+    const { bot } = w.boot({ executor: executor() });
+    await bot.pollOnce();
+    w.fake.addComment({ repo: REPO, pr, user: 'alice', body: '!testme keep=45' });
+    await bot.pollOnce();
+    expect(drone.dispatched()[0]?.params).toMatchObject({ KEEP_ON_FAILURE: '45' });
+    w.fake.addComment({ repo: REPO, pr, user: 'alice', body: '!testme cancel' });
     await bot.pollOnce();
     expect(drone.dispatched()[0]?.status).toBe('killed');
   });

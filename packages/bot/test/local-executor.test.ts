@@ -42,6 +42,7 @@ const request = (i: number, reportUrl: string): DispatchRequest => ({
   src: 'http://127.0.0.1:9/x.git',
   stages: null,
   quick: false,
+  keepMinutes: null,
   reportUrl,
   reportKey: 'k'.repeat(64),
 });
@@ -112,6 +113,28 @@ describe('local executor (real child processes)', () => {
     await exec.cancel('r1', null);
     expect(exited).toEqual([['r1', 'harness ended by SIGTERM']]);
     expect(await exec.lookup('r1')).toEqual({ kind: 'absent' });
+    await exec.close();
+  }, 240_000);
+
+  it('passes `!testme keep=<minutes>` as --keep-on-failure <minutes>, and nothing without it', async () => {
+    dir = mkdtempSync(join(tmpdir(), 'ccci-local-'));
+    const probe = join(dir, 'probe');
+    const exec = createLocalExecutor({
+      command: FAKE_HARNESS,
+      maxTests: 2,
+      stateDir: join(dir, 'state'),
+      cwd: ROOT,
+      env: { FAKE_HARNESS_DIR: probe },
+    });
+    const exited: string[] = [];
+    exec.setEvents({ started: () => {}, exited: (id) => exited.push(id) });
+    await exec.dispatch({ ...request(1, 'http://127.0.0.1:9'), keepMinutes: 45 });
+    await exec.dispatch(request(2, 'http://127.0.0.1:9'));
+    await until(() => exited.length === 2, 90_000, 'both runs to end');
+    const args = (id: string) => JSON.parse(readFileSync(join(probe, `args-${id}`), 'utf8'));
+    expect(args('r1')).toEqual(expect.arrayContaining(['--keep-on-failure', '45']));
+    expect(args('r1').indexOf('--keep-on-failure')).toBe(args('r1').indexOf('45') - 1);
+    expect(args('r2')).not.toContain('--keep-on-failure');
     await exec.close();
   }, 240_000);
 
