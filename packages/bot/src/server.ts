@@ -4,13 +4,23 @@ import { readWebhookBody } from '@ccci/forge';
 import { LIVE_LIMITS, renderBadge } from '@ccci/results';
 import type { Bot } from './bot.js';
 import { errorMessage } from './context.js';
-import { renderHome, renderRecipe, renderRun } from './dashboard.js';
+import { renderRun } from './dashboard.js';
 import { acceptProgress, createLiveHub } from './live.js';
 import { LIVE_JS } from './live-view.js';
+import {
+  apiRecipes,
+  apiRuns,
+  createDashboard,
+  type DashboardOptions,
+  type Reply,
+  renderHome,
+  renderRecipe,
+  renderRunLog,
+} from './pages/index.js';
 import { ARTIFACT_NAME, acceptArtifact, acceptReport, authorizeRun } from './report.js';
 import { handleWebhook } from './webhook.js';
 
-export interface BotServerOptions {
+export interface BotServerOptions extends DashboardOptions {
   bot: Bot;
   /** Enables `POST /webhook` when set. Default: no webhook endpoint. */
   webhookSecret?: string | null;
@@ -83,6 +93,10 @@ export function createBotServer(options: BotServerOptions): BotServer {
 
   const hub = createLiveHub();
   const streams = new Set<ServerResponse>();
+  const dash = createDashboard(ctx, options);
+  const query = (req: IncomingMessage) => new URL(req.url ?? '/', 'http://bot').searchParams;
+  const reply = (res: ServerResponse, r: Reply) =>
+    send(res, r.status, r.body, r.type, r.headers ?? {});
 
   const readBody = async (
     req: IncomingMessage,
@@ -227,11 +241,18 @@ export function createBotServer(options: BotServerOptions): BotServer {
         json(res, answer.status, answer.body, answer.close ? { connection: 'close' } : {});
       },
     ],
-    ['GET', /^\/$/, (_q, res) => html(res, renderHome(ctx.store))],
+    ['GET', /^\/api\/runs$/, (req, res) => reply(res, apiRuns(dash, query(req)))],
+    ['GET', /^\/api\/recipes$/, (_q, res) => reply(res, apiRecipes(dash))],
+    ['GET', /^\/$/, (_q, res) => send(res, 200, renderHome(dash), 'text/html; charset=utf-8')],
     [
       'GET',
       /^\/recipes\/([a-z0-9][a-z0-9_-]{0,62})$/,
-      (_q, res, [r]) => html(res, renderRecipe(ctx.store, r as string)),
+      (req, res, [r]) => reply(res, renderRecipe(dash, r as string, query(req))),
+    ],
+    [
+      'GET',
+      /^\/runs\/([A-Za-z0-9_-]{1,64})\/log$/,
+      (req, res, [id]) => reply(res, renderRunLog(dash, id as string, query(req))),
     ],
     [
       'GET',
