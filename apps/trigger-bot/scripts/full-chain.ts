@@ -64,6 +64,10 @@ export interface FullChainResult {
   /** Where the harness wrote results.json, card, screenshot and log on this machine. */
   harnessArtifactsDir: string | null;
   dbPath: string;
+  /** Every body the bot's comment had while the run went (acknowledgement, running, result). */
+  bodies: string[];
+  /** The run page after the run (its progress section, built from what the harness streamed). */
+  runPage: string;
   /** Swarm objects of the demo's ci domain and app-domain locks after the bot stopped (expected: none). */
   leftovers: string[];
 }
@@ -178,10 +182,12 @@ export async function runFullChain(options: FullChainOptions = {}): Promise<Full
     const ackSeconds = secs(tComment);
     const ackBody = ack.body;
     say(`acknowledged after ${ackSeconds} s; the run is on the swarm…`);
+    const bodies = [ackBody];
     const done = await until(
       'the result (the comment edited in place)',
       () => {
         const c = mine().find((x) => x.id === ack.id);
+        if (c && c.body !== bodies.at(-1)) bodies.push(c.body);
         return c && c.body !== ackBody && /[Ll]evel \d|could not finish|error/.test(c.body)
           ? c
           : undefined;
@@ -201,6 +207,9 @@ export async function runFullChain(options: FullChainOptions = {}): Promise<Full
       recipes: { recipe: string; run_id: string; level: number | null; run_url: string }[];
     };
     const runRow = await latestRun(running.url, runsApi);
+    const runPage = await (
+      await fetch(runRow.runUrl.replace(/^https?:\/\/[^/]+/, running.url))
+    ).text();
     const badgeUrl = `${running.url}/badge/web.svg`;
     const badge = await fetch(badgeUrl);
     const badgeIsSvg = badge.ok && (badge.headers.get('content-type') ?? '').includes('svg');
@@ -219,6 +228,8 @@ export async function runFullChain(options: FullChainOptions = {}): Promise<Full
       seconds: { ack: ackSeconds, result: resultSeconds, total: secs(t0), stop: stopSeconds },
       ackBody,
       finalBody: done.body,
+      bodies,
+      runPage,
       sameComment: mine().length === 1,
       statuses: statuses.map((s) => ({ state: s.state, description: s.description })),
       level: runRow.level,

@@ -15,5 +15,9 @@ describe('full chain: !testme → trigger-bot → harness-runner → swarm → r
     expect(r.artifacts).toContain('results.json');
     expect(r.badgeIsSvg).toBe(true);
     expect(r.leftovers).toEqual([]);
+    // Followed live: the comment said it was running, and the run page shows the rungs the
+    // harness streamed as they were decided.
+    expect(r.bodies.some((b) => /is running/.test(b))).toBe(true);
+    expect(r.runPage).toContain('data-rung="install" class="st-pass"');
   }, 480_000);
 });

@@ -25,6 +25,7 @@ import { warnUnmaskable } from './credentials.js';
 import { guardDeploys, runDeployGuard } from './deploy-policy.js';
 import { RefusedError } from './errors.js';
 import { closeHooks, loadHooks } from './hooks.js';
+import { createLiveFeed } from './live-client.js';
 import { provisionDeps } from './phases/deps.js';
 import { fetchRecipe, policyCheck, previewDeploys, startJanitor } from './phases/prepare.js';
 import { summary, writeProvisionalResults, writeReport } from './phases/report.js';
@@ -121,7 +122,12 @@ async function createRun(
   const redactor = createRedactor({ secretsDir: config.secretsDir });
   if (config.reportKey) redactor.add(config.reportKey, { name: 'report key' });
   const progress = new Progress(stdout);
-  const log = createRunLog(join(paths.artifactsDir, 'run.log'), redactor, progress);
+  // What people follow on the run page and in the PR comment, streamed as it happens.
+  const feed =
+    config.reportUrl && config.reportKey
+      ? createLiveFeed({ url: config.reportUrl, key: config.reportKey, runId: settings.runId })
+      : undefined;
+  const log = createRunLog(join(paths.artifactsDir, 'run.log'), redactor, progress, feed);
   const domain = appDomain(settings.recipe, config.ciDomain);
   const childMs = { abra: 0, docker: 0, git: 0, other: 0 };
   const childIntervals: RunCtx['childIntervals'] = [];
@@ -409,6 +415,7 @@ async function finish(
     ctx.log.error(`report failed: ${error.message}`);
     return undefined;
   });
+  await ctx.log.closeLive();
   if (ctx.config.reportUrl && ctx.config.reportKey) {
     const sent = await sendReport({
       url: ctx.config.reportUrl,

@@ -83,15 +83,14 @@ export async function runRung(
   }
   result.durationMs = Date.now() - started;
   ctx.state.current = undefined;
-  ctx.log.info(
-    `${name}: ${result.status}${result.reason ? ` — ${result.reason}` : ''} (${(result.durationMs / 1000).toFixed(1)}s)`,
-  );
+  ctx.log.rung(name, result.status, result.reason, result.durationMs);
   return result;
 }
 
 /** Marks a rung that will not run, with why. */
 export function markRung(ctx: RunCtx, name: RungName, status: Status, reason: string): void {
   ctx.state.rungs.set(name, { name, status, reason, durationMs: 0, tests: [] });
+  ctx.log.rung(name, status, reason, 0);
 }
 
 export function assert(cond: unknown, message: string): asserts cond {
