@@ -6,8 +6,10 @@ import { handleComment, sendRefusal } from './intake.js';
 import { expireRuns, onExited, onStarted, recoverRuns } from './lifecycle.js';
 import type { BotLog } from './log.js';
 import { type BotMetrics, createMetrics } from './metrics.js';
+import { createPeriodic, type DigestOptions } from './periodic.js';
 import { pollAll, pollRepo } from './poller.js';
 import { advanceRun, editComment, notifyRun } from './runs.js';
+import type { ScheduleOptions } from './schedule.js';
 import { cancelClosedPulls, checkMerges } from './watch.js';
 
 export interface BotOptions {
@@ -58,6 +60,13 @@ export interface BotOptions {
    * Default 15 000.
    */
   progressEditIntervalMs?: number;
+  /**
+   * Scheduled catalogue runs: each repository's default branch on a timer (`everyMs`, spread
+   * over the period per recipe; `maxActive` at once, default 1). Default none.
+   */
+  schedule?: ScheduleOptions;
+  /** Digests each `everyMs` (UTC-aligned) and where they go. Default none. */
+  digest?: DigestOptions;
   /** Recipe name of a repository. Default: the repository's name, lower-cased. */
   recipeOf?: (repo: string) => string;
   clock?: () => Date;
@@ -187,6 +196,7 @@ export function createBot(options: BotOptions): Bot {
   let lastMergeCheck = Number.NEGATIVE_INFINITY;
   const mergeCheckIntervalMs = options.mergeCheckIntervalMs ?? 600_000;
   const runDeadlineMs = nonNegative('options.runDeadlineMs', options.runDeadlineMs ?? 5_400_000);
+  const periodic = createPeriodic(ctx, { schedule: options.schedule, digest: options.digest });
 
   async function processPass(): Promise<void> {
     if (!recovered) {
@@ -301,6 +311,7 @@ export function createBot(options: BotOptions): Bot {
         lastMergeCheck = now;
         await checkMerges(ctx);
       }
+      await periodic.tick();
       const dispatched = ctx.store
         .activeRuns()
         .filter(
@@ -314,6 +325,7 @@ export function createBot(options: BotOptions): Bot {
       await processPass();
       end();
     });
+    periodic.deliver();
   }
 
   return {
@@ -351,6 +363,7 @@ export function createBot(options: BotOptions): Bot {
       for (const t of editTimers.values()) clearTimeout(t);
       editTimers.clear();
       await chain;
+      await periodic.close();
     },
     get stopped() {
       return stopped;

@@ -5,6 +5,8 @@ import { LIVE_LIMITS, renderBadge } from '@ccci/results';
 import type { Bot } from './bot.js';
 import { errorMessage } from './context.js';
 import { renderRun } from './dashboard.js';
+import { parseDigest } from './digest.js';
+import { renderDigestPage } from './digest-render.js';
 import { acceptProgress, createLiveHub } from './live.js';
 import { LIVE_JS } from './live-view.js';
 import {
@@ -243,6 +245,19 @@ export function createBotServer(options: BotServerOptions): BotServer {
     ],
     ['GET', /^\/api\/runs$/, (req, res) => reply(res, apiRuns(dash, query(req)))],
     ['GET', /^\/api\/recipes$/, (_q, res) => reply(res, apiRecipes(dash))],
+    [
+      'GET',
+      /^\/digest(\.json)?$/,
+      (_q, res, [asJson]) => {
+        const latest = ctx.store.latestDigest();
+        if (asJson) {
+          if (!latest) return json(res, 404, { error: 'no digest yet' });
+          return send(res, 200, `${latest.json}\n`, 'application/json');
+        }
+        const page = renderDigestPage(latest ? parseDigest(latest) : null);
+        send(res, 200, page, 'text/html; charset=utf-8');
+      },
+    ],
     ['GET', /^\/$/, (_q, res) => send(res, 200, renderHome(dash), 'text/html; charset=utf-8')],
     [
       'GET',
