@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { exampleResults, type Level } from '@ccci/results';
 import { openStore, type RunRecord, type RunState, type Store } from '@ccci/store';
 
@@ -63,7 +64,7 @@ export function seedRun(store: Store, clock: { now: number }, r: SeedRun): RunRe
     pr: r.pr,
     commentId: null,
     requestedBy: r.pr === null ? null : 'alice',
-    headSha: (serial % 0xffffff).toString(16).padStart(40, 'c'),
+    headSha: createHash('sha1').update(id).digest('hex'),
     headRef: r.pr === null ? 'main' : `feature-${r.pr}`,
     baseRef: 'main',
     src: `https://git.example.org/coop-cloud/${r.recipe}.git`,

@@ -272,6 +272,7 @@ describe('home page', () => {
     expect(row('custom-html')).toContain('regression:');
     expect(row('stale')).toContain('outdated');
     expect(row('never-run')).toContain('never tested');
+    expect(row('many')).toContain('no default-branch run');
     expect(row('alpha')).not.toContain('outdated');
     const active = text.slice(text.indexOf('id="active"'));
     expect(active).toContain(`pull request #9 <code>feature-9</code> → <code>main</code>`);

@@ -19,7 +19,7 @@ export function renderHome(dash: DashboardContext): string {
     const name = `<a href="/recipes/${e(s.recipe)}">${e(s.recipe)}</a>${s.repo === null ? ' <span class="tag">not enrolled</span>' : ''}`;
     const measured = s.defaultBranch
       ? `${when(s.defaultBranch.finishedAt)}${s.outdated ? ' <span class="warn">outdated</span>' : ''}`
-      : '<span class="warn">never tested</span>';
+      : `<span class="warn">${s.lastRun ? 'no default-branch run' : 'never tested'}</span>`;
     const last = s.lastRun
       ? `<a href="/runs/${e(s.lastRun.id)}">${levelPill(s.lastRun.level)} ${e(statusLabel(s.lastRun.status))}</a> · ${e(branchLabel(s.lastRun.branch, s.lastRun.pr))} · ${when(s.lastRun.finishedAt)}`
       : 'none';

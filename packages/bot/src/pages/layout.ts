@@ -9,12 +9,12 @@ a{color:#0b57a4}a:focus-visible{outline:2px solid #0b57a4;outline-offset:2px}
 nav{display:flex;gap:1rem;align-items:baseline;border-bottom:1px solid #ccc;padding-bottom:.4rem}
 h1{font-size:1.5rem;margin:.8rem 0}h2{font-size:1.2rem;margin:1.4rem 0 .5rem}
 table{border-collapse:collapse;width:100%}td,th{text-align:left;padding:.3rem .5rem;border-bottom:1px solid #ddd;vertical-align:top}
-th{background:#f3f4f6}code{font-size:90%}.muted{color:#555}
+th{background:#f3f4f6}tbody th{background:none}code{font-size:90%}td time,td code{white-space:nowrap}.muted{color:#555}
 .pill{display:inline-block;min-width:1.4rem;padding:0 .35rem;border-radius:.3rem;text-align:center;font-weight:600}
 .tag{display:inline-block;padding:0 .3rem;border:1px solid #888;border-radius:.25rem;font-size:85%}
 .warn{color:#8a1c12;font-weight:600}.ok{color:#1d6b2f}
 form.filters{display:flex;flex-wrap:wrap;gap:.6rem 1rem;align-items:end;margin:.6rem 0}
-form.filters label{display:flex;flex-direction:column;font-size:90%}
+form.filters div{display:flex;flex-direction:column;font-size:90%}
 .pager{display:flex;gap:1.5rem;margin:.8rem 0}
 figure{margin:.5rem 0}figcaption{font-size:90%;color:#555}
 .chart{width:100%;height:auto;max-width:52rem}

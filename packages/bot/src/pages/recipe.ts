@@ -36,13 +36,17 @@ function option(value: string, label: string, selected: boolean): string {
   return `<option value="${e(value)}"${selected ? ' selected' : ''}>${e(label)}</option>`;
 }
 
+function field(name: string, label: string, control: string): string {
+  return `<div><label for="f-${name}">${label}</label>${control}</div>`;
+}
+
 function filterForm(recipe: string, q: RunListQuery): string {
   const status = q.statuses?.length === 1 ? q.statuses[0] : '';
   return `<form class="filters" method="get" action="/recipes/${e(recipe)}" aria-label="filter runs">
-<label>Branch<select name="branch">${option('', 'any', !q.branch)}${option('default', 'default branch', q.branch === 'default')}${option('pr', 'pull requests', q.branch === 'pr')}</select></label>
-<label>PR number<input name="pr" inputmode="numeric" pattern="[0-9]*" size="6" value="${e(q.pr ?? '')}"></label>
-<label>Status<select name="status">${option('', 'any', !status)}${RUN_STATUSES.map((s) => option(s, statusLabel(s), s === status)).join('')}</select></label>
-<label>Per page<select name="limit">${[50, 100, 200].map((n) => option(String(n), String(n), q.limit === n)).join('')}</select></label>
+${field('branch', 'Branch', `<select id="f-branch" name="branch">${option('', 'any', !q.branch)}${option('default', 'default branch', q.branch === 'default')}${option('pr', 'pull requests', q.branch === 'pr')}</select>`)}
+${field('pr', 'PR number', `<input id="f-pr" name="pr" inputmode="numeric" pattern="[0-9]*" size="6" value="${e(q.pr ?? '')}">`)}
+${field('status', 'Status', `<select id="f-status" name="status">${option('', 'any', !status)}${RUN_STATUSES.map((s) => option(s, statusLabel(s), s === status)).join('')}</select>`)}
+${field('limit', 'Per page', `<select id="f-limit" name="limit">${[50, 100, 200].map((n) => option(String(n), String(n), q.limit === n)).join('')}</select>`)}
 <button type="submit">Show runs</button> <a href="/recipes/${e(recipe)}">clear filters</a>
 </form>`;
 }
