@@ -7,6 +7,7 @@ import {
   type Executor,
 } from '@ccci/bot';
 import { createDrone, createForge } from '@ccci/forge';
+import { createRedactor } from '@ccci/redact';
 import { openStore } from '@ccci/store';
 import { pino } from 'pino';
 import { loadSettings, type Settings } from './settings.js';
@@ -41,19 +42,52 @@ const REDACT = [
   '*.authorization',
   '*.reportKey',
   'headers.authorization',
+  'accessToken',
+  '*.accessToken',
+  'webhookUrl',
+  '*.webhookUrl',
 ];
+
+/**
+ * A pino destination that masks every secret the bot holds, by value and in the encodings
+ * @ccci/redact knows, in each line before it is written: the paths above only cover fields
+ * named like secrets, not a token inside a message. pino writes one whole line per call.
+ */
+export function maskingDestination(
+  secrets: Record<string, string | null>,
+  out: NodeJS.WritableStream,
+): { destination: { write(line: string): void }; unmaskable: readonly string[] } {
+  const redactor = createRedactor({ secretsDir: false, mask: '[redacted]' });
+  for (const [name, value] of Object.entries(secrets)) if (value) redactor.add(value, { name });
+  return {
+    destination: { write: (line) => void out.write(redactor.redactString(line)) },
+    unmaskable: redactor.unmaskable,
+  };
+}
 
 /** Starts the bot from environment settings. Throws SettingsError / StoreError for the CLI. */
 export async function start(options: MainOptions): Promise<Running> {
   const settings = loadSettings(options.env);
+  const masking = maskingDestination(
+    {
+      FORGE_TOKEN: settings.forge.token,
+      DRONE_TOKEN: settings.executor.kind === 'drone' ? settings.executor.token : null,
+      WEBHOOK_SECRET: settings.webhookSecret,
+      DIGEST_WEBHOOK_URL: settings.digest.webhookUrl,
+      MATRIX_ACCESS_TOKEN: settings.digest.matrix?.accessToken ?? null,
+    },
+    options.logStream ?? process.stdout,
+  );
   const log = pino(
     {
       level: settings.logLevel,
       redact: { paths: REDACT, censor: '[redacted]' },
       base: { app: 'trigger-bot' },
     },
-    options.logStream ?? process.stdout,
+    masking.destination,
   );
+  if (masking.unmaskable.length > 0)
+    log.warn({ names: masking.unmaskable }, 'secrets too short to be masked by value in the log');
   const store = openStore({ path: settings.dbPath });
   const forge = createForge({
     dialect: settings.forge.dialect,
@@ -97,6 +131,15 @@ export async function start(options: MainOptions): Promise<Running> {
     refusalIntervalMs: settings.refusalIntervalMs,
     lateReportMs: settings.lateReportMs,
     runDeadlineMs: settings.runDeadlineMs,
+    schedule: settings.schedule,
+    digest: {
+      everyMs: settings.digest.everyMs,
+      outdatedMs: settings.digest.outdatedMs,
+      targets: {
+        ...(settings.digest.webhookUrl ? { webhook: { url: settings.digest.webhookUrl } } : {}),
+        ...(settings.digest.matrix ? { matrix: settings.digest.matrix } : {}),
+      },
+    },
     log,
   });
   const server = createBotServer({ bot, webhookSecret: settings.webhookSecret });
@@ -114,6 +157,11 @@ export async function start(options: MainOptions): Promise<Running> {
       repos: settings.repos.length,
       executor: executor.name,
       webhook: settings.webhookSecret !== null,
+      scheduleEveryHours: settings.schedule.everyMs / 3_600_000,
+      digestTargets: [
+        ...(settings.digest.webhookUrl ? ['webhook'] : []),
+        ...(settings.digest.matrix ? ['matrix'] : []),
+      ],
     },
     'trigger-bot started',
   );

@@ -38,6 +38,16 @@ export interface Settings {
   runDeadlineMs: number;
   logLevel: string;
   shutdownGraceMs: number;
+  /** Scheduled catalogue runs: each recipe's default branch every `everyMs` (0 = off). */
+  schedule: { everyMs: number; maxActive: number };
+  /** Digests every `everyMs` (0 = none) and where they go. */
+  digest: {
+    everyMs: number;
+    outdatedMs: number;
+    /** A secret: such URLs often carry their own token. */
+    webhookUrl: string | null;
+    matrix: { homeserver: string; roomId: string; accessToken: string } | null;
+  };
 }
 
 const REPO = /^[A-Za-z0-9_.-]{1,100}\/[A-Za-z0-9_.-]{1,100}$/;
@@ -207,6 +217,28 @@ export function loadSettings(env: Env): Settings {
       `LOG_LEVEL: expected trace, debug, info, warn, error, fatal or silent, found ${JSON.stringify(logLevel)}`,
     );
   }
+  // A webhook URL often carries a token of its own (a Slack-style path): read like a secret
+  // (`_FILE` too), never echoed.
+  const webhookUrl = secret('DIGEST_WEBHOOK_URL', false);
+  if (webhookUrl !== null && (!URL_RE.test(webhookUrl) || /@/.test(webhookUrl.split('/')[2] ?? '')))
+    problems.push(
+      'DIGEST_WEBHOOK_URL: expected an http(s) URL without user:password@ (value not shown)',
+    );
+  const matrixSet = ['MATRIX_HOMESERVER', 'MATRIX_ROOM_ID', 'MATRIX_ACCESS_TOKEN'].filter(
+    (k) => get(k) !== undefined || get(`${k}_FILE`) !== undefined,
+  );
+  let matrix: Settings['digest']['matrix'] = null;
+  if (matrixSet.length > 0) {
+    const homeserver = url('MATRIX_HOMESERVER');
+    const roomId = get('MATRIX_ROOM_ID');
+    // The send endpoint takes a room ID (`!opaque:server`), not an alias (`#name:server`).
+    if (roomId === undefined || !/^![^\s:/]+:[^\s/]+$/.test(roomId))
+      problems.push(
+        `MATRIX_ROOM_ID: expected a room ID such as !abcdef:example.org (not an alias), found ${JSON.stringify(roomId ?? '')}`,
+      );
+    const accessToken = secret('MATRIX_ACCESS_TOKEN', true);
+    matrix = { homeserver, roomId: roomId ?? '', accessToken: accessToken ?? '' };
+  }
   const settings: Settings = {
     forge: {
       dialect: dialectRaw === 'github' ? 'github' : 'gitea',
@@ -230,6 +262,16 @@ export function loadSettings(env: Env): Settings {
     runDeadlineMs: int('RUN_DEADLINE_MINUTES', 90, 0, 24 * 60) * 60_000,
     logLevel,
     shutdownGraceMs: int('SHUTDOWN_GRACE_SECONDS', 60, 0, 3600) * 1000,
+    schedule: {
+      everyMs: int('SCHEDULE_EVERY_HOURS', 0, 0, 24 * 30) * 3_600_000,
+      maxActive: int('SCHEDULE_MAX_ACTIVE', 1, 1, 64),
+    },
+    digest: {
+      everyMs: int('DIGEST_EVERY_HOURS', 24, 0, 24 * 30) * 3_600_000,
+      outdatedMs: int('DIGEST_OUTDATED_DAYS', 7, 1, 365) * 86_400_000,
+      webhookUrl,
+      matrix,
+    },
   };
   if (problems.length > 0) throw new SettingsError(problems);
   return settings;
