@@ -38,6 +38,10 @@ describe('web fixture end to end (real swarm, abra double)', () => {
     if (existsSync('/usr/bin/chromium')) {
       const shot = readFileSync(join(bed.artifactsDir('web1'), 'screenshot.png'));
       expect(shot.subarray(1, 4).toString()).toBe('PNG');
+      // Taken after the upgrade: the card shows (and says it shows) the head, not the base.
+      expect(r.all).toMatch(/upgrade: screenshot/);
+      const card = readFileSync(join(bed.artifactsDir('web1'), 'card.svg'), 'utf8');
+      expect(card).toMatch(/Screenshot: the head \([0-9a-f]{8}\)/);
     }
   }, 300_000);
 

@@ -11,6 +11,8 @@ import type { Results } from './types.js';
 export interface CardOptions {
   /** The install screenshot (PNG bytes), embedded as a data: URI. Default: none. */
   screenshot?: Uint8Array | null;
+  /** A line under the screenshot saying what it shows (which version). Default: none. */
+  screenshotLabel?: string | null;
   /** Tallest the screenshot may be drawn, in card pixels (it is cropped from the top). Default 340. */
   maxScreenshotHeight?: number;
 }
@@ -187,6 +189,12 @@ export function renderCardSvg(input: unknown, options: CardOptions = {}): string
         `<rect x="${PAD}" y="${y}" width="${w}" height="${h}" rx="8" fill="none" stroke="${RULE}"/>`,
       );
       y += h + 16;
+      if (options.screenshotLabel) {
+        body.push(
+          text(PAD, y + 4, fitText(options.screenshotLabel, 12, w), { size: 12, fill: MUTED }),
+        );
+        y += 22;
+      }
     } else {
       body.push(text(PAD, y + 14, 'screenshot unreadable (not a PNG)', { size: 13, fill: MUTED }));
       y += 30;

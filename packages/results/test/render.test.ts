@@ -200,3 +200,22 @@ describe('card', () => {
     expect(() => renderCardPng(v0, { scale: 0 })).toThrow(/option scale/);
   });
 });
+
+describe('card screenshot label', () => {
+  it('says which version the screenshot shows, under it', async () => {
+    const { exampleResults, renderCardSvg } = await import('../src/index.js');
+    const png = Buffer.from(
+      'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==',
+      'base64',
+    );
+    const svg = renderCardSvg(exampleResults({ level: 2 }), {
+      screenshot: png,
+      screenshotLabel: 'Screenshot: the head (0123abcd) <b>',
+    });
+    expect(svg).toContain('Screenshot: the head (0123abcd) &lt;b&gt;');
+    expect(svg.indexOf('Screenshot: the head')).toBeGreaterThan(svg.indexOf('<image'));
+    expect(renderCardSvg(exampleResults({ level: 2 }), { screenshot: png })).not.toContain(
+      'Screenshot:',
+    );
+  });
+});

@@ -113,6 +113,8 @@ export interface RunState {
   manifest: string[];
   policy: string[];
   screenshot: string | undefined;
+  /** What the screenshot shows: `head`, or the upgrade base's version it was taken of. */
+  screenshotOf: string | undefined;
   lintFailed: { id: string; severity: 'error' | 'warn'; description: string }[];
   refused: string | undefined;
   budget: number;

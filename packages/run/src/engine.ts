@@ -203,6 +203,7 @@ async function createRun(
     manifest: [],
     policy: [],
     screenshot: undefined,
+    screenshotOf: undefined,
     lintFailed: [],
     refused: undefined,
     budget: 1,

@@ -25,6 +25,7 @@ function reportCtx(change: (state: RunState) => void) {
     manifest: [],
     policy: [],
     screenshot: undefined,
+    screenshotOf: undefined,
     lintFailed: [],
     refused: undefined,
     budget: 1,

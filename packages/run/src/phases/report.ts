@@ -197,17 +197,29 @@ export function summary(ctx: ReportCtx, results: Results | undefined): string {
 
 const fmt = (v: boolean | null) => (v === null ? '?' : v ? 'yes' : 'NO');
 
+/** Which version the card's screenshot shows: the head, or the upgrade base when the head's is missing. */
+function screenshotLabel(ctx: ReportCtx): string | null {
+  const of = ctx.state.screenshotOf;
+  if (of === undefined) return null;
+  const head = ctx.clone?.headSha.slice(0, 8) ?? ctx.settings.ref;
+  return of === 'head'
+    ? `Screenshot: the head (${head})`
+    : `Screenshot: ${of}, the upgrade base — the head's was not taken (the upgrade did not pass)`;
+}
+
 /** Writes badge, comment, card SVG and PNG; returns the text renderings for the leak scan. */
 function render(ctx: ReportCtx, results: Results, shot: Buffer | null): string[] {
+  const label = shot ? screenshotLabel(ctx) : null;
   const renders: [string, () => string | Buffer][] = [
     ['badge.svg', () => renderBadge(results.level)],
     ['comment.md', () => renderComment({ kind: 'result', results })],
-    ['card.svg', () => renderCardSvg(results, { screenshot: shot })],
+    ['card.svg', () => renderCardSvg(results, { screenshot: shot, screenshotLabel: label })],
     [
       'card.png',
       () =>
         renderCardPng(results, {
           screenshot: shot,
+          screenshotLabel: label,
           onWarning: (m) => ctx.log.warn(m),
           ...(ctx.config?.fontsDir ? { fontsRoot: ctx.config.fontsDir } : {}),
         }),

@@ -73,10 +73,16 @@ export function installRung(ctx: RunCtx, baseVersion: string | undefined) {
     await runTestOverlays(ctx, steps, 'install');
     if (ctx.meta.SCREENSHOT !== false) {
       ctx.log.step('install', 'screenshot');
-      ctx.state.screenshot = await takeScreenshot(ctx).catch((error: Error) => {
-        ctx.log.warn(`screenshot not taken: ${error.message.split('\n')[0]}`);
-        return undefined;
-      });
+      // With an upgrade to come this shows the base; the upgrade takes the head's.
+      ctx.state.screenshot = await takeScreenshot(ctx, { keepOpen: baseVersion !== undefined })
+        .then((file) => {
+          ctx.state.screenshotOf = baseVersion ?? 'head';
+          return file;
+        })
+        .catch((error: Error) => {
+          ctx.log.warn(`screenshot not taken: ${error.message.split('\n')[0]}`);
+          return undefined;
+        });
     }
   });
 }

@@ -1,11 +1,12 @@
+import { setEnvValues } from '@ccci/abra';
 import type { RunCtx } from '../context.js';
 import { hookContext, preHook, recipeHooks } from '../hooks.js';
 import { runTestOverlays } from '../overlays.js';
 import { appEnv } from '../phases/deploy.js';
 import { useHeadSettings } from '../previous.js';
-import { setEnvValues } from '../support/env-file.js';
 import { checkoutDetached } from '../support/git.js';
 import { waitServing } from '../support/http.js';
+import { takeScreenshot } from '../support/screenshot.js';
 import { deployedVersion, stackServices } from '../support/services.js';
 import { checkWitnesses, writeWitnesses } from '../witness.js';
 import { assert, runRung, SkipRung } from './runner.js';
@@ -71,5 +72,17 @@ export function upgradeRung(ctx: RunCtx) {
       await steps.check('data still there', () => checkWitnesses(ctx, witnesses, 'the upgrade'));
     }
     await runTestOverlays(ctx, steps, 'upgrade');
+    // The card shows what the pull request makes: the head, now it is deployed and serving.
+    if (ctx.meta.SCREENSHOT !== false) {
+      ctx.log.step('upgrade', 'screenshot');
+      const shot = await takeScreenshot(ctx).catch((error: Error) => {
+        ctx.log.warn(`screenshot of the head not taken: ${error.message.split('\n')[0]}`);
+        return undefined;
+      });
+      if (shot) {
+        ctx.state.screenshot = shot;
+        ctx.state.screenshotOf = 'head';
+      }
+    }
   });
 }

@@ -78,10 +78,13 @@ export function warmScreenshot(ctx: RunCtx): void {
  * Landing-page screenshot for the card, through the gateway as a proxy (so `http://<domain>/`
  * reaches the app as in production). `*.localhost` would bypass a proxy as loopback, hence
  * `<-loopback>`. Uses the browser {@link warmScreenshot} started (starts one otherwise) and
- * closes it in the background ({@link closeScreenshot} waits for that). Returns the artifact
- * file name.
+ * closes it in the background ({@link closeScreenshot} waits for that) unless `keepOpen`.
+ * Returns the artifact file name.
  */
-export async function takeScreenshot(ctx: RunCtx): Promise<string> {
+export async function takeScreenshot(
+  ctx: RunCtx,
+  options: { keepOpen?: boolean } = {},
+): Promise<string> {
   warmScreenshot(ctx);
   const w = warm.get(ctx) as Warm;
   const launched = await w.started;
@@ -102,7 +105,8 @@ export async function takeScreenshot(ctx: RunCtx): Promise<string> {
     return file;
   } finally {
     record(ctx, started, 'chromium screenshot');
-    w.closed ??= close(ctx, browser, profile);
+    // Kept for a later screenshot of the same run (after the upgrade); the funnel closes it.
+    if (!options.keepOpen) w.closed ??= close(ctx, browser, profile);
   }
 }
 
