@@ -22,6 +22,7 @@ in
   sops.secrets."ccci/forge-token".restartUnits = [ "ccci-trigger-bot.service" ];
   sops.secrets."ccci/webhook-secret".restartUnits = [ "ccci-trigger-bot.service" ];
   sops.secrets."ccci/drone-token".restartUnits = [ "ccci-trigger-bot.service" ];
+  sops.secrets."ccci/matrix-access-token".restartUnits = [ "ccci-trigger-bot.service" ];
   # Not restarted automatically: restarting the runner tears down the runs in progress.
   sops.secrets."ccci/drone-rpc-secret" = { };
 
@@ -63,6 +64,15 @@ in
     droneRunner = {
       rpcHost = "drone.example.org";
       rpcSecretFile = secret "ccci/drone-rpc-secret";
+    };
+
+    # Every enrolled recipe's default branch once a day (each at its own hour), one at a time;
+    # the daily digest (regressed, improved, failing, outdated) also goes to a Matrix room.
+    schedule.everyHours = 24;
+    digest.matrix = {
+      homeserver = "https://matrix.example.org";
+      roomId = "!ccciDigestRoom:example.org";
+      accessTokenFile = secret "ccci/matrix-access-token";
     };
 
     # A run whose report the harness had to spool (bot unreachable) still takes it within this

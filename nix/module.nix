@@ -56,7 +56,11 @@ let
       reportKeyFile
       ;
     droneRpcSecretFile = cfg.droneRunner.rpcSecretFile;
+    digestWebhookUrlFile = cfg.digest.webhookUrlFile;
+    matrixAccessTokenFile = cfg.digest.matrix.accessTokenFile;
   };
+
+  matrixOn = cfg.digest.matrix.homeserver != null;
 
   # Everything harness-runner and the janitor need on PATH (docker, git, ps; setpriv, script
   # and setsid from util-linux; bash and node for the bin scripts; bwrap, the sandbox recipe
@@ -208,12 +212,22 @@ let
     # The bot's guard past the harness's own deadline (and its teardown).
     RUN_DEADLINE_MINUTES = toString (cfg.deadlineMinutes + 30);
     LOG_LEVEL = cfg.logLevel;
+    SCHEDULE_EVERY_HOURS = toString cfg.schedule.everyHours;
+    SCHEDULE_MAX_ACTIVE = toString cfg.schedule.maxActive;
+    DIGEST_EVERY_HOURS = toString cfg.digest.everyHours;
+    DIGEST_OUTDATED_DAYS = toString cfg.digest.outdatedDays;
     XDG_STATE_HOME = cfg.stateDir;
     HOME = dirs.bot;
   }
   // optionalAttrs (cfg.forge.org != null) { ORG = cfg.forge.org; }
   // optionalAttrs (cfg.webhookSecretFile != null) { WEBHOOK_SECRET_FILE = "%d/webhook-secret"; }
   // optionalAttrs local { HARNESS_COMMAND = "${harnessWrapper}/bin/ccci-harness"; }
+  // optionalAttrs (cfg.digest.webhookUrlFile != null) { DIGEST_WEBHOOK_URL_FILE = "%d/digest-webhook-url"; }
+  // optionalAttrs matrixOn {
+    MATRIX_HOMESERVER = cfg.digest.matrix.homeserver;
+    MATRIX_ROOM_ID = toString cfg.digest.matrix.roomId;
+    MATRIX_ACCESS_TOKEN_FILE = "%d/matrix-access-token";
+  }
   // optionalAttrs drone {
     DRONE_URL = cfg.drone.url;
     DRONE_TOKEN_FILE = "%d/drone-token";
@@ -227,7 +241,9 @@ let
     (credential "forge-token" cfg.forgeTokenFile)
   ]
   ++ optional (cfg.webhookSecretFile != null) (credential "webhook-secret" cfg.webhookSecretFile)
-  ++ optional drone (credential "drone-token" cfg.droneTokenFile);
+  ++ optional drone (credential "drone-token" cfg.droneTokenFile)
+  ++ optional (cfg.digest.webhookUrlFile != null) (credential "digest-webhook-url" cfg.digest.webhookUrlFile)
+  ++ optional matrixOn (credential "matrix-access-token" cfg.digest.matrix.accessTokenFile);
 
   # drone-runner-exec reads DRONE_RPC_SECRET from its environment only; this reads it from the
   # credential so it appears in no unit file. Steps do not inherit the runner's environment
@@ -317,6 +333,14 @@ in
         {
           assertion = branchOk cfg.drone.branch;
           message = "services.ccci.drone.branch: expected a branch name, found ${builtins.toJSON cfg.drone.branch}.";
+        }
+        {
+          assertion = (cfg.digest.matrix.homeserver == null && cfg.digest.matrix.roomId == null && cfg.digest.matrix.accessTokenFile == null) || (matrixOn && cfg.digest.matrix.roomId != null && cfg.digest.matrix.accessTokenFile != null);
+          message = "services.ccci.digest.matrix: set homeserver, roomId and accessTokenFile together, or none of them.";
+        }
+        {
+          assertion = !matrixOn || (urlOk cfg.digest.matrix.homeserver && cfg.digest.matrix.roomId != null && builtins.match "![^ :/]+:[^ /]+" cfg.digest.matrix.roomId != null);
+          message = "services.ccci.digest.matrix: homeserver must be an http(s) URL and roomId a room ID such as !abcdef:example.org (not an alias), found ${builtins.toJSON cfg.digest.matrix.homeserver} and ${builtins.toJSON cfg.digest.matrix.roomId}.";
         }
         {
           assertion = !cfg.droneRunner.enable || (cfg.droneRunner.rpcHost != null && cfg.droneRunner.rpcSecretFile != null);

@@ -386,6 +386,66 @@ in
       };
     };
 
+    schedule = {
+      everyHours = mkOption {
+        type = types.ints.between 0 720;
+        default = 0;
+        example = 24;
+        description = ''
+          SCHEDULE_EVERY_HOURS: test every recipe of {option}`services.ccci.forge.repos` on its
+          default branch once per this many hours (its current head, asked of the forge), so
+          default-branch levels stay current. Each recipe has its own fixed slot in the period
+          (the load is spread); a restart neither repeats nor skips a period. Runs go through
+          the bot's executor like `!testme` runs and set the commit status on the tested head.
+          0: off. (With Drone, a Drone cron is the alternative: docs/trigger-bot.md.)
+        '';
+      };
+      maxActive = mkOption {
+        type = types.ints.between 1 64;
+        default = 1;
+        description = ''
+          SCHEDULE_MAX_ACTIVE: scheduled runs queued or running at once, so catalogue runs never
+          fill the runner ahead of the `!testme` runs people wait for.
+        '';
+      };
+    };
+
+    digest = {
+      everyHours = mkOption {
+        type = types.ints.between 0 720;
+        default = 24;
+        description = ''
+          DIGEST_EVERY_HOURS: a digest (regressed, improved, failing, outdated recipes) at the
+          start of each period of this many hours (UTC-aligned), shown at `/digest` and sent to
+          the targets below. 0: none.
+        '';
+      };
+      outdatedDays = mkOption {
+        type = types.ints.between 1 365;
+        default = 7;
+        description = "DIGEST_OUTDATED_DAYS: a recipe not tested on its default branch for this long is outdated.";
+      };
+      webhookUrlFile = secretFileOption ''
+        DIGEST_WEBHOOK_URL: a URL each digest is POSTed to as JSON (docs/trigger-bot.md,
+        "Digests"). A file, since such URLs often carry a token of their own; null: no webhook.
+      '';
+      matrix = {
+        homeserver = mkOption {
+          type = types.nullOr types.str;
+          default = null;
+          example = "https://matrix.example.org";
+          description = "MATRIX_HOMESERVER: base URL of the homeserver's client-server API; null: no Matrix.";
+        };
+        roomId = mkOption {
+          type = types.nullOr types.str;
+          default = null;
+          example = "!abcdefghijklmn:example.org";
+          description = "MATRIX_ROOM_ID: the room's ID (not an alias) the bot account has joined.";
+        };
+        accessTokenFile = secretFileOption "MATRIX_ACCESS_TOKEN: the bot account's Matrix access token.";
+      };
+    };
+
     warm = {
       recipes = mkOption {
         type = types.attrsOf (types.strMatching "[A-Za-z0-9._/+-]+");

@@ -84,6 +84,22 @@ export function nixChecks(report) {
     `example: LATE_REPORT_HOURS=24 by default, found ${bot?.environment.LATE_REPORT_HOURS}`,
   );
   report.check(
+    bot?.environment.SCHEDULE_EVERY_HOURS === '24' &&
+      bot?.environment.SCHEDULE_MAX_ACTIVE === '1' &&
+      bot?.environment.DIGEST_EVERY_HOURS === '24' &&
+      bot?.environment.DIGEST_OUTDATED_DAYS === '7',
+    `example: SCHEDULE_EVERY_HOURS=24, SCHEDULE_MAX_ACTIVE=1, DIGEST_EVERY_HOURS=24, DIGEST_OUTDATED_DAYS=7, found ${bot?.environment.SCHEDULE_EVERY_HOURS}, ${bot?.environment.SCHEDULE_MAX_ACTIVE}, ${bot?.environment.DIGEST_EVERY_HOURS}, ${bot?.environment.DIGEST_OUTDATED_DAYS}`,
+  );
+  report.check(
+    bot?.environment.MATRIX_ROOM_ID === '!ccciDigestRoom:example.org' &&
+      bot?.environment.MATRIX_ACCESS_TOKEN_FILE === '%d/matrix-access-token' &&
+      bot?.serviceConfig.LoadCredential.some((c) =>
+        c.startsWith('matrix-access-token:/run/secrets/'),
+      ) &&
+      bot?.environment.DIGEST_WEBHOOK_URL_FILE === undefined,
+    'example: the Matrix digest target with its token as a credential; no webhook',
+  );
+  report.check(
     runner?.environment.DRONE_LIMIT_REPOS === 'ccci/pipeline',
     `example: the runner runs only the pipeline repository, found DRONE_LIMIT_REPOS=${runner?.environment.DRONE_LIMIT_REPOS}`,
   );
@@ -179,6 +195,12 @@ export function nixChecks(report) {
   );
   report.check(!local.services['ccci-drone-runner'], 'local: no Drone runner by default');
   report.check(
+    lbot?.environment.SCHEDULE_EVERY_HOURS === '0' &&
+      lbot?.environment.MATRIX_HOMESERVER === undefined &&
+      !lbot?.serviceConfig.LoadCredential.some((c) => c.startsWith('matrix')),
+    'local: scheduled runs off by default; no Matrix variables or credential',
+  );
+  report.check(
     lbot?.environment.DRONE_REPO === undefined && lbot?.environment.LATE_REPORT_HOURS === '24',
     'local: no DRONE_* variables; LATE_REPORT_HOURS set',
   );
@@ -195,6 +217,8 @@ export function nixChecks(report) {
     'droneRunner needs rpcHost and rpcSecretFile',
     'forgeTokenFile: expected an absolute path to a file outside the Nix store',
     'droneTokenFile: expected an absolute path',
+    'digest.matrix: set homeserver, roomId and accessTokenFile together',
+    'roomId a room ID such as !abcdef:example.org (not an alias)',
   ];
   for (const want of expected) {
     report.check(

@@ -19,6 +19,7 @@ in
     bash = fakePkg "bash";
     coreutils = fakePkg "coreutils";
     util-linux = fakePkg "util-linux";
+    bubblewrap = fakePkg "bubblewrap";
     procps = fakePkg "procps";
     git = fakePkg "git";
     docker = fakePkg "docker";

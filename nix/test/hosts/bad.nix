@@ -15,5 +15,10 @@
     forgeTokenFile = "/nix/store/00000000000000000000000000000000-forge-token";
     droneTokenFile = "drone-token";
     reportKeyFile = "/run/secrets/ccci/report-key";
+    # A Matrix room without a token, named by its alias.
+    digest.matrix = {
+      homeserver = "https://matrix.example.org";
+      roomId = "#ccci:example.org";
+    };
   };
 }
