@@ -47,6 +47,17 @@ export {
 } from './janitor.js';
 export { JANITOR_EXIT, janitorMain, stderrLog } from './janitor-main.js';
 export {
+  activeKeepLeases,
+  KEEP_LEASE_MAX_MS,
+  type KeepLease,
+  keepLeasePath,
+  leaseActive,
+  readKeepLease,
+  removeKeepLease,
+  type WriteKeepLeaseOptions,
+  writeKeepLease,
+} from './keep.js';
+export {
   type AcquireDomainLockOptions,
   acquireDomainLock,
   DEFAULT_STALE_MS,

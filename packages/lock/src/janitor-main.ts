@@ -66,6 +66,7 @@ export async function janitorMain(
       reaped: count('reaped'),
       left: count('left') + count('lost-race') + count('identity-changed'),
       warned: count('warned'),
+      kept: count('kept'),
       failed: failed.length,
     },
     'janitor: pass done',

@@ -47,6 +47,8 @@ export interface RunJanitorOptions {
   log?: JanitorLog;
   /** Run id written to the owner file while reaping (default `janitor-<8 hex>`). */
   janitorId?: string;
+  /** Clock for lock ages and keep-lease expiry (default `() => new Date()`). */
+  clock?: () => Date;
   /** Overlay networks whose address use is measured (default `['proxy']`). */
   networks?: readonly string[];
   /** Called between probe and reap of each stack (instrumentation, race tests). */
@@ -84,12 +86,12 @@ function assertOptions(options: RunJanitorOptions): void {
   }
 }
 
-/** CI run stacks of `ciDomain` that have a lock directory or owner file in `locksDir`. */
+/** CI run stacks of `ciDomain` that have a lock directory, owner file or keep lease in `locksDir`. */
 async function lockedStacks(locksDir: string, ciDomain: string): Promise<string[]> {
   const pattern = ciStackPattern(ciDomain);
   const names = await readdir(locksDir).catch(() => [] as string[]);
   return names
-    .map((name) => /^(.+)\.(?:lock|owner\.json)$/.exec(name)?.[1])
+    .map((name) => /^(.+)\.(?:lock|owner\.json|keep\.json)$/.exec(name)?.[1])
     .filter((domain): domain is string => domain !== undefined)
     .map(stackName)
     .filter((stack) => pattern.test(stack));
@@ -113,7 +115,8 @@ export async function runJanitor(options: RunJanitorOptions): Promise<JanitorRep
     staleMs = DEFAULT_STALE_MS,
   } = options;
   const janitorId = options.janitorId ?? `janitor-${randomBytes(4).toString('hex')}`;
-  const startedAt = new Date().toISOString();
+  const clock = options.clock ?? (() => new Date());
+  const startedAt = clock().toISOString();
   const onSwarm = [...(await inventory(docker, ciDomain)).keys()];
   // Locks (and owner files) of domains with nothing left on the swarm: a run that died before
   // deploying, or whose teardown removed the stack but not its lock. Swept the same way, so a
@@ -129,6 +132,7 @@ export async function runJanitor(options: RunJanitorOptions): Promise<JanitorRep
       deadlineMs,
       marginMs,
       staleMs,
+      now: () => clock().getTime(),
       ...(options.afterProbe
         ? { afterProbe: (probe, decision) => options.afterProbe?.(stack, probe, decision) }
         : {}),
@@ -152,12 +156,15 @@ export async function runJanitor(options: RunJanitorOptions): Promise<JanitorRep
       outcome: entry.outcome,
       ...(entry.owner ? { ownerRunId: entry.owner.runId, ownerPid: entry.owner.pid } : {}),
       ...(entry.error ? { reason: entry.error } : {}),
+      ...(entry.keptUntil ? { keptUntil: entry.keptUntil } : {}),
     };
     if (entry.outcome === 'warned') {
       log.warn(
         fields,
         `possible leaked run: ${domain} held for ${Math.round(entry.ageMs / 60_000)} min, past the deadline; see docs/concurrency.md`,
       );
+    } else if (entry.outcome === 'kept') {
+      log.info(fields, `janitor: ${stack} kept for debugging until ${entry.keptUntil}`);
     } else if (entry.outcome === 'failed' || entry.outcome === 'lock-lost') {
       log.error(fields, `janitor could not reap ${stack}: ${entry.error ?? 'unknown'}`);
     } else {
@@ -181,7 +188,7 @@ export async function runJanitor(options: RunJanitorOptions): Promise<JanitorRep
     ciDomain,
     janitorId,
     startedAt,
-    finishedAt: new Date().toISOString(),
+    finishedAt: clock().toISOString(),
     entries,
     networks,
   };

@@ -1,5 +1,6 @@
 import { type Decision, decide, type LockState } from './decide.js';
 import { LockBusyError, LockIdentityError, ReapAbortedError } from './errors.js';
+import { leaseActive, readKeepLease, removeKeepLease } from './keep.js';
 import { acquireDomainLock, DEFAULT_STALE_MS, type DomainLock, type LockOwner } from './lock.js';
 import { type LockProbe, probeLock } from './probe.js';
 
@@ -7,6 +8,7 @@ import { type LockProbe, probeLock } from './probe.js';
  * What happened to one domain:
  * - `left`: held and fresh, a live run;
  * - `warned`: held past deadline + margin, "possible leaked run", left alone;
+ * - `kept`: not held, but a keep lease (`!testme keep`) has not expired: left alone;
  * - `reaped`: lock taken, objects removed, lock released;
  * - `already-gone`: lock taken, but nothing of the stack was left (another janitor reaped it);
  * - `lost-race`: taking the lock failed (another janitor or a new run won);
@@ -17,6 +19,7 @@ import { type LockProbe, probeLock } from './probe.js';
 export type SweepOutcome =
   | 'left'
   | 'warned'
+  | 'kept'
   | 'reaped'
   | 'already-gone'
   | 'lost-race'
@@ -34,6 +37,8 @@ export interface SweepResult<T> {
   owner?: LockOwner;
   /** What the reaper returned. */
   reaped?: T;
+  /** `kept`: when the keep lease expires (ISO 8601). */
+  keptUntil?: string;
   /** One-line reason for `failed`, `lost-race`, `identity-changed`, `lock-lost`. */
   error?: string;
 }
@@ -57,6 +62,8 @@ export interface SweepDomainOptions<T> {
   marginMs: number;
   /** Same as the runs' (default 30 000 ms). */
   staleMs?: number;
+  /** Clock for lock ages and keep-lease expiry, ms. Default `Date.now`. */
+  now?: () => number;
   /** Called between probe and reap (instrumentation; tests use it to interleave races). */
   afterProbe?: (probe: LockProbe, decision: Decision) => Promise<void> | void;
   /** Removes the domain's objects; returns `'gone'` when nothing was left to remove. */
@@ -69,12 +76,14 @@ function message(error: unknown): string {
 
 /**
  * The janitor protocol for one domain: probe the lock, decide, and for a stale or absent
- * lock take it (failing → leave), check its identity is the one probed, reap, release.
- * Never throws for a per-domain problem; the outcome says what happened.
+ * lock — unless an unexpired keep lease keeps the app — take it (failing → leave), check its
+ * identity is the one probed, reap, remove the lease, release. Never throws for a per-domain
+ * problem; the outcome says what happened.
  */
 export async function sweepDomain<T>(options: SweepDomainOptions<T>): Promise<SweepResult<T>> {
   const { locksDir, domain, deadlineMs, marginMs, staleMs = DEFAULT_STALE_MS } = options;
-  const probe = await probeLock({ locksDir, domain, staleMs, deadlineMs, marginMs });
+  const now = options.now ?? Date.now;
+  const probe = await probeLock({ locksDir, domain, staleMs, deadlineMs, marginMs, now });
   const decision = decide({ lockState: probe.lockState, ageMs: probe.ageMs, deadlineMs, marginMs });
   const base = {
     domain,
@@ -86,6 +95,11 @@ export async function sweepDomain<T>(options: SweepDomainOptions<T>): Promise<Sw
   await options.afterProbe?.(probe, decision);
   if (decision === 'leave') return { ...base, outcome: 'left' };
   if (decision === 'warn-leaked') return { ...base, outcome: 'warned' };
+  // A kept app's run released its lock after writing the lease: no lock, yet not a dead run's.
+  const lease = await readKeepLease(locksDir, domain);
+  if (lease && leaseActive(lease, now())) {
+    return { ...base, outcome: 'kept', keptUntil: lease.expiresAt };
+  }
 
   let lock: DomainLock;
   try {
@@ -111,6 +125,8 @@ export async function sweepDomain<T>(options: SweepDomainOptions<T>): Promise<Sw
       stillHeld: () => lock.verify(),
       owner: probe.owner,
     });
+    // The app is gone: its expired lease goes with it (under the lock, so no run's new lease).
+    if (lease) await removeKeepLease(locksDir, domain);
     if (reaped === 'gone') return { ...base, outcome: 'already-gone' };
     return { ...base, outcome: 'reaped', reaped };
   } catch (error) {

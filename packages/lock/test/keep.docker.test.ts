@@ -1,0 +1,86 @@
+// A kept app on the real swarm: the janitor leaves its stack, volume, secret, config, network
+// and env file alone until the keep lease expires, and removes all of them from then on. The
+// clock is injected: no waiting for the lease.
+import { mkdir, readdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  acquireDomainLock,
+  appDomain,
+  execaDocker,
+  inventory,
+  runJanitor,
+  stackName,
+  writeKeepLease,
+} from '../src/index.js';
+import {
+  deployFakeStack,
+  ensureBusyboxImage,
+  objectsContaining,
+  removeAllContaining,
+  uniqueCiDomain,
+} from './helpers/swarm.js';
+import { tempDir } from './helpers/tmp.js';
+
+const ciDomain = uniqueCiDomain();
+const MIN = 60_000;
+
+beforeAll(async () => {
+  await ensureBusyboxImage();
+});
+
+afterAll(async () => {
+  await removeAllContaining(stackName(ciDomain));
+});
+
+describe('keep lease on the real swarm', { timeout: 180_000 }, () => {
+  it('the janitor leaves a kept app until its lease expires, then reaps all of it', async () => {
+    const root = await tempDir();
+    const locksDir = join(root, 'locks');
+    const envDir = join(root, 'abra', 'servers', 'default');
+    await mkdir(envDir, { recursive: true });
+    const domain = appDomain('custom-html', ciDomain);
+    const stack = await deployFakeStack(domain);
+    await writeFile(join(envDir, `${domain}.env`), 'TYPE=custom-html\n');
+    // What a failed `!testme keep=30` run's teardown does: lease under its lock, then release.
+    const t0 = Date.now();
+    const lock = await acquireDomainLock({ locksDir, domain, owner: { runId: 'kept-run' } });
+    await writeKeepLease({ locksDir, domain, runId: 'kept-run', keepMs: 30 * MIN });
+    await lock.release();
+
+    for (const at of [t0, t0 + 29 * MIN]) {
+      const report = await runJanitor({
+        ciDomain,
+        locksDir,
+        envDir,
+        clock: () => new Date(at),
+      });
+      expect(report.entries).toEqual([
+        expect.objectContaining({ stack, lockState: 'absent', outcome: 'kept' }),
+      ]);
+      expect(await objectsContaining(stack)).toHaveLength(5);
+      expect(await readdir(envDir)).toEqual([`${domain}.env`]);
+    }
+
+    const after = await runJanitor({
+      ciDomain,
+      locksDir,
+      envDir,
+      clock: () => new Date(t0 + 31 * MIN),
+    });
+    expect(after.entries).toEqual([
+      expect.objectContaining({ stack, lockState: 'absent', outcome: 'reaped' }),
+    ]);
+    expect(after.entries[0]?.reaped).toMatchObject({
+      services: [`${stack}_app`],
+      volumes: [`${stack}_data`],
+      secrets: [`${stack}_s1_v1`],
+      configs: [`${stack}_c1`],
+      networks: [`${stack}_default`],
+    });
+    expect((await inventory(execaDocker, ciDomain)).size).toBe(0);
+    expect(await readdir(envDir)).toEqual([]);
+    // Lease, lock and owner file are all gone.
+    expect(await readdir(locksDir)).toEqual([]);
+  });
+});
