@@ -1,5 +1,7 @@
 // Recipe code runs in the sandbox (support/sandbox.ts): a real bwrap, a real unprivileged user.
 import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -47,6 +49,25 @@ describe.skipIf(!host.bwrap)('recipe code sandbox (bwrap)', () => {
       expect(r.stderr).not.toMatch(/Permission denied/);
     } finally {
       delete process.env['CCCI_REPORT_KEY'];
+    }
+  });
+
+  it('code without network (hooks) reaches no loopback service of the host; tests do', async () => {
+    const server = createServer((_q, res) => res.end('host-service'));
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
+    const probe = `fetch(${JSON.stringify(url)}).then(async (r) => console.log('reached', await r.text()), (e) => console.log('blocked', e.cause?.code ?? e.message))`;
+    const node = (network: boolean) =>
+      proc.run(process.execPath, ['-e', probe], {
+        sandbox: { read: [code], write: [], network },
+        allowFailure: true,
+        timeoutMs: 20_000,
+      });
+    try {
+      expect((await node(false)).stdout).toMatch(/^blocked /);
+      expect((await node(true)).stdout).toBe('reached host-service\n');
+    } finally {
+      server.close();
     }
   });
 

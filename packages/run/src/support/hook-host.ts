@@ -228,7 +228,8 @@ export class HookHost {
   #spawn(): Child {
     this.kill();
     const node = [process.execPath, ...childScript('hook-child')];
-    const view = { read: [dirname(this.o.file), ...this.o.read], write: [] };
+    // Hooks reach the app only through the harness's requests (http, exec, page): no network.
+    const view = { read: [dirname(this.o.file), ...this.o.read], write: [], network: false };
     const [file, argv] = this.o.sandbox
       ? sandboxed(this.o.sandbox, view, node[0] as string, node.slice(1))
       : [node[0] as string, node.slice(1)];

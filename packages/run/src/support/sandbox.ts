@@ -16,6 +16,12 @@ export interface SandboxView {
   read: readonly string[];
   /** Paths the code may write (a secrets folder it fills, the app env file, a results file). */
   write: readonly string[];
+  /**
+   * `false`: a network namespace of its own with nothing in it (no loopback services of the
+   * host: the bot, the gateway, a Docker TCP socket). For code that reaches the app only through
+   * the harness (hooks). Default true: tests reach the app through the gateway on loopback.
+   */
+  network?: boolean;
 }
 
 export interface SandboxHost {
@@ -201,6 +207,7 @@ export function sandboxed(
     '--new-session',
     '--unshare-pid',
     '--unshare-ipc',
+    ...(view.network === false ? ['--unshare-net'] : []),
     '--ro-bind',
     '/',
     '/',
