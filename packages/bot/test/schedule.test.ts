@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { InjectedCrash } from '../src/index.js';
 import { nextSlot, slotOffset } from '../src/schedule.js';
 import { memoryLog, REPO, sha, type World, world } from './helpers.js';
 
@@ -137,6 +138,26 @@ describe('scheduled catalogue runs', () => {
     w.fake.clearRequests();
     await bot.pollOnce();
     expect(w.fake.requests.filter((r) => r.path.includes('/branches/'))).toEqual([]);
+  });
+
+  it('a crash before the run is recorded: after the restart exactly one run per recipe', async () => {
+    let { bot, store } = boot();
+    await bot.pollOnce();
+    now = T0 + DAY;
+    ({ bot, store } = w.boot({
+      repos: [REPO, KEYCLOAK],
+      clock,
+      schedule: { everyMs: DAY, maxActive: 5 },
+      crashAt: (step) => {
+        if (step === 'before-schedule-insert') throw new InjectedCrash(step);
+      },
+    }));
+    await expect(bot.pollOnce()).rejects.toBeInstanceOf(InjectedCrash);
+    expect(scheduled(store)).toEqual([]);
+    ({ bot, store } = boot());
+    await bot.pollOnce();
+    await bot.pollOnce();
+    expect(scheduled(store)).toEqual(['custom-html', 'keycloak']);
   });
 
   it('off by default: no schedule rows, no forge lookups', async () => {
