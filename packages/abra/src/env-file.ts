@@ -1,18 +1,20 @@
 // abra's reading of an app env file (`servers/<server>/<domain>.env`, a copy of the recipe's
 // `.env.sample`). abra reads it with a fork of github.com/joho/godotenv; these are that
-// parser's rules (read in godotenv v1.5.1 parser.go: locateKeyName, extractVarValue,
-// expandVariables), written here so the harness, the compose policy and the abra double all
-// see the same values abra will:
+// parser's rules (godotenv v1.5.1 parser.go, commit 3fc4292b58a67b78e1dbb6e47b4879a6cc602ec4:
+// locateKeyName, extractVarValue, expandVariables), written here once so the harness, the
+// compose policy and the abra double all see the values abra will:
 //  - blank lines and lines starting with `#` are skipped; an `export ` prefix is dropped;
-//  - the key ends at `=` or `:`, spaces around it are trimmed (`VAR =x` is VAR);
-//  - an unquoted value ends at the line end, or at a `#` preceded by a space (inline comment),
-//    and is trimmed; `'…'` is taken literally; `"…"` may span lines and has `\n`, `\r` and
-//    `\x` escapes;
+//  - the key ends at `=` or `:`, spaces around it are trimmed (`VAR =x` is VAR); `=x` and a
+//    last line without `=` and without a line break set the empty key (godotenv's quirk);
+//  - an unquoted value ends at the line end, or at the last `#` preceded by a space (inline
+//    comment), and is trimmed; `'…'` is taken literally; `"…"` may span lines and has `\n`,
+//    `\r` and `\x` escapes; text after a closing quote is a comment if it starts with `#`;
 //  - unquoted and double-quoted values expand `$VAR` and `${VAR}` (upper-case names) from the
 //    keys read so far in the same file, never from the process environment, so
 //    `COMPOSE_FILE="$COMPOSE_FILE:compose.x.yml"` chains; `${VAR:-d}` is not compose syntax
 //    here: `${VAR` expands and `:-d}` stays.
-// A later line with the same key replaces the earlier value.
+// A later line with the same key replaces the earlier value. The fork adds modifiers read from
+// a trailing comment (`SECRET_X_VERSION=v1 # length=32`): kept here as `comment`.
 
 export interface EnvEntry {
   key: string;
@@ -25,6 +27,7 @@ export interface EnvEntry {
 
 /** An env file abra could not read: names the line and what was found. */
 export class EnvFileError extends Error {
+  readonly code = 'ERR_ENV_FILE';
   constructor(
     readonly file: string,
     readonly line: number,
@@ -80,20 +83,36 @@ function expand(value: string, vars: ReadonlyMap<string, string>): string {
 }
 
 function unescapeQuoted(value: string): string {
-  return value
-    .replace(/\\./g, (m) => (m === '\\n' ? '\n' : m === '\\r' ? '\r' : m))
-    .replace(/\\([^$])/g, '$1');
+  return (
+    value
+      // Go's `.` is any character but \n (JavaScript's also refuses \r, U+2028 and U+2029).
+      .replace(/\\[^\n]/g, (m) => (m === '\\n' ? '\n' : m === '\\r' ? '\r' : m))
+      .replace(/\\([^$])/g, '$1')
+  );
+}
+
+/** An entry and where its statement sits in the text (line breaks normalised to `\n`). */
+export interface PlacedEntry extends EnvEntry {
+  /** Offset of the statement (`export` included). */
+  start: number;
+  /** Offset just past the value and its trailing comment. */
+  end: number;
 }
 
 /** Parse env-file text the way abra does; throws {@link EnvFileError} where abra would fail. */
 export function parseEnvFile(text: string, file = '.env'): EnvEntry[] {
-  const src = text.replace(/\r\n/g, '\n');
-  const vars = new Map<string, string>();
-  const entries: EnvEntry[] = [];
-  let i = 0;
+  return scanEnvFile(text.replace(/\r\n/g, '\n'), file).map(({ key, value, line, comment }) => ({
+    key,
+    value,
+    line,
+    comment,
+  }));
+}
+
+function lineFinder(src: string): (pos: number) => number {
   const breaks: number[] = [];
   for (let k = src.indexOf('\n'); k >= 0; k = src.indexOf('\n', k + 1)) breaks.push(k);
-  const lineAt = (pos: number): number => {
+  return (pos) => {
     let lo = 0;
     let hi = breaks.length;
     while (lo < hi) {
@@ -103,6 +122,14 @@ export function parseEnvFile(text: string, file = '.env'): EnvEntry[] {
     }
     return lo + 1;
   };
+}
+
+/** godotenv's parseBytes over text whose `\r\n` are already `\n` (for env-file-edit.ts). */
+export function scanEnvFile(src: string, file: string): PlacedEntry[] {
+  const vars = new Map<string, string>();
+  const entries: PlacedEntry[] = [];
+  const lineAt = lineFinder(src);
+  let i = 0;
   while (i < src.length) {
     // Statement start: skip whitespace (line breaks included) and whole-line comments.
     while (i < src.length && GO_SPACE.test(src[i] as string)) i++;
@@ -119,6 +146,8 @@ export function parseEnvFile(text: string, file = '.env'): EnvEntry[] {
       while (SPACE.test(src[i] ?? '')) i++;
     }
     const keyStart = i;
+    if (keyStart >= src.length)
+      throw new EnvFileError(file, lineAt(start), 'nothing after "export" (expected KEY=value)');
     let keyEnd = -1;
     for (; i < src.length; i++) {
       const c = src[i] as string;
@@ -135,11 +164,9 @@ export function parseEnvFile(text: string, file = '.env'): EnvEntry[] {
         );
       }
     }
-    if (keyEnd < 0)
-      throw new EnvFileError(file, lineAt(start), 'a line without "=" (expected KEY=value)');
-    const key = src.slice(keyStart, keyEnd).replace(GO_SPACE_TAIL, '');
-    if (key === '') throw new EnvFileError(file, lineAt(start), 'an empty variable name');
-    i = keyEnd + 1;
+    // No `=` before the end of the text: godotenv reads the whole rest as the empty key's value.
+    const key = keyEnd < 0 ? '' : src.slice(keyStart, keyEnd).replace(GO_SPACE_TAIL, '');
+    i = keyEnd < 0 ? keyStart : keyEnd + 1;
     while (SPACE.test(src[i] ?? '')) i++;
     const q = src[i];
     let value: string;
@@ -181,7 +208,7 @@ export function parseEnvFile(text: string, file = '.env'): EnvEntry[] {
       i = end;
     }
     vars.set(key, value);
-    entries.push({ key, value, line: lineAt(start), comment });
+    entries.push({ key, value, line: lineAt(start), comment, start, end: i });
   }
   return entries;
 }

@@ -6,9 +6,14 @@ export {
   deployEnv,
   type EnvEntry,
   EnvFileError,
+  envFileValue,
   envValues,
   parseEnvFile,
-} from './env-file.js';
+  readEnvFile,
+  readEnvValues,
+  setEnvValues,
+  unsetEnvValues,
+} from './env.js';
 export {
   type AbraCallInfo,
   AbraError,

@@ -1,3 +1,4 @@
+// biome-ignore-all lint/suspicious/noTemplateCurlyInString: env-file ${VAR} expansion syntax, not JS templates
 import { describe, expect, it } from 'vitest';
 import {
   abraShExports,
@@ -121,5 +122,185 @@ describe('godotenv quirks that change a value', () => {
 
   it('judges non-ASCII key characters byte by byte, as godotenv does', () => {
     expect(() => parseEnvFile('CAFÉ=1\n')).toThrow(EnvFileError);
+  });
+
+  // Found by reading 60 000 random texts with godotenv v1.5.1 itself and with this reader.
+  it('a last line without "=" and without a line break sets the empty key', () => {
+    expect(values('A=1\nFOO')).toEqual({ A: '1', '': 'FOO' });
+    expect(() => parseEnvFile('A=1\nFOO\n')).toThrow(EnvFileError);
+  });
+
+  it('fails on "export " at the very end', () => {
+    expect(() => parseEnvFile('A=1\nexport ')).toThrow(/nothing after "export"/);
+    expect(values('A=1\nexport')).toEqual({ A: '1', '': 'export' });
+  });
+});
+
+// The cases of godotenv's own tests, v1.5.1 (github.com/joho/godotenv, commit
+// 3fc4292b58a67b78e1dbb6e47b4879a6cc602ec4: godotenv_test.go and its fixtures/), the release
+// abra's fork starts from. Each row: the test it comes from, the text, the values read.
+const GODOTENV_CASES: ReadonlyArray<readonly [string, string, Record<string, string>]> = [
+  // TestParsing (parseAndCompare)
+  ['TestParsing unquoted', 'FOO=bar', { FOO: 'bar' }],
+  ['TestParsing spaces around =', 'FOO =bar', { FOO: 'bar' }],
+  ['TestParsing space after =', 'FOO= bar', { FOO: 'bar' }],
+  ['TestParsing double quoted', 'FOO="bar"', { FOO: 'bar' }],
+  ['TestParsing single quoted', "FOO='bar'", { FOO: 'bar' }],
+  ['TestParsing escaped double quote', 'FOO="escaped\\"bar"', { FOO: 'escaped"bar' }],
+  ['TestParsing single quotes in double', `FOO="'d'"`, { FOO: "'d'" }],
+  ['TestParsing yaml style', 'OPTION_A: 1', { OPTION_A: '1' }],
+  ['TestParsing yaml value with =', 'OPTION_A: Foo=bar', { OPTION_A: 'Foo=bar' }],
+  ['TestParsing colon in value', 'OPTION_A=1:B', { OPTION_A: '1:B' }],
+  ['TestParsing export', 'export OPTION_A=2', { OPTION_A: '2' }],
+  ['TestParsing export single-quoted \\n', "export OPTION_B='\\n'", { OPTION_B: '\\n' }],
+  ['TestParsing export exportFoo', 'export exportFoo=2', { exportFoo: '2' }],
+  ['TestParsing exportFOO is a key', 'exportFOO=2', { exportFOO: '2' }],
+  ['TestParsing export_FOO is a key', 'export_FOO =2', { export_FOO: '2' }],
+  ['TestParsing export.FOO is a key', 'export.FOO= 2', { 'export.FOO': '2' }],
+  ['TestParsing export and tab', 'export\tOPTION_A=2', { OPTION_A: '2' }],
+  ['TestParsing indented export', '  export OPTION_A=2', { OPTION_A: '2' }],
+  ['TestParsing tab-indented export', '\texport OPTION_A=2', { OPTION_A: '2' }],
+  ['TestParsing \\n in double quotes', 'FOO="bar\\nbaz"', { FOO: 'bar\nbaz' }],
+  ['TestParsing . in the key', 'FOO.BAR=foobar', { 'FOO.BAR': 'foobar' }],
+  ['TestParsing = in the value', 'FOO=foobar=', { FOO: 'foobar=' }],
+  ['TestParsing strips unquoted', 'FOO=bar ', { FOO: 'bar' }],
+  ['TestParsing inner space kept', 'KEY=value value', { KEY: 'value value' }],
+  ['TestParsing inline comment', 'FOO=bar # this is foo', { FOO: 'bar' }],
+  ['TestParsing # in "…" then comment', 'FOO="bar#baz" # comment', { FOO: 'bar#baz' }],
+  ["TestParsing # in '…' then comment", "FOO='bar#baz' # comment", { FOO: 'bar#baz' }],
+  ['TestParsing #s in "…" then comment', 'FOO="bar#baz#bang" # comment', { FOO: 'bar#baz#bang' }],
+  ['TestParsing # in "…"', 'FOO="ba#r"', { FOO: 'ba#r' }],
+  ["TestParsing # in '…'", "FOO='ba#r'", { FOO: 'ba#r' }],
+  ['TestParsing escapes 1', 'FOO="bar\\n\\ b\\az"', { FOO: 'bar\n baz' }],
+  ['TestParsing escapes 2', 'FOO="bar\\\\\\n\\ b\\az"', { FOO: 'bar\\\n baz' }],
+  ['TestParsing escapes 3', 'FOO="bar\\\\r\\ b\\az"', { FOO: 'bar\\r baz' }],
+  ['TestParsing empty key', '="value"', { '': 'value' }],
+  ['TestParsing space around key', ' KEY =value', { KEY: 'value' }],
+  ['TestParsing indented key', '   KEY=value', { KEY: 'value' }],
+  ['TestParsing tab-indented key', '\tKEY=value', { KEY: 'value' }],
+  // TestParse
+  ['TestParse', 'ONE=1\nTWO=\'2\'\nTHREE = "3"', { ONE: '1', TWO: '2', THREE: '3' }],
+  // TestReadPlainEnv (fixtures/plain.env)
+  [
+    'TestReadPlainEnv',
+    'OPTION_A=1\nOPTION_B=2\nOPTION_C= 3\nOPTION_D =4\nOPTION_E = 5\nOPTION_F = \nOPTION_G=\nOPTION_H=1 2',
+    {
+      OPTION_A: '1',
+      OPTION_B: '2',
+      OPTION_C: '3',
+      OPTION_D: '4',
+      OPTION_E: '5',
+      OPTION_F: '',
+      OPTION_G: '',
+      OPTION_H: '1 2',
+    },
+  ],
+  // TestLoadExportedEnv (fixtures/exported.env), TestLoadEqualsEnv (fixtures/equals.env)
+  [
+    'TestLoadExportedEnv',
+    "export OPTION_A=2\nexport OPTION_B='\\n'\n",
+    { OPTION_A: '2', OPTION_B: '\\n' },
+  ],
+  [
+    'TestLoadEqualsEnv',
+    "export OPTION_A='postgres://localhost:5432/database?sslmode=disable'\n",
+    { OPTION_A: 'postgres://localhost:5432/database?sslmode=disable' },
+  ],
+  // TestLoadQuotedEnv (fixtures/quoted.env)
+  [
+    'TestLoadQuotedEnv',
+    [
+      "OPTION_A='1'",
+      "OPTION_B='2'",
+      "OPTION_C=''",
+      "OPTION_D='\\n'",
+      'OPTION_E="1"',
+      'OPTION_F="2"',
+      'OPTION_G=""',
+      'OPTION_H="\\n"',
+      'OPTION_I = "echo \'asd\'"',
+      "OPTION_J='line 1",
+      "line 2'",
+      "OPTION_K='line one",
+      "this is \\'quoted\\'",
+      "one more line'",
+      'OPTION_L="line 1',
+      'line 2"',
+      'OPTION_M="line one',
+      'this is \\"quoted\\"',
+      'one more line"',
+      '',
+    ].join('\n'),
+    {
+      OPTION_A: '1',
+      OPTION_B: '2',
+      OPTION_C: '',
+      OPTION_D: '\\n',
+      OPTION_E: '1',
+      OPTION_F: '2',
+      OPTION_G: '',
+      OPTION_H: '\n',
+      OPTION_I: "echo 'asd'",
+      OPTION_J: 'line 1\nline 2',
+      OPTION_K: "line one\nthis is \\'quoted\\'\none more line",
+      OPTION_L: 'line 1\nline 2',
+      OPTION_M: 'line one\nthis is "quoted"\none more line',
+    },
+  ],
+  // TestSubstitutions (fixtures/substitutions.env)
+  [
+    'TestSubstitutions',
+    'OPTION_A=1\nOPTION_B=${OPTION_A}\nOPTION_C=$OPTION_B\nOPTION_D=${OPTION_A}${OPTION_B}\nOPTION_E=${OPTION_NOT_DEFINED}\n',
+    { OPTION_A: '1', OPTION_B: '1', OPTION_C: '1', OPTION_D: '11', OPTION_E: '' },
+  ],
+  // TestExpanding
+  ['TestExpanding $FOO', 'FOO=test\nBAR=$FOO', { FOO: 'test', BAR: 'test' }],
+  ['TestExpanding ${FOO}', 'FOO=test\nBAR=${FOO}bar', { FOO: 'test', BAR: 'testbar' }],
+  ['TestExpanding undefined', 'BAR=$FOO', { BAR: '' }],
+  ['TestExpanding in "…"', 'FOO=test\nBAR="quote $FOO"', { FOO: 'test', BAR: 'quote test' }],
+  ["TestExpanding not in '…'", "BAR='quote $FOO'", { BAR: 'quote $FOO' }],
+  ['TestExpanding escaped $', 'FOO="foo\\$BAR"', { FOO: 'foo$BAR' }],
+  ['TestExpanding escaped ${', 'FOO="foo\\${BAR}"', { FOO: 'foo${BAR}' }],
+  [
+    'TestExpanding mixed',
+    'FOO=test\nBAR="foo\\${FOO} ${FOO}"',
+    { FOO: 'test', BAR: 'foo${FOO} test' },
+  ],
+  // TestVariableStringValueSeparator
+  [
+    'TestVariableStringValueSeparator',
+    'TEST_URLS="stratum+tcp://stratum.antpool.com:3333\nstratum+tcp://stratum.antpool.com:443"',
+    { TEST_URLS: 'stratum+tcp://stratum.antpool.com:3333\nstratum+tcp://stratum.antpool.com:443' },
+  ],
+  // TestComments (fixtures/comments.env)
+  [
+    'TestComments',
+    '# Full line comment\nfoo=bar # baz\nbar=foo#baz\nbaz="foo"#bar\n',
+    { foo: 'bar', bar: 'foo#baz', baz: 'foo' },
+  ],
+  // TestTrailingNewlines
+  ['TestTrailingNewlines simple', 'KEY=value', { KEY: 'value' }],
+  ['TestTrailingNewlines inner space', 'KEY=value value', { KEY: 'value value' }],
+  ['TestTrailingNewlines inner space, newline', 'KEY=value value\n', { KEY: 'value value' }],
+  ['TestTrailingNewlines yaml', 'KEY: value value', { KEY: 'value value' }],
+  ['TestTrailingNewlines yaml, newline', 'KEY: value value\n', { KEY: 'value value' }],
+  // TestLinesToIgnore
+  ['TestLinesToIgnore line break', '\n', {}],
+  ['TestLinesToIgnore windows line break', '\r\n', {}],
+  ['TestLinesToIgnore whitespace', '\t\t ', {}],
+  ['TestLinesToIgnore comment', '# Comment', {}],
+  ['TestLinesToIgnore indented comment', '\t # comment', {}],
+];
+
+describe("godotenv v1.5.1's own cases", () => {
+  it.each(GODOTENV_CASES)('%s', (_name, text, expected) => {
+    expect(values(text)).toEqual(expected);
+  });
+
+  it.each([
+    ['TestParsing badly formatted line', 'lol$wut'],
+    ['TestErrorParsing (fixtures/invalid1.env)', 'INVALID LINE\nfoo=bar\n'],
+  ])('%s fails', (_name, text) => {
+    expect(() => parseEnvFile(text)).toThrow(EnvFileError);
   });
 });

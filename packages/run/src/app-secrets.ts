@@ -1,9 +1,9 @@
 import { existsSync, lstatSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { readEnvValues } from '@ccci/abra';
 import { parse } from 'yaml';
 import type { RunCtx } from './context.js';
 import { AssertionFailed } from './errors.js';
-import { readEnvValues } from './support/env-file.js';
 
 /** Names of the app secrets `abra app new --secrets` generated (so a replace removes them first). */
 export const generatedSecrets = new WeakMap<RunCtx, Set<string>>();

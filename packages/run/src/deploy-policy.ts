@@ -16,6 +16,7 @@ import {
   EnvFileError,
   envValues,
   parseEnvFile,
+  setEnvValues,
 } from '@ccci/abra';
 import {
   checkCompose,
@@ -28,7 +29,6 @@ import { stackName } from '@ccci/lock';
 import { isMap, isSeq, LineCounter, parse, parseDocument } from 'yaml';
 import type { RunCtx } from './context.js';
 import { RefusedError } from './errors.js';
-import { setEnvValues } from './support/env-file.js';
 import { loadMeta } from './support/meta.js';
 import type { Proc } from './support/proc.js';
 

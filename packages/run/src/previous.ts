@@ -1,8 +1,8 @@
 import { copyFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { readEnvValues, setEnvValues, unsetEnvValues } from '@ccci/abra';
 import type { PreviousSettings } from '@ccci/recipe-meta';
 import type { RunCtx } from './context.js';
-import { readEnvValues, setEnvValues, unsetEnvValues } from './support/env-file.js';
 import type { RunMeta } from './support/meta.js';
 
 /**

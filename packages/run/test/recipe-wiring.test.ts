@@ -1,10 +1,10 @@
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { unsetEnvValues } from '@ccci/abra';
 import { afterEach, describe, expect, it } from 'vitest';
 import { declaredSecrets } from '../src/app-secrets.js';
 import { envName, readWarmCredentials, warmCredentialsDir } from '../src/credentials.js';
-import { unsetEnvValues } from '../src/support/env-file.js';
 
 const made: string[] = [];
 const temp = () => {

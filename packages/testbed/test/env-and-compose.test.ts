@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -10,31 +10,6 @@ import {
   renderLoaded,
   secretName,
 } from '../src/abra-double/compose.js';
-import { parseEnv, setEnvValue } from '../src/abra-double/env-file.js';
-
-describe('app env file', () => {
-  it('parses KEY=VALUE lines, quotes and trailing modifiers (abra reader, @ccci/abra)', () => {
-    const lines = parseEnv(
-      '# c\nTYPE=web\nDOMAIN="a.b"\n\nSECRET_DB_PASSWORD_VERSION=v1 # length=24\n',
-    );
-    expect(lines).toMatchObject([
-      { key: 'TYPE', value: 'web', comment: '' },
-      { key: 'DOMAIN', value: 'a.b', comment: '' },
-      { key: 'SECRET_DB_PASSWORD_VERSION', value: 'v1', comment: 'length=24' },
-    ]);
-  });
-
-  it('sets a value in place (keeping modifiers) or appends it', () => {
-    const f = join(mkdtempSync(join(tmpdir(), 'envf-')), 'a.env');
-    writeFileSync(f, 'TYPE=web\nSECRET_X_VERSION=v1 # length=8\n');
-    setEnvValue(f, 'TYPE', 'web:1.0.0+1.0');
-    setEnvValue(f, 'SECRET_X_VERSION', 'v2');
-    setEnvValue(f, 'PORT', '1234');
-    expect(readFileSync(f, 'utf8')).toBe(
-      'TYPE=web:1.0.0+1.0\nSECRET_X_VERSION=v2 # length=8\nPORT=1234\n',
-    );
-  });
-});
 
 describe('compose interpolation', () => {
   // biome-ignore lint/suspicious/noTemplateCurlyInString: compose interpolation syntax, not a JS template

@@ -1,6 +1,6 @@
 import { copyFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { composeFileNames } from '@ccci/abra';
+import { composeFileNames, readEnvValues, setEnvValues } from '@ccci/abra';
 import { generatedSecrets } from '../app-secrets.js';
 import type { RunCtx } from '../context.js';
 import { envName } from '../credentials.js';
@@ -12,7 +12,6 @@ import {
   rememberEnvBefore,
   usePreviousSettings,
 } from '../previous.js';
-import { readEnvValues, setEnvValues } from '../support/env-file.js';
 import { checkoutDetached } from '../support/git.js';
 
 /** `abra server add` once per shared abra dir (the servers/ folder is shared by runs). */

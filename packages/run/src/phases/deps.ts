@@ -1,9 +1,9 @@
 import { join } from 'node:path';
+import { setEnvValues } from '@ccci/abra';
 import { acquireDomainLock, appDomain, type DomainLock, stackName, warmDomain } from '@ccci/lock';
 import type { RunCtx } from '../context.js';
 import { readWarmCredentials, recordDepCredentials, warmCredentialsDir } from '../credentials.js';
 import { InfraError } from '../errors.js';
-import { setEnvValues } from '../support/env-file.js';
 import { cloneAt } from '../support/git.js';
 import { waitServing } from '../support/http.js';
 import { loadMeta } from '../support/meta.js';

@@ -10,7 +10,7 @@ import {
   rmSync,
 } from 'node:fs';
 import { join } from 'node:path';
-import { EnvFileError } from '@ccci/abra';
+import { EnvFileError, readEnvValues } from '@ccci/abra';
 import { checkCompose } from '@ccci/compose-policy';
 import { appDomain, runJanitor } from '@ccci/lock';
 import { checkAgainstRecipe, renderProblem } from '@ccci/recipe-meta';
@@ -19,7 +19,6 @@ import { envName } from '../credentials.js';
 import { judgeDeploy, recordJudgement } from '../deploy-policy.js';
 import { RefusedError } from '../errors.js';
 import { previousFor } from '../previous.js';
-import { readEnvValues } from '../support/env-file.js';
 import { checkoutDetached, cloneAt } from '../support/git.js';
 import { loadMeta } from '../support/meta.js';
 import { withCiOverlay } from './deploy.js';

@@ -1,6 +1,6 @@
 import { copyFileSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { createAbra } from '@ccci/abra';
+import { createAbra, readEnvValues, setEnvValues } from '@ccci/abra';
 import {
   acquireDomainLock,
   prepareRunDir,
@@ -13,7 +13,6 @@ import type { EngineConfig, RunCtx } from '../context.js';
 import { envName, warmCredentialsDir } from '../credentials.js';
 import { guardDeploys, runDeployGuard } from '../deploy-policy.js';
 import { InfraError } from '../errors.js';
-import { readEnvValues, setEnvValues } from '../support/env-file.js';
 import { cloneAt } from '../support/git.js';
 import { waitServing } from '../support/http.js';
 import { Proc } from '../support/proc.js';

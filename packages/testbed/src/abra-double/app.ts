@@ -4,7 +4,7 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { envValues, readEnvFile } from './env-file.js';
+import { readEnvValues } from '@ccci/abra/env-file';
 import { fatal } from './log.js';
 
 export function abraDir(): string {
@@ -43,7 +43,7 @@ export function loadApp(domain: string | undefined): App {
   if (!domain) fatal('no app provided');
   const found = findEnvFile(domain);
   if (!found) fatal(`cannot find app with name ${domain}`);
-  const env = envValues(readEnvFile(found.path));
+  const env = readEnvValues(found.path);
   const type = env['RECIPE'] ?? env['TYPE'];
   if (!type) fatal(`${found.path}: TYPE or RECIPE not set`);
   const [recipe, envVersion] = type.split(':') as [string, string | undefined];

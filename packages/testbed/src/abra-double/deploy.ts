@@ -13,10 +13,10 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { setEnvValues } from '@ccci/abra/env-file';
 import { type App, loadApp, recipeDir } from './app.js';
 import { composeFiles, deployEnv, labelsOf, loadCompose, renderLoaded } from './compose.js';
 import { converged, docker, lines, pollUntil, type ServiceState, stackServices } from './docker.js';
-import { setEnvValue } from './env-file.js';
 import type { Faults } from './faults.js';
 import { checkout, exactTag, isClean, releases, shortHash, tags } from './git.js';
 import { fatal, info, warn } from './log.js';
@@ -80,7 +80,7 @@ export async function allocatePorts(app: App): Promise<void> {
   for (const [key, value] of Object.entries(app.env)) {
     if (value === 'auto' && /PORT$/.test(key)) {
       const port = await freePort();
-      setEnvValue(app.envPath, key, String(port));
+      setEnvValues(app.envPath, { [key]: String(port) });
       app.env[key] = String(port);
       info(`allocated host port ${port} for ${key}`);
     }
@@ -193,6 +193,6 @@ export async function deploy(
     fatal(`${app.domain}: deploy timed out after ${timeout}s 🟠`);
   }
   const typeKey = app.env['RECIPE'] !== undefined ? 'RECIPE' : 'TYPE';
-  setEnvValue(app.envPath, typeKey, `${app.recipe}:${version}`);
+  setEnvValues(app.envPath, { [typeKey]: `${app.recipe}:${version}` });
   info(`${app.domain} deployed: ${app.recipe} ${version} converged`);
 }

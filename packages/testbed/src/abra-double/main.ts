@@ -1,6 +1,7 @@
 // Entry point of the abra double (packages/testbed/bin/abra). A STAND-IN for abra used only by
 // tests and the demo; see packages/testbed/README.md for the surface and its abra sources.
 import { type ParseArgsConfig, parseArgs } from 'node:util';
+import { EnvFileError } from '@ccci/abra/env-file';
 import { backupCreate, backupList, restore } from './backup.js';
 import { deploy } from './deploy.js';
 import { crash, type Faults, faults, hang, type Op, recordCall } from './faults.js';
@@ -254,6 +255,9 @@ main(process.argv.slice(2)).then(
   },
   (e: unknown) => {
     if (e instanceof AbraFatal) process.stderr.write(`FATA ${e.message}\n`);
+    // abra's words for an env file its reader refuses (the reader: @ccci/abra env-file.ts).
+    else if (e instanceof EnvFileError)
+      process.stderr.write(`FATA unable to read env file ${e.message}\n`);
     else
       process.stderr.write(
         `FATA abra double internal error: ${(e as Error)?.stack ?? String(e)}\n`,

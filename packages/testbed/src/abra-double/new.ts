@@ -3,9 +3,9 @@
 // and also targets the local swarm (the double never reaches a remote docker).
 import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { setEnvValues } from '@ccci/abra/env-file';
 import { abraDir, findEnvFile, loadApp, recipeDir } from './app.js';
 import { allocatePorts } from './deploy.js';
-import { setEnvValue } from './env-file.js';
 import { checkout, isClean, releases } from './git.js';
 import { fatal, info } from './log.js';
 import { generateSecrets } from './secrets.js';
@@ -58,8 +58,10 @@ export async function appNew(
   const text = readFileSync(envPath, 'utf8');
   if (!/^\s*(TYPE|RECIPE)=/m.test(text)) writeFileSync(envPath, `TYPE=${recipe}\n${text}`);
   const typeKey = /^\s*RECIPE=/m.test(text) ? 'RECIPE' : 'TYPE';
-  setEnvValue(envPath, typeKey, version ? `${recipe}:${version}` : recipe);
-  setEnvValue(envPath, 'DOMAIN', opts.domain);
+  setEnvValues(envPath, {
+    [typeKey]: version ? `${recipe}:${version}` : recipe,
+    DOMAIN: opts.domain,
+  });
   await allocatePorts(loadApp(opts.domain));
   info(`${opts.domain} created (${envPath})`);
   if (opts.secrets) await generateSecrets(loadApp(opts.domain), { machine: false });

@@ -4,10 +4,10 @@
 // abra, the generated values are PRINTED — callers must redact them.
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { readEnvFile } from '@ccci/abra/env-file';
 import { type App, loadApp } from './app.js';
 import { composeFiles, deployEnv, loadCompose, secretName } from './compose.js';
 import { docker } from './docker.js';
-import { readEnvFile } from './env-file.js';
 import { fatal, info, out } from './log.js';
 import { renderTable } from './table.js';
 
@@ -24,12 +24,12 @@ export async function generateSecrets(
 ): Promise<void> {
   const env = deployEnv(app);
   const compose = await loadCompose(composeFiles(app.recipeDir, env), env, app.recipeDir);
-  const modifiers = readEnvFile(app.envPath);
+  const entries = readEnvFile(app.envPath);
   const created: Array<{ name: string; value: string }> = [];
   const keys = Object.keys(compose.secrets).filter((k) => !opts.only || k === opts.only);
   if (opts.only && keys.length === 0) fatal(`secret ${opts.only} not found in recipe config`);
   for (const key of keys) {
-    const line = modifiers.get(`SECRET_${key.toUpperCase()}_VERSION`);
+    const line = entries.findLast((e) => e.key === `SECRET_${key.toUpperCase()}_VERSION`);
     if (/generate=false/.test(line?.comment ?? '')) continue;
     const length = Number(/length=(\d+)/.exec(line?.comment ?? '')?.[1] ?? 32);
     const name = secretName(app.stack, key, compose.secrets[key] ?? null, env);
