@@ -27,14 +27,25 @@ export interface Periodic {
   close(): Promise<void>;
 }
 
+function integer(name: string, value: unknown, min: number): number {
+  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < min)
+    throw new TypeError(`createBot: ${name} must be an integer ≥ ${min}, found ${String(value)}`);
+  return value;
+}
+
 /** The bot's timed work: scheduled catalogue runs, digests and their delivery. */
 export function createPeriodic(
   ctx: Context,
   options: { schedule?: ScheduleOptions | undefined; digest?: DigestOptions | undefined },
 ): Periodic {
+  if (options.schedule) {
+    integer('options.schedule.everyMs', options.schedule.everyMs, 0);
+    integer('options.schedule.maxActive', options.schedule.maxActive ?? 1, 1);
+  }
+  if (options.digest) integer('options.digest.everyMs', options.digest.everyMs, 0);
   const schedule = options.schedule && options.schedule.everyMs > 0 ? options.schedule : null;
   const digest = options.digest && options.digest.everyMs > 0 ? options.digest : null;
-  const outdatedMs = digest?.outdatedMs ?? 7 * 86_400_000;
+  const outdatedMs = integer('options.digest.outdatedMs', digest?.outdatedMs ?? 7 * 86_400_000, 1);
   const notifier: Notifier | null = digest
     ? createNotifier({
         store: ctx.store,

@@ -160,6 +160,14 @@ describe('scheduled catalogue runs', () => {
     expect(scheduled(store)).toEqual(['custom-html', 'keycloak']);
   });
 
+  it('bad options are a TypeError naming the option', () => {
+    expect(() => w.boot({ schedule: { everyMs: -1 } })).toThrow(/options\.schedule\.everyMs/);
+    expect(() => w.boot({ schedule: { everyMs: DAY, maxActive: 0 } })).toThrow(
+      /options\.schedule\.maxActive must be an integer ≥ 1, found 0/,
+    );
+    expect(() => w.boot({ digest: { everyMs: 1.5 } })).toThrow(/options\.digest\.everyMs/);
+  });
+
   it('off by default: no schedule rows, no forge lookups', async () => {
     const { bot, store } = w.boot({ repos: [REPO, KEYCLOAK], clock });
     await bot.pollOnce();
