@@ -404,7 +404,9 @@ async function finish(
   if (reason !== 'done') await writeProvisionalResults(ctx);
   closeHooks(ctx);
   const torn = Promise.all([
-    teardown(ctx).catch((error: Error) => ctx.log.error(`teardown failed: ${error.message}`)),
+    teardown(ctx, { reason }).catch((error: Error) =>
+      ctx.log.error(`teardown failed: ${error.message}`),
+    ),
     closeScreenshot(ctx),
   ]);
   // While abra and docker remove the app (seconds), compile the results schema the report

@@ -10,6 +10,8 @@ export type {
 } from './context.js';
 export { RUN_EXIT, type RunHarnessOptions, runHarness } from './engine.js';
 export { AssertionFailed, InfraError, RefusedError, RunError, UsageError } from './errors.js';
+export { type KeepDecision, type KeepInput, keepDecision } from './phases/keep.js';
+export type { TeardownOptions } from './phases/teardown.js';
 export {
   shouldKeepWarm,
   type UnwarmOptions,
@@ -29,6 +31,7 @@ export {
   sendReport,
 } from './report-client.js';
 export {
+  KEEP_ON_FAILURE_MAX_MIN,
   type ParsedCommand,
   parseCommand,
   RUNGS,

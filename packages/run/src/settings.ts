@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import { KEEP_LEASE_MAX_MS } from '@ccci/lock';
 import { UsageError } from './errors.js';
 
 export const RUNGS = ['install', 'upgrade', 'backup_restore', 'functional', 'lint'] as const;
@@ -18,7 +19,15 @@ export interface RunSettings {
   stages: RungName[];
   quick: boolean;
   runId: string;
+  /**
+   * `--keep-on-failure <minutes>` (`!testme keep`): a run that fails leaves its app deployed this
+   * long for debugging, under a keep lease the janitor honours. Undefined: torn down at once.
+   */
+  keepOnFailureMin: number | undefined;
 }
+
+/** The longest `--keep-on-failure` (the keep lease's bound). */
+export const KEEP_ON_FAILURE_MAX_MIN = KEEP_LEASE_MAX_MS / 60_000;
 
 const RECIPE = /^[a-z0-9][a-z0-9-]{0,62}$/;
 const SHA = /^[0-9a-f]{7,40}$/;
@@ -41,11 +50,11 @@ export interface ParsedCommand {
 export const USAGE = `usage:
   harness-runner run --recipe <name> --ref <sha|branch> [--sha <head sha>] [--src <clone url>] [--pr <n>]
                      [--stages <install,upgrade,backup_restore,functional,lint>] [--quick]
-                     [--run-id <id>]
+                     [--run-id <id>] [--keep-on-failure <minutes>]
   harness-runner janitor
   harness-runner unwarm --recipe <name>   (remove the recipe's warm instance and its record)
 Every run option can also come from the environment (Drone build parameters):
-  RECIPE, REF, SHA, SRC, PR, STAGES, QUICK, RUN_ID — the command line wins.`;
+  RECIPE, REF, SHA, SRC, PR, STAGES, QUICK, RUN_ID, KEEP_ON_FAILURE — the command line wins.`;
 
 function check(name: string, value: string, pattern: RegExp, expected: string): string {
   if (!pattern.test(value)) {
@@ -93,6 +102,7 @@ export function parseCommand(
         quick: { type: 'boolean' },
         'run-id': { type: 'string' },
         sha: { type: 'string' },
+        'keep-on-failure': { type: 'string' },
       },
       strict: true,
       allowPositionals: false,
@@ -174,7 +184,27 @@ export function parseCommand(
     RUN_ID,
     '1-128 characters of [A-Za-z0-9_-] starting with a letter or digit',
   );
-  return { command: 'run', settings: { recipe, ref, sha, src: srcRaw, pr, stages, quick, runId } };
+  const keepRaw = pick('keep-on-failure', 'KEEP_ON_FAILURE');
+  const keepOnFailureMin =
+    keepRaw === undefined
+      ? undefined
+      : Number(
+          check(
+            'keep-on-failure',
+            keepRaw,
+            /^[1-9][0-9]{0,3}$/,
+            `whole minutes from 1 to ${KEEP_ON_FAILURE_MAX_MIN}`,
+          ),
+        );
+  if (keepOnFailureMin !== undefined && keepOnFailureMin > KEEP_ON_FAILURE_MAX_MIN) {
+    throw new UsageError(
+      `keep-on-failure: expected whole minutes from 1 to ${KEEP_ON_FAILURE_MAX_MIN}, found ${JSON.stringify(keepRaw)}`,
+    );
+  }
+  return {
+    command: 'run',
+    settings: { recipe, ref, sha, src: srcRaw, pr, stages, quick, runId, keepOnFailureMin },
+  };
 }
 
 function parseUnwarm(
