@@ -131,6 +131,7 @@ export async function start(options: MainOptions): Promise<Running> {
     refusalIntervalMs: settings.refusalIntervalMs,
     lateReportMs: settings.lateReportMs,
     runDeadlineMs: settings.runDeadlineMs,
+    keepMax: settings.keepMax,
     schedule: settings.schedule,
     digest: {
       everyMs: settings.digest.everyMs,

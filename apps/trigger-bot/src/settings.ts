@@ -36,6 +36,8 @@ export interface Settings {
   lateReportMs: number;
   /** A run dispatched longer ago is stopped and ends as `error`; 0 disables. */
   runDeadlineMs: number;
+  /** Most runs holding a `!testme keep` slot at once (KEEP_MAX); 0 turns `keep` off. */
+  keepMax: number;
   logLevel: string;
   shutdownGraceMs: number;
   /** Scheduled catalogue runs: each recipe's default branch every `everyMs` (0 = off). */
@@ -260,6 +262,7 @@ export function loadSettings(env: Env): Settings {
     refusalIntervalMs: int('REFUSAL_INTERVAL_SECONDS', 600, 0, 86_400) * 1000,
     lateReportMs: int('LATE_REPORT_HOURS', 24, 0, 720) * 3_600_000,
     runDeadlineMs: int('RUN_DEADLINE_MINUTES', 90, 0, 24 * 60) * 60_000,
+    keepMax: int('KEEP_MAX', 2, 0, 32),
     logLevel,
     shutdownGraceMs: int('SHUTDOWN_GRACE_SECONDS', 60, 0, 3600) * 1000,
     schedule: {

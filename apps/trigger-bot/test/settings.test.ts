@@ -40,7 +40,15 @@ describe('loadSettings', () => {
       publicUrl: 'http://127.0.0.1:8080',
       dbPath: join(dir, 'bot.sqlite'),
       webhookSecret: null,
+      keepMax: 2,
     });
+  });
+
+  it('KEEP_MAX bounds the kept apps (0 turns keep off); out of range is a problem naming it', () => {
+    expect(loadSettings({ ...base(), KEEP_MAX: '0' }).keepMax).toBe(0);
+    expect(loadSettings({ ...base(), KEEP_MAX: '5' }).keepMax).toBe(5);
+    expect(problems({ ...base(), KEEP_MAX: '33' }).join('\n')).toContain('KEEP_MAX');
+    expect(problems({ ...base(), KEEP_MAX: 'many' }).join('\n')).toContain('KEEP_MAX');
   });
 
   it('reads secrets from *_FILE', () => {
