@@ -99,14 +99,14 @@ describe('live run page', () => {
       { kind: 'log', level: 'warn', text: 'slow image pull <img src=x onerror=alert(1)>' },
     ]);
     await page.waitForFunction(
-      () => document.getElementById('live-now')?.textContent === 'install: deploy',
+      "document.getElementById('live-now')?.textContent === 'install: deploy'",
     );
     await expect(page.locator('li[data-rung="install"] span').textContent()).resolves.toBe(
       'running',
     );
     await post([{ kind: 'rung', rung: 'install', status: 'pass', reason: '' }]);
     await page.waitForFunction(
-      () => document.querySelector('li[data-rung="install"] span')?.textContent === 'pass',
+      `document.querySelector('li[data-rung="install"] span')?.textContent === 'pass'`,
     );
     // Log text stays text: no element made from it.
     await expect(page.locator('#live-log img').count()).resolves.toBe(0);
@@ -127,9 +127,7 @@ describe('live run page', () => {
     });
     expect(report.status).toBe(200);
     // The end of the stream reloads the page: a new document with the result.
-    await page.waitForFunction(
-      () => !(window as unknown as { __sameDocument?: boolean }).__sameDocument,
-    );
+    await page.waitForFunction('!window.__sameDocument');
     await page.waitForLoadState('load');
     await expect(page.locator('body').textContent()).resolves.toMatch(/level\s*3/i);
     await expect(page.locator('#live-now').count()).resolves.toBe(0);
