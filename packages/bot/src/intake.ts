@@ -92,19 +92,25 @@ export async function handleComment(ctx: Context, c: SeenComment): Promise<void>
     return refuse(auth.reason, auth.metric);
   }
   if (command.kind === 'cancel') {
-    const cancelled = cancelRuns(ctx, c.repo, pr, `cancelled by @${c.user} (!testme cancel)`);
-    if (cancelled.length === 0) {
-      return reply(
-        'notice',
-        'there is no queued or running run on this pull request to cancel',
-        'nothing to cancel',
+    // The runs' end and the comment's handling in one transaction: a crash between them would
+    // otherwise answer the same comment "nothing to cancel" on the next pass.
+    const cancelled = ctx.store.transaction(() => {
+      const ids = cancelRuns(ctx, c.repo, pr, `cancelled by @${c.user} (!testme cancel)`);
+      if (ids.length === 0) {
+        reply(
+          'notice',
+          'there is no queued or running run on this pull request to cancel',
+          'nothing to cancel',
+        );
+      } else ctx.store.markComment(c.commentId, 'accepted', `cancelled ${ids.join(', ')}`);
+      return ids;
+    });
+    if (cancelled.length > 0) {
+      ctx.log.info?.(
+        { comment: c.commentId, repo: c.repo, pr, user: c.user, runs: cancelled },
+        'cancelled by !testme cancel',
       );
     }
-    ctx.store.markComment(c.commentId, 'accepted', `cancelled ${cancelled.join(', ')}`);
-    ctx.log.info?.(
-      { comment: c.commentId, repo: c.repo, pr, user: c.user, runs: cancelled },
-      'cancelled by !testme cancel',
-    );
     return;
   }
   if (command.keepMinutes !== null) {
@@ -173,25 +179,23 @@ export async function handleComment(ctx: Context, c: SeenComment): Promise<void>
 }
 
 /**
- * Ends the PR's queued and running runs as `cancelled` in one transaction; the notify step then
- * stops them through the executor, edits their comments and sets the `error` status. Returns
- * their ids.
+ * Ends the PR's queued and running runs as `cancelled` (call inside a transaction); the notify
+ * step then stops them through the executor, edits their comments and sets the `error` status.
+ * Returns their ids.
  */
 function cancelRuns(ctx: Context, repo: string, pr: number, why: string): string[] {
-  return ctx.store.transaction(() => {
-    const active = ctx.store.activeRuns().filter((r) => r.repo === repo && r.pr === pr);
-    for (const r of active) {
-      ctx.store.updateRun(r.id, {
-        state: 'cancelled',
-        commitState: 'error',
-        error: why,
-        keyHash: null,
-        finishedAt: ctx.clock().toISOString(),
-        notified: false,
-      });
-    }
-    return active.map((r) => r.id);
-  });
+  const active = ctx.store.activeRuns().filter((r) => r.repo === repo && r.pr === pr);
+  for (const r of active) {
+    ctx.store.updateRun(r.id, {
+      state: 'cancelled',
+      commitState: 'error',
+      error: why,
+      keyHash: null,
+      finishedAt: ctx.clock().toISOString(),
+      notified: false,
+    });
+  }
+  return active.map((r) => r.id);
 }
 
 function replyBody(ctx: Context, r: RefusalRecord): string {
