@@ -1,7 +1,8 @@
 // `!testme cancel`, `!testme help`, `!testme keep` through the whole intake: the fake forge on
 // loopback, real SQLite, the recording executor.
+import { exampleResults } from '@ccci/results';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { COMMANDS } from '../src/index.js';
+import { COMMANDS, createBotServer } from '../src/index.js';
 import { ORG, REPO, sha, type World, world } from './helpers.js';
 
 let w: World;
@@ -209,6 +210,36 @@ describe('!testme keep', () => {
     });
     await bot.pollOnce();
     expect(w.executor.dispatched.at(-1)).toMatchObject({ pr: b, keepMinutes: 60 });
+  });
+
+  it('the result comment of a failed keep run says until when its app may stay', async () => {
+    const pr = w.fake.openPull(REPO, { headSha: sha(1) });
+    const { bot } = await started({ keepMax: 1 });
+    const server = createBotServer({ bot });
+    const base = await server.listen(0);
+    try {
+      w.fake.addComment({ repo: REPO, pr, user: 'alice', body: '!testme keep=30' });
+      await bot.pollOnce();
+      const d = w.executor.dispatched[0];
+      if (!d) throw new Error('not dispatched');
+      const res = await fetch(`${base}/api/runs/${d.runId}/report`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${d.reportKey}`, 'content-type': 'application/json' },
+        body: JSON.stringify({
+          run_id: d.runId,
+          results: { ...exampleResults({ level: 0 }), run_id: d.runId, sha: sha(1), pr },
+        }),
+      });
+      expect(res.status).toBe(200);
+      await bot.process();
+      const body = botComments(pr)[0]?.body ?? '';
+      expect(body).toMatch(
+        /🔧 Asked with `keep`: a failed run's app stays deployed on the CI host for debugging until about \d{4}-\d\d-\d\d \d\d:\d\d UTC/,
+      );
+      expect(body).toContain('Its secrets stay on the host');
+    } finally {
+      await server.close();
+    }
   });
 
   it('KEEP_MAX 0 turns keep off with a reply saying so', async () => {
