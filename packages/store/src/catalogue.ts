@@ -33,13 +33,16 @@ export type RunBranch = (typeof RUN_BRANCHES)[number];
 /** The SQL twin of {@link runBranch} `=== 'default'`: one definition for every query. */
 export const DEFAULT_BRANCH_SQL = '(pr IS NULL OR on_default_branch = 1)';
 
+// `+state` keeps SQLite from seeking `done` runs by a state index (most runs are done, and the
+// seek reads each table row to check the other filters); the creation-order index answers them
+// instead. Active, cancelled and replaced runs are few: a state index finds those fast.
 const STATUS_SQL: Record<RunStatus, string> = {
   queued: "state IN ('queued', 'dispatching', 'dispatched')",
   running: "state = 'running'",
-  success: "(state = 'done' AND commit_state = 'success')",
-  failure: "(state = 'done' AND commit_state = 'failure')",
+  success: "(+state = 'done' AND commit_state = 'success')",
+  failure: "(+state = 'done' AND commit_state = 'failure')",
   error:
-    "(state = 'done' AND (commit_state IS NULL OR commit_state NOT IN ('success', 'failure')))",
+    "(+state = 'done' AND (commit_state IS NULL OR commit_state NOT IN ('success', 'failure')))",
   cancelled: "state = 'cancelled'",
   replaced: "state = 'replaced'",
 };
@@ -67,10 +70,10 @@ export function runBranch(run: Pick<RunRecord, 'pr' | 'onDefaultBranch'>): RunBr
   return run.pr === null || run.onDefaultBranch ? 'default' : 'pr';
 }
 
-/** Where a page of runs starts: strictly older than this run (creation time, then insertion). */
+/** Where a page of runs starts: strictly older than this run (creation time, then id). */
 export interface RunCursor {
   createdAt: string;
-  seq: number;
+  id: string;
 }
 
 export interface RunListQuery {
@@ -85,7 +88,7 @@ export interface RunListQuery {
 }
 
 export interface RunListPage {
-  /** Newest first (creation time). */
+  /** Newest first (creation time, then id). */
   runs: RunRecord[];
   /** Cursor of the next (older) page; null on the last page. */
   next: RunCursor | null;
@@ -125,8 +128,56 @@ export interface CatalogueStore {
   levelHistory(recipe: string, limit: number): RunPoint[];
 }
 
+// Every column these queries read is in a migration 7 index, in an order that is also the
+// ORDER BY: SQLite answers from the index alone and stops at the LIMIT. A runs row holds its
+// results JSON before on_default_branch, created_at and finished_at, so reading those from the
+// table walks the JSON's overflow pages (10× slower with 5 KiB of results). Ties on a timestamp
+// are broken by id, not rowid: an index can order by rowid only right after the timestamp.
 const POINT_COLUMNS =
-  'rowid AS seq, id, pr, on_default_branch, state, commit_state, level, created_at, finished_at';
+  'id, pr, on_default_branch, state, commit_state, level, created_at, finished_at';
+const NEWEST_FINISHED = 'ORDER BY finished_at DESC, id DESC';
+
+/** The SQL of {@link CatalogueStore.listRuns} (exported for the query-plan test). */
+export function listRunsSql(query: Omit<RunListQuery, 'limit'>): {
+  sql: string;
+  params: unknown[];
+} {
+  const where: string[] = [];
+  const params: unknown[] = [];
+  if (query.recipe !== undefined) {
+    where.push('recipe = ?');
+    params.push(query.recipe);
+  }
+  if (query.branch === 'default') where.push(DEFAULT_BRANCH_SQL);
+  if (query.branch === 'pr') where.push('(pr IS NOT NULL AND on_default_branch = 0)');
+  if (query.pr !== undefined) {
+    where.push('pr = ?');
+    params.push(query.pr);
+  }
+  const statuses = [...new Set(query.statuses ?? [])].sort();
+  if (statuses.length > 0) where.push(`(${statuses.map((s) => STATUS_SQL[s]).join(' OR ')})`);
+  if (query.before) {
+    where.push('(created_at < ? OR (created_at = ? AND id < ?))');
+    params.push(query.before.createdAt, query.before.createdAt, query.before.id);
+  }
+  return {
+    sql: `SELECT * FROM runs ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY created_at DESC, id DESC LIMIT ?`,
+    params,
+  };
+}
+
+/** The SQL of the recipe facts and history queries (exported for the query-plan test). */
+export const FACTS_SQL = {
+  last: `SELECT ${POINT_COLUMNS} FROM runs WHERE recipe = ? AND state = 'done' ${NEWEST_FINISHED} LIMIT 1`,
+  defaults: `SELECT ${POINT_COLUMNS} FROM runs WHERE recipe = ? AND state = 'done' AND level IS NOT NULL
+    AND ${DEFAULT_BRANCH_SQL} ${NEWEST_FINISHED} LIMIT 2`,
+  newestPr: `SELECT ${POINT_COLUMNS}, pr_outcome FROM runs WHERE recipe = ? AND state = 'done'
+    AND level IS NOT NULL AND pr IS NOT NULL AND on_default_branch = 0 ${NEWEST_FINISHED} LIMIT 1`,
+  trend: `SELECT ${POINT_COLUMNS} FROM runs WHERE recipe = ? AND state = 'done' AND level IS NOT NULL
+    ${NEWEST_FINISHED} LIMIT ?`,
+  history: `SELECT ${POINT_COLUMNS} FROM runs WHERE recipe = ? AND state = 'done' ${NEWEST_FINISHED} LIMIT ?`,
+  recipes: 'SELECT DISTINCT recipe FROM runs ORDER BY recipe',
+} as const;
 
 function toPoint(r: Row): RunPoint {
   const pr = (r.pr as number | null) ?? null;
@@ -145,54 +196,15 @@ function toPoint(r: Row): RunPoint {
 }
 
 export function createCatalogueStore(db: Database.Database): CatalogueStore {
-  const FINISHED = "recipe = ? AND state = 'done'";
-  // The partial indexes of migration 7 match these WHERE clauses term for term.
-  const q = {
-    recipes: db.prepare('SELECT DISTINCT recipe FROM runs ORDER BY recipe'),
-    last: db.prepare(
-      `SELECT ${POINT_COLUMNS} FROM runs WHERE ${FINISHED} ORDER BY finished_at DESC, rowid DESC LIMIT 1`,
-    ),
-    defaults: db.prepare(
-      `SELECT ${POINT_COLUMNS} FROM runs WHERE ${FINISHED} AND level IS NOT NULL AND ${DEFAULT_BRANCH_SQL}
-       ORDER BY finished_at DESC, rowid DESC LIMIT 2`,
-    ),
-    newestPr: db.prepare(
-      `SELECT ${POINT_COLUMNS}, pr_outcome FROM runs WHERE ${FINISHED} AND level IS NOT NULL
-       AND pr IS NOT NULL AND on_default_branch = 0 ORDER BY finished_at DESC, rowid DESC LIMIT 1`,
-    ),
-    trend: db.prepare(
-      `SELECT ${POINT_COLUMNS} FROM runs WHERE ${FINISHED} AND level IS NOT NULL
-       ORDER BY finished_at DESC, rowid DESC LIMIT ?`,
-    ),
-    history: db.prepare(
-      `SELECT ${POINT_COLUMNS} FROM runs WHERE ${FINISHED} ORDER BY finished_at DESC, rowid DESC LIMIT ?`,
-    ),
-  };
+  const q = Object.fromEntries(
+    Object.entries(FACTS_SQL).map(([k, sql]) => [k, db.prepare(sql)]),
+  ) as Record<keyof typeof FACTS_SQL, Database.Statement>;
   const listStatements = new Map<string, Database.Statement>();
 
   return {
     listRuns(query) {
-      const where: string[] = [];
-      const params: unknown[] = [];
-      if (query.recipe !== undefined) {
-        where.push('recipe = ?');
-        params.push(query.recipe);
-      }
-      if (query.branch === 'default') where.push(DEFAULT_BRANCH_SQL);
-      if (query.branch === 'pr') where.push('(pr IS NOT NULL AND on_default_branch = 0)');
-      if (query.pr !== undefined) {
-        where.push('pr = ?');
-        params.push(query.pr);
-      }
-      const statuses = [...new Set(query.statuses ?? [])].sort();
-      if (statuses.length > 0) where.push(`(${statuses.map((s) => STATUS_SQL[s]).join(' OR ')})`);
-      if (query.before) {
-        where.push('(created_at < ? OR (created_at = ? AND rowid < ?))');
-        params.push(query.before.createdAt, query.before.createdAt, query.before.seq);
-      }
+      const { sql, params } = listRunsSql(query);
       // A handful of filter combinations: each shape is prepared once.
-      const sql = `SELECT rowid AS seq, * FROM runs ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
-        ORDER BY created_at DESC, rowid DESC LIMIT ?`;
       let statement = listStatements.get(sql);
       if (!statement) {
         statement = db.prepare(sql);
@@ -206,7 +218,7 @@ export function createCatalogueStore(db: Database.Database): CatalogueStore {
         runs: page.map(toRun),
         next:
           more && lastRow
-            ? { createdAt: lastRow.created_at as string, seq: lastRow.seq as number }
+            ? { createdAt: lastRow.created_at as string, id: lastRow.id as string }
             : null,
       };
     },

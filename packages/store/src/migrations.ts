@@ -176,17 +176,14 @@ CREATE INDEX digest_deliveries_pending ON digest_deliveries (state, next_attempt
   {
     version: 7,
     name: 'dashboard-indexes',
-    // The dashboard's run lists page newest first by creation time (cursor: created_at, rowid),
-    // with or without a recipe; its recipe summaries read the newest default-branch and PR runs
-    // with a level. The partial indexes' WHERE clauses are the catalogue queries' terms, word
-    // for word: SQLite uses a partial index only when the query's WHERE implies it.
+    // The dashboard's run lists (newest first by creation time, cursor: created_at, id; with or
+    // without a recipe; filtered by branch, PR, status) and its recipe summaries (newest
+    // finished runs by finish time) are answered from these indexes alone: their columns are
+    // every column those queries read, in ORDER BY order. See catalogue.ts for why.
     sql: `
-CREATE INDEX runs_recipe_created ON runs (recipe, created_at);
-CREATE INDEX runs_created ON runs (created_at);
-CREATE INDEX runs_default_finished ON runs (recipe, finished_at)
-  WHERE state = 'done' AND level IS NOT NULL AND (pr IS NULL OR on_default_branch = 1);
-CREATE INDEX runs_pr_finished ON runs (recipe, finished_at)
-  WHERE state = 'done' AND level IS NOT NULL AND pr IS NOT NULL AND on_default_branch = 0;
+CREATE INDEX runs_created_cover ON runs (created_at, id, recipe, pr, on_default_branch, state, commit_state);
+CREATE INDEX runs_recipe_created_cover ON runs (recipe, created_at, id, pr, on_default_branch, state, commit_state);
+CREATE INDEX runs_recipe_finished_cover ON runs (recipe, finished_at, id, state, level, pr, on_default_branch, commit_state, pr_outcome, created_at);
 `,
   },
 ];

@@ -1,4 +1,9 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { FACTS_SQL, listRunsSql } from '../src/catalogue.js';
 import {
   type NewRun,
   openStore,
@@ -115,5 +120,46 @@ describe('recipeFacts', () => {
     expect(store.levelHistory('c', 10).map((r) => r.pr)).toEqual([1, 2, 3, 4]);
     expect(store.recipesWithRuns()).toContain('c');
     expect(store.defaultBranchLevel('c')).toBe(3);
+  });
+});
+
+describe('query plans', () => {
+  it('the dashboard queries read the migration 7 indexes in ORDER BY order, without a sort', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ccci-plan-'));
+    try {
+      const path = join(dir, 'bot.sqlite');
+      openStore({ path }).close();
+      const db = new Database(path, { readonly: true });
+      const plan = (sql: string, params: unknown[]) =>
+        (db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...params) as { detail: string }[])
+          .map((r) => r.detail)
+          .join(' | ');
+      for (const [name, sql] of Object.entries(FACTS_SQL)) {
+        const params = (sql.match(/\?/g) ?? []).map((_, i) => (i === 0 ? 'r' : 5));
+        expect(plan(sql, params), name).toMatch(/USING COVERING INDEX runs_recipe/);
+      }
+      const cursor = { createdAt: '2026-11-01T00:00:00.000Z', id: 'x' };
+      for (const query of [
+        {},
+        { recipe: 'r' },
+        { recipe: 'r', branch: 'pr' as const, statuses: ['failure' as const, 'error' as const] },
+        { branch: 'default' as const, before: cursor },
+        { branch: 'pr' as const, statuses: ['error' as const] },
+        { statuses: ['success' as const, 'failure' as const], before: cursor },
+      ]) {
+        const { sql, params } = listRunsSql(query);
+        const p = plan(sql, [...params, 51]);
+        expect(p, JSON.stringify(query)).toMatch(/USING INDEX runs_(recipe_)?created_cover/);
+        expect(p).not.toContain('TEMP B-TREE');
+      }
+      // Few runs are active: SQLite seeks them by state and sorts the handful.
+      const active = listRunsSql({ statuses: ['queued', 'running'], before: cursor });
+      expect(plan(active.sql, [...active.params, 51])).toMatch(
+        /SEARCH runs USING INDEX runs_(active|outcome)/,
+      );
+      db.close();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -56,12 +56,15 @@ export interface RecipeSummary {
   regressions: RecipeRegression[];
 }
 
-/** Every enrolled recipe and every recipe with a run: regressions first, then by name. */
-export function recipeSummaries(dash: DashboardContext): RecipeSummary[] {
+/**
+ * Every enrolled recipe and every recipe with a run: regressions first, then by name. `trend`
+ * runs per recipe (the home page needs only the newest, for "last tested").
+ */
+export function recipeSummaries(dash: DashboardContext, trend = TREND_LENGTH): RecipeSummary[] {
   const names = [...new Set([...dash.enrolled.keys(), ...dash.store.recipesWithRuns()])].sort();
   const cutoff = dash.clock().getTime() - dash.outdatedDays * 86_400_000;
   const summaries = dash.store
-    .recipeFacts(names, TREND_LENGTH)
+    .recipeFacts(names, trend)
     .map((facts) => summarize(dash, facts, cutoff));
   // A stable sort keeps the names in order inside each group.
   return summaries.sort(

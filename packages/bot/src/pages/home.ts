@@ -14,7 +14,7 @@ function regressionText(r: RecipeRegression): string {
  * run; regressions first. Active runs below, default branch and PRs told apart.
  */
 export function renderHome(dash: DashboardContext): string {
-  const summaries = recipeSummaries(dash);
+  const summaries = recipeSummaries(dash, 1);
   const rows = summaries.map((s) => {
     const name = `<a href="/recipes/${e(s.recipe)}">${e(s.recipe)}</a>${s.repo === null ? ' <span class="tag">not enrolled</span>' : ''}`;
     const measured = s.defaultBranch

@@ -11,6 +11,7 @@ export const DEFAULT_PAGE_SIZE = 50;
 export const MAX_PAGE_SIZE = 200;
 
 const RECIPE = /^[a-z0-9][a-z0-9_-]{0,62}$/;
+const RUN_ID = /^[A-Za-z0-9_-]{1,64}$/;
 const ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?Z$/;
 const PARAMS = ['recipe', 'branch', 'pr', 'status', 'before', 'limit'] as const;
 type Param = (typeof PARAMS)[number];
@@ -33,20 +34,20 @@ export interface ParseRunQueryOptions {
   strict?: boolean;
 }
 
-/** The opaque `before` cursor: base64url of `[createdAt, seq]`. */
+/** The opaque `before` cursor: base64url of `[createdAt, id]`. */
 export function encodeCursor(cursor: RunCursor): string {
-  return Buffer.from(JSON.stringify([cursor.createdAt, cursor.seq])).toString('base64url');
+  return Buffer.from(JSON.stringify([cursor.createdAt, cursor.id])).toString('base64url');
 }
 
 export function decodeCursor(text: string): RunCursor | null {
-  if (!/^[A-Za-z0-9_-]{1,200}$/.test(text)) return null;
+  if (!/^[A-Za-z0-9_-]{1,300}$/.test(text)) return null;
   try {
     const value: unknown = JSON.parse(Buffer.from(text, 'base64url').toString('utf8'));
     if (!Array.isArray(value) || value.length !== 2) return null;
-    const [createdAt, seq] = value as [unknown, unknown];
+    const [createdAt, id] = value as [unknown, unknown];
     if (typeof createdAt !== 'string' || !ISO.test(createdAt)) return null;
-    if (typeof seq !== 'number' || !Number.isSafeInteger(seq) || seq < 1) return null;
-    return { createdAt, seq };
+    if (typeof id !== 'string' || !RUN_ID.test(id)) return null;
+    return { createdAt, id };
   } catch {
     return null;
   }
