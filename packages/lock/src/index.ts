@@ -6,13 +6,7 @@ export {
   LOCK_STATES,
   type LockState,
 } from './decide.js';
-export {
-  type DockerResult,
-  type DockerRunner,
-  execaDocker,
-  inventory,
-  type StackObjects,
-} from './docker.js';
+export { type DockerResult, type DockerRunner, execaDocker } from './docker.js';
 export {
   appDomain,
   assertCiDomain,
@@ -91,6 +85,16 @@ export {
   runStatePaths,
   toEnv,
 } from './run-state.js';
+export {
+  describeObjects,
+  inventory,
+  isEmpty,
+  listStackObjects,
+  objectNames,
+  type RemoveStackOptions,
+  removeStack,
+  type StackObjects,
+} from './stack-objects.js';
 export {
   type ReapContext,
   type SweepDomainOptions,

@@ -2,12 +2,13 @@ import { randomBytes } from 'node:crypto';
 import { readdir } from 'node:fs/promises';
 import { isAbsolute } from 'node:path';
 import type { Decision } from './decide.js';
-import { type DockerRunner, execaDocker, inventory } from './docker.js';
+import { type DockerRunner, execaDocker } from './docker.js';
 import { assertCiDomain, ciStackPattern, domainOfStack, stackName } from './domain.js';
 import { DEFAULT_STALE_MS } from './lock.js';
 import { NETWORK_WARN_RATIO, type NetworkUsage, networkUsage } from './network-usage.js';
 import type { LockProbe } from './probe.js';
 import { type ReapReport, reapStack } from './reap.js';
+import { inventory } from './stack-objects.js';
 import { type SweepResult, sweepDomain } from './sweep.js';
 
 /** Default run deadline: 60 minutes. */

@@ -1,5 +1,6 @@
 import { existsSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { objectNames } from '@ccci/lock';
 import { execa } from 'execa';
 import { chromium } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
@@ -70,7 +71,7 @@ async function versionLabel(domain: string): Promise<string> {
 }
 
 async function expectGone(domain: string): Promise<void> {
-  expect((await stackObjects(`${stackNameOf(domain)}_`)).all).toEqual([]);
+  expect(objectNames(await stackObjects(`${stackNameOf(domain)}_`))).toEqual([]);
   expect(existsSync(envFile(domain))).toBe(false);
 }
 
@@ -293,7 +294,7 @@ describeDocker('abra double on the real swarm', () => {
     const failed = await abraRun(['app', 'deploy', sick], { ABRA_DOUBLE_FAULT: 'deploy-fail' });
     expect(failed.exitCode).toBe(1);
     expect(failed.output).toContain('FATA failed to deploy');
-    expect((await stackObjects(`${stackNameOf(sick)}_`)).all).toEqual([]);
+    expect(objectNames(await stackObjects(`${stackNameOf(sick)}_`))).toEqual([]);
 
     const started = Date.now();
     setAppTimeout(sick, '6');

@@ -1,6 +1,7 @@
 import { appendFileSync, existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type Abra, AbraError, createAbra, readDeployCount } from '@ccci/abra';
+import { objectNames } from '@ccci/lock';
 import { execa } from 'execa';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import {
@@ -121,7 +122,7 @@ describeDocker('@ccci/abra against the abra double on the swarm', () => {
       await abra.undeploy({ domain });
       expect((await stackObjects(`${stack}_`)).services).toEqual([]);
       await abra.rm({ domain, volumes: true, force: true });
-      expect((await stackObjects(`${stack}_`)).all).toEqual([]);
+      expect(objectNames(await stackObjects(`${stack}_`))).toEqual([]);
       expect(existsSync(join(double.abraDir, 'servers', 'default', `${domain}.env`))).toBe(false);
     },
     SLOW,
@@ -141,7 +142,7 @@ describeDocker('@ccci/abra against the abra double on the swarm', () => {
       expect(error.exitCode).toBe(1);
       expect(await readDeployCount(deployCountFile)).toBe(before + 1);
       await teardown(domain);
-      expect((await stackObjects(`${stackNameOf(domain)}_`)).all).toEqual([]);
+      expect(objectNames(await stackObjects(`${stackNameOf(domain)}_`))).toEqual([]);
     },
     SLOW,
   );

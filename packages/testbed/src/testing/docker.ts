@@ -1,3 +1,4 @@
+import { execaDocker, listStackObjects, removeStack, type StackObjects } from '@ccci/lock';
 import { execa, execaSync } from 'execa';
 
 // vitest only inside a vitest worker (it sets VITEST): the package is also imported by bench
@@ -78,75 +79,22 @@ export function describeDocker(name: string, fn: () => void): void {
   });
 }
 
-export interface StackObjects {
-  services: string[];
-  volumes: string[];
-  secrets: string[];
-  configs: string[];
-  networks: string[];
-  /** Containers whose name starts with the prefix (task containers of the stack). */
-  containers: string[];
-  /** Every name above, for `expect(x.all).toEqual([])`. */
-  all: string[];
+function stackOf(prefix: string): string {
+  if (!/^[^_\s].*_$/.test(prefix))
+    throw new TypeError(`prefix: expected "<stack>_", found ${JSON.stringify(prefix)}`);
+  return prefix.slice(0, -1);
 }
 
-async function names(args: string[], field: string, prefix: string): Promise<string[]> {
-  const r = await execa(
-    'docker',
-    [...args, '--filter', `name=${prefix}`, '--format', `{{${field}}}`],
-    { reject: false },
-  );
-  if (r.exitCode !== 0)
-    throw new Error(`docker ${args.join(' ')} failed: ${String(r.stderr).trim()}`);
-  return String(r.stdout)
-    .split('\n')
-    .filter((n) => n.startsWith(prefix))
-    .sort();
-}
-
-/** Every swarm object whose name starts with `prefix` (use `<stack>_` for one app). */
-export async function stackObjects(prefix: string): Promise<StackObjects> {
-  if (!prefix) throw new TypeError('stackObjects: prefix must be a non-empty string');
-  const [services, volumes, secrets, configs, networks, containers] = await Promise.all([
-    names(['service', 'ls'], '.Name', prefix),
-    names(['volume', 'ls'], '.Name', prefix),
-    names(['secret', 'ls'], '.Name', prefix),
-    names(['config', 'ls'], '.Name', prefix),
-    names(['network', 'ls'], '.Name', prefix),
-    names(['ps', '-a'], '.Names', prefix),
-  ]);
-  return {
-    services,
-    volumes,
-    secrets,
-    configs,
-    networks,
-    containers,
-    all: [...services, ...volumes, ...secrets, ...configs, ...networks, ...containers],
-  };
+/** Every swarm object of the stack `<stack>_` names (@ccci/lock listStackObjects). */
+export function stackObjects(prefix: string): Promise<StackObjects> {
+  return listStackObjects(execaDocker, stackOf(prefix));
 }
 
 /**
- * Remove every swarm object whose name starts with `prefix` — for test cleanup of objects
- * the test itself created (never pass a prefix you do not own).
+ * Removes every swarm object of the stack `<stack>_` names (@ccci/lock removeStack: services,
+ * then their containers, volumes, secrets, configs, networks) — for test cleanup of objects
+ * the test itself created (never pass a prefix you do not own). Resolves to what is left.
  */
-export async function removeStackObjects(prefix: string): Promise<void> {
-  const stack = prefix.replace(/_$/, '');
-  await execa('docker', ['stack', 'rm', stack], { reject: false });
-  const deadline = Date.now() + 60_000;
-  for (;;) {
-    const o = await stackObjects(prefix);
-    if (o.services.length)
-      await execa('docker', ['service', 'rm', ...o.services], { reject: false });
-    if (o.containers.length)
-      await execa('docker', ['rm', '-f', ...o.containers], { reject: false });
-    if (o.volumes.length)
-      await execa('docker', ['volume', 'rm', '-f', ...o.volumes], { reject: false });
-    if (o.secrets.length) await execa('docker', ['secret', 'rm', ...o.secrets], { reject: false });
-    if (o.configs.length) await execa('docker', ['config', 'rm', ...o.configs], { reject: false });
-    if (o.networks.length)
-      await execa('docker', ['network', 'rm', ...o.networks], { reject: false });
-    if ((await stackObjects(prefix)).all.length === 0 || Date.now() > deadline) return;
-    await new Promise((r) => setTimeout(r, 250));
-  }
+export function removeStackObjects(prefix: string): Promise<StackObjects> {
+  return removeStack(execaDocker, stackOf(prefix), { timeoutMs: 60_000 });
 }

@@ -16,7 +16,6 @@ export {
   describeDocker,
   dockerAvailable,
   removeStackObjects,
-  type StackObjects,
   stackObjects,
 } from './docker.js';
 export { stackNameOf, uniqueAppDomain, uniqueCiDomain } from './domains.js';
