@@ -143,7 +143,11 @@ export async function start(options: MainOptions): Promise<Running> {
     },
     log,
   });
-  const server = createBotServer({ bot, webhookSecret: settings.webhookSecret });
+  const server = createBotServer({
+    bot,
+    webhookSecret: settings.webhookSecret,
+    outdatedDays: settings.dashboardOutdatedDays,
+  });
   let url: string;
   try {
     url = await server.listen(settings.listen.port, settings.listen.host);

@@ -38,6 +38,8 @@ export interface Settings {
   runDeadlineMs: number;
   /** Most runs holding a `!testme keep` slot at once (KEEP_MAX); 0 turns `keep` off. */
   keepMax: number;
+  /** A default-branch level older than this many days is *outdated* on the dashboard and in /api/recipes. */
+  dashboardOutdatedDays: number;
   logLevel: string;
   shutdownGraceMs: number;
   /** Scheduled catalogue runs: each recipe's default branch every `everyMs` (0 = off). */
@@ -263,6 +265,7 @@ export function loadSettings(env: Env): Settings {
     lateReportMs: int('LATE_REPORT_HOURS', 24, 0, 720) * 3_600_000,
     runDeadlineMs: int('RUN_DEADLINE_MINUTES', 90, 0, 24 * 60) * 60_000,
     keepMax: int('KEEP_MAX', 2, 0, 32),
+    dashboardOutdatedDays: int('DASHBOARD_OUTDATED_DAYS', 30, 1, 3650),
     logLevel,
     shutdownGraceMs: int('SHUTDOWN_GRACE_SECONDS', 60, 0, 3600) * 1000,
     schedule: {

@@ -41,7 +41,17 @@ describe('loadSettings', () => {
       dbPath: join(dir, 'bot.sqlite'),
       webhookSecret: null,
       keepMax: 2,
+      dashboardOutdatedDays: 30,
     });
+  });
+
+  it('DASHBOARD_OUTDATED_DAYS sets when the dashboard calls a level outdated; 0 is a problem naming it', () => {
+    expect(loadSettings({ ...base(), DASHBOARD_OUTDATED_DAYS: '90' }).dashboardOutdatedDays).toBe(
+      90,
+    );
+    expect(problems({ ...base(), DASHBOARD_OUTDATED_DAYS: '0' }).join('\n')).toContain(
+      'DASHBOARD_OUTDATED_DAYS',
+    );
   });
 
   it('KEEP_MAX bounds the kept apps (0 turns keep off); out of range is a problem naming it', () => {
