@@ -15,7 +15,7 @@ export interface StackObjects {
 }
 
 /** The kinds of {@link StackObjects}, in the order they are removed. */
-export const OBJECT_KINDS = [
+const OBJECT_KINDS = [
   'services',
   'containers',
   'volumes',
