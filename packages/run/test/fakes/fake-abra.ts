@@ -1,0 +1,424 @@
+import { execFileSync } from 'node:child_process';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import {
+  type Abra,
+  AbraError,
+  type AbraErrorCode,
+  type AbraResult,
+  type CallOptions,
+  classifyFailure,
+  type GeneratedSecret,
+  incrementDeployCount,
+  type LintSeverity,
+  type PsService,
+  parseLintTable,
+  readEnvValues,
+  setEnvValues,
+} from '@ccci/abra';
+import { stackName } from '@ccci/lock';
+import type { FakeSwarm } from './fake-swarm.js';
+
+/** One call a rung made: the method, which client (counted or not), its options without the signal. */
+export interface AbraCall {
+  op: keyof Abra;
+  counted: boolean;
+  options: Record<string, unknown>;
+}
+
+/** A lint rule the fake's `abra recipe lint` reports (rendered as abra's table, parsed back). */
+export interface FakeLintRule {
+  ref: string;
+  rule: string;
+  severity: LintSeverity;
+  satisfied: boolean;
+  skipped?: boolean;
+}
+
+type Script = { fatal: string; exitCode: number } | 'hang';
+
+/** What the counted client and its uncounted twin share. */
+interface Shared {
+  calls: AbraCall[];
+  scripts: Map<keyof Abra, Script[]>;
+  waiters: { op: keyof Abra; resolve: () => void }[];
+  generated: GeneratedSecret[];
+  lint: FakeLintRule[];
+  secretNames: string[];
+  run: ((o: { service: string; cmd: string[] }) => string | undefined) | undefined;
+}
+
+export interface FakeAbraOptions {
+  swarm: FakeSwarm;
+  /** The run's ABRA_DIR: env files under servers/, recipe clones under recipes/. */
+  abraDir: string;
+  /** Counted deploys go here, as createAbra's `deployCountFile`. Default: not counted. */
+  deployCountFile?: string;
+}
+
+const OK_LINT: FakeLintRule[] = [
+  { ref: 'R001', rule: 'compose config has expected version', severity: 'warn', satisfied: true },
+  { ref: 'R009', rule: "one service named 'app'", severity: 'error', satisfied: true },
+];
+
+/**
+ * The abra client (`ctx.abra`, `ctx.abraUncounted`) over a {@link FakeSwarm}: records every
+ * call, keeps the app env files where abra keeps them, deploys onto the fake swarm with abra's
+ * version label, writes and reads witness files through `app run`, snapshots volumes on backup.
+ * Told to fail, it throws the {@link AbraError} the real client would, its code from
+ * @ccci/abra's own classifier. Test-only.
+ */
+export class FakeAbra implements Abra {
+  readonly #o: FakeAbraOptions;
+  readonly #shared: Shared;
+
+  constructor(options: FakeAbraOptions, shared?: Shared) {
+    this.#o = options;
+    this.#shared = shared ?? {
+      calls: [],
+      scripts: new Map(),
+      waiters: [],
+      generated: [],
+      lint: [...OK_LINT],
+      secretNames: ['db_password'],
+      run: undefined,
+    };
+  }
+
+  /** The client without a deploy counter (the upgrade redeploy's), sharing calls and scripts. */
+  uncounted(): FakeAbra {
+    const { deployCountFile: _, ...rest } = this.#o;
+    return new FakeAbra(rest, this.#shared);
+  }
+
+  /** Every call of both clients, in order. */
+  get calls(): readonly AbraCall[] {
+    return this.#shared.calls;
+  }
+
+  /** Every secret value `app new --secrets` and `secret generate` returned. */
+  get generated(): readonly GeneratedSecret[] {
+    return this.#shared.generated;
+  }
+
+  /** The methods called so far, in order (`['serverAdd', 'appNew', 'deploy', 'ps']`). */
+  get ops(): (keyof Abra)[] {
+    return this.#shared.calls.map((c) => c.op);
+  }
+
+  /**
+   * The next call of `op` fails as abra does when it prints `FATA <fatal>` and exits non-zero:
+   * `failNext('deploy', 'deploy timed out 🟠')` is ABRA_DEPLOY_TIMEOUT.
+   */
+  failNext(op: keyof Abra, fatal: string, exitCode = 1): this {
+    return this.#script(op, { fatal, exitCode });
+  }
+
+  /** The next call of `op` runs until its signal aborts, then fails with ABRA_ABORTED. */
+  hangNext(op: keyof Abra): this {
+    return this.#script(op, 'hang');
+  }
+
+  /** Resolves once a call of `op` has started (an awaited condition, not a sleep). */
+  started(op: keyof Abra): Promise<void> {
+    if (this.#shared.calls.some((c) => c.op === op)) return Promise.resolve();
+    return new Promise((resolve) => this.#shared.waiters.push({ op, resolve }));
+  }
+
+  /** The rules `abra recipe lint` reports from now on. */
+  set lint(rules: FakeLintRule[]) {
+    this.#shared.lint = rules;
+  }
+
+  /** The secrets `app new --secrets` generates (names). Default `db_password`. */
+  set secretNames(names: string[]) {
+    this.#shared.secretNames = names;
+  }
+
+  /** Answers `app run` commands other than the witness write and read (return undefined: ''). */
+  set onRun(fn: (o: { service: string; cmd: string[] }) => string | undefined) {
+    this.#shared.run = fn;
+  }
+
+  #generate(): GeneratedSecret[] {
+    const secrets = this.#shared.secretNames.map((name) => ({ name, value: randomValue() }));
+    this.#shared.generated.push(...secrets);
+    return secrets;
+  }
+
+  #script(op: keyof Abra, s: Script): this {
+    const list = this.#shared.scripts.get(op) ?? [];
+    list.push(s);
+    this.#shared.scripts.set(op, list);
+    return this;
+  }
+
+  async serverAdd(o: { server?: string; local?: boolean } & CallOptions) {
+    return this.#call('serverAdd', o, ['server', 'add'], () => {
+      mkdirSync(join(this.#o.abraDir, 'servers', o.local ? 'default' : (o.server ?? '')), {
+        recursive: true,
+      });
+      return '';
+    });
+  }
+
+  async appNew(
+    o: {
+      recipe: string;
+      server: string;
+      domain: string;
+      version?: string;
+      secrets?: boolean;
+      chaos?: boolean;
+    } & CallOptions,
+  ) {
+    const secrets = o.secrets ? this.#generate() : [];
+    const r = await this.#call('appNew', o, ['app', 'new', o.recipe], () => {
+      const dir = join(this.#o.abraDir, 'servers', o.server);
+      const file = join(dir, `${o.domain}.env`);
+      if (existsSync(file)) throw fatal(`${o.domain} already exists`);
+      mkdirSync(dir, { recursive: true });
+      // As abra: the recipe's .env.sample, with the app's type and domain set.
+      const sample = join(this.#o.abraDir, 'recipes', o.recipe, '.env.sample');
+      if (existsSync(sample)) copyFileSync(sample, file);
+      else writeFileSync(file, '');
+      setEnvValues(file, { TYPE: o.recipe, DOMAIN: o.domain });
+      return '';
+    });
+    return { ...r, output: 'secrets generated (withheld)', secrets };
+  }
+
+  async deploy(
+    o: {
+      domain: string;
+      version?: string;
+      chaos?: boolean;
+      force?: boolean;
+      noDomainChecks?: boolean;
+      timeoutSec?: number;
+    } & CallOptions,
+  ) {
+    const counter = this.#o.deployCountFile;
+    // Counted before abra starts, as createAbra does: an attempted deploy spends budget too.
+    const deployCount = counter ? await incrementDeployCount(counter) : undefined;
+    const r = await this.#call('deploy', o, ['app', 'deploy', o.domain], () => {
+      const recipe = this.#recipeOf(o.domain);
+      const version = o.version ?? chaosVersion(join(this.#o.abraDir, 'recipes', recipe));
+      this.#o.swarm.deploy(stackName(o.domain), version);
+      return `${o.domain} deployed (${version})`;
+    });
+    return { ...r, deployCount };
+  }
+
+  async undeploy(o: { domain: string; prune?: boolean } & CallOptions) {
+    return this.#call('undeploy', o, ['app', 'undeploy', o.domain], () => {
+      this.#recipeOf(o.domain);
+      this.#o.swarm.undeploy(stackName(o.domain));
+      return '';
+    });
+  }
+
+  async rm(o: { domain: string; volumes?: boolean; force?: boolean } & CallOptions) {
+    return this.#call('rm', o, ['app', 'rm', o.domain], () => '');
+  }
+
+  async secretGenerate(o: { domain: string; all: true; machine?: boolean } & CallOptions) {
+    const secrets = this.#generate();
+    const r = await this.#call('secretGenerate', o, ['app', 'secret', 'generate'], () => '');
+    return { ...r, secrets };
+  }
+
+  async secretRm(o: { domain: string; secret: string } & CallOptions) {
+    return this.#call('secretRm', o, ['app', 'secret', 'rm'], () => '');
+  }
+
+  async secretInsert(
+    o: {
+      domain: string;
+      secret: string;
+      version: string;
+      file: string;
+      trim?: boolean;
+    } & CallOptions,
+  ) {
+    return this.#call('secretInsert', o, ['app', 'secret', 'insert'], () => '');
+  }
+
+  async backupCreate(o: { domain: string; service?: string } & CallOptions) {
+    return this.#call('backupCreate', o, ['app', 'backup', 'create'], () => {
+      this.#recipeOf(o.domain);
+      return `backup created: snapshot ${this.#o.swarm.backup(stackName(o.domain))}`;
+    });
+  }
+
+  async restore(o: { domain: string; service?: string; snapshot?: string } & CallOptions) {
+    return this.#call('restore', o, ['app', 'restore', o.domain], () => {
+      this.#recipeOf(o.domain);
+      this.#o.swarm.restore(stackName(o.domain), o.snapshot);
+      return 'restored';
+    });
+  }
+
+  async ps(o: { domain: string } & CallOptions) {
+    let services: PsService[] = [];
+    const r = await this.#call('ps', o, ['app', 'ps', o.domain], () => {
+      this.#recipeOf(o.domain);
+      services = this.#o.swarm.services(stackName(o.domain)).map((s) => ({
+        service: s.name,
+        image: undefined,
+        status: s.replicas,
+        state: 'running',
+        columns: { service: s.name, status: s.replicas },
+      }));
+      return services.map((s) => s.service).join('\n');
+    });
+    return { ...r, services };
+  }
+
+  async run(o: { domain: string; service: string; cmd: string[]; tty?: boolean } & CallOptions) {
+    return this.#call('run', o, ['app', 'run', o.domain], () => {
+      this.#recipeOf(o.domain);
+      const stack = stackName(o.domain);
+      if (!this.#o.swarm.services(stack).some((s) => s.name === o.service))
+        throw fatal(`no service ${o.service} in ${o.domain}`);
+      const [cmd, ...args] = o.cmd;
+      // The witness write (witness.ts): sh -c 'printf %s "$1" > "$2"' sh <value> <path>.
+      if (cmd === 'sh' && args[0] === '-c' && args[1]?.startsWith('printf %s')) {
+        this.#o.swarm.write(stack, o.service, args[4] ?? '', args[3] ?? '');
+        return '';
+      }
+      if (cmd === 'cat' && args.length === 1) {
+        const text = this.#o.swarm.read(stack, o.service, args[0] ?? '');
+        if (text === undefined) throw exited(`cat: ${args[0]}: No such file or directory`, 1);
+        return text;
+      }
+      return this.#shared.run?.({ service: o.service, cmd: o.cmd }) ?? '';
+    });
+  }
+
+  async logs(o: { domain: string; service?: string; followMs?: number } & CallOptions) {
+    const r = await this.#call('logs', o, ['app', 'logs', o.domain], () => '');
+    return { ...r, stopped: o.followMs !== undefined };
+  }
+
+  async recipeLint(recipe: string, o: CallOptions = {}) {
+    const r = await this.#call('recipeLint', { recipe, ...o }, ['recipe', 'lint', recipe], () =>
+      lintTable(this.#shared.lint),
+    );
+    return { ...r, ...parseLintTable(r.output) };
+  }
+
+  /** The recipe of an app, from its env file's TYPE (`cannot find app` when there is none). */
+  #recipeOf(domain: string): string {
+    const servers = join(this.#o.abraDir, 'servers');
+    for (const server of existsSync(servers) ? readdirSync(servers) : []) {
+      const file = join(servers, server, `${domain}.env`);
+      if (existsSync(file)) return (readEnvValues(file)['TYPE'] ?? '').split(':')[0] ?? '';
+    }
+    throw fatal(`cannot find app with name ${domain}`);
+  }
+
+  async #call<O extends CallOptions>(
+    op: keyof Abra,
+    o: O,
+    words: string[],
+    body: () => string,
+  ): Promise<AbraResult> {
+    const { signal, ...rest } = o;
+    const options: Record<string, unknown> = Object.fromEntries(Object.entries(rest));
+    this.#shared.calls.push({ op, counted: this.#o.deployCountFile !== undefined, options });
+    for (const w of this.#shared.waiters.filter((x) => x.op === op)) w.resolve();
+    this.#shared.waiters = this.#shared.waiters.filter((x) => x.op !== op);
+    const command = ['abra', ...words];
+    const label = words.filter((w) => /^[a-z]+$/.test(w)).join(' ');
+    const fail = (code: AbraErrorCode, reason: string, f: Partial<FailFields> = {}) =>
+      new AbraError(`abra ${label} failed [${code}]: ${reason}`, {
+        command,
+        exitCode: f.exitCode,
+        output: f.output ?? '',
+        durationMs: 0,
+        code,
+        fatal: f.fatal,
+        timedOut: false,
+        isAborted: code === 'ABRA_ABORTED',
+      });
+    const aborted = () =>
+      fail('ABRA_ABORTED', 'aborted by the caller; its process tree was killed');
+    if (signal?.aborted) throw aborted();
+    const script = this.#shared.scripts.get(op)?.shift();
+    if (script === 'hang') {
+      await new Promise<void>((resolve) => {
+        if (!signal) return;
+        if (signal.aborted) resolve();
+        signal.addEventListener('abort', () => resolve(), { once: true });
+      });
+      throw aborted();
+    }
+    let output: string;
+    try {
+      if (script) throw new FakeFailure(script.fatal, script.exitCode, `FATA ${script.fatal}\n`);
+      output = body();
+    } catch (error) {
+      if (!(error instanceof FakeFailure)) throw error;
+      const code = error.fatal ? classifyFailure([error.fatal], error.output) : 'ABRA_UNKNOWN';
+      throw fail(code, error.fatal ?? `exit code ${error.exitCode}, no FATA line in its output`, {
+        exitCode: error.exitCode,
+        output: error.output,
+        fatal: error.fatal,
+      });
+    }
+    return { command, exitCode: 0, output, durationMs: 0 };
+  }
+}
+
+interface FailFields {
+  exitCode: number | undefined;
+  output: string;
+  fatal: string | undefined;
+}
+
+/** How a fake call body says abra failed: a FATA line, or a command's own exit. */
+class FakeFailure extends Error {
+  constructor(
+    readonly fatal: string | undefined,
+    readonly exitCode: number,
+    readonly output: string,
+  ) {
+    super(fatal ?? output);
+  }
+}
+
+const fatal = (message: string) => new FakeFailure(message, 1, `FATA ${message}\n`);
+const exited = (output: string, code: number) => new FakeFailure(undefined, code, output);
+
+function randomValue(): string {
+  return Array.from({ length: 32 }, () => Math.floor(Math.random() * 16).toString(16)).join('');
+}
+
+/** abra's chaos version (as the testbed's double): the exact tag of a clean tree, else the short hash, `+U` when dirty. */
+function chaosVersion(dir: string): string {
+  const git = (...args: string[]) =>
+    execFileSync('git', ['-C', dir, ...args], { encoding: 'utf8' }).trim();
+  const clean = git('status', '--porcelain') === '';
+  const tag = clean ? git('tag', '--points-at', 'HEAD').split('\n')[0] : '';
+  return tag || `${git('rev-parse', '--short=8', 'HEAD')}${clean ? '' : '+U'}`;
+}
+
+/** The rules as abra's ASCII table (olekukonko/tablewriter). */
+function lintTable(rules: FakeLintRule[]): string {
+  const rows = [
+    ['REF', 'RULE', 'SEVERITY', 'SATISFIED', 'SKIPPED', 'RESOLVE'],
+    ...rules.map((r) => [
+      r.ref,
+      r.rule,
+      r.severity,
+      r.satisfied ? 'yes' : 'no',
+      r.skipped ? 'yes' : 'no',
+      '-',
+    ]),
+  ];
+  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((row) => row[i]!.length)));
+  const line = (row: string[]) => `| ${row.map((c, i) => c.padEnd(widths[i]!)).join(' | ')} |`;
+  const rule = `+${widths.map((w) => '-'.repeat(w + 2)).join('+')}+`;
+  return [rule, line(rows[0]!), rule, ...rows.slice(1).map(line), rule, ''].join('\n');
+}
