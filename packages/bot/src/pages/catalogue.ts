@@ -62,7 +62,7 @@ export interface RecipeSummary {
  */
 export function recipeSummaries(dash: DashboardContext, trend = TREND_LENGTH): RecipeSummary[] {
   const names = [...new Set([...dash.enrolled.keys(), ...dash.store.recipesWithRuns()])].sort();
-  const cutoff = dash.clock().getTime() - dash.outdatedDays * 86_400_000;
+  const cutoff = outdatedBefore(dash);
   const summaries = dash.store
     .recipeFacts(names, trend)
     .map((facts) => summarize(dash, facts, cutoff));
@@ -72,18 +72,16 @@ export function recipeSummaries(dash: DashboardContext, trend = TREND_LENGTH): R
   );
 }
 
-/** One recipe's summary; null for a recipe the bot knows nothing of. */
+/** One recipe's summary; null for a recipe neither enrolled nor with any run (even active). */
 export function recipeSummary(dash: DashboardContext, recipe: string): RecipeSummary | null {
-  const [facts] = dash.store.recipeFacts([recipe], TREND_LENGTH);
-  if (
-    !facts ||
-    (!facts.lastRun &&
-      !dash.enrolled.has(recipe) &&
-      dash.store.listRuns({ recipe, limit: 1 }).runs.length === 0)
-  )
-    return null;
-  return summarize(dash, facts, dash.clock().getTime() - dash.outdatedDays * 86_400_000);
+  const known =
+    dash.enrolled.has(recipe) || dash.store.listRuns({ recipe, limit: 1 }).runs.length > 0;
+  const [facts] = known ? dash.store.recipeFacts([recipe], TREND_LENGTH) : [];
+  return facts ? summarize(dash, facts, outdatedBefore(dash)) : null;
 }
+
+const outdatedBefore = (dash: DashboardContext) =>
+  dash.clock().getTime() - dash.outdatedDays * 86_400_000;
 
 function summarize(dash: DashboardContext, facts: RecipeFacts, cutoff: number): RecipeSummary {
   const [latest, previous] = facts.defaultRuns;
