@@ -32,12 +32,8 @@ import { summary, writeProvisionalResults, writeReport } from './phases/report.j
 import { teardown } from './phases/teardown.js';
 import { liveWarmVersion, promoteWarm, shouldKeepWarm } from './phases/warm.js';
 import { sendReport } from './report-client.js';
-import { backupRestoreRung } from './rungs/backup-restore.js';
-import { functionalRung } from './rungs/functional.js';
-import { installRung } from './rungs/install.js';
-import { lintRung } from './rungs/lint.js';
+import { climbRungs, planRungs } from './rungs/ladder.js';
 import { markRung } from './rungs/runner.js';
-import { upgradeRung } from './rungs/upgrade.js';
 import type { RungName, RunSettings } from './settings.js';
 import { targetTip } from './support/git.js';
 import { createRunLog } from './support/log.js';
@@ -251,8 +247,6 @@ async function createRun(
   return ctx;
 }
 
-const LATER: RungName[] = ['upgrade', 'backup_restore', 'functional'];
-
 /** Prepare → deps → base deploy + rungs. Returns the exit status of a run that was not cut short. */
 async function climb(ctx: RunCtx, guards: LifetimeGuards): Promise<number> {
   const { settings, config, state } = ctx;
@@ -294,15 +288,7 @@ async function climb(ctx: RunCtx, guards: LifetimeGuards): Promise<number> {
     return RUN_EXIT.refused;
   }
   const selected = (r: RungName) => settings.stages.includes(r);
-  const na = ctx.meta.EXPECTED_NA as Readonly<Record<string, string>>;
-  for (const r of LATER) {
-    if (!selected(r)) markRung(ctx, r, 'unver', 'not selected (--stages)');
-    else if (settings.quick) markRung(ctx, r, 'unver', 'not run in quick mode');
-    else if (Object.hasOwn(na, r)) markRung(ctx, r, 'skip', `EXPECTED_NA: ${na[r]}`);
-  }
-  if (!selected('install')) markRung(ctx, 'install', 'unver', 'not selected (--stages)');
-  if (Object.hasOwn(na, 'lint')) markRung(ctx, 'lint', 'skip', `EXPECTED_NA: ${na['lint']}`);
-  else if (!selected('lint')) markRung(ctx, 'lint', 'unver', 'not selected (--stages)');
+  planRungs(ctx);
 
   const clone = ctx.clone!;
   state.base = resolveUpgradeBase({
@@ -338,27 +324,8 @@ async function climb(ctx: RunCtx, guards: LifetimeGuards): Promise<number> {
     ctx.log.error(why);
     markRung(ctx, 'install', 'unver', why);
   }
-  if (!state.rungs.has('install')) {
-    state.phase = 'install';
-    await installRung(ctx, upgradeRuns ? state.base.version : undefined);
-  }
-  const installed = state.rungs.get('install')?.status === 'pass';
-  for (const r of LATER) {
-    if (state.rungs.has(r)) continue;
-    if (ctx.signal.aborted) return RUN_EXIT.failed;
-    if (!installed) {
-      markRung(ctx, r, 'unver', 'not run: install did not pass');
-      continue;
-    }
-    state.phase = r;
-    if (r === 'upgrade') await upgradeRung(ctx);
-    if (r === 'backup_restore') await backupRestoreRung(ctx);
-    if (r === 'functional') await functionalRung(ctx);
-  }
-  if (!state.rungs.has('lint') && !ctx.signal.aborted) {
-    state.phase = 'lint';
-    await lintRung(ctx);
-  }
+  if (!(await climbRungs(ctx, upgradeRuns ? state.base.version : undefined)))
+    return RUN_EXIT.failed;
   // A deploy refused at its door (deploy-policy.ts): nothing of it reached the swarm.
   if (state.refused) return RUN_EXIT.refused;
   state.deployCount = await readDeployCount(ctx.paths.deployCountFile).catch(

@@ -7,7 +7,12 @@ import { assert, runRung } from './runner.js';
  * overlay removed), under a PTY (the wrapper's), time-limited; fails only when an
  * error-severity rule is unsatisfied (abra exits 0 then: the table is parsed).
  */
-export function lintRung(ctx: RunCtx) {
+export function lintRung(
+  ctx: Pick<
+    RunCtx,
+    'state' | 'log' | 'signal' | 'clone' | 'proc' | 'recipeDir' | 'abra' | 'settings'
+  >,
+) {
   return runRung(ctx, 'lint', async (steps) => {
     const clone = ctx.clone;
     assert(clone, 'no clone');

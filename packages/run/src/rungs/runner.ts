@@ -15,8 +15,14 @@ export interface Steps {
   check(name: string, fn: () => Promise<void>): Promise<void>;
 }
 
+/** What running and classifying a rung needs of the run. */
+type RungCtx = Pick<RunCtx, 'state' | 'log' | 'signal'>;
+
 /** How an error ends a rung: our assertions and "not converged" are `fail`, the rest `unver`. */
-export function classify(ctx: RunCtx, error: unknown): { status: Status; reason: string } {
+export function classify(
+  ctx: Pick<RunCtx, 'signal' | 'state'>,
+  error: unknown,
+): { status: Status; reason: string } {
   if (ctx.signal.aborted)
     return { status: 'unver', reason: `cancelled: ${ctx.state.abortReason ?? 'teardown'}` };
   if (error instanceof AssertionFailed) return { status: 'fail', reason: error.message };
@@ -41,7 +47,7 @@ export function classify(ctx: RunCtx, error: unknown): { status: Status; reason:
  * A rung never throws; a rung that cannot run (earlier abort) is `unver`.
  */
 export async function runRung(
-  ctx: RunCtx,
+  ctx: RungCtx,
   name: RungName,
   body: (steps: Steps) => Promise<void>,
 ): Promise<RungResult> {
@@ -88,7 +94,12 @@ export async function runRung(
 }
 
 /** Marks a rung that will not run, with why. */
-export function markRung(ctx: RunCtx, name: RungName, status: Status, reason: string): void {
+export function markRung(
+  ctx: Pick<RunCtx, 'state' | 'log'>,
+  name: RungName,
+  status: Status,
+  reason: string,
+): void {
   ctx.state.rungs.set(name, { name, status, reason, durationMs: 0, tests: [] });
   ctx.log.rung(name, status, reason, 0);
 }

@@ -1,7 +1,9 @@
 import type { RunCtx } from '../context.js';
 
+type HealthCtx = Pick<RunCtx, 'proc' | 'stack' | 'signal'>;
+
 /** Per-container health of the stack's running tasks: name → healthy | unhealthy | starting | none. */
-export async function containerHealth(ctx: RunCtx): Promise<Map<string, string>> {
+export async function containerHealth(ctx: HealthCtx): Promise<Map<string, string>> {
   const r = await ctx.proc.run(
     'docker',
     [
@@ -23,7 +25,7 @@ export async function containerHealth(ctx: RunCtx): Promise<Map<string, string>>
 }
 
 /** Waits until every task is healthy (or has no healthcheck); returns what is not, if anything. */
-export async function waitHealthy(ctx: RunCtx, timeoutMs: number): Promise<string[]> {
+export async function waitHealthy(ctx: HealthCtx, timeoutMs: number): Promise<string[]> {
   const end = Date.now() + timeoutMs;
   // docker ps again after 50 ms, doubling to 500 ms: quick when health is about to settle.
   for (let delay = 50; ; delay = Math.min(delay * 2, 500)) {
