@@ -22,6 +22,7 @@ export interface ProcCall {
  */
 export class FakeProc extends Proc {
   readonly calls: ProcCall[] = [];
+  #waiters: { match: (c: ProcCall) => boolean; resolve: () => void }[] = [];
 
   constructor(
     readonly swarm: FakeSwarm,
@@ -35,12 +36,21 @@ export class FakeProc extends Proc {
     return this.calls.filter((c) => c.cmd === 'docker').map((c) => verbOf(c.args));
   }
 
+  /** Resolves once a child matching `match` has been asked for (an awaited condition). */
+  started(match: (c: ProcCall) => boolean): Promise<void> {
+    if (this.calls.some(match)) return Promise.resolve();
+    return new Promise((resolve) => this.#waiters.push({ match, resolve }));
+  }
+
   override async run(
     cmd: string,
     args: readonly string[],
     options: ProcOptions = {},
   ): Promise<ProcResult> {
-    this.calls.push({ cmd, args: [...args] });
+    const call = { cmd, args: [...args] };
+    this.calls.push(call);
+    for (const w of this.#waiters.filter((x) => x.match(call))) w.resolve();
+    this.#waiters = this.#waiters.filter((x) => !x.match(call));
     if (cmd !== 'docker') return super.run(cmd, args, options);
     if (options.signal?.aborted)
       throw new InfraError(`${cmd} not started: the run is being torn down`);

@@ -24,6 +24,11 @@ export interface FakeService {
   labels?: Record<string, string>;
   /** Named volumes it mounts (name as in the compose file, mount target). Default none. */
   volumes?: { volume: string; target: string }[];
+  /**
+   * Carries abra's version label `coop-cloud.<stack>.version` (a recipe puts it on its app
+   * service). Default: the first service does, the others do not.
+   */
+  versionLabel?: boolean;
 }
 
 /** A service on the swarm: its spec and the files written into its volumes. */
@@ -44,6 +49,8 @@ interface Stack {
 
 export class FakeSwarm {
   readonly #stacks = new Map<string, Stack>();
+  /** Called after a deploy and after a restore: script what they do to the stack besides. */
+  readonly after: { deploy?: (stack: string) => void; restore?: (stack: string) => void } = {};
 
   /** @param recipe What a deploy of the recipe brings up (every stack gets these services). */
   constructor(readonly recipe: readonly FakeService[]) {}
@@ -64,10 +71,13 @@ export class FakeSwarm {
           labels: { ...s.labels },
           volumes: [...(s.volumes ?? [])],
         }));
-    const first = services[0];
-    if (first) first.labels[`coop-cloud.${stack}.version`] = version;
+    for (const [i, s] of this.recipe.entries()) {
+      const live = services.find((x) => x.name === s.name);
+      if (live && (s.versionLabel ?? i === 0)) live.labels[`coop-cloud.${stack}.version`] = version;
+    }
     if (known) known.services = services;
     else this.#stacks.set(stack, { services, volumes: new Map(), backups: [] });
+    this.after.deploy?.(stack);
   }
 
   /** `abra app undeploy`: the services go, the volumes stay. */
@@ -119,6 +129,12 @@ export class FakeSwarm {
     const b = snapshot ? s.backups.find((x) => x.id === snapshot) : s.backups.at(-1);
     if (!b) throw new Error(`fake swarm: no backup ${snapshot ?? ''} of ${stack}`);
     s.volumes = copyVolumes(b.volumes);
+    this.after.restore?.(stack);
+  }
+
+  /** Empties a named volume (as a redeploy that recreated it, or a restore that missed it). */
+  wipe(stack: string, volume: string): void {
+    this.#stack(stack).volumes.delete(volume);
   }
 
   #stack(stack: string): Stack {
