@@ -6,6 +6,8 @@ cd "$(dirname "$0")/.."
 bash scripts/setup.sh || exit 1
 pnpm -s lint || exit 1
 pnpm -s typecheck || exit 1
+# Unused files, exports and dependencies (knip.jsonc): any finding fails.
+pnpm -s knip || exit 1
 # The NixOS module and the Drone pipeline (structure, and the pipeline's step script for real).
 node nix/check.mjs || exit 1
 rm -f test-results.json

@@ -7,7 +7,7 @@ import {
   type Executor,
 } from '@ccci/bot';
 import { createDrone, createForge } from '@ccci/forge';
-import { createRedactor } from '@ccci/redact';
+import { createRedactor, pinoRedactOptions, SENSITIVE_FIELD_NAMES } from '@ccci/redact';
 import { openStore } from '@ccci/store';
 import { pino } from 'pino';
 import { loadSettings, type Settings } from './settings.js';
@@ -31,27 +31,17 @@ export interface MainOptions {
   harnessEnv?: Record<string, string>;
 }
 
-/** Field names pino masks wherever they appear in a log line. */
-const REDACT = [
-  'token',
-  'authorization',
-  'reportKey',
-  'key',
-  'secret',
-  '*.token',
-  '*.authorization',
-  '*.reportKey',
-  'headers.authorization',
-  'accessToken',
-  '*.accessToken',
-  'webhookUrl',
-  '*.webhookUrl',
-];
+/**
+ * Field names whose values the log masks, at any depth and in any spelling: @ccci/redact's
+ * (`token`, `authorization`, `secret`, …) and the bot's own, `key` (a run's report key,
+ * `reportKey`) and `webhookUrl` (a digest hook, whose URL is its secret).
+ */
+const SECRET_FIELDS = [...SENSITIVE_FIELD_NAMES, 'key', 'webhookUrl'];
 
 /**
  * A pino destination that masks every secret the bot holds, by value and in the encodings
- * @ccci/redact knows, in each line before it is written: the paths above only cover fields
- * named like secrets, not a token inside a message. pino writes one whole line per call.
+ * @ccci/redact knows, in each line before it is written: the field names above only cover
+ * fields named like secrets, not a token inside a message. pino writes one whole line per call.
  */
 export function maskingDestination(
   secrets: Record<string, string | null>,
@@ -81,7 +71,7 @@ export async function start(options: MainOptions): Promise<Running> {
   const log = pino(
     {
       level: settings.logLevel,
-      redact: { paths: REDACT, censor: '[redacted]' },
+      ...pinoRedactOptions({ names: SECRET_FIELDS, mask: '[redacted]' }),
       base: { app: 'trigger-bot' },
     },
     masking.destination,
