@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { here, which } from './common.mjs';
 
 /** The first `- |` block of the harness step, de-indented. */
-export function stepScript(yaml) {
+function stepScript(yaml) {
   const lines = yaml.split('\n');
   const start = lines.findIndex((l) => /^\s*- \|\s*$/.test(l));
   if (start < 0) return null;

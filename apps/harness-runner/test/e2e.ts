@@ -24,12 +24,12 @@ import {
 } from '@ccci/testbed';
 import { execa } from 'execa';
 
-export interface CliResult {
+interface CliResult {
   exitCode: number | undefined;
   all: string;
 }
 /** The CLI child: a promise of its result, with its pid and kill. */
-export type RunningCli = Promise<CliResult> & {
+type RunningCli = Promise<CliResult> & {
   pid?: number | undefined;
   kill(signal?: NodeJS.Signals): boolean;
   /** Resolves when the output so far matches; rejects after `timeoutMs` or if the CLI exits first. */

@@ -174,7 +174,7 @@ function withoutKillNotice(output: string): string {
 }
 
 /** SIGTERM the tree, wait up to `graceMs` for it to go, SIGKILL survivors, wait until none are left. */
-export async function killTree(tree: ProcessTree, graceMs: number): Promise<void> {
+async function killTree(tree: ProcessTree, graceMs: number): Promise<void> {
   tree.signal('SIGTERM');
   const deadline = performance.now() + graceMs;
   while (tree.members().length > 0 && performance.now() < deadline) await delay(POLL_MS);

@@ -32,7 +32,7 @@ export interface CommandSpec {
  * `!testme help` lists it, so the help cannot drift from what is accepted (a test parses each
  * example).
  */
-export const SUBCOMMANDS = {
+const SUBCOMMANDS = {
   keep: {
     usage: '!testme keep[=<minutes>]',
     what: `like \`!testme\`; if the run fails, its app stays deployed for debugging, ${KEEP_DEFAULT_MINUTES} minutes or the minutes given (1–${KEEP_MAX_MINUTES}), then is removed. Flags may follow.`,
@@ -46,7 +46,7 @@ export const SUBCOMMANDS = {
   help: { usage: '!testme help', what: 'this list', example: '!testme help' },
 } as const satisfies Record<string, CommandSpec>;
 
-export const FLAGS = {
+const FLAGS = {
   '--quick': {
     usage: '--quick',
     what: 'install and lint only: upgrade, backup/restore and functional are not run (reported unverified)',

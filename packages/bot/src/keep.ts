@@ -7,7 +7,7 @@ import type { Context } from './context.js';
  * kept), or ended without success less than their keep minutes ago (their app may still be
  * deployed; the harness keeps a failed run's app, the janitor removes it at expiry).
  */
-export function keepSlotsHeld(ctx: Context, now: number): RunRecord[] {
+function keepSlotsHeld(ctx: Context, now: number): RunRecord[] {
   const since = new Date(now - KEEP_MAX_MINUTES * 60_000).toISOString();
   return ctx.store.keepRequests(since).filter((r) => {
     if (r.state !== 'done') return true;

@@ -5,7 +5,7 @@ import { toLiveEvents } from './live.js';
 const e = (s: unknown) => escapeXml(String(s ?? ''));
 
 /** Log lines the run page shows on load (the live view appends the rest). */
-export const LIVE_LINES_SHOWN = 300;
+const LIVE_LINES_SHOWN = 300;
 
 const ACTIVE = new Set(['queued', 'dispatching', 'dispatched', 'running']);
 

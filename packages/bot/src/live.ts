@@ -1,18 +1,11 @@
-import {
-  isRungName,
-  type LiveEvent,
-  type LiveState,
-  liveState,
-  parseLiveBody,
-  type RungName,
-} from '@ccci/results';
+import { type LiveEvent, type LiveState, liveState, parseLiveBody } from '@ccci/results';
 import type { StoredEvent } from '@ccci/store';
 import type { Context } from './context.js';
 import { onStarted } from './lifecycle.js';
 import { type Answer, authorizeRun } from './report.js';
 
 /** Events one run may store (a harness that logs more keeps streaming steps to its run.log only). */
-export const MAX_EVENTS_PER_RUN = 20_000;
+const MAX_EVENTS_PER_RUN = 20_000;
 
 /** Reads stored events back (written by acceptProgress after parseLiveBody checked them). */
 export function toLiveEvents(stored: readonly StoredEvent[]): LiveEvent[] {
@@ -110,9 +103,4 @@ export function createLiveHub(): LiveHub {
       return size;
     },
   };
-}
-
-/** Which rung a phase name is, for labels (`prepare` and `teardown` are not rungs). */
-export function phaseRung(phase: string | null): RungName | null {
-  return isRungName(phase) ? phase : null;
 }

@@ -63,7 +63,7 @@ const PER_RUN = new Set(['CCCI_REPORT_KEY', 'CCCI_REPORT_KEY_FILE', 'CCCI_REPORT
  * The environment a harness starts with: an allow-list of the bot's (basics, `CCCI_*` host
  * settings), never anything else (the forge token, the webhook secret, Drone's token).
  */
-export function harnessEnvironment(
+function harnessEnvironment(
   from: Readonly<Record<string, string | undefined>>,
 ): Record<string, string> {
   const env: Record<string, string> = {};

@@ -54,7 +54,7 @@ export async function pollRepo(ctx: Context, repo: string): Promise<number> {
 }
 
 /** Repositories polled at once: a cycle's time stays short without bursting the forge. */
-export const POLL_CONCURRENCY = 4;
+const POLL_CONCURRENCY = 4;
 
 /** Polls every configured repository; a failing one is logged and retried next cycle. */
 export async function pollAll(ctx: Context): Promise<number> {

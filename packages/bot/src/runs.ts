@@ -30,7 +30,7 @@ function queuePosition(ctx: Context, run: RunRecord): number | null {
 }
 
 /** The bot's comment body for a run in its current state, with the run marker for recovery. */
-export function commentFor(ctx: Context, run: RunRecord): string {
+function commentFor(ctx: Context, run: RunRecord): string {
   let body: string;
   if (run.state === 'done' && run.resultsJson !== null) {
     body =

@@ -22,7 +22,7 @@ export const sha = (n: number) => n.toString(16).padStart(40, 'a');
  * An executor that only records what it was asked, standing for an executor with durable state
  * (Drone's build list): it survives a bot "crash", so lookup() can answer after a restart.
  */
-export function recordingExecutor(): Executor & {
+function recordingExecutor(): Executor & {
   dispatched: DispatchRequest[];
   cancelled: string[];
   events(): ExecutorEvents | undefined;
@@ -55,7 +55,7 @@ export function recordingExecutor(): Executor & {
   };
 }
 
-export interface LogLine {
+interface LogLine {
   level: string;
   fields: Record<string, unknown>;
   message: string;

@@ -44,7 +44,7 @@ export interface Failure {
   cause: unknown;
 }
 
-export function abortableSleep(ms: number, signal?: AbortSignal): Promise<void> {
+function abortableSleep(ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {
     if (signal?.aborted) {
       reject(signal.reason);
@@ -104,7 +104,7 @@ export function parseRetryAfter(value: string | undefined, now: number): number 
 }
 
 /** Exponential backoff with "equal jitter": half fixed, half random, capped. */
-export function backoffDelay(policy: RetryPolicy, retryIndex: number): number {
+function backoffDelay(policy: RetryPolicy, retryIndex: number): number {
   const base = Math.min(policy.maxDelayMs, policy.minDelayMs * 2 ** retryIndex);
   return Math.round(base / 2 + (Math.random() * base) / 2);
 }

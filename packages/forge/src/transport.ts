@@ -16,7 +16,7 @@ export interface Answer {
   data: unknown;
 }
 
-export interface Call<T> {
+interface Call<T> {
   method: 'GET' | 'POST' | 'PATCH';
   /** Octokit route template, e.g. `/repos/{owner}/{repo}/pulls/{pull_number}`. */
   route: string;
@@ -59,14 +59,14 @@ function causeCode(error: unknown): string | undefined {
 }
 
 /** Expands the route for messages and logs: path only, never the query, never a token. */
-export function describeCall(method: string, route: string, params: Record<string, unknown>) {
+function describeCall(method: string, route: string, params: Record<string, unknown>) {
   const path = route.replace(/\{(\w+)\}/g, (_, name: string) =>
     encodeURIComponent(String(params[name] ?? `{${name}}`)),
   );
   return `${method} ${path}`;
 }
 
-export function classifyHttp(error: unknown, timedOut: boolean, now: () => number): Failure {
+function classifyHttp(error: unknown, timedOut: boolean, now: () => number): Failure {
   if (error instanceof MalformedAnswer) {
     return timedOut ? { kind: 'timeout', cause: error } : { kind: 'malformed', cause: error };
   }

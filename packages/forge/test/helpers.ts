@@ -5,7 +5,7 @@ export const DIALECTS = ['gitea', 'github'] as const;
 export const SHA = 'a'.repeat(40);
 export const REPO = 'coop-cloud/custom-html';
 
-export interface LogLine {
+interface LogLine {
   level: string;
   fields: Record<string, unknown>;
   message: string;

@@ -172,13 +172,13 @@ export function renderSchema(): string {
 
 /** Every generated file, paths relative to the repository root. */
 /** Ajv runtime modules the standalone code may `require` (resolved from this package). */
-export const AJV_RUNTIME = ['ajv/dist/runtime/ucs2length', 'ajv/dist/runtime/equal'];
+const AJV_RUNTIME = ['ajv/dist/runtime/ucs2length', 'ajv/dist/runtime/equal'];
 
 /**
  * src/generated/validators.ts: ajv standalone code of every data key's validator, so loading
  * recipes needs neither ajv nor its compiler at run time (ajv compiled ~15 validators per process).
  */
-export function renderValidators(): string {
+function renderValidators(): string {
   // ajv is needed only here (build time); required lazily so importing the package stays cheap.
   const require = createRequire(import.meta.url);
   const { Ajv } = require('ajv') as { Ajv: typeof AjvClass };

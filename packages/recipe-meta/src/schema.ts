@@ -4,7 +4,7 @@ import { VALIDATORS_SOURCE } from './generated/validators.js';
 import { KEYS, type KeyDefinition } from './registry.js';
 import { type JsonSchema, type TypeSpec, toJsonSchema } from './type-spec.js';
 
-export const SCHEMA_ID = 'https://ccci.coop-cloud.invalid/schemas/recipe-meta.schema.json';
+const SCHEMA_ID = 'https://ccci.coop-cloud.invalid/schemas/recipe-meta.schema.json';
 
 function keySchema(def: KeyDefinition): JsonSchema {
   const base = def.type ? toJsonSchema(def.type) : false;

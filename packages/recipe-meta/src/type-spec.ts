@@ -118,7 +118,7 @@ export function toTsType(spec: TypeSpec): string {
   }
 }
 
-export function unionText(values: readonly (string | boolean)[]): string {
+function unionText(values: readonly (string | boolean)[]): string {
   return values.map((v) => (typeof v === 'string' ? `'${v}'` : String(v))).join(' | ');
 }
 

@@ -372,7 +372,7 @@ function mapKeyNode(node: Node | null, name: string): Node | null {
 }
 
 /** Compact one-line rendering of a found value, at most 80 characters. */
-export function render(value: unknown): string {
+function render(value: unknown): string {
   if (value === undefined) return 'nothing';
   const text = JSON.stringify(value) ?? String(value);
   return text.length > 80 ? `${text.slice(0, 77)}...` : text;

@@ -327,7 +327,7 @@ export class Trie {
  * reports ends in order; a longer pattern can start before the last interval). Touching
  * intervals join.
  */
-export function mergeEnd(out: number[], start: number, end: number): void {
+function mergeEnd(out: number[], start: number, end: number): void {
   let n = out.length;
   if (n > 0 && start <= out[n - 1]! && start >= out[n - 2]!) {
     if (end > out[n - 1]!) out[n - 1] = end;

@@ -88,7 +88,7 @@ function runWidth(cps: readonly number[], chain: readonly Face[]): number {
  * Text as the card draws it: valid Unicode, one line, without the characters XML forbids (escapeXml
  * drops them) or bidi controls (resvg would reorder the text). Measure and draw this, not the input.
  */
-export function cardText(text: string): string {
+function cardText(text: string): string {
   return wellFormed(text)
     .replace(BIDI_CONTROLS, '')
     .replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/g, '')

@@ -17,12 +17,12 @@ export function wellFormed(text: string): string {
 }
 
 /** Well-formed, every whitespace run one space, trimmed. */
-export function oneLine(text: string): string {
+function oneLine(text: string): string {
   return wellFormed(text).replace(/\s+/g, ' ').trim();
 }
 
 /** Length in code points: what JSON Schema's `maxLength` counts. */
-export function codePointLength(text: string): number {
+function codePointLength(text: string): number {
   let n = 0;
   for (const _ of text) n++;
   return n;

@@ -12,7 +12,7 @@ export function abraDir(): string {
 }
 
 /** abra names the stack after the domain with dots (and other non-word chars) as underscores. */
-export function stackName(domain: string): string {
+function stackName(domain: string): string {
   return domain.replace(/\./g, '_');
 }
 

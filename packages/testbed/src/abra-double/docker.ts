@@ -37,7 +37,7 @@ export async function docker(
   return { exitCode: r.exitCode ?? 1, stdout: String(r.stdout), stderr: String(r.stderr) };
 }
 
-export async function dockerOk(args: string[]): Promise<string> {
+async function dockerOk(args: string[]): Promise<string> {
   const r = await docker(args);
   if (r.exitCode !== 0) fatal(r.stderr.trim() || `docker ${args[0]} failed`);
   return r.stdout;

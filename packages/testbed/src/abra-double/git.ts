@@ -35,7 +35,7 @@ export async function tags(dir: string): Promise<Tag[]> {
 }
 
 /** Compare recipe versions `1.2.3+4.5`: numeric parts left to right. */
-export function compareVersions(a: string, b: string): number {
+function compareVersions(a: string, b: string): number {
   const pa = a.split(/[.+_-]/).map((x) => Number.parseInt(x, 10) || 0);
   const pb = b.split(/[.+_-]/).map((x) => Number.parseInt(x, 10) || 0);
   for (let i = 0; i < Math.max(pa.length, pb.length); i++) {

@@ -30,7 +30,7 @@ export function sendJson(
 }
 
 /** Sleeps unless the request goes away or the server closes first. */
-export function delay(ms: number, req: IncomingMessage, closing: AbortSignal): Promise<void> {
+function delay(ms: number, req: IncomingMessage, closing: AbortSignal): Promise<void> {
   return new Promise((resolve) => {
     const done = (): void => {
       clearTimeout(timer);

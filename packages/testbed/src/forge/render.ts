@@ -32,7 +32,7 @@ export interface Urls {
  * RFC 3339 at one-second resolution, as Go's time.Time marshals a TimeStamp: `Z` in UTC,
  * `+01:00` style in a server-local zone.
  */
-export function rfc3339(unixSeconds: number, offsetMinutes = 0): string {
+function rfc3339(unixSeconds: number, offsetMinutes = 0): string {
   const local = new Date((unixSeconds + offsetMinutes * 60) * 1000).toISOString().slice(0, 19);
   if (offsetMinutes === 0) return `${local}Z`;
   const abs = Math.abs(offsetMinutes);
@@ -60,7 +60,7 @@ function loginId(login: string): number {
   return h + 1;
 }
 
-export function issueHtmlUrl(u: Urls, issue: FakeIssue): string {
+function issueHtmlUrl(u: Urls, issue: FakeIssue): string {
   const kind = issue.isPull ? (u.dialect === 'gitea' ? 'pulls' : 'pull') : 'issues';
   return `${u.web}/${issue.repo}/${kind}/${issue.number}`;
 }

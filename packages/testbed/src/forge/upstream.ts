@@ -6,7 +6,7 @@ import type { components } from '@octokit/openapi-types';
 import type { Branch, Comment, CommitStatus, Issue, PullRequest, Repository, User } from 'gitea-js';
 
 /** Every key optional, recursively: the fake sends a subset, never a key the forge lacks. */
-export type Subset<T> = T extends readonly (infer U)[]
+type Subset<T> = T extends readonly (infer U)[]
   ? Subset<U>[]
   : T extends object
     ? { [K in keyof T]?: Subset<T[K]> }
