@@ -53,6 +53,14 @@ describe('install rung (fake abra, fake swarm, loopback app)', () => {
     expect(proc.dockerCalls.filter((c) => c === 'ps')).toHaveLength(3);
   });
 
+  it('a screenshot that cannot be taken is a warning, never a failure', async () => {
+    const run = await testCtx({ meta: { SCREENSHOT: true } });
+    const r = await installRung(run.ctx, undefined);
+    expect(r.status).toBe('pass');
+    expect(run.ctx.state.screenshot).toBeUndefined();
+    expect(run.progress()).toMatch(/warning: screenshot not taken: .*\/nonexistent\/chromium/);
+  });
+
   it('masks the secrets app new generated in the run log', async () => {
     const run = await testCtx();
     await installRung(run.ctx, undefined);
