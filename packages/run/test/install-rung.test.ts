@@ -61,6 +61,23 @@ describe('install rung (fake abra, fake swarm, loopback app)', () => {
     expect(run.progress()).toMatch(/warning: screenshot not taken: .*\/nonexistent\/chromium/);
   });
 
+  it("a READY_PROBE hook (the enrolment's hooks.ts, in its own process) is asked until ready", async () => {
+    const { ctx, app } = await testCtx({
+      enrolment: {
+        'hooks.ts': `import type { HookContext } from '@ccci/recipe-meta';
+export async function READY_PROBE(ctx: HookContext): Promise<boolean> {
+  return (await ctx.http('/ready')).status === 200;
+}
+`,
+      },
+    });
+    app.answer('/ready', { status: 200 });
+    const r = await installRung(ctx, undefined);
+    expect(r.status).toBe('pass');
+    expect(steps(r).at(-1)).toBe('READY_PROBE hook: pass');
+    expect(app.requests).toContain('/ready');
+  });
+
   it('masks the secrets app new generated in the run log', async () => {
     const run = await testCtx();
     await installRung(run.ctx, undefined);

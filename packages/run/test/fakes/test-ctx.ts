@@ -7,6 +7,7 @@ import { appDomain, prepareRunDir, runStatePaths, stackName } from '@ccci/lock';
 import { createRedactor } from '@ccci/redact';
 import { onTestFinished } from 'vitest';
 import type { EngineConfig, RunCtx, RunState } from '../../src/context.js';
+import { closeHooks } from '../../src/hooks.js';
 import type { RunSettings } from '../../src/settings.js';
 import { createRunLog } from '../../src/support/log.js';
 import { DEFAULT_META, loadMeta, type RunMeta } from '../../src/support/meta.js';
@@ -173,6 +174,7 @@ export async function testCtx(options: TestCtxOptions = {}): Promise<TestRun> {
     return closed;
   };
   onTestFinished(async () => {
+    closeHooks(ctx);
     controller.abort();
     await app.close();
     await closeLog();
