@@ -101,7 +101,6 @@ export interface RunPoint {
   branch: RunBranch;
   status: RunStatus;
   level: number | null;
-  createdAt: string;
   finishedAt: string;
 }
 
@@ -133,8 +132,7 @@ export interface CatalogueStore {
 // results JSON before on_default_branch, created_at and finished_at, so reading those from the
 // table walks the JSON's overflow pages (10× slower with 5 KiB of results). Ties on a timestamp
 // are broken by id, not rowid: an index can order by rowid only right after the timestamp.
-const POINT_COLUMNS =
-  'id, pr, on_default_branch, state, commit_state, level, created_at, finished_at';
+const POINT_COLUMNS = 'id, pr, on_default_branch, state, commit_state, level, finished_at';
 const NEWEST_FINISHED = 'ORDER BY finished_at DESC, id DESC';
 
 /** The SQL of {@link CatalogueStore.listRuns} (exported for the query-plan test). */
@@ -166,39 +164,68 @@ export function listRunsSql(query: Omit<RunListQuery, 'limit'>): {
   };
 }
 
+// A point as a JSON array, built inside SQLite: one statement answers every recipe's facts
+// (one call per recipe and fact cost 4× the CPU, mostly in crossing into SQLite and back).
+const POINT_JSON = 'json_array(id, pr, on_default_branch, state, commit_state, level, finished_at)';
+const FINISHED_OF = "runs.recipe = names.recipe AND runs.state = 'done'";
+
 /** The SQL of the recipe facts and history queries (exported for the query-plan test). */
 export const FACTS_SQL = {
-  last: `SELECT ${POINT_COLUMNS} FROM runs WHERE recipe = ? AND state = 'done' ${NEWEST_FINISHED} LIMIT 1`,
-  defaults: `SELECT ${POINT_COLUMNS} FROM runs WHERE recipe = ? AND state = 'done' AND level IS NOT NULL
-    AND ${DEFAULT_BRANCH_SQL} ${NEWEST_FINISHED} LIMIT 2`,
-  newestPr: `SELECT ${POINT_COLUMNS}, pr_outcome FROM runs WHERE recipe = ? AND state = 'done'
-    AND level IS NOT NULL AND pr IS NOT NULL AND on_default_branch = 0 ${NEWEST_FINISHED} LIMIT 1`,
-  trend: `SELECT ${POINT_COLUMNS} FROM runs WHERE recipe = ? AND state = 'done' AND level IS NOT NULL
-    ${NEWEST_FINISHED} LIMIT ?`,
+  /** Parameters: the recipe names as a JSON array, the trend length. */
+  facts: `WITH names(recipe) AS (SELECT value FROM json_each(?))
+SELECT recipe,
+  (SELECT ${POINT_JSON} FROM runs WHERE ${FINISHED_OF} ${NEWEST_FINISHED} LIMIT 1) AS last,
+  (SELECT json_group_array(json(p)) FROM (SELECT ${POINT_JSON} AS p FROM runs WHERE ${FINISHED_OF}
+    AND level IS NOT NULL AND ${DEFAULT_BRANCH_SQL} ${NEWEST_FINISHED} LIMIT 2)) AS defaults,
+  (SELECT json_array(id, pr, on_default_branch, state, commit_state, level, finished_at, pr_outcome)
+    FROM runs WHERE ${FINISHED_OF} AND level IS NOT NULL AND pr IS NOT NULL AND on_default_branch = 0
+    ${NEWEST_FINISHED} LIMIT 1) AS newest_pr,
+  (SELECT json_group_array(json(p)) FROM (SELECT ${POINT_JSON} AS p FROM runs WHERE ${FINISHED_OF}
+    AND level IS NOT NULL ${NEWEST_FINISHED} LIMIT ?)) AS trend
+FROM names`,
   history: `SELECT ${POINT_COLUMNS} FROM runs WHERE recipe = ? AND state = 'done' ${NEWEST_FINISHED} LIMIT ?`,
   recipes: 'SELECT DISTINCT recipe FROM runs ORDER BY recipe',
 } as const;
 
-function toPoint(r: Row): RunPoint {
-  const pr = (r.pr as number | null) ?? null;
+type PointArray = [
+  id: string,
+  pr: number | null,
+  onDefaultBranch: number,
+  state: RunState,
+  commitState: string | null,
+  level: number | null,
+  finishedAt: string,
+  prOutcome?: string | null,
+];
+
+function fromArray([
+  id,
+  pr,
+  onDefault,
+  state,
+  commitState,
+  level,
+  finishedAt,
+]: PointArray): RunPoint {
   return {
-    id: r.id as string,
+    id,
     pr,
-    branch: pr === null || r.on_default_branch === 1 ? 'default' : 'pr',
-    status: runStatus({
-      state: r.state as RunState,
-      commitState: (r.commit_state as string | null) ?? null,
-    }),
-    level: (r.level as number | null) ?? null,
-    createdAt: r.created_at as string,
-    finishedAt: (r.finished_at as string | null) ?? (r.created_at as string),
+    branch: pr === null || onDefault === 1 ? 'default' : 'pr',
+    status: runStatus({ state, commitState }),
+    level,
+    finishedAt,
   };
 }
+
+const parsePoints = (json: unknown) =>
+  typeof json === 'string' ? (JSON.parse(json) as PointArray[]).map(fromArray) : [];
 
 export function createCatalogueStore(db: Database.Database): CatalogueStore {
   const q = Object.fromEntries(
     Object.entries(FACTS_SQL).map(([k, sql]) => [k, db.prepare(sql)]),
   ) as Record<keyof typeof FACTS_SQL, Database.Statement>;
+  // Rows as arrays, in POINT_COLUMNS order (the order of a point's JSON array).
+  const history = db.prepare(FACTS_SQL.history).raw(true);
   const listStatements = new Map<string, Database.Statement>();
 
   return {
@@ -224,18 +251,20 @@ export function createCatalogueStore(db: Database.Database): CatalogueStore {
     },
     recipesWithRuns: () => (q.recipes.all() as Row[]).map((r) => r.recipe as string),
     recipeFacts(recipes, trendLength) {
-      return recipes.map((recipe) => {
-        const last = q.last.get(recipe) as Row | undefined;
-        const pr = q.newestPr.get(recipe) as Row | undefined;
+      const rows = q.facts.all(JSON.stringify(recipes), trendLength) as Row[];
+      return rows.map((r) => {
+        const newestPr =
+          typeof r.newest_pr === 'string' ? (JSON.parse(r.newest_pr) as PointArray) : null;
         return {
-          recipe,
-          lastRun: last ? toPoint(last) : null,
-          defaultRuns: (q.defaults.all(recipe) as Row[]).map(toPoint),
-          newestPrRun: pr ? { ...toPoint(pr), prOpen: pr.pr_outcome === null } : null,
-          trend: (q.trend.all(recipe, trendLength) as Row[]).map(toPoint).reverse(),
+          recipe: r.recipe as string,
+          lastRun: typeof r.last === 'string' ? fromArray(JSON.parse(r.last) as PointArray) : null,
+          defaultRuns: parsePoints(r.defaults),
+          newestPrRun: newestPr ? { ...fromArray(newestPr), prOpen: newestPr[7] === null } : null,
+          trend: parsePoints(r.trend).reverse(),
         };
       });
     },
-    levelHistory: (recipe, limit) => (q.history.all(recipe, limit) as Row[]).map(toPoint).reverse(),
+    levelHistory: (recipe, limit) =>
+      (history.all(recipe, limit) as PointArray[]).map(fromArray).reverse(),
   };
 }
