@@ -2,7 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { backupRestoreRung } from '../src/rungs/backup-restore.js';
-import { testCtx } from './fakes/index.js';
+import { testCtx } from './fakes/test-ctx.js';
 
 const steps = (r: { tests: { name: string; status: string }[] }) =>
   r.tests.map((t) => `${t.name}: ${t.status}`);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { functionalRung } from '../src/rungs/functional.js';
-import { testCtx } from './fakes/index.js';
+import { testCtx } from './fakes/test-ctx.js';
 
 const tests = (r: { tests: { name: string; status: string }[] }) =>
   r.tests.map((t) => `${t.name}: ${t.status}`);

@@ -2,7 +2,8 @@ import { type AddressInfo, createServer } from 'node:net';
 import { readDeployCount } from '@ccci/abra';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { installRung } from '../src/rungs/install.js';
-import { BASE_RELEASE, testCtx } from './fakes/index.js';
+import { BASE_RELEASE } from './fakes/recipe-repo.js';
+import { testCtx } from './fakes/test-ctx.js';
 
 const steps = (r: { tests: { name: string; status: string }[] }) =>
   r.tests.map((t) => `${t.name}: ${t.status}`);

@@ -4,7 +4,8 @@ import type { RunCtx } from '../src/context.js';
 import { AssertionFailed, InfraError, RefusedError } from '../src/errors.js';
 import { climbRungs, planRungs } from '../src/rungs/ladder.js';
 import { classify } from '../src/rungs/runner.js';
-import { BASE_RELEASE, testCtx } from './fakes/index.js';
+import { BASE_RELEASE } from './fakes/recipe-repo.js';
+import { testCtx } from './fakes/test-ctx.js';
 
 const outcomes = (ctx: RunCtx) =>
   Object.fromEntries(

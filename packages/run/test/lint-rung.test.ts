@@ -3,7 +3,7 @@ import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { lintRung } from '../src/rungs/lint.js';
-import { testCtx } from './fakes/index.js';
+import { testCtx } from './fakes/test-ctx.js';
 
 const tests = (r: { tests: { name: string; status: string }[] }) =>
   r.tests.map((t) => `${t.name}: ${t.status}`);

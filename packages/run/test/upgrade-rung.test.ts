@@ -1,7 +1,8 @@
 import { readEnvValues } from '@ccci/abra';
 import { describe, expect, it } from 'vitest';
 import { upgradeRung } from '../src/rungs/upgrade.js';
-import { BASE_RELEASE, testCtx } from './fakes/index.js';
+import { BASE_RELEASE } from './fakes/recipe-repo.js';
+import { testCtx } from './fakes/test-ctx.js';
 
 const steps = (r: { tests: { name: string; status: string }[] }) =>
   r.tests.map((t) => `${t.name}: ${t.status}`);

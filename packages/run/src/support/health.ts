@@ -3,7 +3,7 @@ import type { RunCtx } from '../context.js';
 type HealthCtx = Pick<RunCtx, 'proc' | 'stack' | 'signal'>;
 
 /** Per-container health of the stack's running tasks: name → healthy | unhealthy | starting | none. */
-export async function containerHealth(ctx: HealthCtx): Promise<Map<string, string>> {
+async function containerHealth(ctx: HealthCtx): Promise<Map<string, string>> {
   const r = await ctx.proc.run(
     'docker',
     [

@@ -20,14 +20,14 @@ import { stackName } from '@ccci/lock';
 import type { FakeSwarm } from './fake-swarm.js';
 
 /** One call a rung made: the method, which client (counted or not), its options without the signal. */
-export interface AbraCall {
+interface AbraCall {
   op: keyof Abra;
   counted: boolean;
   options: Record<string, unknown>;
 }
 
 /** A lint rule the fake's `abra recipe lint` reports (rendered as abra's table, parsed back). */
-export interface FakeLintRule {
+interface FakeLintRule {
   ref: string;
   rule: string;
   severity: LintSeverity;

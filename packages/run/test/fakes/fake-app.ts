@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import type { HttpTarget } from '../../src/support/http.js';
 
 /** What the app answers on one path. */
-export interface Answer {
+interface Answer {
   status: number;
   body?: string;
 }

@@ -9,7 +9,7 @@ import {
 import type { FakeSwarm, LiveService } from './fake-swarm.js';
 
 /** One child a rung asked for. */
-export interface ProcCall {
+interface ProcCall {
   cmd: string;
   args: readonly string[];
 }

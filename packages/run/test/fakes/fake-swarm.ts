@@ -6,7 +6,7 @@
  */
 
 /** A container's health as `docker ps` shows it in STATUS; `none`: no healthcheck. */
-export type Health = 'healthy' | 'unhealthy' | 'starting' | 'none';
+type Health = 'healthy' | 'unhealthy' | 'starting' | 'none';
 
 /** One service of the recipe, as a deploy brings it up. */
 export interface FakeService {

@@ -18,7 +18,7 @@ import { FakeProc } from './fake-proc.js';
 import { type FakeService, FakeSwarm } from './fake-swarm.js';
 import { BASE_RELEASE, recipeRepo } from './recipe-repo.js';
 
-export interface TestCtxOptions {
+interface TestCtxOptions {
   /** Recipe name. Default `web`. */
   recipe?: string;
   /**
@@ -47,7 +47,7 @@ export interface TestCtxOptions {
   settings?: Partial<RunSettings>;
 }
 
-export interface TestRun {
+interface TestRun {
   ctx: RunCtx;
   /** `ctx.abra`; `abra.uncounted()`'s calls are in the same `calls`. */
   abra: FakeAbra;
