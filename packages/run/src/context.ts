@@ -125,6 +125,32 @@ export interface RunState {
   lockLost: boolean;
 }
 
+/** The state of a run before anything happened: prepare phase, nothing created, budget 1. */
+export function newRunState(): RunState {
+  return {
+    startedAt: new Date(),
+    phase: 'prepare',
+    current: undefined,
+    appCreated: false,
+    deps: [],
+    base: undefined,
+    deployedVersion: undefined,
+    rungs: new Map(),
+    manifest: [],
+    policy: [],
+    screenshot: undefined,
+    screenshotOf: undefined,
+    lintFailed: [],
+    refused: undefined,
+    budget: 1,
+    deployCount: 0,
+    cleanTeardown: undefined,
+    teardownLeft: '',
+    abortReason: undefined,
+    lockLost: false,
+  };
+}
+
 export interface RunCtx {
   settings: RunSettings;
   config: EngineConfig;

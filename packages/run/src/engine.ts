@@ -20,7 +20,7 @@ import {
 } from '@ccci/lock';
 import { createRedactor } from '@ccci/redact';
 import { validateResults } from '@ccci/results';
-import type { EngineConfig, RunCtx, RunState } from './context.js';
+import { type EngineConfig, newRunState, type RunCtx } from './context.js';
 import { warnUnmaskable } from './credentials.js';
 import { guardDeploys, runDeployGuard } from './deploy-policy.js';
 import { RefusedError } from './errors.js';
@@ -187,28 +187,7 @@ async function createRun(
         };
       },
     });
-  const state: RunState = {
-    startedAt: new Date(),
-    phase: 'prepare',
-    current: undefined,
-    appCreated: false,
-    deps: [],
-    base: undefined,
-    deployedVersion: undefined,
-    rungs: new Map(),
-    manifest: [],
-    policy: [],
-    screenshot: undefined,
-    screenshotOf: undefined,
-    lintFailed: [],
-    refused: undefined,
-    budget: 1,
-    deployCount: 0,
-    cleanTeardown: undefined,
-    teardownLeft: '',
-    abortReason: undefined,
-    lockLost: false,
-  };
+  const state = newRunState();
   log.info(`run ${settings.runId}: ${settings.recipe} at ${settings.ref} as ${domain}`);
   // Secrets read before the log existed (the secrets folder, the report key) too short to mask.
   warnUnmaskable({ redactor, log });

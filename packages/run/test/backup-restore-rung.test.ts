@@ -2,17 +2,14 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { backupRestoreRung } from '../src/rungs/backup-restore.js';
-import { testCtx } from './fakes/test-ctx.js';
-
-const steps = (r: { tests: { name: string; status: string }[] }) =>
-  r.tests.map((t) => `${t.name}: ${t.status}`);
+import { checks, testCtx } from './fakes/test-ctx.js';
 
 describe('backup_restore rung (installed, fakes)', () => {
   it('passes: witness, backup, change, restore, the witness is back, serving again', async () => {
     const { ctx, abra, swarm } = await testCtx({ installed: true });
     const r = await backupRestoreRung(ctx);
     expect(r.status).toBe('pass');
-    expect(steps(r)).toEqual([
+    expect(checks(r)).toEqual([
       'witness data: pass',
       'backup: pass',
       'change data: pass',
@@ -71,7 +68,7 @@ describe('backup_restore rung (installed, fakes)', () => {
       });
       const r = await backupRestoreRung(ctx);
       expect(r).toMatchObject({ status: 'fail', reason: 'the backup produced an empty artifact' });
-      expect(steps(r)).toEqual(['witness data: pass', 'backup: fail']);
+      expect(checks(r)).toEqual(['witness data: pass', 'backup: fail']);
     });
 
     it('HEALTH_PATH does not answer after the restore: fail', async () => {
@@ -95,13 +92,13 @@ describe('backup_restore rung (installed, fakes)', () => {
 
     it('the teardown funnel opens during the restore: unver "cancelled"', async () => {
       const run = await testCtx({ installed: true });
-      run.abra.hangNext('restore');
-      const rung = backupRestoreRung(run.ctx);
-      await run.abra.started('restore');
-      run.abort('SIGINT received');
-      const r = await rung;
+      const r = await run.cancelDuring(
+        'restore',
+        () => backupRestoreRung(run.ctx),
+        'SIGINT received',
+      );
       expect(r).toMatchObject({ status: 'unver', reason: 'cancelled: SIGINT received' });
-      expect(steps(r).at(-1)).toBe('restore: unver');
+      expect(checks(r).at(-1)).toBe('restore: unver');
       expect(run.abra.ops.at(-1)).toBe('restore');
     });
   });

@@ -1,9 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { functionalRung } from '../src/rungs/functional.js';
-import { testCtx } from './fakes/test-ctx.js';
-
-const tests = (r: { tests: { name: string; status: string }[] }) =>
-  r.tests.map((t) => `${t.name}: ${t.status}`);
+import { checks, testCtx } from './fakes/test-ctx.js';
 
 /** An executable custom test of the enrolment (`tests/functional/<name>`). */
 const test = (script: string) => ({ text: `#!/bin/sh\n${script}\n`, mode: 0o755 });
@@ -33,7 +30,7 @@ request(process.env.CCCI_BASE_URL, { headers: { host: process.env.CCCI_DOMAIN } 
     });
     const r = await functionalRung(ctx);
     expect(r.status).toBe('pass');
-    expect(tests(r)).toEqual(['a-env.sh: pass', 'b-reach.mjs: pass']);
+    expect(checks(r)).toEqual(['a-env.sh: pass', 'b-reach.mjs: pass']);
   });
 
   it('skips when the enrolment has no custom tests', async () => {
@@ -56,7 +53,7 @@ request(process.env.CCCI_BASE_URL, { headers: { host: process.env.CCCI_DOMAIN } 
     });
     const r = await functionalRung(ctx);
     expect(r).toMatchObject({ status: 'fail', reason: '1 custom test failed: broken.sh' });
-    expect(tests(r)).toEqual(['broken.sh: fail', 'broken.sh: fail', 'ok.sh: pass']);
+    expect(checks(r)).toEqual(['broken.sh: fail', 'broken.sh: fail', 'ok.sh: pass']);
     expect(r.tests[0]?.reason).toBe('broken.sh exited 3');
   });
 
@@ -67,7 +64,7 @@ request(process.env.CCCI_BASE_URL, { headers: { host: process.env.CCCI_DOMAIN } 
     });
     const r = await functionalRung(run.ctx);
     expect(r.status).toBe('pass');
-    expect(tests(r)).toEqual(['flaky.sh: fail', 'flaky.sh: pass']);
+    expect(checks(r)).toEqual(['flaky.sh: fail', 'flaky.sh: pass']);
     expect(run.progress()).toContain('functional: flaky — passed only on a re-run: flaky.sh');
   });
 
@@ -81,7 +78,7 @@ request(process.env.CCCI_BASE_URL, { headers: { host: process.env.CCCI_DOMAIN } 
     });
     const r = await functionalRung(ctx);
     expect(r.status).toBe('fail');
-    expect(tests(r)).toEqual(['flaky.sh: fail']);
+    expect(checks(r)).toEqual(['flaky.sh: fail']);
   });
 
   it('the teardown funnel opens while a test runs: it is killed, unver "cancelled"', async () => {
@@ -95,6 +92,6 @@ request(process.env.CCCI_BASE_URL, { headers: { host: process.env.CCCI_DOMAIN } 
     const r = await rung;
     expect(r).toMatchObject({ status: 'unver', reason: 'cancelled: SIGTERM received' });
     // Not re-run: a cancelled test is not a failed one.
-    expect(tests(r)).toEqual(['hang.sh: unver']);
+    expect(checks(r)).toEqual(['hang.sh: unver']);
   });
 });

@@ -3,10 +3,7 @@ import { readDeployCount } from '@ccci/abra';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { installRung } from '../src/rungs/install.js';
 import { BASE_RELEASE } from './fakes/recipe-repo.js';
-import { testCtx } from './fakes/test-ctx.js';
-
-const steps = (r: { tests: { name: string; status: string }[] }) =>
-  r.tests.map((t) => `${t.name}: ${t.status}`);
+import { checks, testCtx } from './fakes/test-ctx.js';
 
 describe('install rung (fake abra, fake swarm, loopback app)', () => {
   it('passes: app new, one deploy of the head, converged, healthy, serving', async () => {
@@ -14,7 +11,7 @@ describe('install rung (fake abra, fake swarm, loopback app)', () => {
     const r = await installRung(ctx, undefined);
     expect(r).toMatchObject({ name: 'install', status: 'pass' });
     expect(r.reason).toBeUndefined();
-    expect(steps(r)).toEqual([
+    expect(checks(r)).toEqual([
       'deploy: pass',
       'converged: pass',
       'healthy: pass',
@@ -75,7 +72,7 @@ export async function READY_PROBE(ctx: HookContext): Promise<boolean> {
     app.answer('/ready', { status: 200 });
     const r = await installRung(ctx, undefined);
     expect(r.status).toBe('pass');
-    expect(steps(r).at(-1)).toBe('READY_PROBE hook: pass');
+    expect(checks(r).at(-1)).toBe('READY_PROBE hook: pass');
     expect(app.requests).toContain('/ready');
   });
 
@@ -97,7 +94,7 @@ export async function READY_PROBE(ctx: HookContext): Promise<boolean> {
       const r = await installRung(ctx, undefined);
       expect(r.status).toBe('fail');
       expect(r.reason).toBe('did not converge (abra: deploy timed out): deploy timed out 🟠');
-      expect(steps(r)).toEqual(['deploy: fail']);
+      expect(checks(r)).toEqual(['deploy: fail']);
       expect(abra.ops).toEqual(['serverAdd', 'appNew', 'deploy']);
       // An attempted deploy spends budget too.
       expect(await readDeployCount(ctx.paths.deployCountFile)).toBe(1);
@@ -111,7 +108,7 @@ export async function READY_PROBE(ctx: HookContext): Promise<boolean> {
       const r = await installRung(ctx, undefined);
       expect(r.status).toBe('fail');
       expect(r.reason).toBe('not converged: db 0/1');
-      expect(steps(r)).toEqual(['deploy: pass', 'converged: fail']);
+      expect(checks(r)).toEqual(['deploy: pass', 'converged: fail']);
     });
 
     it('a task stays unhealthy: fail naming its container', async () => {
@@ -132,7 +129,7 @@ export async function READY_PROBE(ctx: HookContext): Promise<boolean> {
       const r = await installRung(ctx, undefined);
       expect(r.status).toBe('fail');
       expect(r.reason).toBe('/health did not answer 204 within 0s (last: HTTP 503)');
-      expect(steps(r).at(-1)).toBe('serving /health: fail');
+      expect(checks(r).at(-1)).toBe('serving /health: fail');
     });
 
     it("only the proxy answers (no route to the app): fail, naming traefik's fallback page", async () => {
@@ -157,14 +154,14 @@ export async function READY_PROBE(ctx: HookContext): Promise<boolean> {
 
     it('the teardown funnel opens during the deploy: unver "cancelled"', async () => {
       const run = await testCtx();
-      run.abra.hangNext('deploy');
-      const rung = installRung(run.ctx, undefined);
-      await run.abra.started('deploy');
-      run.abort('SIGTERM received');
-      const r = await rung;
+      const r = await run.cancelDuring(
+        'deploy',
+        () => installRung(run.ctx, undefined),
+        'SIGTERM received',
+      );
       expect(r.status).toBe('unver');
       expect(r.reason).toBe('cancelled: SIGTERM received');
-      expect(steps(r)).toEqual(['deploy: unver']);
+      expect(checks(r)).toEqual(['deploy: unver']);
       expect(run.abra.ops).toEqual(['serverAdd', 'appNew', 'deploy']);
       expect(run.ctx.state.current).toBeUndefined();
     });
@@ -191,7 +188,7 @@ export async function READY_PROBE(ctx: HookContext): Promise<boolean> {
       });
       const r = await installRung(ctx, undefined);
       expect(r.status).toBe('pass');
-      expect(steps(r)).toEqual([
+      expect(checks(r)).toEqual([
         'deploy: pass',
         'converged: pass',
         'healthy: pass',

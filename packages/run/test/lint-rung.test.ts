@@ -3,10 +3,7 @@ import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { lintRung } from '../src/rungs/lint.js';
-import { testCtx } from './fakes/test-ctx.js';
-
-const tests = (r: { tests: { name: string; status: string }[] }) =>
-  r.tests.map((t) => `${t.name}: ${t.status}`);
+import { checks, testCtx } from './fakes/test-ctx.js';
 
 const git = (dir: string, ...args: string[]) =>
   execFileSync('git', ['-C', dir, ...args], { encoding: 'utf8' }).trim();
@@ -18,7 +15,7 @@ describe('lint rung (fake abra lint table, real git clone)', () => {
     writeFileSync(join(ctx.recipeDir, 'compose.yml'), 'edited\n');
     const r = await lintRung(ctx);
     expect(r.status).toBe('pass');
-    expect(tests(r)).toEqual(['pristine head: pass', 'abra recipe lint: pass']);
+    expect(checks(r)).toEqual(['pristine head: pass', 'abra recipe lint: pass']);
     expect(existsSync(join(ctx.recipeDir, 'compose.ccci.yml'))).toBe(false);
     expect(git(ctx.recipeDir, 'status', '--porcelain')).toBe('');
     expect(git(ctx.recipeDir, 'rev-parse', 'HEAD')).toBe(ctx.clone?.headSha);
@@ -90,12 +87,8 @@ describe('lint rung (fake abra lint table, real git clone)', () => {
 
   it('the teardown funnel opens during the lint: unver "cancelled"', async () => {
     const run = await testCtx();
-    run.abra.hangNext('recipeLint');
-    const rung = lintRung(run.ctx);
-    await run.abra.started('recipeLint');
-    run.abort();
-    const r = await rung;
+    const r = await run.cancelDuring('recipeLint', () => lintRung(run.ctx));
     expect(r).toMatchObject({ status: 'unver', reason: 'cancelled: SIGTERM received' });
-    expect(tests(r)).toEqual(['pristine head: pass', 'abra recipe lint: unver']);
+    expect(checks(r)).toEqual(['pristine head: pass', 'abra recipe lint: unver']);
   });
 });

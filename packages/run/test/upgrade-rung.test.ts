@@ -2,17 +2,14 @@ import { readEnvValues } from '@ccci/abra';
 import { describe, expect, it } from 'vitest';
 import { upgradeRung } from '../src/rungs/upgrade.js';
 import { BASE_RELEASE } from './fakes/recipe-repo.js';
-import { testCtx } from './fakes/test-ctx.js';
-
-const steps = (r: { tests: { name: string; status: string }[] }) =>
-  r.tests.map((t) => `${t.name}: ${t.status}`);
+import { checks, testCtx } from './fakes/test-ctx.js';
 
 describe('upgrade rung (installed at the base release, fakes)', () => {
   it('passes: witness, in-place redeploy to the head (uncounted), head label, serving, data kept', async () => {
     const { ctx, abra, swarm } = await testCtx({ installed: true });
     const r = await upgradeRung(ctx);
     expect(r.status).toBe('pass');
-    expect(steps(r)).toEqual([
+    expect(checks(r)).toEqual([
       'witness data: pass',
       `redeploy ${BASE_RELEASE} → head: pass`,
       'version is the head: pass',
@@ -55,7 +52,7 @@ describe('upgrade rung (installed at the base release, fakes)', () => {
       expect(r.reason).toBe(
         'did not converge (abra: deploy timed out): has not converged (timeout 600s)',
       );
-      expect(steps(r)).toEqual(['witness data: pass', `redeploy ${BASE_RELEASE} → head: fail`]);
+      expect(checks(r)).toEqual(['witness data: pass', `redeploy ${BASE_RELEASE} → head: fail`]);
     });
 
     it('the stack does not carry the head version: fail naming the label found', async () => {
@@ -86,7 +83,7 @@ describe('upgrade rung (installed at the base release, fakes)', () => {
       expect(r.reason).toBe(
         'data written before the upgrade is not there afterwards: volume data (/data/.ccci-witness via app)',
       );
-      expect(steps(r).at(-1)).toBe('data still there: fail');
+      expect(checks(r).at(-1)).toBe('data still there: fail');
     });
 
     it('another abra error (app run cannot reach the service): unver', async () => {
@@ -102,13 +99,9 @@ describe('upgrade rung (installed at the base release, fakes)', () => {
 
     it('the teardown funnel opens during the redeploy: unver "cancelled"', async () => {
       const run = await testCtx({ installed: true });
-      run.abra.hangNext('deploy');
-      const rung = upgradeRung(run.ctx);
-      await run.abra.started('deploy');
-      run.abort('deadline reached');
-      const r = await rung;
+      const r = await run.cancelDuring('deploy', () => upgradeRung(run.ctx), 'deadline reached');
       expect(r).toMatchObject({ status: 'unver', reason: 'cancelled: deadline reached' });
-      expect(steps(r)).toEqual(['witness data: pass', `redeploy ${BASE_RELEASE} → head: unver`]);
+      expect(checks(r)).toEqual(['witness data: pass', `redeploy ${BASE_RELEASE} → head: unver`]);
     });
   });
 });

@@ -153,7 +153,7 @@ export class FakeAbra implements Abra {
     return this;
   }
 
-  async serverAdd(o: { server?: string; local?: boolean } & CallOptions) {
+  async serverAdd(o: Parameters<Abra['serverAdd']>[0]) {
     return this.#call('serverAdd', o, ['server', 'add'], () => {
       mkdirSync(join(this.#o.abraDir, 'servers', o.local ? 'default' : (o.server ?? '')), {
         recursive: true,
@@ -162,16 +162,7 @@ export class FakeAbra implements Abra {
     });
   }
 
-  async appNew(
-    o: {
-      recipe: string;
-      server: string;
-      domain: string;
-      version?: string;
-      secrets?: boolean;
-      chaos?: boolean;
-    } & CallOptions,
-  ) {
+  async appNew(o: Parameters<Abra['appNew']>[0]) {
     const secrets = o.secrets ? this.#generate() : [];
     const r = await this.#call('appNew', o, ['app', 'new', o.recipe], () => {
       const dir = join(this.#o.abraDir, 'servers', o.server);
@@ -188,16 +179,7 @@ export class FakeAbra implements Abra {
     return { ...r, output: 'secrets generated (withheld)', secrets };
   }
 
-  async deploy(
-    o: {
-      domain: string;
-      version?: string;
-      chaos?: boolean;
-      force?: boolean;
-      noDomainChecks?: boolean;
-      timeoutSec?: number;
-    } & CallOptions,
-  ) {
+  async deploy(o: Parameters<Abra['deploy']>[0]) {
     const counter = this.#o.deployCountFile;
     // Counted before abra starts, as createAbra does: an attempted deploy spends budget too.
     const deployCount = counter ? await incrementDeployCount(counter) : undefined;
@@ -210,7 +192,7 @@ export class FakeAbra implements Abra {
     return { ...r, deployCount };
   }
 
-  async undeploy(o: { domain: string; prune?: boolean } & CallOptions) {
+  async undeploy(o: Parameters<Abra['undeploy']>[0]) {
     return this.#call('undeploy', o, ['app', 'undeploy', o.domain], () => {
       this.#recipeOf(o.domain);
       this.#o.swarm.undeploy(stackName(o.domain));
@@ -218,40 +200,32 @@ export class FakeAbra implements Abra {
     });
   }
 
-  async rm(o: { domain: string; volumes?: boolean; force?: boolean } & CallOptions) {
+  async rm(o: Parameters<Abra['rm']>[0]) {
     return this.#call('rm', o, ['app', 'rm', o.domain], () => '');
   }
 
-  async secretGenerate(o: { domain: string; all: true; machine?: boolean } & CallOptions) {
+  async secretGenerate(o: Parameters<Abra['secretGenerate']>[0]) {
     const secrets = this.#generate();
     const r = await this.#call('secretGenerate', o, ['app', 'secret', 'generate'], () => '');
     return { ...r, secrets };
   }
 
-  async secretRm(o: { domain: string; secret: string } & CallOptions) {
+  async secretRm(o: Parameters<Abra['secretRm']>[0]) {
     return this.#call('secretRm', o, ['app', 'secret', 'rm'], () => '');
   }
 
-  async secretInsert(
-    o: {
-      domain: string;
-      secret: string;
-      version: string;
-      file: string;
-      trim?: boolean;
-    } & CallOptions,
-  ) {
+  async secretInsert(o: Parameters<Abra['secretInsert']>[0]) {
     return this.#call('secretInsert', o, ['app', 'secret', 'insert'], () => '');
   }
 
-  async backupCreate(o: { domain: string; service?: string } & CallOptions) {
+  async backupCreate(o: Parameters<Abra['backupCreate']>[0]) {
     return this.#call('backupCreate', o, ['app', 'backup', 'create'], () => {
       this.#recipeOf(o.domain);
       return `backup created: snapshot ${this.#o.swarm.backup(stackName(o.domain))}`;
     });
   }
 
-  async restore(o: { domain: string; service?: string; snapshot?: string } & CallOptions) {
+  async restore(o: Parameters<Abra['restore']>[0]) {
     return this.#call('restore', o, ['app', 'restore', o.domain], () => {
       this.#recipeOf(o.domain);
       this.#o.swarm.restore(stackName(o.domain), o.snapshot);
@@ -259,7 +233,7 @@ export class FakeAbra implements Abra {
     });
   }
 
-  async ps(o: { domain: string } & CallOptions) {
+  async ps(o: Parameters<Abra['ps']>[0]) {
     let services: PsService[] = [];
     const r = await this.#call('ps', o, ['app', 'ps', o.domain], () => {
       this.#recipeOf(o.domain);
@@ -275,7 +249,7 @@ export class FakeAbra implements Abra {
     return { ...r, services };
   }
 
-  async run(o: { domain: string; service: string; cmd: string[]; tty?: boolean } & CallOptions) {
+  async run(o: Parameters<Abra['run']>[0]) {
     return this.#call('run', o, ['app', 'run', o.domain], () => {
       this.#recipeOf(o.domain);
       const stack = stackName(o.domain);
@@ -296,12 +270,12 @@ export class FakeAbra implements Abra {
     });
   }
 
-  async logs(o: { domain: string; service?: string; followMs?: number } & CallOptions) {
+  async logs(o: Parameters<Abra['logs']>[0]) {
     const r = await this.#call('logs', o, ['app', 'logs', o.domain], () => '');
     return { ...r, stopped: o.followMs !== undefined };
   }
 
-  async recipeLint(recipe: string, o: CallOptions = {}) {
+  async recipeLint(recipe: string, o: Parameters<Abra['recipeLint']>[1] = {}) {
     const r = await this.#call('recipeLint', { recipe, ...o }, ['recipe', 'lint', recipe], () =>
       lintTable(this.#shared.lint),
     );

@@ -2,11 +2,11 @@ import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync 
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { Writable } from 'node:stream';
-import { setEnvValues } from '@ccci/abra';
+import { type Abra, setEnvValues } from '@ccci/abra';
 import { appDomain, prepareRunDir, runStatePaths, stackName } from '@ccci/lock';
 import { createRedactor } from '@ccci/redact';
 import { onTestFinished } from 'vitest';
-import type { EngineConfig, RunCtx, RunState } from '../../src/context.js';
+import { type EngineConfig, newRunState, type RunCtx } from '../../src/context.js';
 import { closeHooks } from '../../src/hooks.js';
 import type { RunSettings } from '../../src/settings.js';
 import { createRunLog } from '../../src/support/log.js';
@@ -62,7 +62,16 @@ interface TestRun {
   logText(): Promise<string>;
   /** The teardown funnel opening: `state.abortReason` set, then `ctx.signal` aborted. */
   abort(reason?: string): void;
+  /**
+   * Starts `climb` with abra's next `op` hanging, opens the funnel (`abort(reason)`) once that
+   * call has started, and returns what `climb` returned.
+   */
+  cancelDuring<T>(op: keyof Abra, climb: () => Promise<T>, reason?: string): Promise<T>;
 }
+
+/** A rung's recorded checks, one `name: status` each, in order. */
+export const checks = (r: { tests: { name: string; status: string }[] }): string[] =>
+  r.tests.map((t) => `${t.name}: ${t.status}`);
 
 /** Meta defaults for unit tests: no Chromium, and a failing wait ends in seconds. */
 const TEST_META: Partial<RunMeta> = { SCREENSHOT: false, HTTP_TIMEOUT: 5 };
@@ -121,7 +130,7 @@ export async function testCtx(options: TestCtxOptions = {}): Promise<TestRun> {
   });
   const app = await startFakeApp(domain);
   const controller = new AbortController();
-  const state = runState();
+  const state = newRunState();
 
   const loaded = options.enrolment ? enrol(root, recipe, options.enrolment) : undefined;
   const explicit = new Set(loaded?.recipe.set.map((s) => s.key) ?? []);
@@ -168,6 +177,10 @@ export async function testCtx(options: TestCtxOptions = {}): Promise<TestRun> {
   if (options.installed)
     install(ctx, swarm, options.installed === true ? BASE_RELEASE : options.installed);
 
+  const abort = (reason = 'SIGTERM received') => {
+    state.abortReason = reason;
+    controller.abort();
+  };
   let closed: Promise<void> | undefined;
   const closeLog = () => {
     closed ??= log.close();
@@ -192,9 +205,13 @@ export async function testCtx(options: TestCtxOptions = {}): Promise<TestRun> {
       await closeLog();
       return readFileSync(log.file, 'utf8');
     },
-    abort: (reason = 'SIGTERM received') => {
-      state.abortReason = reason;
-      controller.abort();
+    abort,
+    cancelDuring: async (op, climb, reason) => {
+      abra.hangNext(op);
+      const climbing = climb();
+      await abra.started(op);
+      abort(reason);
+      return climbing;
     },
   };
 }
@@ -219,31 +236,6 @@ function engineConfig(root: string): EngineConfig {
     allowOrphan: true,
     secretsDir: join(root, 'secrets'),
     lockWaitMs: 0,
-  };
-}
-
-function runState(): RunState {
-  return {
-    startedAt: new Date(),
-    phase: 'prepare',
-    current: undefined,
-    appCreated: false,
-    deps: [],
-    base: undefined,
-    deployedVersion: undefined,
-    rungs: new Map(),
-    manifest: [],
-    policy: [],
-    screenshot: undefined,
-    screenshotOf: undefined,
-    lintFailed: [],
-    refused: undefined,
-    budget: 1,
-    deployCount: 0,
-    cleanTeardown: undefined,
-    teardownLeft: '',
-    abortReason: undefined,
-    lockLost: false,
   };
 }
 
