@@ -11,19 +11,10 @@ beforeEach(async () => {
 });
 afterEach(() => w.close());
 
-async function started(extra: Parameters<World['boot']>[0] = {}) {
-  const booted = w.boot(extra);
-  await booted.bot.pollOnce();
-  return booted;
-}
-
-const botComments = (pr: number) =>
-  w.fake.comments(REPO).filter((c) => c.issue === pr && c.user === w.fake.botUser);
-
 describe('!testme cancel', () => {
   it('cancels a run still queued in the bot: never dispatched, status error naming who', async () => {
     const pr = w.fake.openPull(REPO, { headSha: sha(1) });
-    const { bot, store } = await started();
+    const { bot, store } = await w.start();
     w.fake.addComment({ repo: REPO, pr, user: 'alice', body: '!testme' });
     const cancel = w.fake.addComment({ repo: REPO, pr, user: 'alice', body: '!testme cancel' });
     await bot.pollOnce();
@@ -40,7 +31,7 @@ describe('!testme cancel', () => {
 
   it('cancels a dispatched run waiting in the executor: the executor drops it', async () => {
     const pr = w.fake.openPull(REPO, { headSha: sha(1) });
-    const { bot, store } = await started();
+    const { bot, store } = await w.start();
     w.fake.addComment({ repo: REPO, pr, user: 'alice', body: '!testme' });
     await bot.pollOnce();
     const runId = w.executor.dispatched[0]?.runId as string;
@@ -53,7 +44,7 @@ describe('!testme cancel', () => {
 
   it('cancels a running run: executor cancel, the run comment says cancelled, status error', async () => {
     const pr = w.fake.openPull(REPO, { headSha: sha(1) });
-    const { bot, store } = await started();
+    const { bot, store } = await w.start();
     w.fake.addComment({ repo: REPO, pr, user: 'alice', body: '!testme' });
     await bot.pollOnce();
     const runId = w.executor.dispatched[0]?.runId as string;
@@ -65,19 +56,19 @@ describe('!testme cancel', () => {
     expect(w.executor.cancelled).toEqual([runId]);
     expect(store.getRun(runId)).toMatchObject({ state: 'cancelled', notified: true });
     // The run's own comment is edited; no second comment is posted.
-    expect(botComments(pr)).toHaveLength(1);
-    expect(botComments(pr)[0]?.body).toMatch(/cancelled the run of `custom-html`: cancelled by/);
+    expect(w.botComments(pr)).toHaveLength(1);
+    expect(w.botComments(pr)[0]?.body).toMatch(/cancelled the run of `custom-html`: cancelled by/);
     expect(w.fake.statuses(REPO, sha(1)).at(-1)?.state).toBe('error');
   });
 
   it('with nothing to cancel, replies so once', async () => {
     const pr = w.fake.openPull(REPO, { headSha: sha(1) });
-    const { bot } = await started();
+    const { bot } = await w.start();
     w.fake.addComment({ repo: REPO, pr, user: 'alice', body: '!testme cancel' });
     w.fake.addComment({ repo: REPO, pr, user: 'alice', body: '!testme cancel' });
     await bot.pollOnce();
-    expect(botComments(pr)).toHaveLength(1);
-    expect(botComments(pr)[0]?.body).toContain(
+    expect(w.botComments(pr)).toHaveLength(1);
+    expect(w.botComments(pr)[0]?.body).toContain(
       'there is no queued or running run on this pull request to cancel',
     );
     expect(w.executor.cancelled).toEqual([]);
@@ -85,7 +76,7 @@ describe('!testme cancel', () => {
 
   it('an untrusted author gets the same refusal as for !testme; the run goes on', async () => {
     const pr = w.fake.openPull(REPO, { headSha: sha(1) });
-    const { bot, store } = await started();
+    const { bot, store } = await w.start();
     w.fake.addComment({ repo: REPO, pr, user: 'alice', body: '!testme' });
     await bot.pollOnce();
     const runId = w.executor.dispatched[0]?.runId as string;
@@ -93,18 +84,18 @@ describe('!testme cancel', () => {
     await bot.pollOnce();
     expect(store.getRun(runId)?.state).toBe('dispatched');
     expect(w.executor.cancelled).toEqual([]);
-    const refusal = botComments(pr).at(-1)?.body ?? '';
+    const refusal = w.botComments(pr).at(-1)?.body ?? '';
     expect(refusal).toContain(`is not starting a run: @`);
     expect(refusal).toContain(`mallory is not a member of ${ORG}`);
   });
 
   it('an unknown subcommand is refused with a reason naming it and the commands', async () => {
     const pr = w.fake.openPull(REPO, { headSha: sha(1) });
-    const { bot } = await started();
+    const { bot } = await w.start();
     w.fake.addComment({ repo: REPO, pr, user: 'alice', body: '!testme cancelx' });
     await bot.pollOnce();
     expect(w.executor.dispatched).toHaveLength(0);
-    const body = botComments(pr)[0]?.body ?? '';
+    const body = w.botComments(pr)[0]?.body ?? '';
     expect(body).toContain('unknown command');
     expect(body).toContain('cancelx');
     expect(body).toContain('!testme help');
@@ -114,11 +105,11 @@ describe('!testme cancel', () => {
 describe('!testme help', () => {
   it('replies with every command and option, to anyone, even after a refusal', async () => {
     const pr = w.fake.openPull(REPO, { headSha: sha(1) });
-    const { bot } = await started();
+    const { bot } = await w.start();
     w.fake.addComment({ repo: REPO, pr, user: 'mallory', body: '!testme' });
     w.fake.addComment({ repo: REPO, pr, user: 'mallory', body: '!testme help' });
     await bot.pollOnce();
-    const bodies = botComments(pr).map((c) => c.body);
+    const bodies = w.botComments(pr).map((c) => c.body);
     expect(bodies).toHaveLength(2);
     const help = bodies.find((b) => b.includes('commands')) ?? '';
     for (const spec of COMMANDS) expect(help).toContain(`\`${spec.usage}\``);
@@ -127,7 +118,7 @@ describe('!testme help', () => {
     // A second ask within the interval is not answered again.
     w.fake.addComment({ repo: REPO, pr, user: 'mallory', body: '!testme help' });
     await bot.pollOnce();
-    expect(botComments(pr)).toHaveLength(2);
+    expect(w.botComments(pr)).toHaveLength(2);
   });
 });
 
@@ -136,7 +127,7 @@ describe('!testme keep', () => {
     const a = w.fake.openPull(REPO, { headSha: sha(1) });
     const b = w.fake.openPull(REPO, { headSha: sha(2) });
     const c = w.fake.openPull(REPO, { headSha: sha(3) });
-    const { bot, store } = await started({ keepMax: 5 });
+    const { bot, store } = await w.start({ keepMax: 5 });
     w.fake.addComment({ repo: REPO, pr: a, user: 'alice', body: '!testme keep=30 --quick' });
     w.fake.addComment({ repo: REPO, pr: b, user: 'alice', body: '!testme keep' });
     w.fake.addComment({ repo: REPO, pr: c, user: 'alice', body: '!testme' });
@@ -151,13 +142,13 @@ describe('!testme keep', () => {
   it('at most KEEP_MAX runs hold a keep slot; a slot frees when its run succeeds', async () => {
     const a = w.fake.openPull(REPO, { headSha: sha(1) });
     const b = w.fake.openPull(REPO, { headSha: sha(2) });
-    const { bot, store } = await started({ keepMax: 1 });
+    const { bot, store } = await w.start({ keepMax: 1 });
     w.fake.addComment({ repo: REPO, pr: a, user: 'alice', body: '!testme keep' });
     await bot.pollOnce();
     w.fake.addComment({ repo: REPO, pr: b, user: 'alice', body: '!testme keep=10' });
     await bot.pollOnce();
     expect(w.executor.dispatched.map((d) => d.pr)).toEqual([a]);
-    expect(botComments(b)[0]?.body).toContain('at most 1 failed run(s) keep their app at once');
+    expect(w.botComments(b)[0]?.body).toContain('at most 1 failed run(s) keep their app at once');
     // Without keep, the same PR is tested at once.
     w.fake.addComment({ repo: REPO, pr: b, user: 'alice', body: '!testme' });
     await bot.pollOnce();
@@ -183,7 +174,7 @@ describe('!testme keep', () => {
     let offset = 0;
     const a = w.fake.openPull(REPO, { headSha: sha(1) });
     const b = w.fake.openPull(REPO, { headSha: sha(2) });
-    const { bot, store } = await started({
+    const { bot, store } = await w.start({
       keepMax: 1,
       clock: () => new Date(Date.now() + offset),
     });
@@ -199,7 +190,7 @@ describe('!testme keep', () => {
     w.fake.addComment({ repo: REPO, pr: b, user: 'alice', body: '!testme keep' });
     await bot.pollOnce();
     expect(w.executor.dispatched).toHaveLength(1);
-    expect(botComments(b).at(-1)?.body).toMatch(/ask again after \d\d:\d\d UTC/);
+    expect(w.botComments(b).at(-1)?.body).toMatch(/ask again after \d\d:\d\d UTC/);
     offset = 21 * 60_000;
     w.fake.addComment({
       repo: REPO,
@@ -214,14 +205,11 @@ describe('!testme keep', () => {
 
   it('the result comment of a failed keep run says until when its app may stay', async () => {
     const pr = w.fake.openPull(REPO, { headSha: sha(1) });
-    const { bot } = await started({ keepMax: 1 });
+    const { bot } = await w.start({ keepMax: 1 });
     const server = createBotServer({ bot });
     const base = await server.listen(0);
     try {
-      w.fake.addComment({ repo: REPO, pr, user: 'alice', body: '!testme keep=30' });
-      await bot.pollOnce();
-      const d = w.executor.dispatched[0];
-      if (!d) throw new Error('not dispatched');
+      const d = await w.testme(bot, pr, '!testme keep=30');
       const res = await fetch(`${base}/api/runs/${d.runId}/report`, {
         method: 'POST',
         headers: { authorization: `Bearer ${d.reportKey}`, 'content-type': 'application/json' },
@@ -232,7 +220,7 @@ describe('!testme keep', () => {
       });
       expect(res.status).toBe(200);
       await bot.process();
-      const body = botComments(pr)[0]?.body ?? '';
+      const body = w.botComments(pr)[0]?.body ?? '';
       expect(body).toMatch(
         /🔧 Asked with `keep`: a failed run's app stays deployed on the CI host for debugging until about \d{4}-\d\d-\d\d \d\d:\d\d UTC/,
       );
@@ -244,10 +232,10 @@ describe('!testme keep', () => {
 
   it('KEEP_MAX 0 turns keep off with a reply saying so', async () => {
     const pr = w.fake.openPull(REPO, { headSha: sha(1) });
-    const { bot } = await started({ keepMax: 0 });
+    const { bot } = await w.start({ keepMax: 0 });
     w.fake.addComment({ repo: REPO, pr, user: 'alice', body: '!testme keep' });
     await bot.pollOnce();
     expect(w.executor.dispatched).toHaveLength(0);
-    expect(botComments(pr)[0]?.body).toContain('is turned off on this bot');
+    expect(w.botComments(pr)[0]?.body).toContain('is turned off on this bot');
   });
 });

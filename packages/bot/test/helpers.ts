@@ -7,7 +7,10 @@ import { type FakeForge, startFakeForge } from '@ccci/testbed';
 import {
   type Bot,
   type BotOptions,
+  type BotServer,
+  type BotServerOptions,
   createBot,
+  createBotServer,
   type DispatchRequest,
   type Executor,
   type ExecutorEvents,
@@ -80,6 +83,23 @@ export interface World {
   executor: ReturnType<typeof recordingExecutor>;
   /** Opens a store and a bot on the shared DB file (a "process"); closes the previous one. */
   boot(options?: Partial<BotOptions>): { bot: Bot; store: Store };
+  /** Boots a bot and runs its first poll, which marks what already exists as seen. */
+  start(options?: Partial<BotOptions>): Promise<{ bot: Bot; store: Store }>;
+  /**
+   * Boots a bot (public URL `http://127.0.0.1:9` unless given) and serves it on a loopback
+   * port; `base` is the server's URL. No poll yet. The server closes with the world.
+   */
+  serve(
+    options?: Partial<BotOptions>,
+    server?: Omit<BotServerOptions, 'bot'>,
+  ): Promise<{ bot: Bot; store: Store; server: BotServer; base: string }>;
+  /** The comments the bot wrote on a pull request of REPO. */
+  botComments(pr: number): ReturnType<FakeForge['comments']>;
+  /**
+   * alice (a member) comments `body` (default `!testme`) on a pull request of REPO and the bot
+   * polls; returns what it dispatched. Throws when it dispatched nothing.
+   */
+  testme(bot: Bot, pr: number, body?: string): Promise<DispatchRequest>;
   close(): Promise<void>;
 }
 
@@ -97,28 +117,52 @@ export async function world(options: { dialect?: 'gitea' | 'github' } = {}): Pro
   const dbPath = join(dir, 'bot.sqlite');
   const executor = recordingExecutor();
   let current: { bot: Bot; store: Store } | undefined;
+  const servers: BotServer[] = [];
+  const boot = (extra: Partial<BotOptions> = {}) => {
+    current?.store.close();
+    const store = openStore({ path: dbPath });
+    const bot = createBot({
+      store,
+      forge,
+      executor,
+      repos: [REPO],
+      org: ORG,
+      publicUrl: 'http://127.0.0.1:9/',
+      ...extra,
+    });
+    current = { bot, store };
+    return current;
+  };
   return {
     fake,
     forge,
     dir,
     dbPath,
     executor,
-    boot(extra = {}) {
-      current?.store.close();
-      const store = openStore({ path: dbPath });
-      const bot = createBot({
-        store,
-        forge,
-        executor,
-        repos: [REPO],
-        org: ORG,
-        publicUrl: 'http://127.0.0.1:9/',
-        ...extra,
-      });
-      current = { bot, store };
-      return current;
+    boot,
+    async start(extra = {}) {
+      const booted = boot(extra);
+      await booted.bot.pollOnce();
+      return booted;
+    },
+    async serve(extra = {}, serverOptions = {}) {
+      const booted = boot({ publicUrl: 'http://127.0.0.1:9', ...extra });
+      const server = createBotServer({ ...serverOptions, bot: booted.bot });
+      servers.push(server);
+      return { ...booted, server, base: await server.listen(0) };
+    },
+    botComments: (pr) =>
+      fake.comments(REPO).filter((c) => c.issue === pr && c.user === fake.botUser),
+    async testme(bot, pr, body = '!testme') {
+      const before = executor.dispatched.length;
+      fake.addComment({ repo: REPO, pr, user: 'alice', body });
+      await bot.pollOnce();
+      const d = executor.dispatched.at(-1);
+      if (!d || executor.dispatched.length === before) throw new Error(`not dispatched: ${body}`);
+      return d;
     },
     async close() {
+      for (const server of servers.splice(0)) await server.close();
       await current?.bot.stop();
       current?.store.close();
       await fake.close();

@@ -7,20 +7,10 @@ beforeEach(async () => {
 });
 afterEach(() => w.close());
 
-/** Boots a bot, runs the first poll (marks what exists as seen), returns the bot. */
-async function started(extra: Parameters<World['boot']>[0] = {}) {
-  const booted = w.boot(extra);
-  await booted.bot.pollOnce();
-  return booted;
-}
-
-const botComments = (pr: number) =>
-  w.fake.comments(REPO).filter((c) => c.issue === pr && c.user === w.fake.botUser);
-
 describe('authorization', () => {
   it('a member starts a run: ack comment, pending status, dispatch with a run key', async () => {
     const pr = w.fake.openPull(REPO, { headSha: sha(1) });
-    const { bot, store } = await started();
+    const { bot, store } = await w.start();
     w.fake.addComment({ repo: REPO, pr, user: 'alice', body: '!testme --quick' });
     await bot.pollOnce();
     expect(w.executor.dispatched).toHaveLength(1);
@@ -36,19 +26,20 @@ describe('authorization', () => {
     const run = store.getRun(d?.runId as string);
     expect(run?.state).toBe('dispatched');
     expect(run?.keyHash).not.toContain(d?.reportKey);
-    expect(botComments(pr)).toHaveLength(1);
-    expect(botComments(pr)[0]?.body).toContain(`ccci-run:${run?.id}`);
+    expect(w.botComments(pr)).toHaveLength(1);
+    expect(w.botComments(pr)[0]?.body).toContain(`ccci-run:${run?.id}`);
     expect(w.fake.statuses(REPO, sha(1)).map((s) => s.state)).toEqual(['pending']);
   });
 
   it('a non-member is refused with a reply saying why', async () => {
     const pr = w.fake.openPull(REPO, { headSha: sha(1) });
-    const { bot } = await started();
+    const { bot } = await w.start();
     w.fake.addComment({ repo: REPO, pr, user: 'mallory', body: '!testme' });
     await bot.pollOnce();
     expect(w.executor.dispatched).toHaveLength(0);
     expect(
-      botComments(pr)
+      w
+        .botComments(pr)
         .map((c) => c.body)
         .join(),
     ).toContain(`not a member of ${ORG}`);
@@ -56,7 +47,7 @@ describe('authorization', () => {
 
   it('an allowlisted non-member starts a run without a membership request', async () => {
     const pr = w.fake.openPull(REPO, { headSha: sha(1) });
-    const { bot } = await started({ allowlist: ['Bob'] });
+    const { bot } = await w.start({ allowlist: ['Bob'] });
     w.fake.clearRequests();
     w.fake.addComment({ repo: REPO, pr, user: 'bob', body: '!testme' });
     await bot.pollOnce();
@@ -68,11 +59,11 @@ describe('authorization', () => {
     const pr = w.fake.openPull(REPO, { headSha: sha(1) });
     w.fake.botIsMember(false);
     const { lines, log } = memoryLog();
-    const { bot } = await started({ log });
+    const { bot } = await w.start({ log });
     w.fake.addComment({ repo: REPO, pr, user: 'alice', body: '!testme' });
     await bot.pollOnce();
     expect(w.executor.dispatched).toHaveLength(0);
-    expect(botComments(pr)[0]?.body).toContain('could not be checked');
+    expect(w.botComments(pr)[0]?.body).toContain('could not be checked');
     const why = lines.find((l) => l.message.includes('membership unknown'));
     expect(String(why?.fields.why)).toMatch(/redirect/);
   });
@@ -89,7 +80,7 @@ describe('what does not trigger', () => {
       body: 'lgtm',
       at: new Date(Date.now() - 3 * 24 * 3600_000),
     });
-    const { bot, store } = await started();
+    const { bot, store } = await w.start();
     expect(store.getComment(old.id)?.state).toBe('ignored');
     // Older than the first poll's look-back: not even listed.
     expect(store.getComment(ancient.id)).toBeUndefined();
@@ -101,14 +92,14 @@ describe('what does not trigger', () => {
     w.fake.editComment(chatter.id, '!testme', { at: new Date(Date.now() + 5000) });
     await bot.pollOnce();
     expect(w.executor.dispatched).toHaveLength(0);
-    expect(botComments(pr)).toHaveLength(0);
+    expect(w.botComments(pr)).toHaveLength(0);
     expect(store.getComment(ancient.id)?.state).toBe('ignored');
   });
 
   it('an idle poll costs one request per repository', async () => {
     const pr = w.fake.openPull(REPO, { headSha: sha(1) });
     w.fake.addComment({ repo: REPO, pr, user: 'alice', body: 'hello' });
-    const { bot } = await started();
+    const { bot } = await w.start();
     w.fake.clearRequests();
     await bot.pollOnce();
     await bot.pollOnce();
@@ -124,16 +115,16 @@ describe('refusals', () => {
     const pr = w.fake.openPull(REPO, { headSha: sha(1) });
     const closed = w.fake.openPull(REPO, { headSha: sha(2) });
     w.fake.closePull(REPO, closed);
-    const { bot } = await started();
+    const { bot } = await w.start();
     w.fake.addComment({ repo: REPO, pr, user: 'alice', body: '!testme --fast' });
     w.fake.addComment({ repo: REPO, pr: closed, user: 'alice', body: '!testme' });
     await bot.pollOnce();
-    expect(botComments(pr)[0]?.body).toContain('unknown flag');
-    expect(botComments(closed)[0]?.body).toContain('closed');
+    expect(w.botComments(pr)[0]?.body).toContain('unknown flag');
+    expect(w.botComments(closed)[0]?.body).toContain('closed');
     for (let i = 0; i < 5; i++)
       w.fake.addComment({ repo: REPO, pr, user: 'alice', body: '!testme --nope' });
     await bot.pollOnce();
-    expect(botComments(pr)).toHaveLength(1);
+    expect(w.botComments(pr)).toHaveLength(1);
     expect(w.executor.dispatched).toHaveLength(0);
   });
 });
@@ -141,7 +132,7 @@ describe('refusals', () => {
 describe('replacement and cancellation', () => {
   it('a new !testme replaces a queued run of the same PR', async () => {
     const pr = w.fake.openPull(REPO, { headSha: sha(1) });
-    const { bot, store } = await started();
+    const { bot, store } = await w.start();
     w.fake.addComment({ repo: REPO, pr, user: 'alice', body: '!testme' });
     await bot.pollOnce();
     const first = w.executor.dispatched[0]?.runId as string;
@@ -152,13 +143,13 @@ describe('replacement and cancellation', () => {
     expect(w.executor.cancelled).toEqual([first]);
     const second = w.executor.dispatched[1];
     expect(second?.headSha).toBe(sha(2));
-    const bodies = botComments(pr).map((c) => c.body);
+    const bodies = w.botComments(pr).map((c) => c.body);
     expect(bodies.some((b) => b.includes('replaced'))).toBe(true);
   });
 
   it('a closed PR cancels its running run: executor cancel, comment, error status', async () => {
     const pr = w.fake.openPull(REPO, { headSha: sha(1) });
-    const { bot, store } = await started();
+    const { bot, store } = await w.start();
     w.fake.addComment({ repo: REPO, pr, user: 'alice', body: '!testme' });
     await bot.pollOnce();
     const runId = w.executor.dispatched[0]?.runId as string;
@@ -174,14 +165,14 @@ describe('replacement and cancellation', () => {
     });
     expect(w.executor.cancelled).toEqual([runId]);
     expect(w.fake.statuses(REPO, sha(1)).at(-1)?.state).toBe('error');
-    expect(botComments(pr)[0]?.body).toContain('cancelled');
+    expect(w.botComments(pr)[0]?.body).toContain('cancelled');
   });
 });
 
 describe('metrics', () => {
   it('comment-to-dispatch is measured from the comment’s creation on the forge', async () => {
     const pr = w.fake.openPull(REPO, { headSha: sha(1) });
-    const { bot } = await started();
+    const { bot } = await w.start();
     // Written 40 s ago (the bot polls now): the maintainer has waited 40 s, not 0.
     w.fake.addComment({
       repo: REPO,
@@ -202,17 +193,17 @@ describe('metrics', () => {
 describe('one acknowledgement per run', () => {
   it('a post the forge saves after the bot gave up is found, not posted again', async () => {
     const pr = w.fake.openPull(REPO, { headSha: sha(1) });
-    const { bot } = await started();
+    const { bot } = await w.start();
     // The forge answers the comment POST after the bot's 2 s timeout, and saves it then.
     w.fake.inject({ method: 'POST', path: '/comments', kind: 'late-answer', ms: 3_000 });
     w.fake.addComment({ repo: REPO, pr, user: 'alice', body: '!testme' });
     await bot.pollOnce();
     // The next passes come before the forge has saved it: no second post.
     await bot.pollOnce();
-    expect(botComments(pr)).toHaveLength(0);
-    await until(() => botComments(pr).length === 1, 10_000, 'the forge to save the post');
+    expect(w.botComments(pr)).toHaveLength(0);
+    await until(() => w.botComments(pr).length === 1, 10_000, 'the forge to save the post');
     await bot.pollOnce();
-    expect(botComments(pr)).toHaveLength(1);
+    expect(w.botComments(pr)).toHaveLength(1);
     expect(w.executor.dispatched).toHaveLength(1);
   }, 30_000);
 });
@@ -220,11 +211,8 @@ describe('one acknowledgement per run', () => {
 describe('a push after !testme', () => {
   it('a run going on goes on for its commit; the new head is marked not tested, once', async () => {
     const pr = w.fake.openPull(REPO, { headSha: sha(1) });
-    const { bot, store } = await started();
-    w.fake.addComment({ repo: REPO, pr, user: 'alice', body: '!testme' });
-    await bot.pollOnce();
-    const d = w.executor.dispatched[0];
-    if (!d) throw new Error('not dispatched');
+    const { bot, store } = await w.start();
+    const d = await w.testme(bot, pr);
     w.fake.updatePull(REPO, pr, { headSha: sha(2) });
     await bot.pollOnce();
     await bot.pollOnce();
@@ -241,14 +229,11 @@ describe('no run stays running forever', () => {
   it('a run past the deadline is stopped through its executor and ends as an error', async () => {
     let offset = 0;
     const pr = w.fake.openPull(REPO, { headSha: sha(1) });
-    const { bot, store } = await started({
+    const { bot, store } = await w.start({
       runDeadlineMs: 60_000,
       clock: () => new Date(Date.now() + offset),
     });
-    w.fake.addComment({ repo: REPO, pr, user: 'alice', body: '!testme' });
-    await bot.pollOnce();
-    const d = w.executor.dispatched[0];
-    if (!d) throw new Error('not dispatched');
+    const d = await w.testme(bot, pr);
     await bot.pollOnce();
     expect(store.getRun(d.runId)?.state).toBe('dispatched');
     offset = 61_000;

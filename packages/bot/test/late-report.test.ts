@@ -3,7 +3,7 @@
 // still delivers, and the comment and status then show the real result.
 import { exampleResults } from '@ccci/results';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { type BotServer, createBotServer } from '../src/index.js';
+import type { BotServer } from '../src/index.js';
 import { REPO, sha, until, type World, world } from './helpers.js';
 
 let w: World;
@@ -13,13 +13,8 @@ let offsetMs = 0;
 const HOUR = 3_600_000;
 
 async function boot(extra: Parameters<World['boot']>[0] = {}) {
-  const booted = w.boot({
-    publicUrl: 'http://127.0.0.1:9',
-    clock: () => new Date(Date.now() + offsetMs),
-    ...extra,
-  });
-  server = createBotServer({ bot: booted.bot });
-  base = await server.listen(0);
+  const booted = await w.serve({ clock: () => new Date(Date.now() + offsetMs), ...extra });
+  ({ server, base } = booted);
   await booted.bot.pollOnce();
   return booted;
 }
@@ -28,11 +23,7 @@ beforeEach(async () => {
   offsetMs = 0;
   w = await world();
 });
-afterEach(async () => {
-  await server?.close();
-  server = undefined;
-  await w.close();
-});
+afterEach(() => w.close());
 
 const report = (runId: string, key: string, level: 0 | 1 | 2 | 3 | 4 | 5) =>
   fetch(`${base}/api/runs/${runId}/report`, {
@@ -51,10 +42,7 @@ const report = (runId: string, key: string, level: 0 | 1 | 2 | 3 | 4 | 5) =>
 
 /** Starts a run and lets its harness exit without reporting; returns its id and key. */
 async function runEndedWithoutReport(bot: Awaited<ReturnType<typeof boot>>['bot'], pr: number) {
-  w.fake.addComment({ repo: REPO, pr, user: 'alice', body: '!testme' });
-  await bot.pollOnce();
-  const d = w.executor.dispatched.at(-1);
-  if (!d) throw new Error('not dispatched');
+  const d = await w.testme(bot, pr);
   w.executor.events()?.exited(d.runId, 'harness exited with code 1');
   await bot.process();
   return d;
@@ -126,10 +114,7 @@ describe('late reports', () => {
     const pr2 = w.fake.openPull(REPO, { headSha: sha(2) });
     await server?.close();
     const second = await boot({ lateReportMs: HOUR });
-    w.fake.addComment({ repo: REPO, pr: pr2, user: 'alice', body: '!testme' });
-    await second.bot.pollOnce();
-    const d2 = w.executor.dispatched.at(-1);
-    if (!d2) throw new Error('not dispatched');
+    const d2 = await w.testme(second.bot, pr2);
     w.fake.closePull(REPO, pr2);
     await second.bot.pollOnce();
     expect(second.store.getRun(d2.runId)?.state).toBe('cancelled');

@@ -37,10 +37,7 @@ beforeAll(async () => {
   base = await server.listen(0);
   await bot.pollOnce();
   const pr = w.fake.openPull(REPO, { headSha: sha(1) });
-  w.fake.addComment({ repo: REPO, pr, user: 'alice', body: '!testme' });
-  await bot.pollOnce();
-  const d = w.executor.dispatched[0];
-  if (!d) throw new Error('not dispatched');
+  const d = await w.testme(bot, pr);
   runId = d.runId;
   key = d.reportKey;
   await post([

@@ -1,16 +1,13 @@
 import { exampleResults } from '@ccci/results';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { type BotServer, createBotServer } from '../src/index.js';
 import { REPO, sha, until, type World, world } from './helpers.js';
 
 let w: World;
-let server: BotServer;
 let base: string;
 
 async function boot() {
-  const booted = w.boot({ publicUrl: 'http://127.0.0.1:9', progressEditIntervalMs: 0 });
-  server = createBotServer({ bot: booted.bot });
-  base = await server.listen(0);
+  const booted = await w.serve({ progressEditIntervalMs: 0 });
+  base = booted.base;
   await booted.bot.pollOnce();
   return booted;
 }
@@ -18,10 +15,7 @@ async function boot() {
 beforeEach(async () => {
   w = await world();
 });
-afterEach(async () => {
-  await server?.close();
-  await w.close();
-});
+afterEach(() => w.close());
 
 const at = (s: number) => new Date(Date.UTC(2026, 11, 2, 10, 0, s)).toISOString();
 const progress = (runId: string, key: string, events: unknown[]) =>
@@ -69,10 +63,7 @@ describe('live progress', () => {
   it('stores events once, acknowledges the highest, streams them, and the comment follows the rung', async () => {
     const pr = w.fake.openPull(REPO, { headSha: sha(1) });
     const { bot, store } = await boot();
-    w.fake.addComment({ repo: REPO, pr, user: 'alice', body: '!testme' });
-    await bot.pollOnce();
-    const d = w.executor.dispatched[0];
-    if (!d) throw new Error('not dispatched');
+    const d = await w.testme(bot, pr);
     // Wrong key: refused before the body is read; nothing stored.
     expect((await progress(d.runId, 'f'.repeat(64), [])).status).toBe(401);
     const bad = await progress(d.runId, d.reportKey, [{ seq: 1, at: at(1), kind: 'html' }]);

@@ -3,18 +3,17 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { execa } from 'execa';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
-  type BotServer,
-  createBotServer,
   createLocalExecutor,
   type DispatchRequest,
+  type LocalExecutorOptions,
 } from '../src/index.js';
 import { REPO, sha, until, type World, world } from './helpers.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const ROOT = resolve(here, '../../..');
-export const FAKE_HARNESS = [
+const FAKE_HARNESS = [
   process.execPath,
   '--conditions=source',
   '--import',
@@ -23,13 +22,34 @@ export const FAKE_HARNESS = [
 ];
 
 let dir: string;
+/** FAKE_HARNESS_DIR of the runs: the fake harness's concurrency probe (see the fixture). */
+let probe: string;
 let w: World | undefined;
-let server: BotServer | undefined;
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'ccci-local-'));
+  probe = join(dir, 'probe');
+});
 afterEach(async () => {
-  await server?.close();
   await w?.close();
+  w = undefined;
   rmSync(dir, { recursive: true, force: true });
 });
+
+/**
+ * A local executor running the fake harness from the repository root, its state under `dir`;
+ * `exited` lists each run that ended, with the executor's detail (until a bot takes the events).
+ */
+function fakeHarnessExecutor(options: Partial<LocalExecutorOptions> = {}) {
+  const exec = createLocalExecutor({
+    command: FAKE_HARNESS,
+    stateDir: join(dir, 'state'),
+    cwd: ROOT,
+    ...options,
+  });
+  const exited: [runId: string, detail: string][] = [];
+  exec.setEvents({ started: () => {}, exited: (id, detail) => exited.push([id, detail]) });
+  return Object.assign(exec, { exited });
+}
 
 const request = (i: number, reportUrl: string): DispatchRequest => ({
   runId: `r${i}`,
@@ -49,18 +69,12 @@ const request = (i: number, reportUrl: string): DispatchRequest => ({
 
 describe('local executor (real child processes)', () => {
   it('never runs more than MAX_TESTS at once; the rest wait in order', async () => {
-    dir = mkdtempSync(join(tmpdir(), 'ccci-local-'));
-    const probe = join(dir, 'probe');
-    const exec = createLocalExecutor({
-      command: FAKE_HARNESS,
+    const exec = fakeHarnessExecutor({
       maxTests: 2,
-      stateDir: join(dir, 'state'),
-      cwd: ROOT,
       // The report goes nowhere (port 9): the probe only counts concurrency.
       env: { FAKE_HARNESS_DIR: probe, FAKE_HARNESS_HOLD: '1' },
     });
-    const exited: string[] = [];
-    exec.setEvents({ started: () => {}, exited: (id) => exited.push(id) });
+    const exited = () => exec.exited.map(([id]) => id);
     for (let i = 1; i <= 5; i++) await exec.dispatch(request(i, 'http://127.0.0.1:9'));
     const counts: number[] = [];
     const running = () => {
@@ -72,65 +86,48 @@ describe('local executor (real child processes)', () => {
     };
     for (let released = 1; released <= 5; released++) {
       await until(
-        () => readdirSync(dir).length > 0 && existsSeen(probe, `r${released}`),
+        () => readdirSync(dir).length > 0 && started(`r${released}`),
         20_000,
         `r${released} to start`,
       );
       counts.push(running(), exec.running().length);
       expect(exec.running().length).toBeLessThanOrEqual(2);
       writeFileSync(join(probe, `release-r${released}`), '');
-      await until(() => exited.includes(`r${released}`), 90_000, `r${released} to exit`);
+      await until(() => exited().includes(`r${released}`), 90_000, `r${released} to exit`);
     }
     expect(Math.max(...counts)).toBeLessThanOrEqual(2);
     const seen = [1, 2, 3, 4, 5].map((i) =>
       Number(readFileSync(join(probe, `seen-r${i}`), 'utf8')),
     );
     expect(Math.max(...seen)).toBeLessThanOrEqual(2);
-    expect(exited).toEqual(['r1', 'r2', 'r3', 'r4', 'r5']);
+    expect(exited()).toEqual(['r1', 'r2', 'r3', 'r4', 'r5']);
     await exec.close();
   }, 240_000);
 
   it('cancel drops a waiting run and terminates a running one (its process group)', async () => {
-    dir = mkdtempSync(join(tmpdir(), 'ccci-local-'));
-    const probe = join(dir, 'probe');
-    const exec = createLocalExecutor({
-      command: FAKE_HARNESS,
+    const exec = fakeHarnessExecutor({
       maxTests: 1,
-      stateDir: join(dir, 'state'),
-      cwd: ROOT,
       killGraceMs: 2000,
       env: { FAKE_HARNESS_DIR: probe, FAKE_HARNESS_HOLD: '1' },
     });
-    const exited: [string, string][] = [];
-    exec.setEvents({ started: () => {}, exited: (id, detail) => exited.push([id, detail]) });
     await exec.dispatch(request(1, 'http://127.0.0.1:9'));
     await exec.dispatch(request(2, 'http://127.0.0.1:9'));
-    await until(() => existsSeen(probe, 'r1'), 90_000, 'r1 to start');
+    await until(() => started('r1'), 90_000, 'r1 to start');
     expect(exec.waiting()).toEqual(['r2']);
     await exec.cancel('r2', null);
     expect(exec.waiting()).toEqual([]);
     expect(await exec.lookup('r1')).toEqual({ kind: 'present', ref: 'local:r1' });
     await exec.cancel('r1', null);
-    expect(exited).toEqual([['r1', 'harness ended by SIGTERM']]);
+    expect(exec.exited).toEqual([['r1', 'harness ended by SIGTERM']]);
     expect(await exec.lookup('r1')).toEqual({ kind: 'absent' });
     await exec.close();
   }, 240_000);
 
   it('passes `!testme keep=<minutes>` as --keep-on-failure <minutes>, and nothing without it', async () => {
-    dir = mkdtempSync(join(tmpdir(), 'ccci-local-'));
-    const probe = join(dir, 'probe');
-    const exec = createLocalExecutor({
-      command: FAKE_HARNESS,
-      maxTests: 2,
-      stateDir: join(dir, 'state'),
-      cwd: ROOT,
-      env: { FAKE_HARNESS_DIR: probe },
-    });
-    const exited: string[] = [];
-    exec.setEvents({ started: () => {}, exited: (id) => exited.push(id) });
+    const exec = fakeHarnessExecutor({ maxTests: 2, env: { FAKE_HARNESS_DIR: probe } });
     await exec.dispatch({ ...request(1, 'http://127.0.0.1:9'), keepMinutes: 45 });
     await exec.dispatch(request(2, 'http://127.0.0.1:9'));
-    await until(() => exited.length === 2, 90_000, 'both runs to end');
+    await until(() => exec.exited.length === 2, 90_000, 'both runs to end');
     const args = (id: string) => JSON.parse(readFileSync(join(probe, `args-${id}`), 'utf8'));
     expect(args('r1')).toEqual(expect.arrayContaining(['--keep-on-failure', '45']));
     expect(args('r1').indexOf('--keep-on-failure')).toBe(args('r1').indexOf('45') - 1);
@@ -139,21 +136,12 @@ describe('local executor (real child processes)', () => {
   }, 240_000);
 
   it('end to end: !testme → local harness → report → comment edited, status set', async () => {
-    dir = mkdtempSync(join(tmpdir(), 'ccci-local-'));
     w = await world();
     const pr = w.fake.openPull(REPO, { headSha: sha(7) });
-    const exec = createLocalExecutor({
-      command: FAKE_HARNESS,
-      maxTests: 2,
-      stateDir: join(dir, 'state'),
-      cwd: ROOT,
-      env: { FAKE_HARNESS_LEVEL: '2' },
-    });
-    const booted = w.boot({ executor: exec, publicUrl: 'http://127.0.0.1:9' });
-    server = createBotServer({ bot: booted.bot });
-    const base = await server.listen(0);
+    const exec = fakeHarnessExecutor({ maxTests: 2, env: { FAKE_HARNESS_LEVEL: '2' } });
+    const booted = await w.serve({ executor: exec });
     // The harness reports to the bot's real address.
-    (booted.bot.context as { reportUrl: string }).reportUrl = base;
+    (booted.bot.context as { reportUrl: string }).reportUrl = booted.base;
     await booted.bot.pollOnce();
     w.fake.addComment({ repo: REPO, pr, user: 'alice', body: '!testme' });
     await booted.bot.pollOnce();
@@ -178,16 +166,11 @@ describe('local executor (real child processes)', () => {
 
 describe('local executor across a restart (graceful stop, then a fresh bot)', () => {
   it('a run that never started is dispatched again; an interrupted one ends as an infra error', async () => {
-    dir = mkdtempSync(join(tmpdir(), 'ccci-local-'));
     w = await world();
     const pr1 = w.fake.openPull(REPO, { headSha: sha(1) });
     const pr2 = w.fake.openPull(REPO, { headSha: sha(2) });
-    const probe = join(dir, 'probe');
-    const held = createLocalExecutor({
-      command: FAKE_HARNESS,
+    const held = fakeHarnessExecutor({
       maxTests: 1,
-      stateDir: join(dir, 'state'),
-      cwd: ROOT,
       killGraceMs: 2000,
       env: { FAKE_HARNESS_DIR: probe, FAKE_HARNESS_HOLD: '1' },
     });
@@ -198,22 +181,16 @@ describe('local executor across a restart (graceful stop, then a fresh bot)', ()
     await first.bot.pollOnce();
     const [r1, r2] = first.store.activeRuns();
     if (!r1 || !r2) throw new Error('expected two runs');
-    await until(() => existsSeen(probe, r1.id), 90_000, 'r1 to start');
+    await until(() => started(r1.id), 90_000, 'r1 to start');
     expect(first.store.getRun(r1.id)?.state).toBe('running');
     expect(first.store.getRun(r2.id)?.state).toBe('dispatched');
     // SIGTERM path of the app: stop handling, terminate local runs, close.
     await first.bot.stop();
     await held.close({ terminate: true, graceMs: 2000 });
 
-    const exec = createLocalExecutor({
-      command: FAKE_HARNESS,
-      maxTests: 1,
-      stateDir: join(dir, 'state'),
-      cwd: ROOT,
-    });
-    const second = w.boot({ executor: exec });
-    server = createBotServer({ bot: second.bot });
-    (second.bot.context as { reportUrl: string }).reportUrl = await server.listen(0);
+    const exec = fakeHarnessExecutor({ maxTests: 1 });
+    const second = await w.serve({ executor: exec });
+    (second.bot.context as { reportUrl: string }).reportUrl = second.base;
     await second.bot.pollOnce();
     expect(second.store.getRun(r1.id)).toMatchObject({
       state: 'done',
@@ -230,18 +207,13 @@ describe('local executor across a restart (graceful stop, then a fresh bot)', ()
   }, 240_000);
 });
 
-function existsSeen(probe: string, runId: string): boolean {
-  try {
-    readFileSync(join(probe, `seen-${runId}`));
-    return true;
-  } catch {
-    return false;
-  }
+/** Whether the fake harness of a run has started (it writes <probe>/seen-<runId>). */
+function started(runId: string): boolean {
+  return existsSync(join(probe, `seen-${runId}`));
 }
 
 describe('a run is the bot’s guest, not its child', () => {
   it("the harness's environment holds none of the bot's secrets", async () => {
-    dir = mkdtempSync(join(tmpdir(), 'ccci-local-'));
     const dump = join(dir, 'env.json');
     const secrets = {
       FORGE_TOKEN: 'forge-token-of-the-bot',
@@ -251,16 +223,9 @@ describe('a run is the bot’s guest, not its child', () => {
     };
     Object.assign(process.env, secrets, { CCCI_CI_DOMAIN: 'ci.example.test' });
     try {
-      const exec = createLocalExecutor({
-        command: FAKE_HARNESS,
-        stateDir: join(dir, 'state'),
-        cwd: ROOT,
-        env: { FAKE_HARNESS_ENV_DUMP: dump },
-      });
-      const exited: string[] = [];
-      exec.setEvents({ started: () => {}, exited: (id) => exited.push(id) });
+      const exec = fakeHarnessExecutor({ env: { FAKE_HARNESS_ENV_DUMP: dump } });
       await exec.dispatch(request(1, 'http://127.0.0.1:9'));
-      await until(() => exited.includes('r1'), 90_000, 'r1 to exit');
+      await until(() => exec.exited.length > 0, 90_000, 'r1 to exit');
       const env = JSON.parse(readFileSync(dump, 'utf8')) as Record<string, string>;
       const text = JSON.stringify(env);
       for (const value of Object.values(secrets)) expect(text).not.toContain(value);
@@ -275,8 +240,6 @@ describe('a run is the bot’s guest, not its child', () => {
   }, 240_000);
 
   it('a run goes on when the process that started it is killed (no pipe through it)', async () => {
-    dir = mkdtempSync(join(tmpdir(), 'ccci-local-'));
-    const probe = join(dir, 'probe');
     const host = execa(
       process.execPath,
       [
@@ -290,7 +253,7 @@ describe('a run is the bot’s guest, not its child', () => {
       ],
       { cwd: ROOT, reject: false },
     );
-    await until(() => existsSeen(probe, 'outlive1'), 90_000, 'the run to start');
+    await until(() => started('outlive1'), 90_000, 'the run to start');
     host.kill('SIGKILL');
     await host;
     // The "bot" is gone; the run is released and logs on, then finishes its work.
@@ -301,26 +264,19 @@ describe('a run is the bot’s guest, not its child', () => {
   }, 240_000);
 
   it('a bot restarted while its run goes on notices when that run ends without a report', async () => {
-    dir = mkdtempSync(join(tmpdir(), 'ccci-local-'));
     w = await world();
     const pr = w.fake.openPull(REPO, { headSha: sha(3) });
-    const probe = join(dir, 'probe');
-    const options = {
-      command: FAKE_HARNESS,
-      stateDir: join(dir, 'state'),
-      cwd: ROOT,
-      env: { FAKE_HARNESS_DIR: probe, FAKE_HARNESS_HOLD: '1' },
-    };
-    const first = w.boot({ executor: createLocalExecutor(options) });
+    const options = { env: { FAKE_HARNESS_DIR: probe, FAKE_HARNESS_HOLD: '1' } };
+    const first = w.boot({ executor: fakeHarnessExecutor(options) });
     await first.bot.pollOnce();
     w.fake.addComment({ repo: REPO, pr, user: 'alice', body: '!testme' });
     await first.bot.pollOnce();
     const [run] = first.store.activeRuns();
     if (!run) throw new Error('expected a run');
-    await until(() => existsSeen(probe, run.id), 90_000, 'the run to start');
+    await until(() => started(run.id), 90_000, 'the run to start');
     // The bot stops without terminating its run (a crash); a new bot adopts it.
     await first.bot.stop();
-    const second = w.boot({ executor: createLocalExecutor(options) });
+    const second = w.boot({ executor: fakeHarnessExecutor(options) });
     await second.bot.pollOnce();
     expect(second.store.getRun(run.id)?.state).toBe('running');
     // The run ends without reporting (its report URL answers nothing).

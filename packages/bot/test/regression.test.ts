@@ -3,21 +3,14 @@
 import { exampleResults, type Level } from '@ccci/results';
 import type { Store } from '@ccci/store';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { type BotServer, createBotServer } from '../src/index.js';
 import { REPO, sha, type World, world } from './helpers.js';
 
 let w: World;
-let server: BotServer | undefined;
-let base: string;
 
 beforeEach(async () => {
   w = await world();
 });
-afterEach(async () => {
-  await server?.close();
-  server = undefined;
-  await w.close();
-});
+afterEach(() => w.close());
 
 /** A merged run of the recipe at `level`: the default branch's level from now on. */
 function mergedRun(store: Store, level: Level): void {
@@ -49,18 +42,13 @@ function mergedRun(store: Store, level: Level): void {
 
 async function reportedRun(level: Level, baseline: Level | null, installReason?: string) {
   const pr = w.fake.openPull(REPO, { headSha: sha(1) });
-  const booted = w.boot({ publicUrl: 'http://127.0.0.1:9' });
-  server = createBotServer({ bot: booted.bot });
-  base = await server.listen(0);
+  const booted = await w.serve();
   if (baseline !== null) mergedRun(booted.store, baseline);
   await booted.bot.pollOnce();
-  w.fake.addComment({ repo: REPO, pr, user: 'alice', body: '!testme' });
-  await booted.bot.pollOnce();
-  const d = w.executor.dispatched.at(-1);
-  if (!d) throw new Error('not dispatched');
+  const d = await w.testme(booted.bot, pr);
   const results = { ...exampleResults({ level }), run_id: d.runId, sha: sha(1), pr };
   if (installReason !== undefined) results.rungs.install.reason = installReason;
-  const res = await fetch(`${base}/api/runs/${d.runId}/report`, {
+  const res = await fetch(`${booted.base}/api/runs/${d.runId}/report`, {
     method: 'POST',
     headers: { authorization: `Bearer ${d.reportKey}`, 'content-type': 'application/json' },
     body: JSON.stringify({

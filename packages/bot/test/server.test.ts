@@ -1,6 +1,6 @@
 import { exampleResults } from '@ccci/results';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { type BotServer, createBotServer, InjectedCrash } from '../src/index.js';
+import { type BotServer, InjectedCrash } from '../src/index.js';
 import { memoryLog, REPO, sha, until, type World, world } from './helpers.js';
 
 const SECRET = 'webhook-secret-for-tests';
@@ -9,9 +9,8 @@ let server: BotServer;
 let base: string;
 
 async function boot(extra: Parameters<World['boot']>[0] = {}) {
-  const booted = w.boot({ publicUrl: 'http://127.0.0.1:9', ...extra });
-  server = createBotServer({ bot: booted.bot, webhookSecret: SECRET, maxWebhookBytes: 64 * 1024 });
-  base = await server.listen(0);
+  const booted = await w.serve(extra, { webhookSecret: SECRET, maxWebhookBytes: 64 * 1024 });
+  ({ server, base } = booted);
   await booted.bot.pollOnce();
   return booted;
 }
@@ -19,10 +18,7 @@ async function boot(extra: Parameters<World['boot']>[0] = {}) {
 beforeEach(async () => {
   w = await world();
 });
-afterEach(async () => {
-  await server?.close();
-  await w.close();
-});
+afterEach(() => w.close());
 
 const report = (runId: string, key: string, body: unknown) =>
   fetch(`${base}/api/runs/${runId}/report`, {
@@ -87,33 +83,16 @@ describe('webhook', () => {
     const { store } = await boot();
     const c = w.fake.addComment({ repo: REPO, pr, user: 'alice', body: '!testme' });
     const hook = `${base}/webhook`;
-    expect(
-      (
-        await w.fake.deliverWebhook(
-          hook,
-          { commentId: c.id },
-          { secret: SECRET, signature: 'wrong' },
-        )
-      ).status,
-    ).toBe(401);
-    expect(
-      (
-        await w.fake.deliverWebhook(
-          hook,
-          { commentId: c.id },
-          { secret: SECRET, signature: 'none' },
-        )
-      ).status,
-    ).toBe(401);
-    expect(
-      (
-        await w.fake.deliverWebhook(
-          hook,
-          { commentId: c.id },
-          { secret: SECRET, appendAfterSigning: ' '.repeat(70_000) },
-        )
-      ).status,
-    ).toBe(413);
+    const deliveries = [
+      ['wrong signature', { signature: 'wrong' }, 401],
+      ['no signature', { signature: 'none' }, 401],
+      ['oversized', { appendAfterSigning: ' '.repeat(70_000) }, 413],
+    ] as const;
+    for (const [what, fault, status] of deliveries) {
+      const event = { commentId: c.id };
+      const res = await w.fake.deliverWebhook(hook, event, { secret: SECRET, ...fault });
+      expect(res.status, what).toBe(status);
+    }
     const edited = await w.fake.deliverWebhook(
       hook,
       { commentId: c.id, action: 'edited' },
@@ -137,10 +116,7 @@ describe('report intake', () => {
   it('run key checked; results edit the comment in place and set the final status', async () => {
     const pr = w.fake.openPull(REPO, { headSha: sha(1) });
     const { bot, store } = await boot();
-    w.fake.addComment({ repo: REPO, pr, user: 'alice', body: '!testme' });
-    await bot.pollOnce();
-    const d = w.executor.dispatched[0];
-    if (!d) throw new Error('not dispatched');
+    const d = await w.testme(bot, pr);
     expect(
       (await report(d.runId, 'f'.repeat(64), { results: resultsFor(d.runId, 3) })).status,
     ).toBe(401);
@@ -154,10 +130,7 @@ describe('report intake', () => {
     expect(w.fake.statuses(REPO, sha(1)).map((s) => s.state)).not.toContain('success');
     expect((await report(d.runId, d.reportKey, { results: { nope: 1 } })).status).toBe(422);
     // Invalid results end the run as an infra error; a new run for the valid case:
-    w.fake.addComment({ repo: REPO, pr, user: 'alice', body: '!testme' });
-    await bot.pollOnce();
-    const d2 = w.executor.dispatched[1];
-    if (!d2) throw new Error('not dispatched');
+    const d2 = await w.testme(bot, pr);
     const ok = await report(d2.runId, d2.reportKey, {
       run_id: d2.runId,
       results: resultsFor(d2.runId, 3),
@@ -209,10 +182,7 @@ describe('report intake', () => {
         if (armed && step === 'before-notified') throw new InjectedCrash(step);
       },
     });
-    w.fake.addComment({ repo: REPO, pr, user: 'alice', body: '!testme' });
-    await bot.pollOnce();
-    const d = w.executor.dispatched[0];
-    if (!d) throw new Error('not dispatched');
+    const d = await w.testme(bot, pr);
     armed = true;
     expect((await report(d.runId, d.reportKey, { results: resultsFor(d.runId, 0) })).status).toBe(
       200,
@@ -269,10 +239,7 @@ describe('default-branch level', () => {
     const pr1 = w.fake.openPull(REPO, { headSha: sha(1) });
     const pr2 = w.fake.openPull(REPO, { headSha: sha(2) });
     const { bot, store } = await boot({ mergeCheckIntervalMs: 0 });
-    w.fake.addComment({ repo: REPO, pr: pr1, user: 'alice', body: '!testme' });
-    await bot.pollOnce();
-    const d1 = w.executor.dispatched[0];
-    if (!d1) throw new Error('not dispatched');
+    const d1 = await w.testme(bot, pr1);
     expect(
       (await report(d1.runId, d1.reportKey, { results: resultsFor(d1.runId, 3) })).status,
     ).toBe(200);
@@ -282,10 +249,7 @@ describe('default-branch level', () => {
     await bot.pollOnce();
     expect(store.defaultBranchLevel('custom-html')).toBe(3);
     expect(await (await fetch(`${base}/badge/custom-html.svg`)).text()).toContain('level 3');
-    w.fake.addComment({ repo: REPO, pr: pr2, user: 'alice', body: '!testme' });
-    await bot.pollOnce();
-    const d2 = w.executor.dispatched[1];
-    if (!d2) throw new Error('not dispatched');
+    const d2 = await w.testme(bot, pr2);
     const res = await report(d2.runId, d2.reportKey, {
       results: { ...resultsFor(d2.runId, 2), sha: sha(2) },
     });
