@@ -40,6 +40,11 @@ const executor: Executor = {
 
 const recipes = Array.from({ length: RECIPES }, (_, i) => `recipe-${String(i).padStart(3, '0')}`);
 
+// 4 phases, 3 210 lines: past the log page's 1 200-line bound; and 50 lines.
+const bigLog = sampleLog(400);
+const smallLog = sampleLog(5);
+const lines = (log: string) => log.split('\n').length - 1;
+
 /** 50 runs per recipe over 100 days: every 4th a default-branch run, levels drifting, a few errors, 20 active. */
 function seed(
   path: string,
@@ -49,8 +54,6 @@ function seed(
   const store = openStore({ path, clock: () => new Date(clock.now), migrations });
   const sample: Record<string, string> = {};
   const perRecipe = RUNS / RECIPES;
-  const bigLog = sampleLog(400); // 4 phases, ~3 600 lines: past the page's 2 500-line bound
-  const smallLog = sampleLog(5);
   store.transaction(() => {
     for (let k = 0; k < perRecipe; k++) {
       for (const [i, recipe] of recipes.entries()) {
@@ -138,8 +141,8 @@ async function run(label: string, migrations = MIGRATIONS): Promise<void> {
     ['home /', '/'],
     ['recipe page', '/recipes/recipe-007'],
     ['recipe page, filtered', `/recipes/recipe-007?branch=pr&status=success,failure&limit=10`],
-    ['log page (3 600 lines)', `/runs/${sample.bigLog}/log`],
-    ['log page (45 lines)', `/runs/${sample.smallLog}/log`],
+    [`log page (${lines(bigLog)} lines)`, `/runs/${sample.bigLog}/log`],
+    [`log page (${lines(smallLog)} lines)`, `/runs/${sample.smallLog}/log`],
     ['log ?format=ndjson', `/runs/${sample.bigLog}/log?format=ndjson`],
     ['/api/recipes', '/api/recipes'],
     ['/api/runs', '/api/runs'],

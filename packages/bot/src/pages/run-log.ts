@@ -8,9 +8,9 @@
 
 export const LOG_LIMITS: Readonly<{ head: number; tail: number; lineChars: number }> = {
   /** Lines shown from the start of the log. */
-  head: 500,
+  head: 200,
   /** Lines shown from its end (where a failure usually is). */
-  tail: 2000,
+  tail: 1000,
   /** Characters shown of one line's message and of its other fields. */
   lineChars: 2000,
 };
