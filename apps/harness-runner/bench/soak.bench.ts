@@ -40,8 +40,11 @@ console.log(`proxy addresses at start: ${await usage()}`);
 
 const deployMs: number[] = [];
 let next = 0;
+const inFlight = new Set<string>();
+let finished = 0;
 async function cycle(i: number): Promise<void> {
   const domain = uniqueAppDomain('web', ci);
+  inFlight.add(domain);
   const env = abra.env;
   await runAbraDouble(['app', 'new', 'web', '--server', 'default', '--domain', domain], { env });
   appendFileSync(join(abra.abraDir, 'servers', 'default', `${domain}.env`), 'TIMEOUT=120\n');
@@ -57,6 +60,8 @@ async function cycle(i: number): Promise<void> {
   await runAbraDouble(['app', 'undeploy', domain], { env });
   await runAbraDouble(['app', 'rm', domain, '-f'], { env });
   await removeStackObjects(`${stackNameOf(domain)}_`);
+  inFlight.delete(domain);
+  finished++;
 }
 async function worker(): Promise<void> {
   while (next < cycles) {
@@ -65,12 +70,26 @@ async function worker(): Promise<void> {
     if ((i + 1) % 50 === 0) console.log(`after ${i + 1} cycles: proxy addresses ${await usage()}`);
   }
 }
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? 0;
+/** The figures so far: at the end, or when a time limit stops the soak (SIGTERM). */
+async function report(done: number): Promise<void> {
+  const first = deployMs.slice(0, 10);
+  const last = deployMs.slice(-10);
+  console.log(`after ${done} cycles (${deployMs.length} deploys timed)`);
+  console.log(`proxy addresses at the end: ${await usage()}`);
+  console.log(
+    `deploy time, median of the first 10: ${(median(first) / 1000).toFixed(1)} s; of the last 10: ${(median(last) / 1000).toFixed(1)} s; ratio ${(median(last) / Math.max(1, median(first))).toFixed(2)}`,
+  );
+}
+process.once('SIGTERM', () => {
+  // Cycles in flight are cut short; what they made is removed by name before the figures.
+  next = cycles;
+  void Promise.all(
+    [...inFlight].map((domain) => removeStackObjects(`${stackNameOf(domain)}_`).catch(() => {})),
+  )
+    .then(() => report(finished))
+    .finally(() => process.exit(143));
+});
 await Promise.all(Array.from({ length: parallel }, worker));
 abra.cleanup();
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? 0;
-const first = deployMs.slice(0, 10);
-const last = deployMs.slice(-10);
-console.log(`proxy addresses at the end: ${await usage()}`);
-console.log(
-  `deploy time, median of the first 10: ${(median(first) / 1000).toFixed(1)} s; of the last 10: ${(median(last) / 1000).toFixed(1)} s; ratio ${(median(last) / Math.max(1, median(first))).toFixed(2)}`,
-);
+await report(finished);

@@ -77,18 +77,26 @@ export function routesOfService(svc: ServiceInfo): Route[] {
   return routes;
 }
 
-async function readRoutes(): Promise<Route[]> {
+/** The routes on the swarm now, or undefined when docker could not say (keep the last table). */
+async function readRoutes(): Promise<Route[] | undefined> {
   const ids = await execa(
     'docker',
     ['service', 'ls', '-q', '--filter', 'label=traefik.enable=true'],
     { reject: false },
   );
+  if (ids.exitCode !== 0) return undefined;
   const list = String(ids.stdout).split('\n').filter(Boolean);
-  if (ids.exitCode !== 0 || list.length === 0) return [];
-  const r = await execa('docker', ['service', 'inspect', ...list], { reject: false });
-  // A service removed between ls and inspect makes inspect fail for all: read the rest next time.
-  if (r.exitCode !== 0) return [];
-  return (JSON.parse(String(r.stdout)) as ServiceInfo[]).flatMap(routesOfService);
+  if (list.length === 0) return [];
+  const inspect = async (names: string[]) => {
+    const r = await execa('docker', ['service', 'inspect', ...names], { reject: false });
+    return r.exitCode === 0 ? (JSON.parse(String(r.stdout)) as ServiceInfo[]) : undefined;
+  };
+  // A service removed between ls and inspect makes inspect fail for all of them: then each is
+  // read on its own, so the others' routes stay (a busy swarm removes services all the time).
+  const all =
+    (await inspect(list)) ??
+    (await Promise.all(list.map((id) => inspect([id])))).flatMap((one) => one ?? []);
+  return all.flatMap(routesOfService);
 }
 
 function notFound(res: ServerResponse): void {
@@ -117,7 +125,7 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Gatewa
   const refresh = () => {
     pending ??= readRoutes()
       .then((routes) => {
-        table = new Map(routes.map((r) => [r.host, r]));
+        if (routes) table = new Map(routes.map((r) => [r.host, r]));
         readAt = Date.now();
       })
       .finally(() => {
