@@ -1,13 +1,9 @@
-import { execFileSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   type Abra,
-  AbraError,
-  type AbraErrorCode,
   type AbraResult,
   type CallOptions,
-  classifyFailure,
   type GeneratedSecret,
   incrementDeployCount,
   type LintSeverity,
@@ -17,6 +13,8 @@ import {
   setEnvValues,
 } from '@ccci/abra';
 import { stackName } from '@ccci/lock';
+import { abortedError, exited, FakeFailure, failedError, fatal } from './abra-failure.js';
+import { chaosVersion, lintTable, randomValue } from './abra-output.js';
 import type { FakeSwarm } from './fake-swarm.js';
 
 /** One call a rung made: the method, which client (counted or not), its options without the signal. */
@@ -27,7 +25,7 @@ interface AbraCall {
 }
 
 /** A lint rule the fake's `abra recipe lint` reports (rendered as abra's table, parsed back). */
-interface FakeLintRule {
+export interface FakeLintRule {
   ref: string;
   rule: string;
   severity: LintSeverity;
@@ -304,20 +302,7 @@ export class FakeAbra implements Abra {
     for (const w of this.#shared.waiters.filter((x) => x.op === op)) w.resolve();
     this.#shared.waiters = this.#shared.waiters.filter((x) => x.op !== op);
     const command = ['abra', ...words];
-    const label = words.filter((w) => /^[a-z]+$/.test(w)).join(' ');
-    const fail = (code: AbraErrorCode, reason: string, f: Partial<FailFields> = {}) =>
-      new AbraError(`abra ${label} failed [${code}]: ${reason}`, {
-        command,
-        exitCode: f.exitCode,
-        output: f.output ?? '',
-        durationMs: 0,
-        code,
-        fatal: f.fatal,
-        timedOut: false,
-        isAborted: code === 'ABRA_ABORTED',
-      });
-    const aborted = () =>
-      fail('ABRA_ABORTED', 'aborted by the caller; its process tree was killed');
+    const aborted = () => abortedError(command);
     if (signal?.aborted) throw aborted();
     const script = this.#shared.scripts.get(op)?.shift();
     if (script === 'hang') {
@@ -330,69 +315,11 @@ export class FakeAbra implements Abra {
     }
     let output: string;
     try {
-      if (script) throw new FakeFailure(script.fatal, script.exitCode, `FATA ${script.fatal}\n`);
+      if (script) throw fatal(script.fatal, script.exitCode);
       output = body();
     } catch (error) {
-      if (!(error instanceof FakeFailure)) throw error;
-      const code = error.fatal ? classifyFailure([error.fatal], error.output) : 'ABRA_UNKNOWN';
-      throw fail(code, error.fatal ?? `exit code ${error.exitCode}, no FATA line in its output`, {
-        exitCode: error.exitCode,
-        output: error.output,
-        fatal: error.fatal,
-      });
+      throw error instanceof FakeFailure ? failedError(command, error) : error;
     }
     return { command, exitCode: 0, output, durationMs: 0 };
   }
-}
-
-interface FailFields {
-  exitCode: number | undefined;
-  output: string;
-  fatal: string | undefined;
-}
-
-/** How a fake call body says abra failed: a FATA line, or a command's own exit. */
-class FakeFailure extends Error {
-  constructor(
-    readonly fatal: string | undefined,
-    readonly exitCode: number,
-    readonly output: string,
-  ) {
-    super(fatal ?? output);
-  }
-}
-
-const fatal = (message: string) => new FakeFailure(message, 1, `FATA ${message}\n`);
-const exited = (output: string, code: number) => new FakeFailure(undefined, code, output);
-
-function randomValue(): string {
-  return Array.from({ length: 32 }, () => Math.floor(Math.random() * 16).toString(16)).join('');
-}
-
-/** abra's chaos version (as the testbed's double): the exact tag of a clean tree, else the short hash, `+U` when dirty. */
-function chaosVersion(dir: string): string {
-  const git = (...args: string[]) =>
-    execFileSync('git', ['-C', dir, ...args], { encoding: 'utf8' }).trim();
-  const clean = git('status', '--porcelain') === '';
-  const tag = clean ? git('tag', '--points-at', 'HEAD').split('\n')[0] : '';
-  return tag || `${git('rev-parse', '--short=8', 'HEAD')}${clean ? '' : '+U'}`;
-}
-
-/** The rules as abra's ASCII table (olekukonko/tablewriter). */
-function lintTable(rules: FakeLintRule[]): string {
-  const rows = [
-    ['REF', 'RULE', 'SEVERITY', 'SATISFIED', 'SKIPPED', 'RESOLVE'],
-    ...rules.map((r) => [
-      r.ref,
-      r.rule,
-      r.severity,
-      r.satisfied ? 'yes' : 'no',
-      r.skipped ? 'yes' : 'no',
-      '-',
-    ]),
-  ];
-  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((row) => row[i]!.length)));
-  const line = (row: string[]) => `| ${row.map((c, i) => c.padEnd(widths[i]!)).join(' | ')} |`;
-  const rule = `+${widths.map((w) => '-'.repeat(w + 2)).join('+')}+`;
-  return [rule, line(rows[0]!), rule, ...rows.slice(1).map(line), rule, ''].join('\n');
 }
