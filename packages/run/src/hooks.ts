@@ -43,7 +43,10 @@ export async function loadHooks(ctx: RunCtx): Promise<RecipeHooks> {
     read: [],
     sandbox: ctx.proc.sandboxHost,
     signal: ctx.signal,
-    ...(ctx.config.hookTimeoutMs ? { loadTimeoutMs: ctx.config.hookTimeoutMs } : {}),
+    // Importing is not a call: a short per-call limit must not fail a slow import on a busy host.
+    ...(ctx.config.hookTimeoutMs
+      ? { loadTimeoutMs: Math.max(60_000, ctx.config.hookTimeoutMs) }
+      : {}),
     output: (text) => ctx.log.pino.debug({ hook: 'output' }, ctx.redactor.redactString(text)),
   });
   let names: ReadonlySet<string>;
