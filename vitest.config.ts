@@ -1,4 +1,5 @@
 import { existsSync, readdirSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { defineConfig } from 'vitest/config';
 
@@ -13,10 +14,18 @@ const roots = ['packages', 'apps'].flatMap((dir) =>
     : [],
 );
 
+// Most of the suite's time is spent waiting on the swarm (deploys converging, tasks shutting
+// down), not on the CPU: vitest's default of one worker per core but one on a 2-core machine ran
+// it file after file. Each Docker suite has its own ci domain, locks and state, so files run
+// side by side. CCCI_TEST_WORKERS overrides.
+const workers = Number(process.env['CCCI_TEST_WORKERS'] ?? Math.max(4, availableParallelism()));
+
 export default defineConfig({
   resolve: { conditions: ['source'] },
   ssr: { resolve: { conditions: ['source'] } },
   test: {
+    maxWorkers: workers,
+    minWorkers: 1,
     testTimeout: 30_000,
     hookTimeout: 120_000,
     projects: roots.map((root) => ({
