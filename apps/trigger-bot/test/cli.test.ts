@@ -20,6 +20,16 @@ afterEach(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
+/** The bin's whole environment: the fake forge, its repository, alice allowed, and `extra`. */
+const env = (extra: Record<string, string>) => ({
+  FORGE_URL: fake.apiUrl,
+  FORGE_TOKEN: fake.token,
+  REPOS: 'coop-cloud/custom-html',
+  ALLOWLIST: 'alice',
+  DATA_DIR: dir,
+  ...extra,
+});
+
 describe('trigger-bot bin', () => {
   it('bad settings: exit 2, one message per variable, no stack trace', async () => {
     const r = await execa(BIN, [], {
@@ -36,16 +46,11 @@ describe('trigger-bot bin', () => {
   it('EXECUTOR=drone without DRONE_REPO: exit 2 naming DRONE_REPO, nothing started', async () => {
     const r = await execa(BIN, [], {
       reject: false,
-      env: {
-        FORGE_URL: fake.apiUrl,
-        FORGE_TOKEN: fake.token,
-        REPOS: 'coop-cloud/custom-html',
-        ALLOWLIST: 'alice',
-        DATA_DIR: dir,
+      env: env({
         EXECUTOR: 'drone',
         DRONE_URL: 'http://127.0.0.1:9',
         DRONE_TOKEN: 'drone-token-0123456789',
-      },
+      }),
       extendEnv: false,
     });
     expect(r.exitCode).toBe(2);
@@ -58,16 +63,11 @@ describe('trigger-bot bin', () => {
   it('serves /healthz, and SIGTERM stops it cleanly (exit 0, database closed)', async () => {
     const child = execa(BIN, [], {
       reject: false,
-      env: {
-        FORGE_URL: fake.apiUrl,
-        FORGE_TOKEN: fake.token,
-        REPOS: 'coop-cloud/custom-html',
-        ALLOWLIST: 'alice',
-        DATA_DIR: dir,
+      env: env({
         LISTEN: '127.0.0.1:0',
         PUBLIC_URL: 'http://127.0.0.1:9',
         POLL_INTERVAL_SECONDS: '1',
-      },
+      }),
     });
     let out = '';
     child.stdout?.on('data', (d: Buffer) => {

@@ -6,8 +6,9 @@ import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { type FakeForge, startFakeForge } from '@ccci/testbed';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { loadSettings, SettingsError, start } from '../src/index.js';
+import { loadSettings, start } from '../src/index.js';
 import { maskingDestination } from '../src/main.js';
+import { baseEnv, problems } from './settings-env.js';
 
 const TOKEN = 'syt_matrix-access-token_0123456789';
 let dir: string;
@@ -16,23 +17,7 @@ beforeEach(() => {
 });
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
-const base = () => ({
-  FORGE_URL: 'http://127.0.0.1:3000/api/v1',
-  FORGE_TOKEN: 'forge-token-123456',
-  REPOS: 'coop-cloud/custom-html',
-  ORG: 'coop-cloud',
-  DATA_DIR: dir,
-});
-
-function problems(env: Record<string, string>): string[] {
-  try {
-    loadSettings(env);
-  } catch (error) {
-    expect(error).toBeInstanceOf(SettingsError);
-    return [...(error as SettingsError).problems];
-  }
-  throw new Error('expected a SettingsError');
-}
+const base = () => baseEnv(dir);
 
 describe('schedule and digest settings', () => {
   it('defaults: no scheduled runs, a daily digest kept on the dashboard only', () => {

@@ -2,7 +2,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { loadSettings, SettingsError } from '../src/index.js';
+import { loadSettings } from '../src/index.js';
+import { baseEnv, problems } from './settings-env.js';
 
 let dir: string;
 beforeEach(() => {
@@ -10,23 +11,7 @@ beforeEach(() => {
 });
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
-const base = () => ({
-  FORGE_URL: 'http://127.0.0.1:3000/api/v1',
-  FORGE_TOKEN: 'forge-token-123456',
-  REPOS: 'coop-cloud/custom-html, coop-cloud/traefik',
-  ORG: 'coop-cloud',
-  DATA_DIR: dir,
-});
-
-function problems(env: Record<string, string>): string[] {
-  try {
-    loadSettings(env);
-  } catch (error) {
-    expect(error).toBeInstanceOf(SettingsError);
-    return [...(error as SettingsError).problems];
-  }
-  throw new Error('expected a SettingsError');
-}
+const base = () => baseEnv(dir, 'coop-cloud/custom-html, coop-cloud/traefik');
 
 describe('loadSettings', () => {
   it('has working defaults: local executor, MAX_TESTS 2, 30 s polls, loopback', () => {
