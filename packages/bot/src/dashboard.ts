@@ -32,6 +32,6 @@ export function renderRun(store: Store, id: string): string | null {
     `<p><a href="/recipes/${e(run.recipe)}">${e(run.recipe)}</a> · ${run.pr === null ? 'default branch' : `PR #${e(run.pr)}`} · <code>${e(run.headSha)}</code></p>
 <p>State: <strong>${e(run.state)}</strong>${run.level !== null ? ` · level <strong>${run.level}</strong>` : ''}${run.commitState ? ` · status ${e(run.commitState)}` : ''}</p>
 ${run.error ? `<p>${e(run.error)}</p>` : ''}${card}${rungs}${renderLiveSection(store, run)}
-<h2>Artifacts</h2><ul>${artifacts.join('') || '<li>none</li>'}</ul>`,
+<h2>Artifacts</h2>${artifacts.some((a) => a.includes('>run.log<')) ? `<p><a href="/runs/${e(id)}/log">Read the log</a> (by phase, with times and levels)</p>` : ''}<ul>${artifacts.join('') || '<li>none</li>'}</ul>`,
   );
 }

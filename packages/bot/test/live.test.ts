@@ -137,6 +137,10 @@ describe('live progress', () => {
     expect(tail.at(-1)).toMatchObject({ event: 'end' });
     // Log lines are in run.log now; steps and rung outcomes stay.
     expect(store.runEvents(d.runId).map((e) => e.kind)).toEqual(['step', 'step', 'rung', 'step']);
+    // The finished run's page links the readable log.
+    expect(await (await fetch(`${base}/runs/${d.runId}`)).text()).toContain(
+      `href="/runs/${d.runId}/log"`,
+    );
     // A finished run takes no more progress.
     expect((await progress(d.runId, d.reportKey, [])).status).toBe(409);
   });

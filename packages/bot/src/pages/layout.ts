@@ -34,7 +34,13 @@ figure{margin:.5rem 0}figcaption{font-size:90%;color:#555}
 details.phase{border:1px solid #ddd;border-radius:.3rem;margin:.4rem 0}
 details.phase>summary{cursor:pointer;padding:.3rem .5rem;background:#f3f4f6}
 details.phase>summary h2{display:inline;font-size:1.05rem;margin:0}
-.notice{border-left:4px solid #9a6700;background:#fff6d6;padding:.4rem .7rem}`;
+.notice{border-left:4px solid #9a6700;background:#fff6d6;padding:.4rem .7rem}
+.rungs{display:flex;flex-wrap:wrap;gap:.4rem;list-style:none;padding:0}
+.rungs li{border:1px solid #bbb;border-radius:.3rem;padding:.1rem .5rem}
+.rungs .st-pass{background:#e3f4e6}.rungs .st-fail{background:#fde7e5}.rungs .st-running{background:#eef3fb;font-weight:600}
+.rungs .st-skip,.rungs .st-unver{background:#f3f4f6}
+.log .lvl-warn{background:#fff6d6}.log .lvl-error{background:#fde7e5}.log .ev-step,.log .ev-rung{font-weight:700}
+.log time{color:#555;margin-right:.4rem}`;
 
 export interface PageOptions {
   /** Extra markup for `<head>` (already escaped). Default none. */
