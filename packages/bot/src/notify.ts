@@ -1,6 +1,7 @@
 import {
   type Failure,
-  parseRetryAfter,
+  failureOfStatus,
+  failureWithoutAnswer,
   RetryExhausted,
   type RetryOptions,
   resolveRetryPolicy,
@@ -53,32 +54,10 @@ class HttpAnswer extends Error {
   }
 }
 
-function causeCode(error: unknown): string | undefined {
-  let e: unknown = error;
-  for (let i = 0; i < 5 && typeof e === 'object' && e !== null; i++) {
-    const code = (e as { code?: unknown }).code;
-    if (typeof code === 'string') return code;
-    e = (e as { cause?: unknown }).cause;
-  }
-  return undefined;
-}
-
 function classify(error: unknown, timedOut: boolean, now: () => number): Failure {
-  if (error instanceof HttpAnswer) {
-    const { status } = error;
-    if (status === 429)
-      return {
-        kind: 'rate-limited',
-        status,
-        retryAfterMs: parseRetryAfter(error.retryAfter, now()),
-        cause: error,
-      };
-    if (status >= 500 || status === 408) return { kind: 'server', status, cause: error };
-    return { kind: 'http', status, cause: error };
-  }
-  if (timedOut) return { kind: 'timeout', cause: error };
-  if (causeCode(error) === 'ECONNREFUSED') return { kind: 'refused', cause: error };
-  return { kind: 'network', cause: error };
+  if (error instanceof HttpAnswer)
+    return failureOfStatus(error.status, error.retryAfter, now(), error);
+  return failureWithoutAnswer(error, timedOut);
 }
 
 /** What one target sends: method, URL, headers and body of its request for a digest. */

@@ -4,7 +4,8 @@ import { commitSha, positiveInt, resolveBaseUrl, resolveToken, splitRepo } from 
 import { asArray, asObject, int, type Json, MalformedAnswer, str } from './parse.js';
 import {
   type Failure,
-  parseRetryAfter,
+  failureOfStatus,
+  failureWithoutAnswer,
   RetryExhausted,
   type RetryOptions,
   resolveRetryPolicy,
@@ -25,19 +26,8 @@ export interface DroneOptions {
   retry?: RetryOptions;
 }
 
-export type DroneBuildStatus =
-  | 'pending'
-  | 'running'
-  | 'success'
-  | 'failure'
-  | 'killed'
-  | 'error'
-  | 'skipped'
-  | 'blocked'
-  | 'declined'
-  | 'waiting_on_dependencies';
-
-export const DRONE_BUILD_STATUSES: readonly DroneBuildStatus[] = [
+/** Build statuses of the Drone API. */
+export const DRONE_BUILD_STATUSES = [
   'pending',
   'running',
   'success',
@@ -48,7 +38,9 @@ export const DRONE_BUILD_STATUSES: readonly DroneBuildStatus[] = [
   'blocked',
   'declined',
   'waiting_on_dependencies',
-];
+] as const;
+
+export type DroneBuildStatus = (typeof DRONE_BUILD_STATUSES)[number];
 
 export interface DroneBuild {
   number: number;
@@ -117,16 +109,6 @@ class HttpStatusError extends Error {
   }
 }
 
-function causeCode(error: unknown): string | undefined {
-  let e: unknown = error;
-  for (let i = 0; i < 5 && typeof e === 'object' && e !== null; i++) {
-    const code = (e as { code?: unknown }).code;
-    if (typeof code === 'string') return code;
-    e = (e as { cause?: unknown }).cause;
-  }
-  return undefined;
-}
-
 /** A small client of the Drone API: custom builds, their status, cancel, step logs. */
 export function createDrone(options: DroneOptions): Drone {
   if (typeof options !== 'object' || options === null) {
@@ -174,24 +156,13 @@ export function createDrone(options: DroneOptions): Drone {
           idempotent,
           classify: (error, timedOut): Failure => {
             if (error instanceof HttpStatusError) {
-              const { status } = error;
-              if (status === 429) {
-                return {
-                  kind: 'rate-limited',
-                  status,
-                  retryAfterMs: parseRetryAfter(
-                    error.headers.get('retry-after') ?? undefined,
-                    policy.now(),
-                  ),
-                  cause: error,
-                };
-              }
-              return { kind: status >= 500 ? 'server' : 'http', status, cause: error };
+              const retryAfter = error.headers.get('retry-after') ?? undefined;
+              return failureOfStatus(error.status, retryAfter, policy.now(), error);
             }
-            if (timedOut) return { kind: 'timeout', cause: error };
-            if (error instanceof MalformedAnswer) return { kind: 'malformed', cause: error };
-            if (causeCode(error) === 'ECONNREFUSED') return { kind: 'refused', cause: error };
-            return { kind: 'network', cause: error };
+            if (error instanceof MalformedAnswer && !timedOut) {
+              return { kind: 'malformed', cause: error };
+            }
+            return failureWithoutAnswer(error, timedOut);
           },
           onRetry: (failure, attempt, delayMs) =>
             log.warn?.(

@@ -15,7 +15,14 @@ export { createForge } from './forge.js';
 export type { ForgeOptions } from './options.js';
 export type { Failure, FailureKind, RetryContext, RetryOptions, RetryPolicy } from './retry.js';
 // The retry policy, for other HTTP clients of the bot (digest notifications) to share.
-export { parseRetryAfter, RetryExhausted, resolveRetryPolicy, withRetry } from './retry.js';
+export {
+  failureOfStatus,
+  failureWithoutAnswer,
+  parseRetryAfter,
+  RetryExhausted,
+  resolveRetryPolicy,
+  withRetry,
+} from './retry.js';
 export type {
   CommentRef,
   CommitState,

@@ -103,6 +103,45 @@ export function parseRetryAfter(value: string | undefined, now: number): number 
   return Math.max(0, at - now);
 }
 
+/**
+ * The failure of an attempt the server answered with an error `status`: `rate-limited` (429,
+ * waiting `Retry-After` when it says), `server` (5xx and 408, worth another attempt), else `http`.
+ */
+export function failureOfStatus(
+  status: number,
+  retryAfter: string | undefined,
+  now: number,
+  cause: unknown,
+): Failure {
+  if (status === 429) {
+    return { kind: 'rate-limited', status, retryAfterMs: parseRetryAfter(retryAfter, now), cause };
+  }
+  if (status >= 500 || status === 408) return { kind: 'server', status, cause };
+  return { kind: 'http', status, cause };
+}
+
+/** The first `code` on an error or along its `cause` chain (fetch wraps ECONNREFUSED twice). */
+export function causeCode(error: unknown): string | undefined {
+  let e: unknown = error;
+  for (let i = 0; i < 5 && typeof e === 'object' && e !== null; i++) {
+    const code = (e as { code?: unknown }).code;
+    if (typeof code === 'string') return code;
+    e = (e as { cause?: unknown }).cause;
+  }
+  return undefined;
+}
+
+/**
+ * The failure of an attempt that got no answer: `timeout` when its own deadline ended it,
+ * `refused` when nothing listened (nothing was sent, so even a create may be repeated), else
+ * `network`.
+ */
+export function failureWithoutAnswer(error: unknown, timedOut: boolean): Failure {
+  if (timedOut) return { kind: 'timeout', cause: error };
+  if (causeCode(error) === 'ECONNREFUSED') return { kind: 'refused', cause: error };
+  return { kind: 'network', cause: error };
+}
+
 /** Exponential backoff with "equal jitter": half fixed, half random, capped. */
 function backoffDelay(policy: RetryPolicy, retryIndex: number): number {
   const base = Math.min(policy.maxDelayMs, policy.minDelayMs * 2 ** retryIndex);

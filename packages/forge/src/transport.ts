@@ -2,7 +2,10 @@ import { Octokit } from '@octokit/core';
 import { ForgeError, type ForgeErrorCode } from './errors.js';
 import { MalformedAnswer } from './parse.js';
 import {
+  causeCode,
   type Failure,
+  failureOfStatus,
+  failureWithoutAnswer,
   parseRetryAfter,
   RetryExhausted,
   type RetryPolicy,
@@ -48,16 +51,6 @@ interface OctokitishError {
   cause?: unknown;
 }
 
-function causeCode(error: unknown): string | undefined {
-  let e: unknown = error;
-  for (let i = 0; i < 5 && typeof e === 'object' && e !== null; i++) {
-    const code = (e as { code?: unknown }).code;
-    if (typeof code === 'string') return code;
-    e = (e as { cause?: unknown }).cause;
-  }
-  return undefined;
-}
-
 /** Expands the route for messages and logs: path only, never the query, never a token. */
 function describeCall(method: string, route: string, params: Record<string, unknown>) {
   const path = route.replace(/\{(\w+)\}/g, (_, name: string) =>
@@ -87,12 +80,9 @@ function classifyHttp(error: unknown, timedOut: boolean, now: () => number): Fai
       }
       return { kind: 'rate-limited', status, retryAfterMs, cause: error };
     }
-    if (status >= 500) return { kind: 'server', status, cause: error };
-    return { kind: 'http', status, cause: error };
+    return failureOfStatus(status, headers['retry-after'], now(), error);
   }
-  if (timedOut) return { kind: 'timeout', cause: error };
-  if (causeCode(error) === 'ECONNREFUSED') return { kind: 'refused', cause: error };
-  return { kind: 'network', cause: error };
+  return failureWithoutAnswer(error, timedOut);
 }
 
 function toForgeError(

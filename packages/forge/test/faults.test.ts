@@ -18,6 +18,14 @@ describe.each(DIALECTS)('faults (%s)', (dialect) => {
     expect(s.logs.filter((l) => l.message === 'forge request failed; retrying')).toHaveLength(2);
   });
 
+  it('retries a 408 (the forge timed out waiting for the request) like a 5xx', async () => {
+    s = await setup(dialect);
+    const n = s.fake.openPull(REPO, { headSha: SHA });
+    s.fake.inject({ path: '/pulls/', kind: '5xx', times: 1, status: 408 });
+    expect((await s.forge.getPull(REPO, n)).headSha).toBe(SHA);
+    expect(s.fake.requests.map((r) => r.status)).toEqual([408, 200]);
+  });
+
   it('gives up after the configured retries with FORGE_HTTP and the status', async () => {
     s = await setup(dialect, { retry: { retries: 2 } });
     const n = s.fake.openPull(REPO, { headSha: SHA });

@@ -4,19 +4,7 @@ import { FaultList, type FaultSpec } from '../forge/faults.js';
 import { applyFault, sendJson } from '../forge/http-util.js';
 
 /** Build statuses of the Drone API. */
-export type FakeDroneStatus =
-  | 'pending'
-  | 'running'
-  | 'success'
-  | 'failure'
-  | 'killed'
-  | 'error'
-  | 'skipped'
-  | 'blocked'
-  | 'declined'
-  | 'waiting_on_dependencies';
-
-const STATUSES = new Set<string>([
+const STATUSES = [
   'pending',
   'running',
   'success',
@@ -27,7 +15,9 @@ const STATUSES = new Set<string>([
   'blocked',
   'declined',
   'waiting_on_dependencies',
-]);
+] as const;
+
+export type FakeDroneStatus = (typeof STATUSES)[number];
 
 export interface DispatchedBuild {
   repo: string;
@@ -232,7 +222,7 @@ export async function startFakeDrone(options: FakeDroneOptions = {}): Promise<Fa
     url: base,
     token,
     setStatus(number, status, repo) {
-      if (!STATUSES.has(status))
+      if (!(STATUSES as readonly string[]).includes(status))
         throw new TypeError(`fake drone: unknown status ${String(status)}`);
       const build = find(repo, number);
       if (!build) throw new TypeError(`fake drone: no build ${number}`);
