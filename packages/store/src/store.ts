@@ -12,7 +12,6 @@ import {
   ACTIVE_RUN_STATES,
   type ArtifactInfo,
   type BotComment,
-  type CommentSource,
   type CommentState,
   type NewRun,
   type RefusalRecord,
@@ -31,14 +30,11 @@ export interface StoreOptions {
   migrations?: readonly Migration[];
 }
 
-export interface RecordCommentInput {
-  commentId: number;
-  repo: string;
-  pr: number | null;
-  user: string;
-  body: string;
-  createdAt: string;
-  source: CommentSource;
+export interface RecordCommentInput
+  extends Pick<
+    SeenComment,
+    'commentId' | 'repo' | 'pr' | 'user' | 'body' | 'createdAt' | 'source'
+  > {
   /** Default `pending` (to be handled); `ignored` for what the first poll marks as seen. */
   state?: CommentState;
   reason?: string | null;

@@ -3,28 +3,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openStore, type Store } from '../src/index.js';
+import { newRun } from './helpers.js';
 
 let dir: string;
 let store: Store;
 beforeEach(() => {
   dir = mkdtempSync(join(tmpdir(), 'ccci-store-ev-'));
   store = openStore({ path: join(dir, 'bot.sqlite') });
-  store.insertRun({
-    id: 'r1',
-    repo: 'o/custom-html',
-    recipe: 'custom-html',
-    pr: 1,
-    commentId: null,
-    requestedBy: 'alice',
-    headSha: 'a'.repeat(40),
-    headRef: 'feature',
-    baseRef: 'main',
-    src: 'http://x/o/custom-html.git',
-    stages: null,
-    quick: false,
-    executor: 'local',
-    keyHash: null,
-  });
+  store.insertRun(newRun('r1'));
 });
 afterEach(() => {
   store.close();

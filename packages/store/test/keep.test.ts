@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { MIGRATIONS, openStore } from '../src/index.js';
+import { newRun } from './helpers.js';
 
 let dir: string;
 beforeEach(() => {
@@ -11,23 +12,8 @@ beforeEach(() => {
 });
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
-const run = (id: string, keepMinutes?: number | null) => ({
-  id,
-  repo: 'o/custom-html',
-  recipe: 'custom-html',
-  pr: 1,
-  commentId: null,
-  requestedBy: 'alice',
-  headSha: 'a'.repeat(40),
-  headRef: 'feature',
-  baseRef: 'main',
-  src: 'http://x/o/custom-html.git',
-  stages: null,
-  quick: false,
-  executor: 'local',
-  keyHash: null,
-  ...(keepMinutes === undefined ? {} : { keepMinutes }),
-});
+const run = (id: string, keepMinutes?: number | null) =>
+  newRun(id, keepMinutes === undefined ? {} : { keepMinutes });
 
 describe('migration 5: keep minutes and reply kinds', () => {
   it('a database from before it keeps its rows: runs not kept, replies refusals', () => {

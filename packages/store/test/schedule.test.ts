@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type NewRun, openStore, type Store } from '../src/index.js';
+import { newRun } from './helpers.js';
 
 let dir: string;
 let path: string;
@@ -17,24 +18,15 @@ afterEach(() => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-const run = (id: string, extra: Partial<NewRun> = {}): NewRun => ({
-  id,
-  repo: 'o/custom-html',
-  recipe: 'custom-html',
-  pr: null,
-  commentId: null,
-  requestedBy: null,
-  headSha: 'a'.repeat(40),
-  headRef: 'main',
-  baseRef: 'main',
-  src: 'http://x/o/custom-html.git',
-  stages: null,
-  quick: false,
-  executor: 'local',
-  keyHash: null,
-  onDefaultBranch: true,
-  ...extra,
-});
+/** A scheduled run of the default branch. */
+const run = (id: string, extra: Partial<NewRun> = {}) =>
+  newRun(id, {
+    pr: null,
+    requestedBy: null,
+    headRef: 'main',
+    onDefaultBranch: true,
+    ...extra,
+  });
 
 describe('schedules', () => {
   it('keeps the due time and the last scheduled run across a reopen', () => {

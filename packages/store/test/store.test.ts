@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { MIGRATIONS, openStore, StoreError } from '../src/index.js';
+import { newRun } from './helpers.js';
 
 let dir: string;
 beforeEach(() => {
@@ -11,22 +12,7 @@ beforeEach(() => {
 });
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
-const run = (id: string, commentId: number | null) => ({
-  id,
-  repo: 'o/custom-html',
-  recipe: 'custom-html',
-  pr: 1,
-  commentId,
-  requestedBy: 'alice',
-  headSha: 'a'.repeat(40),
-  headRef: 'feature',
-  baseRef: 'main',
-  src: 'http://x/o/custom-html.git',
-  stages: null,
-  quick: false,
-  executor: 'local',
-  keyHash: null,
-});
+const run = (id: string, commentId: number | null) => newRun(id, { commentId });
 
 describe('openStore', () => {
   it('applies numbered migrations once and records them in schema_migrations', () => {
