@@ -357,9 +357,10 @@ async function judgeBeforeDeploy(
 ): Promise<void> {
   const name = `${domain}.env`;
   const envFile = join(g.abraDir, 'servers', g.server, name);
-  setEnvValues(envFile, { TIMEOUT: String(timeoutSec) });
   let appEnv: Record<string, string>;
   try {
+    // Setting a value reads the file too: a file abra could not read is refused either way.
+    setEnvValues(envFile, { TIMEOUT: String(timeoutSec) });
     appEnv = envValues(parseEnvFile(readFileSync(envFile, 'utf8'), name));
   } catch (error) {
     if (error instanceof EnvFileError)
