@@ -43,18 +43,18 @@ export interface ServiceErrorFields {
 }
 
 /**
- * An error of the forge client. `code` is stable; `message` is one human line that never
- * contains the token; the original error (octokit's, already redacted by octokit) is `cause`.
+ * What the forge and Drone clients' errors share: a stable `code`, a `message` that is one human
+ * line and never contains the token, the request, HTTP status, attempts, the server's wait, and
+ * the original error (octokit's, already redacted by octokit) as `cause`.
  */
-export class ForgeError extends Error {
-  override readonly name = 'ForgeError';
-  readonly code: ForgeErrorCode;
+export abstract class ServiceError<Code extends string> extends Error {
+  readonly code: Code;
   readonly request: string;
   readonly status: number | undefined;
   readonly attempts: number;
   readonly retryAfterMs: number | undefined;
 
-  constructor(code: ForgeErrorCode, message: string, fields: ServiceErrorFields) {
+  constructor(code: Code, message: string, fields: ServiceErrorFields) {
     super(message, fields.cause === undefined ? undefined : { cause: fields.cause });
     this.code = code;
     this.request = fields.request;
@@ -64,21 +64,12 @@ export class ForgeError extends Error {
   }
 }
 
-/** An error of the Drone client; same fields as {@link ForgeError}, `DRONE_*` codes. */
-export class DroneError extends Error {
-  override readonly name = 'DroneError';
-  readonly code: DroneErrorCode;
-  readonly request: string;
-  readonly status: number | undefined;
-  readonly attempts: number;
-  readonly retryAfterMs: number | undefined;
+/** An error of the forge client, `FORGE_*` codes. */
+export class ForgeError extends ServiceError<ForgeErrorCode> {
+  override readonly name = 'ForgeError';
+}
 
-  constructor(code: DroneErrorCode, message: string, fields: ServiceErrorFields) {
-    super(message, fields.cause === undefined ? undefined : { cause: fields.cause });
-    this.code = code;
-    this.request = fields.request;
-    this.status = fields.status;
-    this.attempts = fields.attempts;
-    this.retryAfterMs = fields.retryAfterMs;
-  }
+/** An error of the Drone client; same fields as {@link ForgeError}, `DRONE_*` codes. */
+export class DroneError extends ServiceError<DroneErrorCode> {
+  override readonly name = 'DroneError';
 }
