@@ -6,13 +6,13 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:f
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { testbedChromium } from '@ccci/testbed';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type BotServer, createBotServer } from '../src/index.js';
 import { DAY, HOUR, openSeedStore, sampleLog, seedRun, T0 } from './dashboard-fixture.js';
 import { type World, world } from './helpers.js';
 
-const CHROMIUM = '/usr/bin/chromium';
 const NOW = T0 + 60 * DAY;
 const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 const shotsDir = process.env.CCCI_SCREENSHOTS
@@ -86,18 +86,7 @@ beforeAll(async () => {
   });
   server = createBotServer({ bot: booted.bot });
   base = await server.listen(0);
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-    ],
-  });
+  browser = await chromium.launch(testbedChromium());
   noScript = await browser.newContext({
     javaScriptEnabled: false,
     viewport: { width: 1200, height: 900 },

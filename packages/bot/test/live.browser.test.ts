@@ -4,6 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { exampleResults } from '@ccci/results';
+import { testbedChromium } from '@ccci/testbed';
 import { type Browser, chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type BotServer, createBotServer } from '../src/index.js';
@@ -44,10 +45,7 @@ beforeAll(async () => {
     { kind: 'step', phase: 'prepare', step: 'clone' },
     { kind: 'log', level: 'info', text: 'upgrade base: 1.0.0' },
   ]);
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run'],
-  });
+  browser = await chromium.launch(testbedChromium());
 }, 120_000);
 
 afterAll(async () => {

@@ -15,6 +15,7 @@ import {
   stackNameOf,
   stackObjects,
   startGateway,
+  testbedChromium,
   uniqueAppDomain,
   uniqueCiDomain,
   withAbraDouble,
@@ -131,18 +132,7 @@ describeDocker('abra double on the real swarm', () => {
 
     // Chromium reaches the app by its domain with the gateway as its HTTP proxy.
     const browser = await chromium.launch({
-      executablePath: '/usr/bin/chromium',
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--no-first-run',
-        `--proxy-server=${gw.url}`,
-        '--proxy-bypass-list=<-loopback>',
-      ],
+      ...testbedChromium([`--proxy-server=${gw.url}`, '--proxy-bypass-list=<-loopback>']),
     });
     try {
       const page = await browser.newPage();

@@ -11,6 +11,7 @@ export {
   testAbra,
   withAbraDouble,
 } from './abra-double.js';
+export { testbedChromium } from './chromium.js';
 export {
   type DockerStatus,
   describeDocker,
