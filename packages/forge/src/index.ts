@@ -8,7 +8,7 @@ export type {
 } from './drone.js';
 export { createDrone, DRONE_BUILD_STATUSES } from './drone.js';
 export { validateBranch, validateBuildParams } from './drone-params.js';
-export type { DroneErrorCode, ForgeErrorCode } from './errors.js';
+export type { DroneErrorCode, ForgeErrorCode, ServiceErrorFields } from './errors.js';
 export { DroneError, ForgeError, ServiceError } from './errors.js';
 export type { CallOptions, Forge, ListCommentsOptions } from './forge.js';
 export { createForge } from './forge.js';
