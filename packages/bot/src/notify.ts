@@ -5,6 +5,7 @@ import {
   RetryExhausted,
   type RetryOptions,
   resolveRetryPolicy,
+  retryLogFields,
   withRetry,
 } from '@ccci/forge';
 import type { DeliveryRecord, Store } from '@ccci/store';
@@ -147,14 +148,7 @@ export function createNotifier(options: NotifierOptions): Notifier {
         classify: (error, timedOut) => classify(error, timedOut, policy.now),
         onRetry: (failure, attempt, delayMs) =>
           log.info?.(
-            {
-              target,
-              digest: d.id,
-              attempt,
-              delayMs,
-              failure: failure.kind,
-              status: failure.status,
-            },
+            { target, digest: d.id, ...retryLogFields(failure, attempt, delayMs) },
             'digest delivery failed; retrying',
           ),
       },

@@ -9,6 +9,7 @@ import {
   RetryExhausted,
   type RetryOptions,
   resolveRetryPolicy,
+  retryLogFields,
   withRetry,
 } from './retry.js';
 import type { ForgeLog } from './types.js';
@@ -166,13 +167,7 @@ export function createDrone(options: DroneOptions): Drone {
           },
           onRetry: (failure, attempt, delayMs) =>
             log.warn?.(
-              {
-                request: described,
-                attempt,
-                delayMs,
-                failure: failure.kind,
-                status: failure.status,
-              },
+              { request: described, ...retryLogFields(failure, attempt, delayMs) },
               'drone request failed; retrying',
             ),
         },

@@ -21,6 +21,7 @@ export {
   parseRetryAfter,
   RetryExhausted,
   resolveRetryPolicy,
+  retryLogFields,
   withRetry,
 } from './retry.js';
 export type {

@@ -142,6 +142,11 @@ export function failureWithoutAnswer(error: unknown, timedOut: boolean): Failure
   return { kind: 'network', cause: error };
 }
 
+/** The fields of a client's "failed; retrying" log line: the attempt, how it failed, the wait. */
+export function retryLogFields(failure: Failure, attempt: number, delayMs: number) {
+  return { attempt, delayMs, failure: failure.kind, status: failure.status };
+}
+
 /** Exponential backoff with "equal jitter": half fixed, half random, capped. */
 function backoffDelay(policy: RetryPolicy, retryIndex: number): number {
   const base = Math.min(policy.maxDelayMs, policy.minDelayMs * 2 ** retryIndex);

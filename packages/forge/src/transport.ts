@@ -9,6 +9,7 @@ import {
   parseRetryAfter,
   RetryExhausted,
   type RetryPolicy,
+  retryLogFields,
   withRetry,
 } from './retry.js';
 import type { ForgeLog } from './types.js';
@@ -209,13 +210,7 @@ export function createTransport(options: TransportOptions): Transport {
           classify: (error, timedOut) => classifyHttp(error, timedOut, policy.now),
           onRetry: (failure, attempt, delayMs) =>
             log.warn?.(
-              {
-                request: described,
-                attempt,
-                delayMs,
-                failure: failure.kind,
-                status: failure.status,
-              },
+              { request: described, ...retryLogFields(failure, attempt, delayMs) },
               'forge request failed; retrying',
             ),
         },
