@@ -4,10 +4,10 @@
 // its comment to the result. The harness is harness-runner when DEMO_HARNESS_COMMAND names it
 // (a JSON array); by default a clearly-labelled FAKE harness that deploys nothing.
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { freePort, until } from '@ccci/testbed';
 import { startFakeForge } from '@ccci/testbed/forge';
 import { start } from '../src/index.js';
 
@@ -15,27 +15,6 @@ const here = dirname(fileURLToPath(import.meta.url));
 const root = resolve(here, '../../..');
 const say = (text: string) => process.stdout.write(`[demo] ${text}\n`);
 const REPO = 'coop-cloud/custom-html';
-
-async function freePort(): Promise<number> {
-  return new Promise((ok, fail) => {
-    const s = createServer();
-    s.once('error', fail);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => ok(port));
-    });
-  });
-}
-
-async function until<T>(what: string, fn: () => T | undefined | false, ms = 60_000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = fn();
-    if (v) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 const harness = process.env.DEMO_HARNESS_COMMAND
   ? (JSON.parse(process.env.DEMO_HARNESS_COMMAND) as string[])
@@ -79,18 +58,20 @@ const bot = await start({
 });
 say(`trigger-bot at ${bot.url} (SQLite ${bot.settings.dbPath}, local executor, MAX_TESTS 2)`);
 try {
-  await until('the first poll', () =>
-    forge.requests.some((r) => r.path.endsWith('/issues/comments')),
+  await until(
+    () => forge.requests.some((r) => r.path.endsWith('/issues/comments')),
+    60_000,
+    'the first poll',
   );
   forge.addComment({ repo: REPO, pr, user: 'alice', body: '!testme --quick' });
   say(`alice comments "!testme --quick" on PR #${pr}`);
   const mine = () => forge.comments(REPO).filter((c) => c.user === forge.botUser);
-  const ack = await until('the acknowledgement', () => mine()[0]);
+  const ack = await until(() => mine()[0], 60_000, 'the acknowledgement');
   say(`bot acknowledged:\n${indent(ack.body)}`);
   const done = await until(
-    'the result',
     () => mine().find((c) => /[Ll]evel \d/.test(c.body) || c.body.includes('could not finish')),
     300_000,
+    'the result',
   );
   say(`bot edited its comment in place to the result:\n${indent(done.body)}`);
   const statuses = forge

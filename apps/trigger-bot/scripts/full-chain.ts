@@ -8,7 +8,6 @@
 // drives the real swarm the way abra does: real abra needs a server and SSH context) and traefik
 // (the testbed gateway). Docker Swarm, git, SQLite and Chromium are real.
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -16,9 +15,11 @@ import {
   ABRA_DOUBLE_BIN_DIR,
   createFixtureEnrolment,
   createFixtureRecipe,
+  freePort,
   localHarnessEnv,
   startGateway,
   uniqueCiDomain,
+  until,
 } from '@ccci/testbed';
 import { startFakeForge } from '@ccci/testbed/forge';
 import { execa } from 'execa';
@@ -70,32 +71,6 @@ export interface FullChainResult {
   runPage: string;
   /** Swarm objects of the demo's ci domain and app-domain locks after the bot stopped (expected: none). */
   leftovers: string[];
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((ok, fail) => {
-    const s = createServer();
-    s.once('error', fail);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => ok(port));
-    });
-  });
-}
-
-/** Polls a condition (no fixed sleeps: it returns as soon as the condition holds). */
-async function until<T>(
-  what: string,
-  fn: () => T | undefined | false | Promise<T | undefined | false>,
-  ms: number,
-): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await fn();
-    if (v) return v;
-    if (Date.now() > end) throw new Error(`demo: timed out after ${ms} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
 }
 
 /** Swarm objects whose name carries the stack suffix of `ciDomain`. */
@@ -169,22 +144,21 @@ export async function runFullChain(options: FullChainOptions = {}): Promise<Full
     say(`trigger-bot at ${running.url}: local executor → ${HARNESS_BIN}`);
     say(`  SQLite ${running.settings.dbPath}`);
     await until(
-      'the first poll',
       () => forge.requests.some((r) => r.path.endsWith('/issues/comments')),
       30_000,
+      'the first poll',
     );
     const command = options.command ?? '!testme';
     const tComment = Date.now();
     forge.addComment({ repo: REPO, pr, user: MEMBER, body: command });
     say(`${MEMBER} (org member) comments "${command}" on PR #${pr}`);
     const mine = () => forge.comments(REPO).filter((c) => c.user === forge.botUser);
-    const ack = await until('the acknowledgement comment', () => mine()[0], 60_000);
+    const ack = await until(() => mine()[0], 60_000, 'the acknowledgement comment');
     const ackSeconds = secs(tComment);
     const ackBody = ack.body;
     say(`acknowledged after ${ackSeconds} s; the run is on the swarm…`);
     const bodies = [ackBody];
     const done = await until(
-      'the result (the comment edited in place)',
       () => {
         const c = mine().find((x) => x.id === ack.id);
         if (c && c.body !== bodies.at(-1)) bodies.push(c.body);
@@ -193,15 +167,16 @@ export async function runFullChain(options: FullChainOptions = {}): Promise<Full
           : undefined;
       },
       timeoutMs,
+      'the result (the comment edited in place)',
     );
     const resultSeconds = secs(tComment);
     const statuses = await until(
-      'the final commit status',
       () => {
         const s = forge.statuses(REPO, headSha);
         return s.length >= 2 && s.at(-1)?.state !== 'pending' ? s : undefined;
       },
       30_000,
+      'the final commit status',
     );
     const runsApi = (await (await fetch(`${running.url}/api/results`)).json()) as {
       recipes: { recipe: string; run_id: string; level: number | null; run_url: string }[];

@@ -171,17 +171,4 @@ export async function world(options: { dialect?: 'gitea' | 'github' } = {}): Pro
   };
 }
 
-/** Waits for a condition by polling it (no fixed sleeps); fails after `ms`. */
-export async function until<T>(
-  fn: () => T | Promise<T>,
-  ms = 10_000,
-  what = 'condition',
-): Promise<NonNullable<T>> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await fn();
-    if (v) return v as NonNullable<T>;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
+export { until } from '@ccci/testbed';

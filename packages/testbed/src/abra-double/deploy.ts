@@ -10,10 +10,10 @@
 //    as label `coop-cloud.<stack>.version` on the `app` service, then wait for convergence up
 //    to TIMEOUT seconds of the app env ("deploy timed out" otherwise), then record the version in the env.
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setEnvValues } from '@ccci/abra/env-file';
+import { freePort } from '../testing/free-port.js';
 import { type App, loadApp, recipeDir } from './app.js';
 import { composeFiles, deployEnv, labelsOf, loadCompose, renderLoaded } from './compose.js';
 import { converged, docker, lines, pollUntil, type ServiceState, stackServices } from './docker.js';
@@ -59,19 +59,6 @@ async function resolveVersion(app: App, opts: DeployOptions): Promise<string> {
   return target;
 }
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '0.0.0.0', () => {
-      const addr = srv.address();
-      srv.close(() =>
-        typeof addr === 'object' && addr ? resolve(addr.port) : reject(new Error('no port')),
-      );
-    });
-  });
-}
-
 /**
  * Testbed extension: `<NAME>PORT=auto` in the env gets a free host port, written back (at
  * `app new`, so every later reading of the env, the harness's policy included, sees a number).
@@ -79,7 +66,7 @@ function freePort(): Promise<number> {
 export async function allocatePorts(app: App): Promise<void> {
   for (const [key, value] of Object.entries(app.env)) {
     if (value === 'auto' && /PORT$/.test(key)) {
-      const port = await freePort();
+      const port = await freePort('0.0.0.0');
       setEnvValues(app.envPath, { [key]: String(port) });
       app.env[key] = String(port);
       info(`allocated host port ${port} for ${key}`);

@@ -20,4 +20,6 @@ export {
   stackObjects,
 } from './docker.js';
 export { stackNameOf, uniqueAppDomain, uniqueCiDomain } from './domains.js';
+export { freePort } from './free-port.js';
 export { shellQuote } from './shell-quote.js';
+export { until } from './until.js';
