@@ -15,10 +15,11 @@ const roots = ['packages', 'apps'].flatMap((dir) =>
 );
 
 // Most of the suite's time is spent waiting on the swarm (deploys converging, tasks shutting
-// down), not on the CPU: vitest's default of one worker per core but one on a 2-core machine ran
-// it file after file. Each Docker suite has its own ci domain, locks and state, so files run
-// side by side. CCCI_TEST_WORKERS overrides.
-const workers = Number(process.env['CCCI_TEST_WORKERS'] ?? Math.max(4, availableParallelism()));
+// down), not on the CPU: vitest's default of one worker per core but one ran a 2-core machine's
+// suite file after file. Each Docker suite has its own ci domain, locks and state, so files run
+// side by side: one per core, at least two. Four on 2 cores under a soak (load ≈ 30) took
+// 22.5 min, and vitest's own worker calls timed out there. CCCI_TEST_WORKERS overrides.
+const workers = Number(process.env['CCCI_TEST_WORKERS'] ?? Math.max(2, availableParallelism()));
 
 export default defineConfig({
   resolve: { conditions: ['source'] },

@@ -34,7 +34,7 @@ interface TestCtxOptions {
   enrolment?: Record<string, string | { text: string; mode: number }>;
   /**
    * Meta over the defaults (and the enrolment's). The defaults are DEFAULT_META except
-   * `SCREENSHOT: false` (no Chromium) and `HTTP_TIMEOUT: 5`; set `HTTP_TIMEOUT: 0` where the
+   * `SCREENSHOT: false` (no Chromium) and `HTTP_TIMEOUT: 20`; set `HTTP_TIMEOUT: 0` where the
    * first answer must decide.
    */
   meta?: Partial<RunMeta>;
@@ -74,7 +74,8 @@ export const checks = (r: { tests: { name: string; status: string }[] }): string
   r.tests.map((t) => `${t.name}: ${t.status}`);
 
 /** Meta defaults for unit tests: no Chromium, and a failing wait ends in seconds. */
-const TEST_META: Partial<RunMeta> = { SCREENSHOT: false, HTTP_TIMEOUT: 5 };
+// Waits end as soon as the fake answers; 20 s only matters on a loaded machine (5 s failed there).
+const TEST_META: Partial<RunMeta> = { SCREENSHOT: false, HTTP_TIMEOUT: 20 };
 
 const DEFAULT_SERVICES: FakeService[] = [
   {
