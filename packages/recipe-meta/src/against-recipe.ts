@@ -48,7 +48,7 @@ function portsOf(entry: unknown): number[] {
 }
 
 /** What a recipe checkout declares. */
-export function recipeNames(recipeDir: string): RecipeNames {
+function recipeNames(recipeDir: string): RecipeNames {
   const names: RecipeNames = {
     services: new Set(),
     objects: new Set(),

@@ -46,7 +46,7 @@ function wrap(text: string, width = 88): string[] {
 }
 
 /** src/generated/types.ts: the TypeScript types of the settings and hooks. */
-export function renderTypes(): string {
+function renderTypes(): string {
   let s = `// ${HEADER}\n`;
   s += "import type { BackupInfo, HookContext, ScreenshotPage } from '../hook-context.js';\n\n";
   s += '/** A value or a promise of it: every hook may be async. */\n';
@@ -106,7 +106,7 @@ function cell(text: string): string {
 }
 
 /** docs/recipe-meta.md: the reference table. */
-export function renderDocs(): string {
+function renderDocs(): string {
   const lines = [
     '# Recipe CI settings reference',
     '',
@@ -166,7 +166,7 @@ export function renderDocs(): string {
 }
 
 /** machine-docs/recipe-meta.schema.json */
-export function renderSchema(): string {
+function renderSchema(): string {
   return `${JSON.stringify(buildJsonSchema(), null, 2)}\n`;
 }
 

@@ -1,13 +1,7 @@
-export { checkAgainstRecipe, recipeNames } from './against-recipe.js';
-export { APPROVAL_FILE, type ApprovalList, isApproved, readApprovalList } from './approval.js';
+export { checkAgainstRecipe } from './against-recipe.js';
+export { type ApprovalList, readApprovalList } from './approval.js';
 export type { FolderFiles, PreviousFiles } from './discover.js';
-export {
-  type GeneratedFile,
-  generatedFiles,
-  renderDocs,
-  renderSchema,
-  renderTypes,
-} from './generate.js';
+export { type GeneratedFile, generatedFiles } from './generate.js';
 export type {
   Awaitable,
   ComposePolicyException,
@@ -63,12 +57,8 @@ export {
 } from './problems.js';
 export {
   COMPOSE_POLICY_RULES,
-  EXPECTED_NA_TARGETS,
   type HookSignature,
-  hookSignatureText,
   type KeyDefinition,
-  OVERLAY_OPS,
-  PREVIOUS_ENTRIES,
   PREVIOUS_KEYS,
   type RemovedKey,
   RUNGS,
@@ -76,5 +66,5 @@ export {
 } from './registry.js';
 export { buildJsonSchema } from './schema.js';
 export { nearest } from './suggest.js';
-export { TREE_LIMITS, TreeTooLargeError, treeHash } from './tree-hash.js';
+export { TreeTooLargeError, treeHash } from './tree-hash.js';
 export { PathNotFoundError, type ValidationReport, validateRecipes } from './validate.js';

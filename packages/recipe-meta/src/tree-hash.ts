@@ -3,7 +3,7 @@ import { lstatSync, readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import { join } from 'node:path';
 
 /** Most entries and bytes a `.ccci/` tree may hold to be hashed (and so approved). */
-export const TREE_LIMITS = { entries: 5_000, bytes: 64 * 1024 * 1024 } as const;
+const TREE_LIMITS = { entries: 5_000, bytes: 64 * 1024 * 1024 } as const;
 
 /** The tree is larger than {@link TREE_LIMITS}: it cannot be approved. */
 export class TreeTooLargeError extends Error {

@@ -10,7 +10,7 @@ export interface BadgeOptions {
 }
 
 /** "level N", "failing" for level 0, "unknown" when there is no result. */
-export function badgeMessage(level: Level | null): string {
+function badgeMessage(level: Level | null): string {
   if (level === null) return 'unknown';
   return level === 0 ? 'failing' : `level ${level}`;
 }

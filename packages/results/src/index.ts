@@ -1,5 +1,5 @@
 export { ARTIFACT_NAME, isArtifactName } from './artifacts.js';
-export { type BadgeOptions, badgeMessage, renderBadge } from './badge.js';
+export { type BadgeOptions, renderBadge } from './badge.js';
 export { MAX_DURATION_MS } from './bounds.js';
 export {
   type AddTestInput,
@@ -16,10 +16,8 @@ export {
   findCardFonts,
   type MissingCardFont,
   renderCardPng,
-  svgToPng,
 } from './card-png.js';
 export { COMMENT_MARKER, type CommentInput, type CommentLinks, renderComment } from './comment.js';
-export { collectSkips } from './derive.js';
 export {
   ResultsBuilderError,
   ResultsError,
@@ -31,7 +29,6 @@ export {
 export { escapeMarkdown, escapeXml } from './escape.js';
 export { type ExampleOptions, exampleResults } from './examples.js';
 export { CARD_FONTS } from './fonts.js';
-export { formatDuration, STATUS_EMOJI, STATUS_TEXT } from './format.js';
 export { type CommitState, level, type RungStatuses, type VerdictInput, verdict } from './level.js';
 export {
   clipLive,
@@ -44,7 +41,7 @@ export {
   liveState,
   parseLiveBody,
 } from './live.js';
-export { normalizeResults, READABLE_SCHEMA_VERSIONS } from './normalize.js';
+export { normalizeResults } from './normalize.js';
 export { LEVEL_COLORS, levelColor, STATUS_COLORS, UNKNOWN_COLOR } from './palette.js';
 export { type Regression, regressionOf, regressionText } from './regression.js';
 export {

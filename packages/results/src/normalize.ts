@@ -4,7 +4,7 @@ import { upgradeV0 } from './v0.js';
 import { assertResults } from './validate.js';
 
 /** Schema versions normalizeResults reads (0 = the prototype's, without `schema_version`). */
-export const READABLE_SCHEMA_VERSIONS = [0, 1] as const;
+const READABLE_SCHEMA_VERSIONS = [0, 1] as const;
 
 /**
  * Any results document this package has ever written → current Results, validated. Every
