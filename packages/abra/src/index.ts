@@ -31,7 +31,6 @@ export {
   type CreateAbraOptions,
   DEFAULT_DEPLOY_TIMEOUT_SEC,
   DEFAULT_TIMEOUTS_MS,
-  DEPLOY_TIMEOUT_MARGIN_MS,
 } from './options.js';
 export { type PsService, parsePs } from './ps.js';
 export { quoteArg, quoteCommand } from './quote.js';

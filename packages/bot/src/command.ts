@@ -2,7 +2,7 @@ import { COMMENT_MARKER, RUNG_NAMES, type RungName } from '@ccci/results';
 import { Lexer, type Token } from 'marked';
 
 /** `!testme keep` without minutes keeps a failed run's app this long. */
-export const KEEP_DEFAULT_MINUTES = 60;
+const KEEP_DEFAULT_MINUTES = 60;
 /** The longest `!testme keep=<minutes>` may ask for. */
 export const KEEP_MAX_MINUTES = 240;
 

@@ -30,7 +30,7 @@ const TERMINAL = new Set([
 ]);
 
 /** The build parameters a Drone pipeline receives as environment variables. */
-export function droneParams(r: DispatchRequest): Record<string, string> {
+function droneParams(r: DispatchRequest): Record<string, string> {
   return {
     RECIPE: r.recipe,
     PR: r.pr === null ? '' : String(r.pr),

@@ -7,7 +7,7 @@ import { type Context, errorMessage, rethrowCrash } from './context.js';
  * creation time, before this bound, marks it as old. A day dwarfs any clock skew between the
  * bot and the forge, and keeps the first poll to a few pages on a busy repository.
  */
-export const FIRST_POLL_LOOKBACK_MS = 24 * 60 * 60 * 1000;
+const FIRST_POLL_LOOKBACK_MS = 24 * 60 * 60 * 1000;
 
 /**
  * Polls one repository's comments since its cursor and records the new ones in one

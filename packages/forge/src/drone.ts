@@ -28,7 +28,7 @@ export interface DroneOptions {
 }
 
 /** Build statuses of the Drone API. */
-export const DRONE_BUILD_STATUSES = [
+const DRONE_BUILD_STATUSES = [
   'pending',
   'running',
   'success',

@@ -6,8 +6,7 @@ export type {
   DroneLogLine,
   DroneOptions,
 } from './drone.js';
-export { createDrone, DRONE_BUILD_STATUSES } from './drone.js';
-export { validateBranch, validateBuildParams } from './drone-params.js';
+export { createDrone } from './drone.js';
 export type { DroneErrorCode, ForgeErrorCode, ServiceErrorFields } from './errors.js';
 export { DroneError, ForgeError, ServiceError } from './errors.js';
 export type { CallOptions, Forge, ListCommentsOptions } from './forge.js';

@@ -24,7 +24,7 @@ export const SENSITIVE_FIELD_NAMES: readonly string[] = [
 ];
 
 /** `token`, `Token`, `TOKEN`, `x_auth-Token` all become `token`/`xauthtoken`. */
-export function normalizeFieldName(name: string): string {
+function normalizeFieldName(name: string): string {
   return name.toLowerCase().replace(/[^a-z0-9]/g, '');
 }
 

@@ -3,9 +3,7 @@ export { patternsOf } from './encodings.js';
 export { RedactError, type RedactErrorCode, ScanFileError, SecretsDirError } from './errors.js';
 export {
   type FieldPathOptions,
-  normalizeFieldName,
   SENSITIVE_FIELD_NAMES,
-  sensitiveFieldMatcher,
   sensitiveFieldPaths,
 } from './fields.js';
 export {
@@ -15,7 +13,7 @@ export {
   redactingDestination,
 } from './logger.js';
 export { Matcher, type Occurrence } from './matcher.js';
-export { DEFAULT_MASK, type RedactorOptions } from './options.js';
+export type { RedactorOptions } from './options.js';
 export {
   type AddOptions,
   createRedactor,
