@@ -1,8 +1,6 @@
 // Requests and latency of one poll cycle over many repositories, against the fake forge.
 // Prints figures; asserts nothing. Run: pnpm bench forge
-// The fake forge's own folder, not `@ccci/testbed`: the package root also loads vitest-only
-// helpers (src/testing/), which throw outside a vitest run.
-import { manualClock, startFakeForge } from '../../testbed/src/forge/index.js';
+import { manualClock, startFakeForge } from '@ccci/testbed/forge';
 import { createForge } from '../src/index.js';
 
 const REPOS = 20;
