@@ -62,7 +62,7 @@ describe.each(DIALECTS)('faults (%s)', (dialect) => {
   });
 
   it('times out a slow answer (AbortSignal) and succeeds on the retry', async () => {
-    s = await setup(dialect, { retry: { timeoutMs: 150 } });
+    s = await setup(dialect, { retry: { timeoutMs: 1500 } });
     const n = s.fake.openPull(REPO, { headSha: SHA });
     s.fake.inject({ path: '/pulls/', kind: 'slow', ms: 5000 });
     expect((await s.forge.getPull(REPO, n)).number).toBe(n);
