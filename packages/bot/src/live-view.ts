@@ -1,13 +1,11 @@
 import { escapeXml, type LiveEvent, liveState, RUNG_LABELS, RUNG_NAMES } from '@ccci/results';
-import type { RunRecord, Store } from '@ccci/store';
+import { ACTIVE_RUN_STATES, type RunRecord, type Store } from '@ccci/store';
 import { toLiveEvents } from './live.js';
 
 const e = (s: unknown) => escapeXml(String(s ?? ''));
 
 /** Log lines the run page shows on load (the live view appends the rest). */
 const LIVE_LINES_SHOWN = 300;
-
-const ACTIVE = new Set(['queued', 'dispatching', 'dispatched', 'running']);
 
 function time(at: string): string {
   return at.slice(11, 19);
@@ -31,7 +29,7 @@ function lineHtml(ev: LiveEvent): string {
  * `/runs/<id>/events` streams.
  */
 export function renderLiveSection(store: Store, run: RunRecord): string {
-  const active = ACTIVE.has(run.state);
+  const active = ACTIVE_RUN_STATES.includes(run.state);
   const shown = toLiveEvents(
     store.lastRunEvents(run.id, ['step', 'rung', 'log'], LIVE_LINES_SHOWN),
   );

@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { readWebhookBody } from '@ccci/forge';
 import { LIVE_LIMITS, renderBadge } from '@ccci/results';
+import { ACTIVE_RUN_STATES } from '@ccci/store';
 import type { Bot } from './bot.js';
 import { errorMessage } from './context.js';
 import { renderRun } from './dashboard.js';
@@ -84,7 +85,6 @@ const html = (res: ServerResponse, body: string | null) =>
 
 /** Open live streams, all runs (each holds a connection and a listener). */
 const MAX_STREAMS = 200;
-const RUN_ACTIVE = new Set(['queued', 'dispatching', 'dispatched', 'running']);
 
 /** The bot's HTTP surface: health, metrics, badges, results API, dashboard, report intake, webhook. */
 export function createBotServer(options: BotServerOptions): BotServer {
@@ -337,7 +337,7 @@ export function createBotServer(options: BotServerOptions): BotServer {
         if (batch.length < 500) break;
       }
       const run = ctx.store.getRun(runId);
-      if (!run || !RUN_ACTIVE.has(run.state)) {
+      if (!run || !ACTIVE_RUN_STATES.includes(run.state)) {
         res.write(`event: end\ndata: ${JSON.stringify({ state: run?.state ?? 'gone' })}\n\n`);
         close();
       }

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { createRedactor } from '@ccci/redact';
 import { validateResults } from '@ccci/results';
 import { describe, expect, it } from 'vitest';
-import type { RunState, TestResult } from '../src/context.js';
+import { newRunState, type RunState, type TestResult } from '../src/context.js';
 import { type ReportCtx, writeProvisionalResults, writeReport } from '../src/phases/report.js';
 
 /** A finished run's report context over a real temp folder, real redactor, recorded log. */
@@ -14,26 +14,13 @@ function reportCtx(change: (state: RunState) => void) {
   writeFileSync(logFile, '');
   const logged: string[] = [];
   const state: RunState = {
+    ...newRunState(),
     startedAt: new Date(Date.UTC(2026, 11, 2, 9, 0, 0)),
     phase: 'report',
-    current: undefined,
     appCreated: true,
-    deps: [],
-    base: undefined,
     deployedVersion: '1.0.0+1.27.2',
-    rungs: new Map(),
-    manifest: [],
-    policy: [],
-    screenshot: undefined,
-    screenshotOf: undefined,
-    lintFailed: [],
-    refused: undefined,
-    budget: 1,
     deployCount: 1,
     cleanTeardown: true,
-    teardownLeft: '',
-    abortReason: undefined,
-    lockLost: false,
   };
   state.rungs.set('install', {
     name: 'install',
