@@ -1,20 +1,15 @@
 // `!testme cancel`, `!testme help`, `!testme keep` through the whole intake: the fake forge on
 // loopback, real SQLite, the recording executor.
 import { exampleResults } from '@ccci/results';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { COMMANDS, createBotServer } from '../src/index.js';
-import { ORG, REPO, sha, type World, world } from './helpers.js';
+import { ORG, REPO, sha, worldPerTest } from './helpers.js';
 
-let w: World;
-beforeEach(async () => {
-  w = await world();
-});
-afterEach(() => w.close());
+const w = worldPerTest();
 
 describe('!testme cancel', () => {
   it('cancels a run still queued in the bot: never dispatched, status error naming who', async () => {
-    const pr = w.fake.openPull(REPO, { headSha: sha(1) });
-    const { bot, store } = await w.start();
+    const { bot, store, pr } = await w.startOnPull();
     w.fake.addComment({ repo: REPO, pr, user: 'alice', body: '!testme' });
     const cancel = w.fake.addComment({ repo: REPO, pr, user: 'alice', body: '!testme cancel' });
     await bot.pollOnce();
@@ -30,11 +25,8 @@ describe('!testme cancel', () => {
   });
 
   it('cancels a dispatched run waiting in the executor: the executor drops it', async () => {
-    const pr = w.fake.openPull(REPO, { headSha: sha(1) });
-    const { bot, store } = await w.start();
-    w.fake.addComment({ repo: REPO, pr, user: 'alice', body: '!testme' });
-    await bot.pollOnce();
-    const runId = w.executor.dispatched[0]?.runId as string;
+    const { bot, store, pr } = await w.startOnPull();
+    const { runId } = await w.testme(bot, pr);
     expect(store.getRun(runId)?.state).toBe('dispatched');
     w.fake.addComment({ repo: REPO, pr, user: 'alice', body: '!testme cancel' });
     await bot.pollOnce();
@@ -43,11 +35,8 @@ describe('!testme cancel', () => {
   });
 
   it('cancels a running run: executor cancel, the run comment says cancelled, status error', async () => {
-    const pr = w.fake.openPull(REPO, { headSha: sha(1) });
-    const { bot, store } = await w.start();
-    w.fake.addComment({ repo: REPO, pr, user: 'alice', body: '!testme' });
-    await bot.pollOnce();
-    const runId = w.executor.dispatched[0]?.runId as string;
+    const { bot, store, pr } = await w.startOnPull();
+    const { runId } = await w.testme(bot, pr);
     w.executor.events()?.started(runId);
     await bot.process();
     expect(store.getRun(runId)?.state).toBe('running');
@@ -62,8 +51,7 @@ describe('!testme cancel', () => {
   });
 
   it('with nothing to cancel, replies so once', async () => {
-    const pr = w.fake.openPull(REPO, { headSha: sha(1) });
-    const { bot } = await w.start();
+    const { bot, pr } = await w.startOnPull();
     w.fake.addComment({ repo: REPO, pr, user: 'alice', body: '!testme cancel' });
     w.fake.addComment({ repo: REPO, pr, user: 'alice', body: '!testme cancel' });
     await bot.pollOnce();
@@ -75,11 +63,8 @@ describe('!testme cancel', () => {
   });
 
   it('an untrusted author gets the same refusal as for !testme; the run goes on', async () => {
-    const pr = w.fake.openPull(REPO, { headSha: sha(1) });
-    const { bot, store } = await w.start();
-    w.fake.addComment({ repo: REPO, pr, user: 'alice', body: '!testme' });
-    await bot.pollOnce();
-    const runId = w.executor.dispatched[0]?.runId as string;
+    const { bot, store, pr } = await w.startOnPull();
+    const { runId } = await w.testme(bot, pr);
     w.fake.addComment({ repo: REPO, pr, user: 'mallory', body: '!testme cancel' });
     await bot.pollOnce();
     expect(store.getRun(runId)?.state).toBe('dispatched');
@@ -90,8 +75,7 @@ describe('!testme cancel', () => {
   });
 
   it('an unknown subcommand is refused with a reason naming it and the commands', async () => {
-    const pr = w.fake.openPull(REPO, { headSha: sha(1) });
-    const { bot } = await w.start();
+    const { bot, pr } = await w.startOnPull();
     w.fake.addComment({ repo: REPO, pr, user: 'alice', body: '!testme cancelx' });
     await bot.pollOnce();
     expect(w.executor.dispatched).toHaveLength(0);
@@ -104,8 +88,7 @@ describe('!testme cancel', () => {
 
 describe('!testme help', () => {
   it('replies with every command and option, to anyone, even after a refusal', async () => {
-    const pr = w.fake.openPull(REPO, { headSha: sha(1) });
-    const { bot } = await w.start();
+    const { bot, pr } = await w.startOnPull();
     w.fake.addComment({ repo: REPO, pr, user: 'mallory', body: '!testme' });
     w.fake.addComment({ repo: REPO, pr, user: 'mallory', body: '!testme help' });
     await bot.pollOnce();
@@ -204,8 +187,7 @@ describe('!testme keep', () => {
   });
 
   it('the result comment of a failed keep run says until when its app may stay', async () => {
-    const pr = w.fake.openPull(REPO, { headSha: sha(1) });
-    const { bot } = await w.start({ keepMax: 1 });
+    const { bot, pr } = await w.startOnPull({ keepMax: 1 });
     const server = createBotServer({ bot });
     const base = await server.listen(0);
     try {
@@ -231,8 +213,7 @@ describe('!testme keep', () => {
   });
 
   it('KEEP_MAX 0 turns keep off with a reply saying so', async () => {
-    const pr = w.fake.openPull(REPO, { headSha: sha(1) });
-    const { bot } = await w.start({ keepMax: 0 });
+    const { bot, pr } = await w.startOnPull({ keepMax: 0 });
     w.fake.addComment({ repo: REPO, pr, user: 'alice', body: '!testme keep' });
     await bot.pollOnce();
     expect(w.executor.dispatched).toHaveLength(0);

@@ -1,11 +1,7 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { REPO, sha, type World, world } from './helpers.js';
+import { describe, expect, it } from 'vitest';
+import { REPO, sha, worldPerTest } from './helpers.js';
 
-let w: World;
-beforeEach(async () => {
-  w = await world({ dialect: 'github' });
-});
-afterEach(() => w.close());
+const w = worldPerTest({ dialect: 'github' });
 
 describe('GitHub dialect', () => {
   it('member triggers once; edited old comment does not; non-member is refused', async () => {

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { createForge, type Forge } from '@ccci/forge';
 import { openStore, type Store } from '@ccci/store';
 import { type FakeForge, startFakeForge } from '@ccci/testbed';
+import { afterEach, beforeEach } from 'vitest';
 import {
   type Bot,
   type BotOptions,
@@ -85,6 +86,8 @@ export interface World {
   boot(options?: Partial<BotOptions>): { bot: Bot; store: Store };
   /** Boots a bot and runs its first poll, which marks what already exists as seen. */
   start(options?: Partial<BotOptions>): Promise<{ bot: Bot; store: Store }>;
+  /** Opens a pull request of REPO at head `sha(1)`, then start()s a bot; `pr` is its number. */
+  startOnPull(options?: Partial<BotOptions>): Promise<{ bot: Bot; store: Store; pr: number }>;
   /**
    * Boots a bot (public URL `http://127.0.0.1:9` unless given) and serves it on a loopback
    * port; `base` is the server's URL. No poll yet. The server closes with the world.
@@ -133,6 +136,11 @@ export async function world(options: { dialect?: 'gitea' | 'github' } = {}): Pro
     current = { bot, store };
     return current;
   };
+  const start = async (extra: Partial<BotOptions> = {}) => {
+    const booted = boot(extra);
+    await booted.bot.pollOnce();
+    return booted;
+  };
   return {
     fake,
     forge,
@@ -140,10 +148,10 @@ export async function world(options: { dialect?: 'gitea' | 'github' } = {}): Pro
     dbPath,
     executor,
     boot,
-    async start(extra = {}) {
-      const booted = boot(extra);
-      await booted.bot.pollOnce();
-      return booted;
+    start,
+    async startOnPull(extra = {}) {
+      const pr = fake.openPull(REPO, { headSha: sha(1) });
+      return { ...(await start(extra)), pr };
     },
     async serve(extra = {}, serverOptions = {}) {
       const booted = boot({ publicUrl: 'http://127.0.0.1:9', ...extra });
@@ -168,6 +176,49 @@ export async function world(options: { dialect?: 'gitea' | 'github' } = {}): Pro
       await fake.close();
       rmSync(dir, { recursive: true, force: true });
     },
+  };
+}
+
+/**
+ * A fresh world for each test of the calling file or describe block (opened before, closed
+ * after). The returned object stands for the current test's world.
+ */
+export function worldPerTest(options: { dialect?: 'gitea' | 'github' } = {}): World {
+  let current: World | undefined;
+  beforeEach(async () => {
+    current = await world(options);
+  });
+  afterEach(async () => {
+    await current?.close();
+    current = undefined;
+  });
+  const now = (): World => {
+    if (!current) throw new Error('worldPerTest: no test is running');
+    return current;
+  };
+  return {
+    get fake() {
+      return now().fake;
+    },
+    get forge() {
+      return now().forge;
+    },
+    get dir() {
+      return now().dir;
+    },
+    get dbPath() {
+      return now().dbPath;
+    },
+    get executor() {
+      return now().executor;
+    },
+    boot: (o) => now().boot(o),
+    start: (o) => now().start(o),
+    startOnPull: (o) => now().startOnPull(o),
+    serve: (o, server) => now().serve(o, server),
+    botComments: (pr) => now().botComments(pr),
+    testme: (bot, pr, body) => now().testme(bot, pr, body),
+    close: () => now().close(),
   };
 }
 

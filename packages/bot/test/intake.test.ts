@@ -1,16 +1,11 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { memoryLog, ORG, REPO, sha, until, type World, world } from './helpers.js';
+import { describe, expect, it } from 'vitest';
+import { memoryLog, ORG, REPO, sha, until, worldPerTest } from './helpers.js';
 
-let w: World;
-beforeEach(async () => {
-  w = await world();
-});
-afterEach(() => w.close());
+const w = worldPerTest();
 
 describe('authorization', () => {
   it('a member starts a run: ack comment, pending status, dispatch with a run key', async () => {
-    const pr = w.fake.openPull(REPO, { headSha: sha(1) });
-    const { bot, store } = await w.start();
+    const { bot, store, pr } = await w.startOnPull();
     w.fake.addComment({ repo: REPO, pr, user: 'alice', body: '!testme --quick' });
     await bot.pollOnce();
     expect(w.executor.dispatched).toHaveLength(1);
@@ -32,8 +27,7 @@ describe('authorization', () => {
   });
 
   it('a non-member is refused with a reply saying why', async () => {
-    const pr = w.fake.openPull(REPO, { headSha: sha(1) });
-    const { bot } = await w.start();
+    const { bot, pr } = await w.startOnPull();
     w.fake.addComment({ repo: REPO, pr, user: 'mallory', body: '!testme' });
     await bot.pollOnce();
     expect(w.executor.dispatched).toHaveLength(0);
@@ -46,8 +40,7 @@ describe('authorization', () => {
   });
 
   it('an allowlisted non-member starts a run without a membership request', async () => {
-    const pr = w.fake.openPull(REPO, { headSha: sha(1) });
-    const { bot } = await w.start({ allowlist: ['Bob'] });
+    const { bot, pr } = await w.startOnPull({ allowlist: ['Bob'] });
     w.fake.clearRequests();
     w.fake.addComment({ repo: REPO, pr, user: 'bob', body: '!testme' });
     await bot.pollOnce();
@@ -131,11 +124,8 @@ describe('refusals', () => {
 
 describe('replacement and cancellation', () => {
   it('a new !testme replaces a queued run of the same PR', async () => {
-    const pr = w.fake.openPull(REPO, { headSha: sha(1) });
-    const { bot, store } = await w.start();
-    w.fake.addComment({ repo: REPO, pr, user: 'alice', body: '!testme' });
-    await bot.pollOnce();
-    const first = w.executor.dispatched[0]?.runId as string;
+    const { bot, store, pr } = await w.startOnPull();
+    const { runId: first } = await w.testme(bot, pr);
     w.fake.updatePull(REPO, pr, { headSha: sha(2) });
     w.fake.addComment({ repo: REPO, pr, user: 'alice', body: '!testme' });
     await bot.pollOnce();
@@ -148,11 +138,8 @@ describe('replacement and cancellation', () => {
   });
 
   it('a closed PR cancels its running run: executor cancel, comment, error status', async () => {
-    const pr = w.fake.openPull(REPO, { headSha: sha(1) });
-    const { bot, store } = await w.start();
-    w.fake.addComment({ repo: REPO, pr, user: 'alice', body: '!testme' });
-    await bot.pollOnce();
-    const runId = w.executor.dispatched[0]?.runId as string;
+    const { bot, store, pr } = await w.startOnPull();
+    const { runId } = await w.testme(bot, pr);
     w.executor.events()?.started(runId);
     await bot.process();
     expect(store.getRun(runId)?.state).toBe('running');
@@ -171,8 +158,7 @@ describe('replacement and cancellation', () => {
 
 describe('metrics', () => {
   it('comment-to-dispatch is measured from the comment’s creation on the forge', async () => {
-    const pr = w.fake.openPull(REPO, { headSha: sha(1) });
-    const { bot } = await w.start();
+    const { bot, pr } = await w.startOnPull();
     // Written 40 s ago (the bot polls now): the maintainer has waited 40 s, not 0.
     w.fake.addComment({
       repo: REPO,
@@ -192,8 +178,7 @@ describe('metrics', () => {
 
 describe('one acknowledgement per run', () => {
   it('a post the forge saves after the bot gave up is found, not posted again', async () => {
-    const pr = w.fake.openPull(REPO, { headSha: sha(1) });
-    const { bot } = await w.start();
+    const { bot, pr } = await w.startOnPull();
     // The forge answers the comment POST after the bot's 2 s timeout, and saves it then.
     w.fake.inject({ method: 'POST', path: '/comments', kind: 'late-answer', ms: 3_000 });
     w.fake.addComment({ repo: REPO, pr, user: 'alice', body: '!testme' });
@@ -210,8 +195,7 @@ describe('one acknowledgement per run', () => {
 
 describe('a push after !testme', () => {
   it('a run going on goes on for its commit; the new head is marked not tested, once', async () => {
-    const pr = w.fake.openPull(REPO, { headSha: sha(1) });
-    const { bot, store } = await w.start();
+    const { bot, store, pr } = await w.startOnPull();
     const d = await w.testme(bot, pr);
     w.fake.updatePull(REPO, pr, { headSha: sha(2) });
     await bot.pollOnce();
@@ -228,8 +212,7 @@ describe('a push after !testme', () => {
 describe('no run stays running forever', () => {
   it('a run past the deadline is stopped through its executor and ends as an error', async () => {
     let offset = 0;
-    const pr = w.fake.openPull(REPO, { headSha: sha(1) });
-    const { bot, store } = await w.start({
+    const { bot, store, pr } = await w.startOnPull({
       runDeadlineMs: 60_000,
       clock: () => new Date(Date.now() + offset),
     });

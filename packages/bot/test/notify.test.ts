@@ -8,7 +8,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Digest } from '../src/digest.js';
 import { createBotServer } from '../src/index.js';
 import { createNotifier, type DigestTargets, matrixTxnId } from '../src/notify.js';
-import { memoryLog, REPO, sha, until, type World, world } from './helpers.js';
+import { memoryLog, REPO, sha, until, worldPerTest } from './helpers.js';
 
 interface Received {
   method: string;
@@ -19,10 +19,7 @@ interface Received {
 
 /** A loopback HTTP receiver; `answer` decides each response (it may leave one hanging). */
 async function receiver(
-  answer: (req: Received, n: number, res: ServerResponse) => void = (_r, _n, res) => {
-    res.writeHead(200, { 'content-type': 'application/json' });
-    res.end('{}');
-  },
+  answer: (req: Received, n: number, res: ServerResponse) => void = answerJson(200, '{}'),
 ) {
   const received: Received[] = [];
   const server = createServer((req, res) => {
@@ -52,8 +49,20 @@ async function receiver(
   };
 }
 
+/** An answer for receiver(): `status` with a JSON body. */
+function answerJson(status: number, body: string) {
+  return (_req: Received, _n: number, res: ServerResponse): void => {
+    res.writeHead(status, { 'content-type': 'application/json' });
+    res.end(body);
+  };
+}
+
 const TOKEN = 'syt_bWF0cml4LXRva2Vu_SECRETSECRET_0a1b2c';
 const ROOM = '!ccciRoom:example.org';
+/** The Matrix target pointed at a receiver. */
+const matrixAt = (homeserver: string): DigestTargets => ({
+  matrix: { homeserver, roomId: ROOM, accessToken: TOKEN },
+});
 const DIGEST: Digest = {
   type: 'ccci.digest',
   version: 1,
@@ -136,14 +145,9 @@ describe('webhook target', () => {
 
 describe('Matrix target', () => {
   it('PUTs an m.room.message to the room with the digest transaction id and the token', async () => {
-    const r = await receiver((_req, _n, res) => {
-      res.writeHead(200, { 'content-type': 'application/json' });
-      res.end('{"event_id":"$e1"}');
-    });
+    const r = await receiver(answerJson(200, '{"event_id":"$e1"}'));
     try {
-      const { n } = notifier({
-        matrix: { homeserver: r.url, roomId: ROOM, accessToken: TOKEN },
-      });
+      const { n } = notifier(matrixAt(r.url));
       await n.flush();
       expect(r.received).toHaveLength(1);
       const [got] = r.received;
@@ -184,9 +188,7 @@ describe('Matrix target', () => {
       res.end('{"event_id":"$e1"}');
     });
     try {
-      const { n, lines } = notifier({
-        matrix: { homeserver: r.url, roomId: ROOM, accessToken: TOKEN },
-      });
+      const { n, lines } = notifier(matrixAt(r.url));
       await n.flush();
       expect(r.received).toHaveLength(3);
       expect(new Set(r.received.map((x) => x.url)).size).toBe(1);
@@ -206,14 +208,11 @@ describe('Matrix target', () => {
       res.end(`internal error for token ${TOKEN}`);
     });
     try {
-      const { n, lines } = notifier(
-        { matrix: { homeserver: r.url, roomId: ROOM, accessToken: TOKEN } },
-        {
-          retry: { retries: 0, timeoutMs: 5_000, sleep: async () => {} },
-          maxRounds: 2,
-          roundDelayMs: 60_000,
-        },
-      );
+      const { n, lines } = notifier(matrixAt(r.url), {
+        retry: { retries: 0, timeoutMs: 5_000, sleep: async () => {} },
+        maxRounds: 2,
+        roundDelayMs: 60_000,
+      });
       await n.flush();
       expect(store.deliveries(DIGEST.id)[0]).toMatchObject({
         state: 'pending',
@@ -236,14 +235,9 @@ describe('Matrix target', () => {
   });
 
   it('a 4xx (the token refused) is final: no repeat', async () => {
-    const r = await receiver((_req, _n, res) => {
-      res.writeHead(401, { 'content-type': 'application/json' });
-      res.end('{"errcode":"M_UNKNOWN_TOKEN"}');
-    });
+    const r = await receiver(answerJson(401, '{"errcode":"M_UNKNOWN_TOKEN"}'));
     try {
-      const { n, lines } = notifier({
-        matrix: { homeserver: r.url, roomId: ROOM, accessToken: TOKEN },
-      });
+      const { n, lines } = notifier(matrixAt(r.url));
       await n.flush();
       expect(r.received).toHaveLength(1);
       expect(store.deliveries(DIGEST.id)[0]).toMatchObject({
@@ -258,11 +252,7 @@ describe('Matrix target', () => {
 });
 
 describe('in the bot', () => {
-  let w: World;
-  beforeEach(async () => {
-    w = await world();
-  });
-  afterEach(() => w.close());
+  const w = worldPerTest();
 
   it('a dead receiver does not block runs; stop() ends the hanging delivery', async () => {
     const hanging: ServerResponse[] = [];
@@ -275,7 +265,7 @@ describe('in the bot', () => {
         log,
         digest: {
           everyMs: 86_400_000,
-          targets: { matrix: { homeserver: r.url, roomId: ROOM, accessToken: TOKEN } },
+          targets: matrixAt(r.url),
           delivery: { retry: { retries: 0, timeoutMs: 60_000 } },
         },
       });

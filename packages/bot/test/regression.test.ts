@@ -2,15 +2,10 @@
 // commit status description and the PR comment.
 import { exampleResults, type Level } from '@ccci/results';
 import type { Store } from '@ccci/store';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { REPO, sha, type World, world } from './helpers.js';
+import { describe, expect, it } from 'vitest';
+import { REPO, sha, worldPerTest } from './helpers.js';
 
-let w: World;
-
-beforeEach(async () => {
-  w = await world();
-});
-afterEach(() => w.close());
+const w = worldPerTest();
 
 /** A merged run of the recipe at `level`: the default branch's level from now on. */
 function mergedRun(store: Store, level: Level): void {

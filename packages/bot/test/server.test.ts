@@ -1,10 +1,10 @@
 import { exampleResults } from '@ccci/results';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { type BotServer, InjectedCrash } from '../src/index.js';
-import { memoryLog, REPO, sha, until, type World, world } from './helpers.js';
+import { memoryLog, REPO, sha, until, type World, worldPerTest } from './helpers.js';
 
 const SECRET = 'webhook-secret-for-tests';
-let w: World;
+const w = worldPerTest();
 let server: BotServer;
 let base: string;
 
@@ -15,10 +15,9 @@ async function boot(extra: Parameters<World['boot']>[0] = {}) {
   return booted;
 }
 
-beforeEach(async () => {
-  w = await world();
-});
-afterEach(() => w.close());
+/** The fake forge delivers a webhook for `event`, signed with the bot's secret. */
+const signedWebhook = (event: Parameters<World['fake']['deliverWebhook']>[1]) =>
+  w.fake.deliverWebhook(`${base}/webhook`, event, { secret: SECRET });
 
 const report = (runId: string, key: string, body: unknown) =>
   fetch(`${base}/api/runs/${runId}/report`, {
@@ -36,19 +35,11 @@ describe('webhook', () => {
     const pr = w.fake.openPull(REPO, { headSha: sha(1) });
     const { bot } = await boot();
     const c = w.fake.addComment({ repo: REPO, pr, user: 'alice', body: '!testme' });
-    const delivered = await w.fake.deliverWebhook(
-      `${base}/webhook`,
-      { commentId: c.id },
-      { secret: SECRET },
-    );
+    const delivered = await signedWebhook({ commentId: c.id });
     expect(delivered.status).toBe(202);
     await until(() => w.executor.dispatched.length === 1, 5000, 'webhook dispatch');
     await bot.pollOnce();
-    const again = await w.fake.deliverWebhook(
-      `${base}/webhook`,
-      { commentId: c.id },
-      { secret: SECRET },
-    );
+    const again = await signedWebhook({ commentId: c.id });
     expect(again.status).toBe(202);
     await bot.process();
     await bot.pollOnce();
@@ -66,11 +57,7 @@ describe('webhook', () => {
       body: '!testme',
       at: new Date(Date.now() - 3 * 24 * 3600_000),
     });
-    const r = await w.fake.deliverWebhook(
-      `${base}/webhook`,
-      { commentId: old.id },
-      { secret: SECRET },
-    );
+    const r = await signedWebhook({ commentId: old.id });
     expect(r.status).toBe(202);
     await bot.process();
     await bot.pollOnce();
@@ -93,11 +80,7 @@ describe('webhook', () => {
       const res = await w.fake.deliverWebhook(hook, event, { secret: SECRET, ...fault });
       expect(res.status, what).toBe(status);
     }
-    const edited = await w.fake.deliverWebhook(
-      hook,
-      { commentId: c.id, action: 'edited' },
-      { secret: SECRET },
-    );
+    const edited = await signedWebhook({ commentId: c.id, action: 'edited' });
     expect(edited.status).toBe(202);
     const { createHmac } = await import('node:crypto');
     const body = '{"action":';
@@ -210,9 +193,7 @@ describe('routes', () => {
     expect((await fetch(`${base}/runs/rmissing`)).status).toBe(404);
     expect((await fetch(`${base}/runs/rmissing/artifacts/run.log`)).status).toBe(404);
     expect((await fetch(`${base}/runs/r1/artifacts/..%2Fetc`)).status).toBe(404);
-    w.fake.addComment({ repo: REPO, pr, user: 'alice', body: '!testme' });
-    await bot.pollOnce();
-    const runId = w.executor.dispatched[0]?.runId as string;
+    const { runId } = await w.testme(bot, pr);
     const api = await (await fetch(`${base}/api/runs/${runId}`)).json();
     expect(api).toMatchObject({ id: runId, state: 'dispatched' });
     expect(JSON.stringify(api)).not.toMatch(/keyHash|[0-9a-f]{64}/);
@@ -223,11 +204,7 @@ describe('routes', () => {
     const pr = w.fake.openPull('someone/else', { headSha: sha(1) });
     const { store } = await boot();
     const c = w.fake.addComment({ repo: 'someone/else', pr, user: 'alice', body: '!testme' });
-    const d = await w.fake.deliverWebhook(
-      `${base}/webhook`,
-      { commentId: c.id },
-      { secret: SECRET },
-    );
+    const d = await signedWebhook({ commentId: c.id });
     expect(d.status).toBe(202);
     expect(d.body).toContain('not configured');
     expect(store.getComment(c.id)).toBeUndefined();
