@@ -1,23 +1,16 @@
-import { join, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
+import { join } from 'node:path';
 import { OrphanError } from '@ccci/lifetime';
 import { janitorMain } from '@ccci/lock';
 import {
   configFromEnv,
-  parseCommand,
+  type EngineConfig,
   RUN_EXIT,
-  USAGE as RUN_USAGE,
   resendSpool,
   runHarness,
   UsageError,
   unwarmRecipe,
 } from '@ccci/run';
-
-// The resend line sits under `janitor` (falls back to the end if that line ever moves).
-const RESEND_USAGE = '  harness-runner resend [--spool-dir <dir>]   (default CCCI_SPOOL_DIR)';
-const USAGE = RUN_USAGE.includes('  harness-runner janitor\n')
-  ? RUN_USAGE.replace('  harness-runner janitor\n', `  harness-runner janitor\n${RESEND_USAGE}\n`)
-  : `${RUN_USAGE}\n${RESEND_USAGE}`;
+import { type Command, parseCommand, USAGE } from './command.js';
 
 export interface MainIo {
   argv: string[];
@@ -28,27 +21,29 @@ export interface MainIo {
 }
 
 /**
- * `harness-runner run …` / `harness-runner janitor` / `harness-runner resend`: parse, wire,
- * hand over to @ccci/run. Usage errors exit 2 with one line and the usage; nothing is changed.
+ * `harness-runner run …` / `janitor` / `resend` / `unwarm`: parse, wire, hand over to
+ * @ccci/run. Usage errors exit 2 with one line and the usage; nothing is changed.
  */
 export async function main(io: MainIo): Promise<void> {
-  if (io.argv[0] === 'resend') return resend(io);
-  let parsed: ReturnType<typeof parseCommand>;
-  let config: ReturnType<typeof configFromEnv>;
+  let parsed: Command;
   try {
     parsed = parseCommand(io.argv, io.env);
-    config = configFromEnv(io.env);
   } catch (error) {
-    if (error instanceof UsageError) {
-      io.stderr.write(`harness-runner: ${error.message}\n\n${USAGE}\n`);
-      return io.exit(RUN_EXIT.usage);
-    }
-    throw error;
+    return usage(io, error);
   }
   if (parsed.command === 'help') {
     io.stdout.write(`${USAGE}\n`);
     return io.exit(RUN_EXIT.ok);
   }
+  // `resend --spool-dir` needs no host settings; every other command reads them.
+  if (parsed.command === 'resend' && parsed.spoolDir) return resend(io, parsed.spoolDir);
+  let config: EngineConfig;
+  try {
+    config = configFromEnv(io.env);
+  } catch (error) {
+    return usage(io, error);
+  }
+  if (parsed.command === 'resend') return resend(io, config.spoolDir);
   if (parsed.command === 'janitor') {
     const { exitCode } = await janitorMain({
       ciDomain: config.ciDomain,
@@ -62,7 +57,7 @@ export async function main(io: MainIo): Promise<void> {
   }
   if (parsed.command === 'unwarm') {
     try {
-      const { removed, domain } = await unwarmRecipe({ config, recipe: parsed.recipe! });
+      const { removed, domain } = await unwarmRecipe({ config, recipe: parsed.recipe });
       io.stdout.write(
         removed
           ? `removed the warm instance ${domain} and its record\n`
@@ -76,7 +71,7 @@ export async function main(io: MainIo): Promise<void> {
   }
   try {
     await runHarness({
-      settings: parsed.settings!,
+      settings: parsed.settings,
       config,
       stdout: io.stdout,
       exit: io.exit,
@@ -91,32 +86,18 @@ export async function main(io: MainIo): Promise<void> {
   }
 }
 
+/** A usage error: one line and the usage on stderr, exit 2. Anything else is rethrown. */
+function usage(io: MainIo, error: unknown): void {
+  if (!(error instanceof UsageError)) throw error;
+  io.stderr.write(`harness-runner: ${error.message}\n\n${USAGE}\n`);
+  io.exit(RUN_EXIT.usage);
+}
+
 /**
  * `harness-runner resend`: one line per spooled report; exit 0 when every report was
  * delivered or is final, 1 when some stay spooled.
  */
-async function resend(io: MainIo): Promise<void> {
-  let spoolDir: string;
-  try {
-    let values: { 'spool-dir'?: string | undefined };
-    try {
-      ({ values } = parseArgs({
-        args: io.argv.slice(1),
-        options: { 'spool-dir': { type: 'string' } },
-        strict: true,
-        allowPositionals: false,
-      }));
-    } catch (error) {
-      throw new UsageError(`resend: ${(error as Error).message}`);
-    }
-    spoolDir = values['spool-dir'] ? resolve(values['spool-dir']) : configFromEnv(io.env).spoolDir;
-  } catch (error) {
-    if (error instanceof UsageError) {
-      io.stderr.write(`harness-runner: ${error.message}\n\n${USAGE}\n`);
-      return io.exit(RUN_EXIT.usage);
-    }
-    throw error;
-  }
+async function resend(io: MainIo, spoolDir: string): Promise<void> {
   const summary = await resendSpool({
     spoolDir,
     log: (line) => io.stdout.write(`${line}\n`),

@@ -30,14 +30,6 @@ export {
   type SendReportOptions,
   sendReport,
 } from './report-client.js';
-export {
-  KEEP_ON_FAILURE_MAX_MIN,
-  type ParsedCommand,
-  parseCommand,
-  RUNGS,
-  type RungName,
-  type RunSettings,
-  USAGE,
-} from './settings.js';
+export { RUNGS, type RungName, type RunSettings } from './settings.js';
 export { CHROMIUM_FLAGS } from './support/screenshot.js';
 export { resolveUpgradeBase, type UpgradeBaseInput } from './upgrade-base.js';

@@ -1,38 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import {
-  KEEP_ON_FAILURE_MAX_MIN,
-  type KeepInput,
-  keepDecision,
-  parseCommand,
-  RUNGS,
-  type RungName,
-  UsageError,
-} from '../src/index.js';
-
-const run = (args: string[], env: Record<string, string> = {}) =>
-  parseCommand(['run', '--recipe', 'web', '--ref', 'main', ...args], env, () => 'gen1').settings;
-
-describe('--keep-on-failure', () => {
-  it('takes minutes from the command line or KEEP_ON_FAILURE (a Drone parameter); absent by default', () => {
-    expect(run([])?.keepOnFailureMin).toBeUndefined();
-    expect(run([], { KEEP_ON_FAILURE: '' })?.keepOnFailureMin).toBeUndefined();
-    expect(run(['--keep-on-failure', '45'])?.keepOnFailureMin).toBe(45);
-    expect(run([], { KEEP_ON_FAILURE: '30' })?.keepOnFailureMin).toBe(30);
-    expect(run(['--keep-on-failure', '5'], { KEEP_ON_FAILURE: '30' })?.keepOnFailureMin).toBe(5);
-    expect(KEEP_ON_FAILURE_MAX_MIN).toBe(1440);
-    expect(run(['--keep-on-failure', '1440'])?.keepOnFailureMin).toBe(1440);
-  });
-
-  it.each(['0', '-1', '1441', '99999', '1.5', '1e3', 'sixty', ' 5'])(
-    'refuses %j with a usage error naming the option',
-    (value) => {
-      expect(() => run(['--keep-on-failure', value])).toThrow(UsageError);
-      expect(() => run([], { KEEP_ON_FAILURE: value })).toThrow(
-        /keep-on-failure: expected whole minutes/,
-      );
-    },
-  );
-});
+import { type KeepInput, keepDecision, RUNGS, type RungName } from '../src/index.js';
 
 function input(over: Partial<KeepInput> = {}): KeepInput {
   const rungs = new Map<RungName, { status: 'pass' | 'fail' | 'skip' | 'unver'; reason?: string }>(

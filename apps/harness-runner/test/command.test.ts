@@ -1,8 +1,12 @@
+import { RUNGS, UsageError } from '@ccci/run';
 import { describe, expect, it } from 'vitest';
-import { parseCommand, RUNGS, UsageError } from '../src/index.js';
+import { KEEP_ON_FAILURE_MAX_MIN, parseCommand, USAGE } from '../src/command.js';
 
-const run = (args: string[], env: Record<string, string> = {}) =>
-  parseCommand(['run', ...args], env, () => 'gen1');
+/** A `run` command line's settings (undefined if it parsed as another command). */
+const run = (args: string[], env: Record<string, string> = {}) => {
+  const c = parseCommand(['run', ...args], env, () => 'gen1');
+  return { settings: c.command === 'run' ? c.settings : undefined };
+};
 
 describe('parseCommand', () => {
   it('parses a full command line', () => {
@@ -98,9 +102,75 @@ describe('parseCommand', () => {
     );
   });
 
-  it('knows janitor and help, refuses other commands', () => {
+  it('knows janitor, resend and help, refuses other commands', () => {
     expect(parseCommand(['janitor'], {})).toEqual({ command: 'janitor' });
+    expect(parseCommand(['resend'], {})).toEqual({ command: 'resend', spoolDir: undefined });
+    expect(parseCommand(['resend', '--spool-dir', '/s/../spool'], {})).toEqual({
+      command: 'resend',
+      spoolDir: '/spool',
+    });
+    expect(() => parseCommand(['resend', '--spool'], {})).toThrow(/^resend: .*--spool/);
     expect(parseCommand([], {})).toEqual({ command: 'help' });
     expect(() => parseCommand(['deploy'], {})).toThrow(/unknown command "deploy"/);
+  });
+
+  it('has every command in one usage text', () => {
+    for (const command of ['run', 'janitor', 'resend', 'unwarm'])
+      expect(USAGE).toContain(`harness-runner ${command}`);
+    expect(USAGE).toContain('harness-runner resend [--spool-dir <dir>]');
+  });
+});
+
+describe('--keep-on-failure', () => {
+  const keep = (args: string[], env: Record<string, string> = {}) => {
+    const c = parseCommand(['run', '--recipe', 'web', '--ref', 'main', ...args], env, () => 'g');
+    return c.command === 'run' ? c.settings.keepOnFailureMin : 'not a run';
+  };
+
+  it('takes minutes from the command line or KEEP_ON_FAILURE (a Drone parameter); absent by default', () => {
+    expect(keep([])).toBeUndefined();
+    expect(keep([], { KEEP_ON_FAILURE: '' })).toBeUndefined();
+    expect(keep(['--keep-on-failure', '45'])).toBe(45);
+    expect(keep([], { KEEP_ON_FAILURE: '30' })).toBe(30);
+    expect(keep(['--keep-on-failure', '5'], { KEEP_ON_FAILURE: '30' })).toBe(5);
+    expect(KEEP_ON_FAILURE_MAX_MIN).toBe(1440);
+    expect(keep(['--keep-on-failure', '1440'])).toBe(1440);
+  });
+
+  it.each(['0', '-1', '1441', '99999', '1.5', '1e3', 'sixty', ' 5'])(
+    'refuses %j with a usage error naming the option',
+    (value) => {
+      expect(() => keep(['--keep-on-failure', value])).toThrow(UsageError);
+      expect(() => keep([], { KEEP_ON_FAILURE: value })).toThrow(
+        /keep-on-failure: expected whole minutes/,
+      );
+    },
+  );
+});
+
+describe('harness-runner unwarm', () => {
+  it('takes the recipe from --recipe, else RECIPE', () => {
+    expect(parseCommand(['unwarm', '--recipe', 'keycloak'], {})).toEqual({
+      command: 'unwarm',
+      recipe: 'keycloak',
+    });
+    expect(parseCommand(['unwarm'], { RECIPE: 'web' })).toEqual({
+      command: 'unwarm',
+      recipe: 'web',
+    });
+  });
+
+  it('refuses a missing or bad recipe and unknown options, naming them', () => {
+    expect(() => parseCommand(['unwarm'], {})).toThrow(
+      /unwarm: --recipe \(or RECIPE\) is required/,
+    );
+    expect(() => parseCommand(['unwarm', '--recipe', 'Bad/Name'], {})).toThrow(
+      /recipe: expected a recipe name .*found "Bad\/Name"/,
+    );
+    expect(() => parseCommand(['unwarm', '--recipe', 'web', '--force'], {})).toThrow(UsageError);
+  });
+
+  it('is in the usage text', () => {
+    expect(USAGE).toMatch(/harness-runner unwarm --recipe <name>/);
   });
 });
