@@ -1,4 +1,6 @@
 /** Retry, backoff and timeout policy shared by the forge and Drone clients. */
+import { retry, type Sleep, sleep } from '@ccci/backoff';
+
 export interface RetryOptions {
   /** Retries after the first attempt. Default 3. */
   retries?: number;
@@ -22,7 +24,7 @@ export interface RetryPolicy {
   maxDelayMs: number;
   maxRetryAfterMs: number;
   timeoutMs: number;
-  sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
+  sleep: Sleep;
   now: () => number;
 }
 
@@ -42,24 +44,6 @@ export interface Failure {
   status?: number | undefined;
   retryAfterMs?: number | undefined;
   cause: unknown;
-}
-
-function abortableSleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) {
-      reject(signal.reason);
-      return;
-    }
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    const onAbort = (): void => {
-      clearTimeout(timer);
-      reject(signal?.reason);
-    };
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
 }
 
 function nonNegativeInt(name: string, value: unknown, fallback: number): number {
@@ -84,7 +68,7 @@ export function resolveRetryPolicy(
     maxDelayMs: nonNegativeInt(`${prefix}.maxDelayMs`, r.maxDelayMs, 5_000),
     maxRetryAfterMs: nonNegativeInt(`${prefix}.maxRetryAfterMs`, r.maxRetryAfterMs, 60_000),
     timeoutMs,
-    sleep: r.sleep ?? abortableSleep,
+    sleep: r.sleep ?? sleep,
     now: r.now ?? Date.now,
   };
 }
@@ -147,12 +131,6 @@ export function retryLogFields(failure: Failure, attempt: number, delayMs: numbe
   return { attempt, delayMs, failure: failure.kind, status: failure.status };
 }
 
-/** Exponential backoff with "equal jitter": half fixed, half random, capped. */
-function backoffDelay(policy: RetryPolicy, retryIndex: number): number {
-  const base = Math.min(policy.maxDelayMs, policy.minDelayMs * 2 ** retryIndex);
-  return Math.round(base / 2 + (Math.random() * base) / 2);
-}
-
 export interface RetryContext {
   policy: RetryPolicy;
   /** The caller's signal: aborting it ends the call at once, without retries. */
@@ -192,15 +170,18 @@ function isRetryable(failure: Failure, ctx: RetryContext): boolean {
 }
 
 /**
- * Runs `run` with a per-attempt timeout, retrying transient failures with backoff. Throws
- * {@link RetryExhausted} carrying the last failure; callers map it to their error class.
+ * Runs `run` with a per-attempt timeout, retrying transient failures with backoff ("equal
+ * jitter") or the wait a rate limit asks for. Throws {@link RetryExhausted} carrying the last
+ * failure; callers map it to their error class.
  */
 export async function withRetry<T>(
   run: (signal: AbortSignal, attempt: number) => Promise<T>,
   ctx: RetryContext,
 ): Promise<T> {
   const { policy } = ctx;
-  for (let attempt = 1; ; attempt++) {
+  let attempts = 0;
+  const attempt = async (n: number): Promise<T> => {
+    attempts = n;
     const timer = new AbortController();
     let timedOut = false;
     const handle = setTimeout(() => {
@@ -208,28 +189,35 @@ export async function withRetry<T>(
       timer.abort(new Error(`attempt timed out after ${policy.timeoutMs} ms`));
     }, policy.timeoutMs);
     const signal = ctx.signal ? AbortSignal.any([ctx.signal, timer.signal]) : timer.signal;
-    let failure: Failure;
     try {
-      return await run(signal, attempt);
+      return await run(signal, n);
     } catch (error) {
-      failure = ctx.signal?.aborted
+      const failure: Failure = ctx.signal?.aborted
         ? { kind: 'aborted', cause: error }
         : ctx.classify(error, timedOut);
+      throw new RetryExhausted(failure, n);
     } finally {
       clearTimeout(handle);
     }
-    if (attempt > policy.retries || !isRetryable(failure, ctx)) {
-      throw new RetryExhausted(failure, attempt);
-    }
-    const delayMs =
-      failure.kind === 'rate-limited' && failure.retryAfterMs !== undefined
-        ? failure.retryAfterMs
-        : backoffDelay(policy, attempt - 1);
-    ctx.onRetry?.(failure, attempt, delayMs);
-    try {
-      await policy.sleep(delayMs, ctx.signal);
-    } catch (error) {
-      throw new RetryExhausted({ kind: 'aborted', cause: error }, attempt);
-    }
+  };
+  const failureOf = (error: unknown): Failure =>
+    error instanceof RetryExhausted ? error.failure : { kind: 'aborted', cause: error };
+  try {
+    return await retry(attempt, {
+      retries: policy.retries,
+      backoff: { firstMs: policy.minDelayMs, maxMs: policy.maxDelayMs, jitter: 'equal' },
+      shouldRetry: (error) => isRetryable(failureOf(error), ctx),
+      retryAfterMs: (error) => {
+        const failure = failureOf(error);
+        return failure.kind === 'rate-limited' ? failure.retryAfterMs : undefined;
+      },
+      onRetry: (error, n, delayMs) => ctx.onRetry?.(failureOf(error), n, delayMs),
+      signal: ctx.signal,
+      sleep: policy.sleep,
+    });
+  } catch (error) {
+    // Not a failed attempt: the caller's signal ended the wait between two attempts.
+    if (error instanceof RetryExhausted) throw error;
+    throw new RetryExhausted({ kind: 'aborted', cause: error }, attempts);
   }
 }
