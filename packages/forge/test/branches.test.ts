@@ -1,12 +1,8 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { DIALECTS, REPO, type Setup, SHA, setup } from './helpers.js';
+import { describe, expect, it } from 'vitest';
+import { DIALECTS, REPO, SHA, setupPerTest } from './helpers.js';
 
 describe.each(DIALECTS)('repository and branch lookups (%s)', (dialect) => {
-  let s: Setup;
-  beforeEach(async () => {
-    s = await setup(dialect);
-  });
-  afterEach(() => s.close());
+  const s = setupPerTest(dialect);
 
   it('reads the default branch and clone URL, then the branch head', async () => {
     s.fake.setBranch(REPO, 'main', SHA);

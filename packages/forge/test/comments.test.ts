@@ -1,12 +1,13 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { DIALECTS, REPO, type Setup, SHA, setup } from './helpers.js';
+import { describe, expect, it } from 'vitest';
+import { DIALECTS, REPO, SHA, setup, setupPerTest } from './helpers.js';
 
 describe.each(DIALECTS)('listCommentsSince (%s)', (dialect) => {
-  let s: Setup;
-  beforeEach(async () => {
-    s = await setup(dialect);
-  });
-  afterEach(() => s.close());
+  const s = setupPerTest(dialect);
+  /** alice's comment `body` at `at` on a new pull request. */
+  const aliceCommentAt = (body: string, at: string) => {
+    const pr = s.fake.openPull(REPO, { headSha: SHA });
+    return s.fake.addComment({ repo: REPO, pr, user: 'alice', body, at });
+  };
 
   it('walks every page, oldest first, with the PR number of each comment', async () => {
     const pr = s.fake.openPull(REPO, { headSha: SHA });
@@ -66,14 +67,7 @@ describe.each(DIALECTS)('listCommentsSince (%s)', (dialect) => {
   });
 
   it('is inclusive at one-second resolution: the cursor comment comes back (dedupe by id)', async () => {
-    const pr = s.fake.openPull(REPO, { headSha: SHA });
-    const c = s.fake.addComment({
-      repo: REPO,
-      pr,
-      user: 'alice',
-      body: '!testme',
-      at: '2026-11-22T10:00:05Z',
-    });
+    const c = aliceCommentAt('!testme', '2026-11-22T10:00:05Z');
     const first = await s.forge.listCommentsSince(REPO, { since: '2026-11-22T10:00:05.900Z' });
     expect(first.map((x) => x.id)).toEqual([c.id]);
     const later = await s.forge.listCommentsSince(REPO, { since: '2026-11-22T10:00:06Z' });
@@ -81,14 +75,7 @@ describe.each(DIALECTS)('listCommentsSince (%s)', (dialect) => {
   });
 
   it('returns an old comment again once it is edited (updated time moves)', async () => {
-    const pr = s.fake.openPull(REPO, { headSha: SHA });
-    const c = s.fake.addComment({
-      repo: REPO,
-      pr,
-      user: 'alice',
-      body: 'hello',
-      at: '2026-11-22T09:00:00Z',
-    });
+    const c = aliceCommentAt('hello', '2026-11-22T09:00:00Z');
     s.fake.editComment(c.id, '!testme', { at: '2026-11-22T10:30:00Z' });
     const got = await s.forge.listCommentsSince(REPO, { since: '2026-11-22T10:00:00Z' });
     expect(got).toHaveLength(1);

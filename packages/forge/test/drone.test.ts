@@ -4,6 +4,13 @@ import { createDrone, type Drone, DroneError } from '../src/index.js';
 
 const SHA = 'b'.repeat(40);
 const REPO = 'coop-cloud/ci';
+const PARAMS = {
+  RECIPE: 'custom-html',
+  PR: '12',
+  SRC: 'https://git.example.org/someone/custom-html.git',
+  STAGES: 'install,upgrade',
+  RUN_ID: 'r-0123abcd',
+};
 
 describe('Drone client against the fake Drone', () => {
   let fake: FakeDrone;
@@ -29,13 +36,7 @@ describe('Drone client against the fake Drone', () => {
       repo: REPO,
       branch: 'main',
       commit: SHA,
-      params: {
-        RECIPE: 'custom-html',
-        PR: '12',
-        SRC: 'https://git.example.org/someone/custom-html.git',
-        STAGES: 'install,upgrade',
-        RUN_ID: 'r-0123abcd',
-      },
+      params: PARAMS,
     });
     expect(build).toMatchObject({ number: 1, status: 'pending' });
     expect(fake.dispatched()).toEqual([
@@ -44,13 +45,7 @@ describe('Drone client against the fake Drone', () => {
         number: 1,
         branch: 'main',
         commit: SHA,
-        params: {
-          RECIPE: 'custom-html',
-          PR: '12',
-          SRC: 'https://git.example.org/someone/custom-html.git',
-          STAGES: 'install,upgrade',
-          RUN_ID: 'r-0123abcd',
-        },
+        params: PARAMS,
       }),
     ]);
   });

@@ -1,13 +1,11 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { DIALECTS, type Setup, setup } from './helpers.js';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { DIALECTS, setup, setupPerTest } from './helpers.js';
 
 describe.each(DIALECTS)('isOrgMember (%s)', (dialect) => {
-  let s: Setup;
-  beforeEach(async () => {
-    s = await setup(dialect);
+  const s = setupPerTest(dialect);
+  beforeEach(() => {
     s.fake.setMembers('coop-cloud', ['alice', s.fake.botUser], { public: ['alice'] });
   });
-  afterEach(() => s.close());
 
   it('answers member (204) and not-member (404)', async () => {
     expect(await s.forge.isOrgMember('coop-cloud', 'alice')).toMatchObject({
