@@ -3,10 +3,10 @@ import { join } from 'node:path';
 import type { RunCtx } from '../context.js';
 import { hookContext, preHook, recipeHooks } from '../hooks.js';
 import { runTestOverlays } from '../overlays.js';
-import { waitServing } from '../support/http.js';
 import { stackServices } from '../support/services.js';
 import { checkWitnesses, type Witness, writeWitnesses } from '../witness.js';
 import { assert, runRung, SkipRung } from './runner.js';
+import { assertServing } from './serving.js';
 
 /**
  * Backup-capable = a service of the deployed stack carries the deploy label
@@ -66,16 +66,7 @@ export function backupRestoreRung(ctx: RunCtx) {
         checkWitnesses(ctx, before, 'the backup (after restore)'),
       );
     }
-    await steps.check('serving again', async () => {
-      const r = await waitServing(
-        ctx.http,
-        ctx.meta.HEALTH_PATH,
-        ctx.meta.HEALTH_OK,
-        ctx.meta.HTTP_TIMEOUT * 1000,
-        ctx.signal,
-      );
-      assert(r.ok, `${ctx.meta.HEALTH_PATH} not serving after the restore (last: ${r.last})`);
-    });
+    await steps.check('serving again', () => assertServing(ctx, 'not serving after the restore'));
     await runTestOverlays(ctx, steps, 'restore');
   });
 }

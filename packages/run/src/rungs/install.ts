@@ -10,6 +10,7 @@ import type { ReadyProbe } from '../support/meta.js';
 import { takeScreenshot, warmScreenshot } from '../support/screenshot.js';
 import { stackReplicas } from '../support/services.js';
 import { assert, runRung } from './runner.js';
+import { assertServing } from './serving.js';
 
 /**
  * Rung 1: the single base deploy, then converged, every service healthy, HEALTH_PATH answers
@@ -44,19 +45,12 @@ export function installRung(ctx: RunCtx, baseVersion: string | undefined) {
       );
     }
     if (httpNa === undefined)
-      await steps.check(`serving ${ctx.meta.HEALTH_PATH}`, async () => {
-        const r = await waitServing(
-          ctx.http,
-          ctx.meta.HEALTH_PATH,
-          ctx.meta.HEALTH_OK,
-          ctx.meta.HTTP_TIMEOUT * 1000,
-          ctx.signal,
-        );
-        assert(
-          r.ok,
-          `${ctx.meta.HEALTH_PATH} did not answer ${ctx.meta.HEALTH_OK.join('/')} within ${ctx.meta.HTTP_TIMEOUT}s (last: ${r.last})`,
-        );
-      });
+      await steps.check(`serving ${ctx.meta.HEALTH_PATH}`, () =>
+        assertServing(
+          ctx,
+          `did not answer ${ctx.meta.HEALTH_OK.join('/')} within ${ctx.meta.HTTP_TIMEOUT}s`,
+        ),
+      );
     for (const [i, probe] of ctx.meta.READY_PROBE.entries()) {
       await steps.check(`READY_PROBE ${i + 1}`, () => readyProbe(ctx, probe));
     }

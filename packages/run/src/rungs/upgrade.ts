@@ -5,11 +5,11 @@ import { runTestOverlays } from '../overlays.js';
 import { appEnv } from '../phases/deploy.js';
 import { useHeadSettings } from '../previous.js';
 import { checkoutDetached } from '../support/git.js';
-import { waitServing } from '../support/http.js';
 import { takeScreenshot } from '../support/screenshot.js';
 import { deployedVersion, stackServices } from '../support/services.js';
 import { checkWitnesses, writeWitnesses } from '../witness.js';
 import { assert, runRung, SkipRung } from './runner.js';
+import { assertServing } from './serving.js';
 
 /**
  * Rung 2: witness data into every named volume, redeploy in place to the head (chaos, not a
@@ -58,16 +58,7 @@ export function upgradeRung(ctx: RunCtx) {
         `deployed version label is ${label ?? '(none)'}, expected the head ${clone.headTags[0] ?? clone.headSha.slice(0, 8)}`,
       );
     });
-    await steps.check('serving again', async () => {
-      const r = await waitServing(
-        ctx.http,
-        ctx.meta.HEALTH_PATH,
-        ctx.meta.HEALTH_OK,
-        ctx.meta.HTTP_TIMEOUT * 1000,
-        ctx.signal,
-      );
-      assert(r.ok, `${ctx.meta.HEALTH_PATH} not serving after the upgrade (last: ${r.last})`);
-    });
+    await steps.check('serving again', () => assertServing(ctx, 'not serving after the upgrade'));
     if (witnesses.length > 0) {
       await steps.check('data still there', () => checkWitnesses(ctx, witnesses, 'the upgrade'));
     }
