@@ -1,3 +1,4 @@
+import { backoffDelay } from '@ccci/backoff';
 import { clipLive, LIVE_LIMITS, type LiveEvent, type LiveEventInput } from '@ccci/results';
 
 export interface LiveFeedOptions {
@@ -38,6 +39,7 @@ export function createLiveFeed(options: LiveFeedOptions): LiveFeed {
   const doFetch = options.fetch ?? fetch;
   const clock = options.clock ?? (() => new Date());
   const maxBuffered = options.maxBuffered ?? 5000;
+  const resend = { firstMs: options.retryMs ?? 1000, maxMs: 30_000 };
   const endpoint = `${options.url.replace(/\/$/, '')}/api/runs/${encodeURIComponent(options.runId)}/progress`;
   const buffer: LiveEvent[] = [];
   let seq = 0;
@@ -93,7 +95,7 @@ export function createLiveFeed(options: LiveFeedOptions): LiveFeed {
     if (status >= 400 && status < 500 && status !== 429)
       return stop(`the bot answered HTTP ${status}`);
     failures++;
-    nextTry = Date.now() + Math.min(30_000, (options.retryMs ?? 1000) * 2 ** (failures - 1));
+    nextTry = Date.now() + backoffDelay(resend, failures - 1);
   }
 
   const flush = () => {

@@ -9,6 +9,7 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { join } from 'node:path';
+import { retry } from '@ccci/backoff';
 import { isArtifactName } from '@ccci/results';
 
 export interface SendReportOptions {
@@ -68,17 +69,27 @@ export async function sendReport(options: SendReportOptions): Promise<SendOutcom
   }
   const endpoint = `${url.replace(/\/$/, '')}/api/runs/${encodeURIComponent(runId)}/report`;
   let reason = '';
-  for (let attempt = 1; attempt <= attempts; attempt++) {
+  const attempt = async (n: number): Promise<SendOutcome> => {
+    let final = false;
     try {
       const res = await postReport(doFetch, endpoint, key, body);
-      if (res.ok) return { sent: true, attempts: attempt };
+      if (res.ok) return { sent: true, attempts: n };
       reason = `HTTP ${res.status}`;
-      if (isFinal(res.status)) break;
+      final = isFinal(res.status);
     } catch (error) {
       reason = (error as Error).message;
     }
-    log(`report attempt ${attempt}/${attempts} failed: ${reason}`);
-    if (attempt < attempts) await new Promise((r) => setTimeout(r, backoffMs * 2 ** (attempt - 1)));
+    log(`report attempt ${n}/${attempts} failed: ${reason}`);
+    throw new ReportNotTaken(final);
+  };
+  try {
+    return await retry(attempt, {
+      retries: attempts - 1,
+      backoff: { firstMs: backoffMs },
+      shouldRetry: (error) => !(error instanceof ReportNotTaken && error.final),
+    });
+  } catch {
+    // Not delivered: spooled below for a later resend.
   }
   const spooled = join(options.spoolDir, runId);
   try {
@@ -87,6 +98,13 @@ export async function sendReport(options: SendReportOptions): Promise<SendOutcom
     return { sent: false, spooled: '', reason: `${reason}; not spooled: ${errorCode(error)}` };
   }
   return { sent: false, spooled, reason };
+}
+
+/** A failed report attempt; `final` when the bot's answer rules out another. */
+class ReportNotTaken extends Error {
+  constructor(readonly final: boolean) {
+    super('report not taken');
+  }
 }
 
 /** One POST of a report body to the bot with the run-scoped key. */

@@ -1,3 +1,4 @@
+import { pollUntil } from '@ccci/backoff';
 import type { RunCtx } from '../context.js';
 
 type HealthCtx = Pick<RunCtx, 'proc' | 'stack' | 'signal'>;
@@ -26,16 +27,19 @@ async function containerHealth(ctx: HealthCtx): Promise<Map<string, string>> {
 
 /** Waits until every task is healthy (or has no healthcheck); returns what is not, if anything. */
 export async function waitHealthy(ctx: HealthCtx, timeoutMs: number): Promise<string[]> {
-  const end = Date.now() + timeoutMs;
+  let health = new Map<string, string>();
+  let bad: string[] = [];
   // docker ps again after 50 ms, doubling to 500 ms: quick when health is about to settle.
-  for (let delay = 50; ; delay = Math.min(delay * 2, 500)) {
-    const health = await containerHealth(ctx);
-    const bad = [...health]
-      .filter(([, h]) => h !== 'healthy' && h !== 'none')
-      .map(([n, h]) => `${n}: ${h}`);
-    if (health.size > 0 && bad.length === 0) return [];
-    if (Date.now() > end || ctx.signal.aborted)
-      return health.size === 0 ? ['no running task'] : bad;
-    await new Promise((r) => setTimeout(r, delay));
-  }
+  const settled = await pollUntil(
+    async () => {
+      health = await containerHealth(ctx);
+      bad = [...health]
+        .filter(([, h]) => h !== 'healthy' && h !== 'none')
+        .map(([n, h]) => `${n}: ${h}`);
+      return health.size > 0 && bad.length === 0;
+    },
+    { timeoutMs, backoff: { firstMs: 50, maxMs: 500 }, signal: ctx.signal },
+  );
+  if (settled) return [];
+  return health.size === 0 ? ['no running task'] : bad;
 }

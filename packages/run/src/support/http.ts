@@ -1,5 +1,6 @@
 import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
+import { pollUntil } from '@ccci/backoff';
 
 export interface HttpAnswer {
   status: number;
@@ -79,22 +80,27 @@ export async function waitServing(
 ): Promise<WaitServingResult> {
   const started = Date.now();
   let last = 'no answer yet';
-  for (let delay = 25; ; delay = Math.min(delay * 2, 500)) {
-    if (signal?.aborted) return { ok: false, last: 'cancelled', ms: Date.now() - started };
-    try {
-      const a = await httpGet(t, path, {
-        timeoutMs: Math.min(10_000, timeoutMs),
-        ...(signal ? { signal } : {}),
-      });
-      if (isProxyFallback(a))
+  const ok = await pollUntil(
+    async () => {
+      let a: HttpAnswer;
+      try {
+        a = await httpGet(t, path, {
+          timeoutMs: Math.min(10_000, timeoutMs),
+          ...(signal ? { signal } : {}),
+        });
+      } catch (error) {
+        last = (error as Error).message;
+        return false;
+      }
+      if (isProxyFallback(a)) {
         last = `the proxy's fallback page (404 page not found): no route to the app`;
-      else if (okStatuses.includes(a.status))
-        return { ok: true, last: `HTTP ${a.status}`, ms: Date.now() - started };
-      else last = `HTTP ${a.status}`;
-    } catch (error) {
-      last = (error as Error).message;
-    }
-    if (Date.now() - started >= timeoutMs) return { ok: false, last, ms: Date.now() - started };
-    await new Promise((r) => setTimeout(r, delay));
-  }
+        return false;
+      }
+      last = `HTTP ${a.status}`;
+      return okStatuses.includes(a.status);
+    },
+    { timeoutMs, backoff: { firstMs: 25, maxMs: 500 }, signal },
+  );
+  if (!ok && signal?.aborted) last = 'cancelled';
+  return { ok, last, ms: Date.now() - started };
 }
