@@ -11,32 +11,16 @@ import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createForge } from '@ccci/forge';
 import { MIGRATIONS, openStore, type Store } from '@ccci/store';
-import { createBot, createBotServer, type Executor, type LookupResult } from '../src/index.js';
+import { createBot, createBotServer } from '../src/index.js';
 import { DAY, sampleLog, seedRun, T0 } from '../test/dashboard-fixture.js';
+import { benchExecutor, percentile } from './support.js';
 
 const RECIPES = 200;
 const RUNS = 10_000;
 const N = Number(process.env.BENCH_N ?? 200);
 const WARMUP = 20;
 
-const percentile = (xs: number[], p: number) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))] ?? Number.NaN;
-};
-
-const executor: Executor = {
-  name: 'bench',
-  durable: true,
-  async dispatch(r) {
-    return { ref: r.runId };
-  },
-  async cancel() {},
-  async lookup(): Promise<LookupResult> {
-    return { kind: 'absent' };
-  },
-  setEvents() {},
-  async close() {},
-};
+const executor = benchExecutor();
 
 const recipes = Array.from({ length: RECIPES }, (_, i) => `recipe-${String(i).padStart(3, '0')}`);
 

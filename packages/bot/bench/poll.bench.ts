@@ -7,7 +7,8 @@ import { join } from 'node:path';
 import { createForge } from '@ccci/forge';
 import { openStore } from '@ccci/store';
 import { startFakeForge } from '@ccci/testbed/forge';
-import { createBot, createBotServer, type Executor, type LookupResult } from '../src/index.js';
+import { createBot, createBotServer } from '../src/index.js';
+import { benchExecutor, percentile } from './support.js';
 
 const REPOS = 20;
 const PRS = 50;
@@ -15,28 +16,12 @@ const SAMPLES = 40;
 const POLL_INTERVAL_MS = 1000;
 const SECRET = 'bench-webhook-secret';
 
-const percentile = (xs: number[], p: number) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))] ?? Number.NaN;
-};
-
 const dispatchedAt = new Map<string, number>();
 const byPr = new Map<string, string>();
-const executor: Executor = {
-  name: 'bench',
-  durable: true,
-  async dispatch(r) {
-    dispatchedAt.set(r.runId, performance.now());
-    byPr.set(`${r.repo}#${r.pr}`, r.runId);
-    return { ref: r.runId };
-  },
-  async cancel() {},
-  async lookup(): Promise<LookupResult> {
-    return { kind: 'absent' };
-  },
-  setEvents() {},
-  async close() {},
-};
+const executor = benchExecutor((r) => {
+  dispatchedAt.set(r.runId, performance.now());
+  byPr.set(`${r.repo}#${r.pr}`, r.runId);
+});
 
 const fake = await startFakeForge({ dialect: 'gitea' });
 const repos = Array.from({ length: REPOS }, (_, i) => `org/recipe-${i}`);
@@ -53,14 +38,8 @@ fake.setMembers('org', ['alice']);
 const dir = mkdtempSync(join(tmpdir(), 'ccci-bench-'));
 const store = openStore({ path: join(dir, 'bot.sqlite') });
 const forge = createForge({ dialect: 'gitea', baseUrl: fake.apiUrl, token: fake.token });
-const bot = createBot({
-  store,
-  forge,
-  executor,
-  repos,
-  org: 'org',
-  publicUrl: 'http://127.0.0.1:9',
-});
+const botOptions = { store, forge, executor, repos, org: 'org', publicUrl: 'http://127.0.0.1:9' };
+const bot = createBot(botOptions);
 const server = createBotServer({ bot, webhookSecret: SECRET });
 const base = await server.listen(0);
 
@@ -98,14 +77,7 @@ for (let i = 0; i < SAMPLES / 2; i++) {
 await bot.stop();
 
 // Webhook: a fresh bot on the same DB (no polling), deliveries handled at once.
-const bot2 = createBot({
-  store,
-  forge,
-  executor,
-  repos,
-  org: 'org',
-  publicUrl: 'http://127.0.0.1:9',
-});
+const bot2 = createBot(botOptions);
 await server.close();
 const server2 = createBotServer({ bot: bot2, webhookSecret: SECRET });
 const base2 = await server2.listen(0);
