@@ -10,18 +10,14 @@ import { join } from 'node:path';
 import {
   createFixtureEnrolment,
   createFixtureRecipe,
-  dockerAvailable,
+  exitUnlessDocker,
   localHarnessEnv,
   startGateway,
   uniqueCiDomain,
 } from '@ccci/testbed';
 import { execa } from 'execa';
 
-const docker = dockerAvailable();
-if (!docker.ok) {
-  console.log(`harness overhead: skipped — ${docker.reason}`);
-  process.exit(0);
-}
+exitUnlessDocker('harness overhead');
 // Several runs, figures per run and the median: the machine may be loaded by others' work.
 const runs = Number(process.env['BENCH_RUNS'] ?? '3');
 const root = mkdtempSync(join(tmpdir(), 'ccci-bench-'));

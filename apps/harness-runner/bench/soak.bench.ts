@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { networkUsage } from '@ccci/lock';
 import {
   createFixtureRecipe,
-  dockerAvailable,
+  exitUnlessDocker,
   removeStackObjects,
   runAbraDouble,
   stackNameOf,
@@ -18,11 +18,7 @@ import {
 } from '@ccci/testbed';
 import { execa } from 'execa';
 
-const docker = dockerAvailable();
-if (!docker.ok) {
-  console.log(`soak: skipped — ${docker.reason}`);
-  process.exit(0);
-}
+exitUnlessDocker('soak');
 const cycles = Number(process.env['SOAK_CYCLES'] ?? '500');
 const parallel = Number(process.env['SOAK_PARALLEL'] ?? '2');
 const abra = withAbraDouble();

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { execa } from 'execa';
 import {
   createFixtureRecipe,
-  dockerAvailable,
+  exitUnlessDocker,
   removeStackObjects,
   runAbraDouble,
   stackNameOf,
@@ -36,11 +36,7 @@ function get(port: number, host: string): Promise<void> {
   });
 }
 
-const status = dockerAvailable();
-if (!status.ok) {
-  console.log(`skipped: docker unavailable (${status.reason})`);
-  process.exit(0);
-}
+exitUnlessDocker('abra double');
 
 const abra = withAbraDouble();
 const domain = uniqueAppDomain('web', uniqueCiDomain());

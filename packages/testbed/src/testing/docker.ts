@@ -36,6 +36,18 @@ export function dockerAvailable(): DockerStatus {
   return cached;
 }
 
+/**
+ * For a benchmark script, before it starts: where Docker with an active Swarm cannot run,
+ * prints `<bench>: skipped — <reason>` and ends the process with status 0 (a bench asserts
+ * nothing, so a machine without the swarm is no failure).
+ */
+export function exitUnlessDocker(bench: string): void {
+  const status = dockerAvailable();
+  if (status.ok) return;
+  console.log(`${bench}: skipped — ${status.reason}`);
+  process.exit(0);
+}
+
 const SETUP_HINT = 'run `bash packages/testbed/scripts/setup.sh` (root) to install and start it';
 
 /**

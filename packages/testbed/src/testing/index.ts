@@ -16,10 +16,12 @@ export {
   type DockerStatus,
   describeDocker,
   dockerAvailable,
+  exitUnlessDocker,
   removeStackObjects,
   stackObjects,
 } from './docker.js';
 export { stackNameOf, uniqueAppDomain, uniqueCiDomain } from './domains.js';
 export { freePort } from './free-port.js';
+export { perTest } from './per-test.js';
 export { shellQuote } from './shell-quote.js';
 export { until } from './until.js';
