@@ -1,4 +1,5 @@
 import { watch } from 'node:fs';
+import { pollUntil } from '@ccci/backoff';
 import { WaitTimeoutError } from './errors.js';
 
 /**
@@ -49,14 +50,9 @@ export async function waitFor(
     maxIntervalMs = 1_000,
     what = 'condition',
   } = options;
-  const deadline = Date.now() + timeoutMs;
-  let delay = intervalMs;
-  for (;;) {
-    if (await condition()) return;
-    if (Date.now() >= deadline) {
-      throw new WaitTimeoutError(what, timeoutMs);
-    }
-    await new Promise((r) => setTimeout(r, Math.min(delay, Math.max(0, deadline - Date.now()))));
-    delay = Math.min(delay * 2, maxIntervalMs);
-  }
+  const met = await pollUntil(condition, {
+    timeoutMs,
+    backoff: { firstMs: intervalMs, maxMs: maxIntervalMs },
+  });
+  if (!met) throw new WaitTimeoutError(what, timeoutMs);
 }
