@@ -3,8 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createForge, type Forge } from '@ccci/forge';
 import { openStore, type Store } from '@ccci/store';
-import { type FakeForge, startFakeForge } from '@ccci/testbed';
-import { afterEach, beforeEach } from 'vitest';
+import { type FakeForge, perTest, startFakeForge } from '@ccci/testbed';
 import {
   type Bot,
   type BotOptions,
@@ -179,47 +178,11 @@ export async function world(options: { dialect?: 'gitea' | 'github' } = {}): Pro
   };
 }
 
-/**
- * A fresh world for each test of the calling file or describe block (opened before, closed
- * after). The returned object stands for the current test's world.
- */
-export function worldPerTest(options: { dialect?: 'gitea' | 'github' } = {}): World {
-  let current: World | undefined;
-  beforeEach(async () => {
-    current = await world(options);
-  });
-  afterEach(async () => {
-    await current?.close();
-    current = undefined;
-  });
-  const now = (): World => {
-    if (!current) throw new Error('worldPerTest: no test is running');
-    return current;
-  };
-  return {
-    get fake() {
-      return now().fake;
-    },
-    get forge() {
-      return now().forge;
-    },
-    get dir() {
-      return now().dir;
-    },
-    get dbPath() {
-      return now().dbPath;
-    },
-    get executor() {
-      return now().executor;
-    },
-    boot: (o) => now().boot(o),
-    start: (o) => now().start(o),
-    startOnPull: (o) => now().startOnPull(o),
-    serve: (o, server) => now().serve(o, server),
-    botComments: (pr) => now().botComments(pr),
-    testme: (bot, pr, body) => now().testme(bot, pr, body),
-    close: () => now().close(),
-  };
-}
+/** A fresh world for each test of the calling file or describe block (see perTest). */
+export const worldPerTest = (options: { dialect?: 'gitea' | 'github' } = {}): World =>
+  perTest(
+    () => world(options),
+    (w) => w.close(),
+  );
 
 export { until } from '@ccci/testbed';

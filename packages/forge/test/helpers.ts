@@ -1,5 +1,10 @@
-import { type FakeForge, type FakeForgeOptions, manualClock, startFakeForge } from '@ccci/testbed';
-import { afterEach, beforeEach } from 'vitest';
+import {
+  type FakeForge,
+  type FakeForgeOptions,
+  manualClock,
+  perTest,
+  startFakeForge,
+} from '@ccci/testbed';
 import { createForge, type Forge, type ForgeOptions } from '../src/index.js';
 
 export const DIALECTS = ['gitea', 'github'] as const;
@@ -60,39 +65,9 @@ export async function setup(
   return { fake, forge, clock, sleeps, logs, close: () => fake.close() };
 }
 
-/**
- * A fresh setup() for each test of the calling describe block (started before, closed after).
- * The returned object stands for the current test's setup.
- */
-export function setupPerTest(dialect: 'gitea' | 'github'): Setup {
-  let current: Setup | undefined;
-  beforeEach(async () => {
-    current = await setup(dialect);
-  });
-  afterEach(async () => {
-    await current?.close();
-    current = undefined;
-  });
-  const now = (): Setup => {
-    if (!current) throw new Error('setupPerTest: no test is running');
-    return current;
-  };
-  return {
-    get fake() {
-      return now().fake;
-    },
-    get forge() {
-      return now().forge;
-    },
-    get clock() {
-      return now().clock;
-    },
-    get sleeps() {
-      return now().sleeps;
-    },
-    get logs() {
-      return now().logs;
-    },
-    close: () => now().close(),
-  };
-}
+/** A fresh setup() for each test of the calling describe block (see perTest). */
+export const setupPerTest = (dialect: 'gitea' | 'github'): Setup =>
+  perTest(
+    () => setup(dialect),
+    (s) => s.close(),
+  );
