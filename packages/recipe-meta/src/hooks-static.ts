@@ -197,10 +197,7 @@ function checkExport(
       );
       return;
     }
-    const suggestion = nearest(
-      name,
-      HOOKS.map((h) => h.name),
-    );
+    const suggestion = nearest(name, HOOK_BY_NAME.keys());
     out.problems.push(
       problem({
         code: 'unknown_hook_export',

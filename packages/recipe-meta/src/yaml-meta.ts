@@ -179,10 +179,7 @@ export function parseMetaFile(
       continue;
     }
     if (!def) {
-      const suggestion = nearest(
-        key,
-        KEYS.map((k) => k.key),
-      );
+      const suggestion = nearest(key, KEY_BY_NAME.keys());
       out.problems.push(
         problem({
           code: 'unknown_key',
@@ -263,19 +260,12 @@ function typeProblem(
       const suggestion = allowed ? nearest(name, allowed) : null;
       const keyNode = mapKeyNode(node, name);
       if (keyNode) at = pos(keyNode);
-      expected = mapSpec?.kind === 'map' ? mapSpec.keys.text : 'valid name';
+      expected = `a ${mapSpec?.kind === 'map' ? mapSpec.keys.text : 'valid name'} as map key`;
       found = JSON.stringify(name);
       if (allowed) detail = ` (one of ${allowed.join(', ')})`;
       if (suggestion) detail += ` — did you mean ${suggestion}?`;
-      return problem({
-        code: 'wrong_type',
-        file,
-        line: at.line ?? keyLine,
-        column: at.column,
-        key,
-        message: `${label}: expected a ${expected} as map key, found ${found}${detail}`,
-        hint: suggestion ? `rename it to ${suggestion}` : null,
-      });
+      hint = suggestion ? `rename it to ${suggestion}` : null;
+      break;
     }
     case 'required':
       detail = ` (missing ${String(e.params['missingProperty'])})`;
