@@ -13,10 +13,18 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setEnvValues } from '@ccci/abra/env-file';
+import { pollUntil, sleep } from '@ccci/backoff';
 import { freePort } from '../testing/free-port.js';
 import { type App, loadApp, recipeDir } from './app.js';
 import { composeFiles, deployEnv, labelsOf, loadCompose, renderLoaded } from './compose.js';
-import { converged, docker, lines, pollUntil, type ServiceState, stackServices } from './docker.js';
+import {
+  converged,
+  docker,
+  lines,
+  type ServiceState,
+  SWARM_POLL,
+  stackServices,
+} from './docker.js';
 import type { Faults } from './faults.js';
 import { checkout, exactTag, isClean, releases, shortHash, tags } from './git.js';
 import { fatal, info, warn } from './log.js';
@@ -159,21 +167,24 @@ export async function deploy(
   const timeout = timeoutSeconds(app);
   let ok = true;
   if (f.has('deploy-timeout')) {
-    await new Promise((r) => setTimeout(r, timeout * 1000));
+    await sleep(timeout * 1000);
     ok = false;
   } else if (!opts.noConvergeChecks) {
-    ok = await pollUntil(async () => {
-      const s = await stackServices(app.stack);
-      if (process.env['ABRA_DOUBLE_DEBUG']) {
-        for (const x of s) {
-          const b = before.get(x.name);
-          process.stderr.write(
-            `DEBU ${x.name} ${x.replicas} ${x.updateState} ${x.updateStarted} changed=${b ? b.template !== x.template : 'new'} before=${b?.updateStarted ?? ''}\n`,
-          );
+    ok = await pollUntil(
+      async () => {
+        const s = await stackServices(app.stack);
+        if (process.env['ABRA_DOUBLE_DEBUG']) {
+          for (const x of s) {
+            const b = before.get(x.name);
+            process.stderr.write(
+              `DEBU ${x.name} ${x.replicas} ${x.updateState} ${x.updateStarted} changed=${b ? b.template !== x.template : 'new'} before=${b?.updateStarted ?? ''}\n`,
+            );
+          }
         }
-      }
-      return s.length > 0 && s.every((x) => converged(x, before.get(x.name)));
-    }, timeout * 1000);
+        return s.length > 0 && s.every((x) => converged(x, before.get(x.name)));
+      },
+      { timeoutMs: timeout * 1000, backoff: SWARM_POLL },
+    );
   }
   if (!ok) {
     await explainNotConverged(app.stack, before);

@@ -1,6 +1,7 @@
 // The docker CLI, always with argument arrays.
 import { accessSync, constants } from 'node:fs';
 import { delimiter, join } from 'node:path';
+import type { Backoff } from '@ccci/backoff';
 import { execa } from 'execa';
 import { fatal } from './log.js';
 
@@ -135,15 +136,5 @@ export async function runningContainer(stack: string, service: string): Promise<
   return id;
 }
 
-export async function pollUntil(
-  check: () => Promise<boolean>,
-  timeoutMs: number,
-  intervalMs = 250,
-): Promise<boolean> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    if (await check()) return true;
-    if (Date.now() >= end) return false;
-    await new Promise((r) => setTimeout(r, intervalMs));
-  }
-}
+/** How the double re-checks swarm state (convergence, removal): every 250 ms. */
+export const SWARM_POLL: Backoff = { firstMs: 250, factor: 1 };

@@ -5,11 +5,12 @@
 // accepted and changes nothing.
 import { rmSync } from 'node:fs';
 import { createInterface } from 'node:readline';
+import { pollUntil } from '@ccci/backoff';
 import { loadApp } from './app.js';
-import { docker, objectsWithPrefix, pollUntil, stackContainers, stackServices } from './docker.js';
+import { docker, objectsWithPrefix, SWARM_POLL, stackContainers, stackServices } from './docker.js';
 import { fatal, info } from './log.js';
 
-const GONE_TIMEOUT_MS = 120_000;
+const GONE = { timeoutMs: 120_000, backoff: SWARM_POLL };
 
 export async function undeploy(domain: string | undefined): Promise<void> {
   const app = loadApp(domain);
@@ -23,7 +24,7 @@ export async function undeploy(domain: string | undefined): Promise<void> {
       objectsWithPrefix('network', `${app.stack}_`),
     ]);
     return services.length + containers.length + networks.length === 0;
-  }, GONE_TIMEOUT_MS);
+  }, GONE);
   if (!gone) fatal(`${app.domain}: timed out waiting for the stack to be removed`);
   info(`${app.domain} undeployed`);
 }
@@ -49,7 +50,7 @@ export async function remove(domain: string | undefined, opts: { force: boolean 
   }
   const prefix = `${app.stack}_`;
   // Containers of a removed stack linger until swarm reaps them; volumes in use cannot go.
-  await pollUntil(async () => (await stackContainers(app.stack)).length === 0, GONE_TIMEOUT_MS);
+  await pollUntil(async () => (await stackContainers(app.stack)).length === 0, GONE);
   for (const kind of ['volume', 'secret', 'config'] as const) {
     const names = await objectsWithPrefix(kind, prefix);
     if (names.length === 0) continue;
