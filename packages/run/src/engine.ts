@@ -43,6 +43,7 @@ import { Proc } from './support/proc.js';
 import { Progress } from './support/progress.js';
 import { bwrapWorks, sandboxHost } from './support/sandbox.js';
 import { closeScreenshot } from './support/screenshot.js';
+import { commandKind, newChildTimes, recordChild, timedAbra, timing } from './timing.js';
 import { resolveUpgradeBase } from './upgrade-base.js';
 
 /** Exit statuses of a run (signals and the deadline come from @ccci/lifetime: 143/130/129/124). */
@@ -125,8 +126,7 @@ async function createRun(
       : undefined;
   const log = createRunLog(join(paths.artifactsDir, 'run.log'), redactor, progress, feed);
   const domain = appDomain(settings.recipe, config.ciDomain);
-  const childMs = { abra: 0, docker: 0, git: 0, other: 0 };
-  const childIntervals: RunCtx['childIntervals'] = [];
+  const times = newChildTimes();
   const sandbox = sandboxHost({
     hidden: [
       config.secretsDir,
@@ -147,11 +147,8 @@ async function createRun(
   const proc = new Proc(
     {
       output: (source, text) => log.output(source, text),
-      childTime: (kind, start, end, label) => {
-        const k = kind === 'docker' || kind === 'git' ? kind : 'other';
-        childMs[k] += end - start;
-        childIntervals.push([k, start, end, label]);
-      },
+      childTime: (command, start, end, label) =>
+        recordChild(times, commandKind(command), start, end, label),
     },
     undefined,
     sandbox,
@@ -170,23 +167,6 @@ async function createRun(
     // before teardown looks at the swarm.
     registry: defaultRegistry,
   };
-  const timed = <T extends object>(abra: T): T =>
-    new Proxy(abra, {
-      get(target, key, receiver) {
-        const value = Reflect.get(target, key, receiver) as unknown;
-        if (typeof value !== 'function') return value;
-        return async (...args: unknown[]) => {
-          const t0 = performance.now();
-          try {
-            return await (value as (...a: unknown[]) => Promise<unknown>).apply(target, args);
-          } finally {
-            const t1 = performance.now();
-            childMs.abra += t1 - t0;
-            childIntervals.push(['abra', t0, t1, `abra ${String(key)}`]);
-          }
-        };
-      },
-    });
   const state = newRunState();
   log.info(`run ${settings.runId}: ${settings.recipe} at ${settings.ref} as ${domain}`);
   // Secrets read before the log existed (the secrets folder, the report key) too short to mask.
@@ -203,10 +183,11 @@ async function createRun(
     progress,
     proc,
     redactor,
-    abra: timed(createAbra({ ...abraOptions, deployCountFile: paths.deployCountFile })),
+    abra: timedAbra(createAbra({ ...abraOptions, deployCountFile: paths.deployCountFile }), times),
     // The in-place upgrade redeploy is not a new deploy: its client has no counter file.
-    abraUncounted: timed(
+    abraUncounted: timedAbra(
       createAbra({ ...abraOptions, env: { ...abraOptions.env, CCCI_DEPLOY_COUNT_FILE: '' } }),
+      times,
     ),
     signal,
     http: { gatewayUrl: config.gatewayUrl, domain },
@@ -215,8 +196,7 @@ async function createRun(
     loaded: undefined,
     meta: structuredClone(DEFAULT_META),
     state,
-    childMs,
-    childIntervals,
+    ...times,
   };
   // Every deploy of the run goes through the compose policy first (deploy-policy.ts).
   const guard = runDeployGuard(ctx, paths.abraDir);
@@ -394,100 +374,4 @@ async function finish(
   await ctx.log.close();
   ctx.progress.stop();
   ctx.progress.block(text);
-}
-
-/**
- * Figures for the overhead benchmark: the harness's wall time since the process started, and
- * the wall time covered by its abra and docker children (overlapping calls counted once).
- */
-export function timing(ctx: RunCtx): Record<string, number | string[]> {
-  const union = (kinds: string[]) => {
-    const spans = ctx.childIntervals
-      .filter(([k]) => kinds.includes(k))
-      .map(([, a, b]) => [a, b] as const)
-      .sort((x, y) => x[0] - y[0]);
-    let total = 0;
-    let end = Number.NEGATIVE_INFINITY;
-    for (const [a, b] of spans) {
-      if (b <= end) continue;
-      total += b - Math.max(a, end);
-      end = b;
-    }
-    return Math.round(total);
-  };
-  // The longest stretches with no child running: where the harness itself spends time.
-  const sorted = [...ctx.childIntervals].sort((x, y) => x[1] - y[1]);
-  const gaps: [number, string][] = [];
-  let until = 0;
-  let after = 'start';
-  for (const [, a, b, label] of sorted) {
-    if (a > until)
-      gaps.push([a - until, `${Math.round(a - until)} ms after ${after} before ${label ?? '?'}`]);
-    if (b > until) {
-      until = b;
-      after = label ?? '?';
-    }
-  }
-  gaps.push([
-    performance.now() - until,
-    `${Math.round(performance.now() - until)} ms after ${after} to the end`,
-  ]);
-  return {
-    ...breakdown(ctx.childIntervals, performance.now()),
-    gaps: gaps
-      .sort((x, y) => y[0] - x[0])
-      .slice(0, 8)
-      .map(([, text]) => text),
-    wallMs: Math.round(performance.now()),
-    abraDockerMs: union(['abra', 'docker']),
-    allChildrenMs: union(['abra', 'docker', 'git', 'other', 'chromium']),
-    abraSumMs: Math.round(ctx.childMs.abra),
-    dockerSumMs: Math.round(ctx.childMs.docker),
-    gitSumMs: Math.round(ctx.childMs.git),
-    otherSumMs: Math.round(ctx.childMs.other),
-  };
-}
-
-/**
- * Where the wall time went, each instant counted once: an abra or docker child running
- * (`abraDockerMs`, the benchmark's denominator); only other children (git, Chromium, tests;
- * `otherOnlyMs`, by label in `otherOnly`); no child at all — before the first child
- * (`startupMs`), between children (`gapsMs`), after the last (`tailMs`).
- */
-export function breakdown(
-  intervals: RunCtx['childIntervals'],
-  endMs: number,
-): { startupMs: number; gapsMs: number; tailMs: number; otherOnlyMs: number; otherOnly: string[] } {
-  const points = [...new Set([0, endMs, ...intervals.flatMap(([, a, b]) => [a, b])])]
-    .filter((t) => t >= 0 && t <= endMs)
-    .sort((x, y) => x - y);
-  const first = Math.min(endMs, ...intervals.map(([, a]) => a));
-  const last = Math.max(0, ...intervals.map(([, , b]) => b));
-  let startupMs = 0;
-  let gapsMs = 0;
-  let tailMs = 0;
-  let otherOnlyMs = 0;
-  const byLabel = new Map<string, number>();
-  for (let i = 0; i + 1 < points.length; i++) {
-    const a = points[i] as number;
-    const b = points[i + 1] as number;
-    const active = intervals.filter(([, s, e]) => s <= a && e >= b);
-    if (active.some(([k]) => k === 'abra' || k === 'docker')) continue;
-    if (active.length > 0) {
-      otherOnlyMs += b - a;
-      const label = active[0]?.[3] ?? active[0]?.[0] ?? '?';
-      byLabel.set(label, (byLabel.get(label) ?? 0) + b - a);
-    } else if (b <= first) startupMs += b - a;
-    else if (a >= last) tailMs += b - a;
-    else gapsMs += b - a;
-  }
-  return {
-    startupMs: Math.round(startupMs),
-    gapsMs: Math.round(gapsMs),
-    tailMs: Math.round(tailMs),
-    otherOnlyMs: Math.round(otherOnlyMs),
-    otherOnly: [...byLabel]
-      .sort((x, y) => y[1] - x[1])
-      .map(([label, ms]) => `${Math.round(ms)} ms ${label}`),
-  };
 }

@@ -6,6 +6,7 @@ import { runRecipeCode } from '../recipe-code.js';
 import { baseUrlOf } from '../support/http.js';
 import { specLabel } from '../support/playwright-contract.js';
 import { runPlaywrightSpecs } from '../support/playwright-specs.js';
+import { timeChild } from '../timing.js';
 import { assert, runRung, SkipRung } from './runner.js';
 
 /**
@@ -115,20 +116,17 @@ function belongsTo(name: string, file: string): boolean {
 }
 
 async function playwright(ctx: RunCtx, files: readonly string[]) {
-  const started = performance.now();
-  return runPlaywrightSpecs({
-    files,
-    chromium: ctx.config.chromium,
-    gatewayUrl: ctx.config.gatewayUrl,
-    domain: ctx.domain,
-    artifactsDir: ctx.paths.artifactsDir,
-    scratchDir: join(ctx.paths.stateDir, 'playwright'),
-    env: depEnv(ctx),
-    proc: ctx.proc,
-    signal: ctx.signal,
-  }).finally(() => {
-    const ended = performance.now();
-    ctx.childMs.other += ended - started;
-    ctx.childIntervals.push(['chromium', started, ended, 'playwright specs']);
-  });
+  return timeChild(ctx, 'chromium', 'playwright specs', () =>
+    runPlaywrightSpecs({
+      files,
+      chromium: ctx.config.chromium,
+      gatewayUrl: ctx.config.gatewayUrl,
+      domain: ctx.domain,
+      artifactsDir: ctx.paths.artifactsDir,
+      scratchDir: join(ctx.paths.stateDir, 'playwright'),
+      env: depEnv(ctx),
+      proc: ctx.proc,
+      signal: ctx.signal,
+    }),
+  );
 }

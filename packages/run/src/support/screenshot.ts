@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { RunCtx } from '../context.js';
 import { hookContext, recipeHooks } from '../hooks.js';
+import { recordChild } from '../timing.js';
 
 /** Debian Chromium flags for a headless, quiet, profile-less run (TESTBED.md). */
 export const CHROMIUM_FLAGS = [
@@ -28,11 +29,8 @@ interface Warm {
 
 const warm = new WeakMap<RunCtx, Warm>();
 
-const record = (ctx: RunCtx, started: number, label: string) => {
-  const ended = performance.now();
-  ctx.childMs.other += ended - started;
-  ctx.childIntervals.push(['chromium', started, ended, label]);
-};
+const record = (ctx: RunCtx, started: number, label: string) =>
+  recordChild(ctx, 'chromium', started, performance.now(), label);
 
 /**
  * Starts Chromium for the screenshot ahead of time — call it when a long child (the deploy)
