@@ -20,3 +20,14 @@ export function problems(env: Record<string, string>): string[] {
   }
   throw new Error('expected a SettingsError');
 }
+
+/** The problems `loadSettings` names for `env` mention each of `names` and echo none of `secrets`. */
+export function expectProblemsNaming(
+  env: Record<string, string>,
+  names: string[],
+  secrets: string[],
+): void {
+  const text = problems(env).join('\n');
+  for (const name of names) expect(text).toContain(name);
+  for (const secret of secrets) expect(text).not.toContain(secret);
+}
