@@ -1,4 +1,5 @@
 import { connect } from 'node:net';
+import { pollUntil } from '@ccci/backoff';
 import type { RunCtx } from '../context.js';
 import { AssertionFailed } from '../errors.js';
 import { hookContext, recipeHooks } from '../hooks.js';
@@ -57,11 +58,12 @@ export function installRung(ctx: RunCtx, baseVersion: string | undefined) {
     const readyHook = (await recipeHooks(ctx)).READY_PROBE;
     if (readyHook) {
       await steps.check('READY_PROBE hook', async () => {
-        const end = Date.now() + ctx.meta.HTTP_TIMEOUT * 1000;
-        while (!(await readyHook(hookContext(ctx, 'install')))) {
-          assert(Date.now() < end, `READY_PROBE hook not ready within ${ctx.meta.HTTP_TIMEOUT}s`);
-          await new Promise((r) => setTimeout(r, 500));
-        }
+        const ready = await pollUntil(() => readyHook(hookContext(ctx, 'install')), {
+          timeoutMs: ctx.meta.HTTP_TIMEOUT * 1000,
+          backoff: { firstMs: 500, factor: 1 },
+          signal: ctx.signal,
+        });
+        assert(ready, `READY_PROBE hook not ready within ${ctx.meta.HTTP_TIMEOUT}s`);
       });
     }
     await runTestOverlays(ctx, steps, 'install');
@@ -99,25 +101,27 @@ async function readyProbe(ctx: RunCtx, probe: ReadyProbe): Promise<void> {
   assert(port !== undefined, 'READY_PROBE: a probe needs http or tcp');
   const host = ctx.config.gatewayUrl ? new URL(ctx.config.gatewayUrl).hostname : ctx.domain;
   const want = probe.stable ?? 1;
-  const end = Date.now() + timeoutMs;
   let ok = 0;
-  while (ok < want) {
-    const up = await new Promise<boolean>((resolve) => {
-      const s = connect({ host, port, timeout: 2000 }, () => {
-        s.destroy();
-        resolve(true);
+  const stable = await pollUntil(
+    async () => {
+      const up = await new Promise<boolean>((resolve) => {
+        const s = connect({ host, port, timeout: 2000 }, () => {
+          s.destroy();
+          resolve(true);
+        });
+        s.on('error', () => resolve(false));
+        s.on('timeout', () => {
+          s.destroy();
+          resolve(false);
+        });
       });
-      s.on('error', () => resolve(false));
-      s.on('timeout', () => {
-        s.destroy();
-        resolve(false);
-      });
-    });
-    ok = up ? ok + 1 : 0;
-    assert(
-      Date.now() < end,
-      `READY_PROBE tcp ${port}: not ${want}× reachable within ${ctx.meta.HTTP_TIMEOUT}s`,
-    );
-    if (ok < want) await new Promise((r) => setTimeout(r, 250));
-  }
+      ok = up ? ok + 1 : 0;
+      return ok >= want;
+    },
+    { timeoutMs, backoff: { firstMs: 250, factor: 1 }, signal: ctx.signal },
+  );
+  assert(
+    stable,
+    `READY_PROBE tcp ${port}: not ${want}× reachable within ${ctx.meta.HTTP_TIMEOUT}s`,
+  );
 }
