@@ -1,7 +1,7 @@
-import { mkdir, readdir, utimes, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { execa } from 'execa';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   acquireDomainLock,
   appDomain,
@@ -15,26 +15,14 @@ import {
   warmDomain,
 } from '../src/index.js';
 import { waitFor } from '../src/wait.js';
+import { plantDeadLock } from './helpers/locks.js';
 import { Fixture } from './helpers/proc.js';
-import {
-  deployFakeStack,
-  ensureBusyboxImage,
-  objectsContaining,
-  removeAllContaining,
-  uniqueCiDomain,
-} from './helpers/swarm.js';
+import { deployFakeStack, objectsContaining, removeAllContaining } from './helpers/swarm.js';
+import { swarmSuiteDomain } from './helpers/swarm-suite.js';
 import { tempDir } from './helpers/tmp.js';
 
-const ciDomain = uniqueCiDomain();
+const ciDomain = swarmSuiteDomain();
 const ciStacks = stackName(ciDomain);
-
-beforeAll(async () => {
-  await ensureBusyboxImage();
-});
-
-afterAll(async () => {
-  await removeAllContaining(ciStacks);
-});
 
 async function ciObjectsLeft(): Promise<number> {
   const left = await inventory(execaDocker, ciDomain);
@@ -221,18 +209,7 @@ describe('janitor on the real swarm', { timeout: 180_000 }, () => {
     const domain = appDomain('wordpress', ciDomain);
     const otherCi = appDomain('wordpress', `x${ciDomain}`); // another ci domain: not ours
     for (const d of [domain, otherCi]) {
-      await mkdir(join(locksDir, `${d}.lock`), { recursive: true });
-      await writeFile(
-        join(locksDir, `${d}.owner.json`),
-        JSON.stringify({
-          runId: 'dead',
-          pid: 4242,
-          startedAt: new Date(0).toISOString(),
-          token: `T-${d}`,
-        }),
-      );
-      const old = new Date(Date.now() - 600_000);
-      await utimes(join(locksDir, `${d}.lock`), old, old);
+      await plantDeadLock(locksDir, d, `T-${d}`, { runId: 'dead', pid: 4242, ageMs: 600_000 });
     }
     const runDir = runDirOf(runsDir, 'dead', 4242);
     await mkdir(join(runDir, 'state'), { recursive: true });

@@ -3,35 +3,21 @@
 // clock is injected: no waiting for the lease.
 import { mkdir, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   acquireDomainLock,
   appDomain,
   execaDocker,
   inventory,
   runJanitor,
-  stackName,
   writeKeepLease,
 } from '../src/index.js';
-import {
-  deployFakeStack,
-  ensureBusyboxImage,
-  objectsContaining,
-  removeAllContaining,
-  uniqueCiDomain,
-} from './helpers/swarm.js';
+import { deployFakeStack, objectsContaining } from './helpers/swarm.js';
+import { swarmSuiteDomain } from './helpers/swarm-suite.js';
 import { tempDir } from './helpers/tmp.js';
 
-const ciDomain = uniqueCiDomain();
+const ciDomain = swarmSuiteDomain();
 const MIN = 60_000;
-
-beforeAll(async () => {
-  await ensureBusyboxImage();
-});
-
-afterAll(async () => {
-  await removeAllContaining(stackName(ciDomain));
-});
 
 describe('keep lease on the real swarm', { timeout: 180_000 }, () => {
   it('the janitor leaves a kept app until its lease expires, then reaps all of it', async () => {

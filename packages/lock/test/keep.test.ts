@@ -44,6 +44,19 @@ async function sweepAt(dir: string, domain: string, at: number) {
   return { result, reaps };
 }
 
+/** run-1 takes `domain`'s lock and writes a lease of `keepMs` from `at` (ms); returns the lock. */
+async function heldAndKept(dir: string, domain: string, keepMs: number, at: number) {
+  const lock = await acquireDomainLock({ locksDir: dir, domain, owner: { runId: 'run-1' } });
+  await writeKeepLease({
+    locksDir: dir,
+    domain,
+    runId: 'run-1',
+    keepMs,
+    clock: () => new Date(at),
+  });
+  return lock;
+}
+
 describe('keep leases', () => {
   it('written atomically, read back; invalid options are TypeErrors naming the option', async () => {
     const dir = await locksDir();
@@ -89,14 +102,7 @@ describe('keep leases', () => {
     const domain = appDomain('custom-html', CI);
     // The run holds its lock while it writes the lease, then releases the lock (teardown's
     // last step): from then on only the lease speaks for the app.
-    const lock = await acquireDomainLock({ locksDir: dir, domain, owner: { runId: 'run-1' } });
-    await writeKeepLease({
-      locksDir: dir,
-      domain,
-      runId: 'run-1',
-      keepMs: 30 * MIN,
-      clock: () => new Date(T0),
-    });
+    const lock = await heldAndKept(dir, domain, 30 * MIN, T0);
     await lock.release();
 
     for (const at of [T0, T0 + 29 * MIN, T0 + 30 * MIN - 1]) {
@@ -122,14 +128,7 @@ describe('keep leases', () => {
   it('a run that still holds its lock is left, even with an expired lease', async () => {
     const dir = await locksDir();
     const domain = appDomain('custom-html', CI);
-    const lock = await acquireDomainLock({ locksDir: dir, domain, owner: { runId: 'run-1' } });
-    await writeKeepLease({
-      locksDir: dir,
-      domain,
-      runId: 'run-1',
-      keepMs: MIN,
-      clock: () => new Date(Date.now() - 10 * MIN),
-    });
+    const lock = await heldAndKept(dir, domain, MIN, Date.now() - 10 * MIN);
     const { result, reaps } = await sweepAt(dir, domain, Date.now());
     expect(result).toMatchObject({ lockState: 'held-fresh', outcome: 'left' });
     expect(reaps).toBe(0);

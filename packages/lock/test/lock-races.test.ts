@@ -1,8 +1,9 @@
-import { mkdir, readdir, readFile, utimes, writeFile } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { lockPaths, probeLock, readOwner } from '../src/index.js';
 import { waitFor } from '../src/wait.js';
+import { plantDeadLock } from './helpers/locks.js';
 import { Fixture } from './helpers/proc.js';
 import { tempDir } from './helpers/tmp.js';
 
@@ -11,22 +12,6 @@ import { tempDir } from './helpers/tmp.js';
 
 const domain = 'cust-a1b2c3.ci.localhost';
 const staleMs = '2000';
-
-async function deadLock(locksDir: string, token: string): Promise<void> {
-  const { lockPath, ownerPath } = lockPaths(locksDir, domain);
-  await mkdir(lockPath, { recursive: true });
-  await writeFile(
-    ownerPath,
-    JSON.stringify({
-      runId: 'dead-run',
-      pid: 999_999,
-      startedAt: new Date(0).toISOString(),
-      token,
-    }),
-  );
-  const old = new Date(Date.now() - 60_000);
-  await utimes(lockPath, old, old);
-}
 
 function sweep(locksDir: string, marker: string, pause: boolean): Fixture {
   return new Fixture('sweep', [
@@ -84,7 +69,7 @@ describe('lock races (real processes)', { timeout: 90_000 }, () => {
   it('a run starting while the janitor probes: the janitor loses the lock and leaves the run alone', async () => {
     const dir = await tempDir();
     const marker = join(dir, 'reaped');
-    await deadLock(dir, 'T-dead');
+    await plantDeadLock(dir, domain, 'T-dead');
     const janitor = sweep(dir, marker, true);
     expect(await janitor.next('probed')).toMatchObject({
       lockState: 'stale',
@@ -126,7 +111,7 @@ describe('lock races (real processes)', { timeout: 90_000 }, () => {
   it('the lock replaced between probe and reap: the identity check stops the reap', async () => {
     const dir = await tempDir();
     const marker = join(dir, 'reaped');
-    await deadLock(dir, 'T-dead');
+    await plantDeadLock(dir, domain, 'T-dead');
     const janitor = sweep(dir, marker, true);
     await janitor.next('probed');
     // Another run takes the stale lock, then dies without a trace; its lock goes stale too.

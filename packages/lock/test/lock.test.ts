@@ -9,6 +9,7 @@ import {
   probeLock,
   readOwner,
 } from '../src/index.js';
+import { plantDeadLock } from './helpers/locks.js';
 import { tempDir } from './helpers/tmp.js';
 
 const domain = 'cust-a1b2c3.ci.localhost';
@@ -30,12 +31,23 @@ async function replaceLock(locksDir: string): Promise<{ lockPath: string; ownerP
   return paths;
 }
 
-function compromisedPromise(): [Promise<LockCompromisedError>, (e: LockCompromisedError) => void] {
-  let resolve!: (e: LockCompromisedError) => void;
-  const p = new Promise<LockCompromisedError>((r) => {
-    resolve = r;
+/**
+ * Run r1's lock in `locksDir` and a promise of its compromise. It refreshes every second
+ * (stale after 2 s) unless `refreshes` is false (the defaults: no refresh in the test's time).
+ */
+async function watchedLock(locksDir: string, { refreshes = true } = {}) {
+  let onCompromised!: (e: LockCompromisedError) => void;
+  const compromised = new Promise<LockCompromisedError>((r) => {
+    onCompromised = r;
   });
-  return [p, resolve];
+  const lock = await acquireDomainLock({
+    locksDir,
+    domain,
+    owner: { runId: 'r1' },
+    ...(refreshes ? { staleMs: 2_000, updateMs: 1_000 } : {}),
+    onCompromised,
+  });
+  return { lock, compromised };
 }
 
 describe('acquireDomainLock', () => {
@@ -85,18 +97,10 @@ describe('acquireDomainLock', () => {
 
   it('reports compromise when the lock directory is removed', async () => {
     const locksDir = await tempDir();
-    const [compromised, onCompromised] = compromisedPromise();
-    const lock = await acquireDomainLock({
-      locksDir,
-      domain,
-      owner: { runId: 'r1' },
-      staleMs: 2_000,
-      updateMs: 1_000,
-      onCompromised,
-    });
+    const { lock, compromised } = await watchedLock(locksDir);
     await rm(lockPaths(locksDir, domain).lockPath, { recursive: true });
     const error = await compromised;
-    expect(error.code).toBe('ERR_LOCK_COMPROMISED');
+    expect(error.code).toBe('LOCK_COMPROMISED');
     expect(lock.isHeld()).toBe(false);
     expect(await lock.verify()).toBe(false);
     await lock.release();
@@ -104,18 +108,10 @@ describe('acquireDomainLock', () => {
 
   it('reports compromise when the lock is replaced by another holder, and never refreshes theirs', async () => {
     const locksDir = await tempDir();
-    const [compromised, onCompromised] = compromisedPromise();
-    const lock = await acquireDomainLock({
-      locksDir,
-      domain,
-      owner: { runId: 'r1' },
-      staleMs: 2_000,
-      updateMs: 1_000,
-      onCompromised,
-    });
+    const { lock, compromised } = await watchedLock(locksDir);
     const { lockPath, ownerPath } = await replaceLock(locksDir);
     // The next refresh sees it, wherever the replacement fell between its stat and its utimes.
-    expect((await compromised).code).toBe('ERR_LOCK_COMPROMISED');
+    expect((await compromised).code).toBe('LOCK_COMPROMISED');
     expect(lock.isHeld()).toBe(false);
     expect((await stat(lockPath)).mtimeMs).toBe(intruderMtime.getTime());
     await lock.release();
@@ -126,13 +122,7 @@ describe('acquireDomainLock', () => {
 
   it('verify reports a replaced lock at once', async () => {
     const locksDir = await tempDir();
-    const [compromised, onCompromised] = compromisedPromise();
-    const lock = await acquireDomainLock({
-      locksDir,
-      domain,
-      owner: { runId: 'r1' },
-      onCompromised,
-    });
+    const { lock, compromised } = await watchedLock(locksDir, { refreshes: false });
     await replaceLock(locksDir);
     expect(await lock.verify()).toBe(false);
     expect(lock.isHeld()).toBe(false);
@@ -143,15 +133,7 @@ describe('acquireDomainLock', () => {
 
   it('reports compromise when its mtime was made stale (someone else may take it)', async () => {
     const locksDir = await tempDir();
-    const [compromised, onCompromised] = compromisedPromise();
-    const lock = await acquireDomainLock({
-      locksDir,
-      domain,
-      owner: { runId: 'r1' },
-      staleMs: 2_000,
-      updateMs: 1_000,
-      onCompromised,
-    });
+    const { lock, compromised } = await watchedLock(locksDir);
     const old = new Date(Date.now() - 60_000);
     await utimes(lockPaths(locksDir, domain).lockPath, old, old);
     expect((await probeLock({ locksDir, domain, staleMs: 2_000, ...times })).lockState).toBe(
@@ -164,19 +146,7 @@ describe('acquireDomainLock', () => {
 
   it('takes over a stale lock, and checks the identity it was told to expect', async () => {
     const locksDir = await tempDir();
-    const { lockPath, ownerPath } = lockPaths(locksDir, domain);
-    await mkdir(lockPath);
-    await writeFile(
-      ownerPath,
-      JSON.stringify({
-        runId: 'dead',
-        pid: 1,
-        startedAt: new Date(0).toISOString(),
-        token: 'T-dead',
-      }),
-    );
-    const old = new Date(Date.now() - 60_000);
-    await utimes(lockPath, old, old);
+    const { ownerPath } = await plantDeadLock(locksDir, domain, 'T-dead');
     const refused = acquireDomainLock({
       locksDir,
       domain,

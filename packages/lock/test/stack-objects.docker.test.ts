@@ -1,5 +1,5 @@
 import { execa } from 'execa';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   appDomain,
   type DockerRunner,
@@ -8,26 +8,11 @@ import {
   objectNames,
   ReapAbortedError,
   removeStack,
-  stackName,
 } from '../src/index.js';
-import {
-  deployFakeStack,
-  ensureBusyboxImage,
-  IMAGE,
-  objectsContaining,
-  removeAllContaining,
-  uniqueCiDomain,
-} from './helpers/swarm.js';
+import { deployFakeStack, IMAGE, objectsContaining } from './helpers/swarm.js';
+import { swarmSuiteDomain } from './helpers/swarm-suite.js';
 
-const ciDomain = uniqueCiDomain();
-
-beforeAll(async () => {
-  await ensureBusyboxImage();
-});
-
-afterAll(async () => {
-  await removeAllContaining(stackName(ciDomain));
-});
+const ciDomain = swarmSuiteDomain();
 
 /** execaDocker, recording the verb of every removal (`service rm`, `rm`, `volume rm`, …). */
 function recording(): { docker: DockerRunner; removals: string[] } {

@@ -9,12 +9,19 @@ const domain = 'cust-a1b2c3.ci.localhost';
 /**
  * The interleaving that broke the old system: run A (2 deploys) is mid-run when run B
  * (1 deploy) of the same domain starts. B goes as far as it is allowed; A checks its deploy
- * counter; B cleans up if it could run; A cleans up; B finishes.
+ * counter; B cleans up if it could run; A cleans up; B finishes. Each run gets `dirs` (its
+ * fixture's directory arguments), the domain, its run id and deploy count.
  */
-async function interleave(
-  kind: 'naive-run' | 'isolated-run',
-  argv: (runId: string, deploys: number) => string[],
-) {
+async function interleave(kind: 'naive-run' | 'isolated-run', dirs: string[]) {
+  const argv = (runId: string, deploys: number) => [
+    ...dirs,
+    '--domain',
+    domain,
+    '--runId',
+    runId,
+    '--deploys',
+    String(deploys),
+  ];
   const a = new Fixture(kind, argv('run-a', 2));
   await a.next('deployed');
   const b = new Fixture(kind, argv('run-b', 1));
@@ -43,16 +50,7 @@ async function interleave(
 describe('two runs on one app domain (real processes)', { timeout: 90_000 }, () => {
   it('domain-keyed state (the old system): the second run resets the first one’s deploy counter and its cleanup crashes the first', async () => {
     const shared = await tempDir();
-    const r = await interleave('naive-run', (runId, deploys) => [
-      '--shared',
-      shared,
-      '--domain',
-      domain,
-      '--runId',
-      runId,
-      '--deploys',
-      String(deploys),
-    ]);
+    const r = await interleave('naive-run', ['--shared', shared]);
     expect(r.bFirst.event).toBe('deployed'); // nothing stopped B
     expect(r.aChecked).toMatchObject({ expected: 2, count: 1 }); // reset by B
     expect(r.aExit.code).not.toBe(0);
@@ -62,19 +60,13 @@ describe('two runs on one app domain (real processes)', { timeout: 90_000 }, () 
   it('run-id+pid state under the domain lock: the runs serialize, counters stay right, both clean up', async () => {
     const root = await tempDir();
     const runsDir = join(root, 'runs');
-    const r = await interleave('isolated-run', (runId, deploys) => [
+    const r = await interleave('isolated-run', [
       '--locksDir',
       join(root, 'locks'),
       '--runsDir',
       runsDir,
       '--sharedAbra',
       join(root, 'abra'),
-      '--domain',
-      domain,
-      '--runId',
-      runId,
-      '--deploys',
-      String(deploys),
     ]);
     expect(r.bFirst.event).toBe('waiting-for-lock');
     expect(r.aChecked).toMatchObject({ expected: 2, count: 2 });

@@ -1,7 +1,7 @@
 // Real Docker Swarm helpers for the janitor suites: the local busybox image, a fake CI stack
 // deployed with `docker stack deploy`, and a brute-force cleanup of everything a suite made.
 import { randomBytes } from 'node:crypto';
-import { copyFile, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { copyFile, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
@@ -132,9 +132,4 @@ export async function removeAllContaining(needle: string): Promise<void> {
       );
     }
   }
-}
-
-export async function makeDir(path: string): Promise<string> {
-  await mkdir(path, { recursive: true });
-  return path;
 }
