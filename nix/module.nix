@@ -40,6 +40,17 @@ let
   botUser = if local then cfg.user else cfg.botUser;
   botGroup = if local then cfg.group else cfg.botUser;
 
+  # The timer of the ccci-<name> service: `bootDelay` after boot, then every janitor interval.
+  atBootAndEveryJanitorInterval = name: bootDelay: {
+    description = "ccci ${name}: at boot and every ${cfg.janitor.interval}";
+    wantedBy = [ "timers.target" ];
+    timerConfig = {
+      OnBootSec = bootDelay;
+      OnUnitActiveSec = cfg.janitor.interval;
+      Unit = "ccci-${name}.service";
+    };
+  };
+
   dirs = {
     runs = "${cfg.stateDir}/runs";
     locks = "${cfg.stateDir}/locks";
@@ -469,25 +480,8 @@ in
         };
       };
 
-      systemd.timers.ccci-resend = {
-        description = "ccci resend: at boot and every ${cfg.janitor.interval}";
-        wantedBy = [ "timers.target" ];
-        timerConfig = {
-          OnBootSec = "3min";
-          OnUnitActiveSec = cfg.janitor.interval;
-          Unit = "ccci-resend.service";
-        };
-      };
-
-      systemd.timers.ccci-janitor = {
-        description = "ccci janitor: at boot and every ${cfg.janitor.interval}";
-        wantedBy = [ "timers.target" ];
-        timerConfig = {
-          OnBootSec = "2min";
-          OnUnitActiveSec = cfg.janitor.interval;
-          Unit = "ccci-janitor.service";
-        };
-      };
+      systemd.timers.ccci-resend = atBootAndEveryJanitorInterval "resend" "3min";
+      systemd.timers.ccci-janitor = atBootAndEveryJanitorInterval "janitor" "2min";
     }
 
     # Warm canonical instances (docs/enroll-recipe.md, WARM_CANONICAL): a default-branch run of

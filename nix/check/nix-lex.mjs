@@ -159,7 +159,16 @@ export function declaredOptions(tokens) {
         .slice(1),
       name,
     ].join('.');
-  const optionMakers = new Set(['mkOption', 'mkEnableOption', 'secretFileOption']);
+  // mkOption and options.nix's own makers of options (its `let` block).
+  const optionMakers = new Set([
+    'mkOption',
+    'mkEnableOption',
+    'option',
+    'nullOption',
+    'secretFileOption',
+    'checkoutPathOption',
+    'packageOption',
+  ]);
   for (let k = start + 6; k < tokens.length; k++) {
     const t = tokens[k];
     if (t.value === '{' || t.value === '[' || t.value === '(') {

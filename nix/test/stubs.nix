@@ -10,6 +10,9 @@ let
     outPath = "/nix/store/00000000000000000000000000000000-${name}";
   };
   script = name: text: fakePkg name // { inherit text; };
+  # An option of `type` that is `default` unless a module sets it.
+  stub = type: default: mkOption { inherit type default; };
+  anyAttrs = types.attrsOf types.anything;
 in
 {
   pkgs = {
@@ -32,79 +35,31 @@ in
     { ... }:
     {
       options = {
-        assertions = mkOption {
-          type = types.listOf types.unspecified;
-          default = [ ];
-        };
-        warnings = mkOption {
-          type = types.listOf types.str;
-          default = [ ];
-        };
-        users.users = mkOption {
-          type = types.attrsOf types.anything;
-          default = { };
-        };
-        users.groups = mkOption {
-          type = types.attrsOf types.anything;
-          default = { };
-        };
-        systemd.services = mkOption {
-          type = types.attrsOf types.anything;
-          default = { };
-        };
-        systemd.timers = mkOption {
-          type = types.attrsOf types.anything;
-          default = { };
-        };
-        systemd.tmpfiles.rules = mkOption {
-          type = types.listOf types.str;
-          default = [ ];
-        };
-        environment.systemPackages = mkOption {
-          type = types.listOf types.package;
-          default = [ ];
-        };
-        virtualisation.docker.enable = mkOption {
-          type = types.bool;
-          default = false;
-        };
-        networking.hostName = mkOption {
-          type = types.str;
-          default = "nixos";
-        };
+        assertions = stub (types.listOf types.unspecified) [ ];
+        warnings = stub (types.listOf types.str) [ ];
+        users.users = stub anyAttrs { };
+        users.groups = stub anyAttrs { };
+        systemd.services = stub anyAttrs { };
+        systemd.timers = stub anyAttrs { };
+        systemd.tmpfiles.rules = stub (types.listOf types.str) [ ];
+        environment.systemPackages = stub (types.listOf types.package) [ ];
+        virtualisation.docker.enable = stub types.bool false;
+        networking.hostName = stub types.str "nixos";
         # sops-nix's shape, reduced: each secret's path defaults to /run/secrets/<name>.
-        sops.defaultSopsFile = mkOption {
-          type = types.anything;
-          default = null;
-        };
-        sops.secrets = mkOption {
-          type = types.attrsOf (
-            types.submodule (
-              { name, ... }:
-              {
-                options = {
-                  path = mkOption {
-                    type = types.str;
-                    default = "/run/secrets/${name}";
-                  };
-                  owner = mkOption {
-                    type = types.str;
-                    default = "root";
-                  };
-                  mode = mkOption {
-                    type = types.str;
-                    default = "0400";
-                  };
-                  restartUnits = mkOption {
-                    type = types.listOf types.str;
-                    default = [ ];
-                  };
-                };
-              }
-            )
-          );
-          default = { };
-        };
+        sops.defaultSopsFile = stub types.anything null;
+        sops.secrets = stub (types.attrsOf (
+          types.submodule (
+            { name, ... }:
+            {
+              options = {
+                path = stub types.str "/run/secrets/${name}";
+                owner = stub types.str "root";
+                mode = stub types.str "0400";
+                restartUnits = stub (types.listOf types.str) [ ];
+              };
+            }
+          )
+        )) { };
       };
     };
 }
