@@ -156,42 +156,29 @@ export function renderPull(u: Urls, pr: FakeIssue, repo: FakeRepo): GiteaPull | 
     merged: pr.merged,
     html_url: issueHtmlUrl(u, pr),
   };
-  const head = {
-    label: pr.headRef,
-    ref: pr.headRef,
-    sha: pr.headSha,
-  };
-  // Both forges answer a null head repo once the fork is deleted.
+  // A deleted fork: both forges answer `repo: null`, which neither API description spells
+  // (Gitea's PRBranchInfo.Repository is a nil pointer without omitempty; GitHub's OpenAPI
+  // description types head.repo as a repository without null).
+  const fork =
+    pr.cloneUrl === null
+      ? null
+      : ({ full_name: pr.repo, clone_url: pr.cloneUrl } satisfies GiteaRepo & GitHubRepo);
+  const head = { label: pr.headRef, ref: pr.headRef, sha: pr.headSha };
+  const base = { label: pr.baseRef, ref: pr.baseRef };
   if (u.dialect === 'gitea') {
     return {
       ...common,
       user: giteaUser(pr.user),
-      head: {
-        ...head,
-        // A deleted fork: Gitea's PRBranchInfo.Repository is a nil pointer without omitempty,
-        // so `repo: null`, which the swagger (no nullable) does not spell.
-        repo:
-          pr.cloneUrl === null
-            ? (null as unknown as GiteaRepo)
-            : ({ full_name: pr.repo, clone_url: pr.cloneUrl } satisfies GiteaRepo),
-      },
-      base: { label: pr.baseRef, ref: pr.baseRef, repo: renderRepo(u, repo) as GiteaRepo },
+      head: { ...head, repo: fork as GiteaRepo },
+      base: { ...base, repo: renderRepo(u, repo) as GiteaRepo },
     } satisfies GiteaPull;
   }
   return {
     ...common,
     state: pr.state === 'closed' ? 'closed' : 'open',
     user: githubUser(pr.user),
-    head: {
-      ...head,
-      // GitHub answers `repo: null` once the fork is deleted, though its OpenAPI description
-      // types head.repo as a repository without null.
-      repo:
-        pr.cloneUrl === null
-          ? (null as unknown as GitHubRepo)
-          : ({ full_name: pr.repo, clone_url: pr.cloneUrl } satisfies GitHubRepo),
-    },
-    base: { label: pr.baseRef, ref: pr.baseRef, repo: renderRepo(u, repo) as GitHubRepo },
+    head: { ...head, repo: fork as GitHubRepo },
+    base: { ...base, repo: renderRepo(u, repo) as GitHubRepo },
   } satisfies GitHubPull;
 }
 
