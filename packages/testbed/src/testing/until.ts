@@ -1,3 +1,5 @@
+import { pollUntil } from '@ccci/backoff';
+
 /**
  * Polls `fn` every 10 ms until it returns something truthy, and resolves with that: a wait on a
  * condition, never a fixed sleep. Rejects after `ms` (default 10 s) naming `what`.
@@ -7,11 +9,14 @@ export async function until<T>(
   ms = 10_000,
   what = 'condition',
 ): Promise<NonNullable<T>> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await fn();
-    if (v) return v as NonNullable<T>;
-    if (Date.now() > end) throw new Error(`timed out after ${ms} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
+  let value: T | undefined;
+  const met = await pollUntil(
+    async () => {
+      value = await fn();
+      return Boolean(value);
+    },
+    { timeoutMs: ms, backoff: { firstMs: 10, factor: 1 } },
+  );
+  if (!met) throw new Error(`timed out after ${ms} ms waiting for ${what}`);
+  return value as NonNullable<T>;
 }
