@@ -1,3 +1,4 @@
+import { backoffDelay } from '@ccci/backoff';
 import {
   type Failure,
   failureOfStatus,
@@ -183,7 +184,7 @@ export function createNotifier(options: NotifierOptions): Notifier {
       const attempts = row.attempts + 1;
       const final = failure.kind === 'http' || failure.kind === 'malformed';
       const giveUp = final || attempts >= maxRounds;
-      const wait = Math.min(roundDelayMs * 2 ** (attempts - 1), 6 * 3_600_000);
+      const wait = backoffDelay({ firstMs: roundDelayMs, maxMs: 6 * 3_600_000 }, attempts - 1);
       const why = failure.status === undefined ? failure.kind : `HTTP ${failure.status}`;
       store.updateDelivery(row.digestId, row.target, {
         state: giveUp ? 'failed' : 'pending',
