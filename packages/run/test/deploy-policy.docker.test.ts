@@ -282,17 +282,23 @@ describe('every deploy passes the guard first', () => {
     return { abra, calls };
   }
 
-  it('writes the deploy timeout into the app env file (abra reads TIMEOUT there), then deploys', async () => {
-    const { abraDir, envFile } = abraDirWith(BASE);
+  /** A fake abra behind the guard (no exceptions), reading `abraDir`; `calls` are its deploys. */
+  function guardedAbra(abraDir: string, extra: Partial<Parameters<typeof guardDeploys>[1]> = {}) {
     const { abra, calls } = fakeAbra();
-    const judged: boolean[] = [];
     const guarded = guardDeploys(abra, {
       abraDir,
       server: 'default',
       proc,
       exceptionsFor: () => [],
-      onJudged: (_d, j) => judged.push(j.ok),
+      ...extra,
     });
+    return { guarded, calls };
+  }
+
+  it('writes the deploy timeout into the app env file (abra reads TIMEOUT there), then deploys', async () => {
+    const { abraDir, envFile } = abraDirWith(BASE);
+    const judged: boolean[] = [];
+    const { guarded, calls } = guardedAbra(abraDir, { onJudged: (_d, j) => judged.push(j.ok) });
     await guarded.deploy({ domain: 'web.ci.localhost', timeoutSec: 900 });
     expect(calls).toEqual(['web.ci.localhost']);
     expect(judged).toEqual([true]);
@@ -307,13 +313,7 @@ describe('every deploy passes the guard first', () => {
     );
     // Set after the planned check, e.g. by a hook's EXTRA_ENV: only the guard sees it.
     writeFileSync(envFile, `${readFileSync(envFile, 'utf8')}VOL=/var/run/docker.sock\n`);
-    const { abra, calls } = fakeAbra();
-    const guarded = guardDeploys(abra, {
-      abraDir,
-      server: 'default',
-      proc,
-      exceptionsFor: () => [],
-    });
+    const { guarded, calls } = guardedAbra(abraDir);
     await expect(guarded.deploy({ domain: 'web.ci.localhost', timeoutSec: 60 })).rejects.toThrow(
       /compose policy refused the deploy of web\.ci\.localhost[\s\S]*compose\.yml:6: .*Docker socket/,
     );
@@ -323,13 +323,7 @@ describe('every deploy passes the guard first', () => {
   it('refuses an app env abra could not read, naming the line', async () => {
     const { abraDir, envFile } = abraDirWith(BASE);
     writeFileSync(envFile, 'TYPE=web\nnot an env line\n');
-    const { abra, calls } = fakeAbra();
-    const guarded = guardDeploys(abra, {
-      abraDir,
-      server: 'default',
-      proc,
-      exceptionsFor: () => [],
-    });
+    const { guarded, calls } = guardedAbra(abraDir);
     await expect(guarded.deploy({ domain: 'web.ci.localhost' })).rejects.toThrow(
       /abra cannot read the app env: .*web\.ci\.localhost\.env:\d+: unexpected character/,
     );

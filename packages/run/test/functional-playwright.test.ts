@@ -41,6 +41,18 @@ function chromiumLeft(): number {
   return n;
 }
 
+/** The fixture specs `names`, through the stand-in gateway, artifacts into artifactsDir. */
+const runSpecs = (names: string[], extra: Partial<Parameters<typeof runPlaywrightSpecs>[0]> = {}) =>
+  runPlaywrightSpecs({
+    files: names.map((f) => join(FIXTURES, f)),
+    chromium: CHROMIUM,
+    gatewayUrl,
+    domain: DOMAIN,
+    artifactsDir,
+    proc,
+    ...extra,
+  });
+
 beforeAll(async () => {
   // A stand-in gateway on loopback: Chromium uses it as its HTTP proxy, as with traefik.
   server = createServer((req, res) => {
@@ -63,21 +75,10 @@ afterAll(async () => {
 
 describe.skipIf(!existsSync(CHROMIUM))('playwright specs (real Chromium)', () => {
   it('runs passing, failing and hanging specs; records each test; screenshots failures', async () => {
-    const results = await runPlaywrightSpecs({
-      files: [
-        'pass.spec.mjs',
-        'fail.spec.ts',
-        'hang.spec.mjs',
-        'empty.spec.js',
-        'legacy.test.cjs',
-      ].map((f) => join(FIXTURES, f)),
-      chromium: CHROMIUM,
-      gatewayUrl,
-      domain: DOMAIN,
-      artifactsDir,
-      proc,
-      testTimeoutMs: 30_000,
-    });
+    const results = await runSpecs(
+      ['pass.spec.mjs', 'fail.spec.ts', 'hang.spec.mjs', 'empty.spec.js', 'legacy.test.cjs'],
+      { testTimeoutMs: 30_000 },
+    );
     const byName = Object.fromEntries(results.map((r) => [r.name, r]));
     expect(Object.keys(byName), JSON.stringify(results)).toEqual([
       'pass: title is Hello',
@@ -116,13 +117,7 @@ describe.skipIf(!existsSync(CHROMIUM))('playwright specs (real Chromium)', () =>
   it("hands specs the deps' variables (credential files, never values)", async () => {
     const file = join(artifactsDir, 'admin_password');
     writeFileSync(file, 'fixture-admin-pass', { mode: 0o600 });
-    const results = await runPlaywrightSpecs({
-      files: [join(FIXTURES, 'deps.spec.mjs')],
-      chromium: CHROMIUM,
-      gatewayUrl,
-      domain: DOMAIN,
-      artifactsDir,
-      proc,
+    const results = await runSpecs(['deps.spec.mjs'], {
       env: {
         CCCI_DEP_KEYCLOAK_ADMIN_PASSWORD_FILE: file,
         CCCI_DEP_KEYCLOAK_URL: 'http://keyc-a1b2c3.t0000beef.localhost',
@@ -136,27 +131,13 @@ describe.skipIf(!existsSync(CHROMIUM))('playwright specs (real Chromium)', () =>
     const closed = mkdtempSync(join(tmpdir(), 'ccci-pw-closed-'));
     const secret = join(closed, 'secret.txt');
     writeFileSync(secret, 'root-only-secret', { mode: 0o600 });
-    const results = await runPlaywrightSpecs({
-      files: [join(FIXTURES, 'fileread.spec.mjs')],
-      chromium: CHROMIUM,
-      gatewayUrl,
-      domain: DOMAIN,
-      artifactsDir,
-      proc,
-      env: { PROBE_PATH: secret },
-    });
+    const results = await runSpecs(['fileread.spec.mjs'], { env: { PROBE_PATH: secret } });
     rmSync(closed, { recursive: true, force: true });
     expect(results, JSON.stringify(results)).toMatchObject([{ name: 'fileread', status: 'pass' }]);
   }, 180_000);
 
   it('kills a spec that blocks its event loop and carries on', async () => {
-    const results = await runPlaywrightSpecs({
-      files: [join(FIXTURES, 'busy.spec.mjs'), join(FIXTURES, 'pass.spec.mjs')],
-      chromium: CHROMIUM,
-      gatewayUrl,
-      domain: DOMAIN,
-      artifactsDir,
-      proc,
+    const results = await runSpecs(['busy.spec.mjs', 'pass.spec.mjs'], {
       testTimeoutMs: 20_000,
       // The limit also bounds the healthy spec after it (start-up, browser connect, three
       // tests): under a loaded CI machine that took over 5 s, and over 15 s with Docker suites
