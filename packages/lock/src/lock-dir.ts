@@ -4,7 +4,7 @@ type Callback = (error: NodeJS.ErrnoException | null) => void;
 type StatCallback = (error: NodeJS.ErrnoException | null, stats?: nodeFs.Stats) => void;
 
 /** What the lock path points at, seen from the holder of the directory it created. */
-export type LockDirState = 'ours' | 'gone' | 'replaced';
+type LockDirState = 'ours' | 'gone' | 'replaced';
 
 /** The file system calls proper-lockfile makes (its `fs` option; graceful-fs by default). */
 export interface LockfileFs {

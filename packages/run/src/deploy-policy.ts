@@ -82,7 +82,7 @@ function tooDeep(text: string): number | undefined {
 }
 
 /** Why `rel` (relative to the recipe) is not a file the deploy may read, or undefined. */
-export function outsideRecipe(root: string, rel: string): string | undefined {
+function outsideRecipe(root: string, rel: string): string | undefined {
   if (rel === '' || rel.includes('\0')) return 'is not a file name';
   // Plain names only: Docker splits --compose-file on commas, and other loaders may read
   // quotes or spaces their own way; what cannot be named unambiguously is not loaded.
@@ -111,7 +111,7 @@ export function outsideRecipe(root: string, rel: string): string | undefined {
 }
 
 /** The env abra interpolates the recipe's compose files with. */
-export function interpolationEnv(
+function interpolationEnv(
   recipeDir: string,
   appEnv: Readonly<Record<string, string>>,
   stack: string,

@@ -24,7 +24,7 @@ import { type EngineConfig, newRunState, type RunCtx } from './context.js';
 import { warnUnmaskable } from './credentials.js';
 import { guardDeploys, runDeployGuard } from './deploy-policy.js';
 import { RefusedError } from './errors.js';
-import { closeHooks, loadHooks } from './hooks.js';
+import { closeHooks, recipeHooks } from './hooks.js';
 import { createLiveFeed } from './live-client.js';
 import { provisionDeps } from './phases/deps.js';
 import { fetchRecipe, policyCheck, previewDeploys, startJanitor } from './phases/prepare.js';
@@ -234,7 +234,7 @@ async function climb(ctx: RunCtx, guards: LifetimeGuards): Promise<number> {
     await fetchRecipe(ctx);
     policyCheck(ctx);
     // Recipe hooks are imported (in their own process) before anything is created.
-    await loadHooks(ctx);
+    await recipeHooks(ctx);
     tip = await targetTip(ctx.proc, ctx.recipeDir);
     await janitor;
   } catch (error) {

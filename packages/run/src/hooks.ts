@@ -26,9 +26,10 @@ const hosts = new WeakMap<RunCtx, { host: HookHost; hooks: RecipeHooks }>();
 /**
  * Imports the recipe's hooks.ts in its own child process (support/hook-host.ts), before anything
  * is created; a hooks.ts that does not import, or whose exports differ from what the loader
- * checked, refuses the run. `{}` when the recipe has none.
+ * checked, refuses the run. `{}` when the recipe has none. The engine calls it at prepare; later
+ * calls return the same hooks.
  */
-export async function loadHooks(ctx: RunCtx): Promise<RecipeHooks> {
+export async function recipeHooks(ctx: RunCtx): Promise<RecipeHooks> {
   const known = hosts.get(ctx);
   if (known) return known.hooks;
   const loaded = ctx.loaded?.recipe;
@@ -75,9 +76,6 @@ export async function loadHooks(ctx: RunCtx): Promise<RecipeHooks> {
 export function closeHooks(ctx: RunCtx): void {
   hosts.get(ctx)?.host.kill();
 }
-
-/** The hooks of the run (imported by {@link loadHooks} at prepare). */
-export const recipeHooks = loadHooks;
 
 /** One call: the context and the page become requests the harness serves; data crosses as is. */
 async function callHook(

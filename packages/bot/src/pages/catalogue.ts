@@ -21,7 +21,7 @@ export interface DashboardContext {
 }
 
 /** Levels in a recipe's trend (API and home page). */
-export const TREND_LENGTH = 20;
+const TREND_LENGTH = 20;
 
 /**
  * A recipe's level went down: `default-branch` — its newest default-branch level is below the

@@ -4,7 +4,7 @@ import type { DashboardContext } from './catalogue.js';
 export { apiRecipes, apiRuns } from './api.js';
 export type { DashboardContext } from './catalogue.js';
 export { renderHome } from './home.js';
-export { e, type PageOptions, page, type Reply } from './layout.js';
+export type { Reply } from './layout.js';
 export { renderRunLog } from './log-page.js';
 export { renderRecipe } from './recipe.js';
 

@@ -73,7 +73,7 @@ function luminance(hex: string): number {
 }
 
 /** Of white and near-black, the text colour with more contrast on `fill` (WCAG AA for body text). */
-export function textOn(fill: string): string {
+function textOn(fill: string): string {
   const l = luminance(fill);
   return (l + 0.05) / (luminance('#1b1b1b') + 0.05) >= 1.05 / (l + 0.05) ? '#1b1b1b' : '#ffffff';
 }

@@ -15,7 +15,7 @@ import { DEFAULT_PAGE_SIZE, parseRunQuery, runQueryString } from './run-query.js
 import { trendChart } from './trend-chart.js';
 
 /** Finished runs the recipe page's chart plots (each a link: two clicks from home). */
-export const CHART_RUNS = 200;
+const CHART_RUNS = 200;
 
 function stoppedCell(run: RunRecord): string {
   const stop = stoppingRung(run);

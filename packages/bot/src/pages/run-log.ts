@@ -15,7 +15,7 @@ export const LOG_LIMITS: Readonly<{ head: number; tail: number; lineChars: numbe
   lineChars: 2000,
 };
 
-export type LogLevel = 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'fatal' | 'text';
+type LogLevel = 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'fatal' | 'text';
 
 export interface LogLine {
   /** 1-based line number in the artifact. */
@@ -80,7 +80,7 @@ function levelOf(level: unknown): LogLevel {
 }
 
 /** One line of the artifact, whatever it holds. */
-export function parseLogLine(n: number, text: string): LogLine {
+function parseLogLine(n: number, text: string): LogLine {
   let value: unknown;
   if (text.startsWith('{')) {
     try {

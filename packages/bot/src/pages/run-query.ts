@@ -8,7 +8,7 @@ import {
 } from '@ccci/store';
 
 export const DEFAULT_PAGE_SIZE = 50;
-export const MAX_PAGE_SIZE = 200;
+const MAX_PAGE_SIZE = 200;
 
 const RECIPE = /^[a-z0-9][a-z0-9_-]{0,62}$/;
 const RUN_ID = /^[A-Za-z0-9_-]{1,64}$/;
@@ -17,7 +17,7 @@ const PARAMS = ['recipe', 'branch', 'pr', 'status', 'before', 'limit'] as const;
 type Param = (typeof PARAMS)[number];
 
 /** A query parameter that cannot be read: which one, what it takes, what came. */
-export interface QueryProblem {
+interface QueryProblem {
   parameter: string;
   expected: string;
   found: string;
@@ -39,7 +39,7 @@ export function encodeCursor(cursor: RunCursor): string {
   return Buffer.from(JSON.stringify([cursor.createdAt, cursor.id])).toString('base64url');
 }
 
-export function decodeCursor(text: string): RunCursor | null {
+function decodeCursor(text: string): RunCursor | null {
   if (!/^[A-Za-z0-9_-]{1,300}$/.test(text)) return null;
   try {
     const value: unknown = JSON.parse(Buffer.from(text, 'base64url').toString('utf8'));

@@ -121,7 +121,7 @@ export async function fetchRecipe(ctx: RunCtx): Promise<void> {
 }
 
 /** The compose files a deploy may use: compose.yml, compose.*.yml in the recipe, the CI overlay. */
-export function composeFiles(ctx: RunCtx): { path: string; text: string }[] {
+function composeFiles(ctx: RunCtx): { path: string; text: string }[] {
   const files = readdirSync(ctx.recipeDir)
     .filter((f) => f === 'compose.yml' || /^compose\.[A-Za-z0-9_.-]+\.yml$/.test(f))
     .sort()

@@ -36,7 +36,7 @@ export interface ReportCtx {
  * run's identity (recipe, run id, ref) is not one results.json can hold; settings parsing rules
  * that out.
  */
-export function buildResults(ctx: ReportCtx): Results {
+function buildResults(ctx: ReportCtx): Results {
   try {
     return fullResults(ctx);
   } catch (error) {

@@ -68,7 +68,7 @@ export interface WarmIo {
 }
 
 /** True when the stack has a service on the swarm. */
-export async function stackLive(proc: Proc, stack: string): Promise<boolean> {
+async function stackLive(proc: Proc, stack: string): Promise<boolean> {
   const r = await proc.run(
     'docker',
     ['service', 'ls', '--filter', `label=com.docker.stack.namespace=${stack}`, '-q'],
@@ -78,7 +78,7 @@ export async function stackLive(proc: Proc, stack: string): Promise<boolean> {
 }
 
 /** The `.warm.json` of a recipe's warm instance, or undefined (none, or unreadable). */
-export function readWarmRecord(config: EngineConfig, recipe: string): WarmRecord | undefined {
+function readWarmRecord(config: EngineConfig, recipe: string): WarmRecord | undefined {
   const dir = warmCredentialsDir(config.sharedAbraDir, warmDomain(recipe, config.ciDomain));
   try {
     const r = JSON.parse(readFileSync(join(dir, '.warm.json'), 'utf8')) as WarmRecord;
@@ -130,7 +130,7 @@ function readWarmRecordAt(dir: string): boolean {
  * `harness-runner unwarm --recipe <name>`: under the warm domain's lock, removes the warm
  * instance and its record. Returns false when there was none.
  */
-export async function unwarm(io: WarmIo, recipe: string, runId: string): Promise<boolean> {
+async function unwarm(io: WarmIo, recipe: string, runId: string): Promise<boolean> {
   const domain = warmDomain(recipe, io.config.ciDomain);
   const lock = await acquireDomainLock({
     locksDir: io.config.locksDir,

@@ -33,7 +33,7 @@ export async function cloneAt(
   return describeClone(proc, dir);
 }
 
-export async function describeClone(proc: Proc, dir: string): Promise<Clone> {
+async function describeClone(proc: Proc, dir: string): Promise<Clone> {
   const headSha = (await proc.run('git', ['-C', dir, 'rev-parse', 'HEAD'])).stdout.trim();
   const headTags = split((await proc.run('git', ['-C', dir, 'tag', '--points-at', 'HEAD'])).stdout);
   const releases = split(
@@ -54,14 +54,6 @@ export async function checkoutDetached(proc: Proc, dir: string, rev: string): Pr
     rev,
     '--',
   ]);
-}
-
-/** True when `rev` is an ancestor of HEAD (or HEAD itself). */
-export async function isAncestor(proc: Proc, dir: string, rev: string): Promise<boolean> {
-  const r = await proc.run('git', ['-C', dir, 'merge-base', '--is-ancestor', rev, 'HEAD'], {
-    allowFailure: true,
-  });
-  return r.exitCode === 0;
 }
 
 /** The default branch's tip of origin (`origin/HEAD`), or undefined. */

@@ -7,7 +7,7 @@
  */
 
 /** The data half of a HookContext; its functions become requests. */
-export interface HookCtxData {
+interface HookCtxData {
   domain: string;
   baseUrl: string;
   meta: unknown;

@@ -3,7 +3,7 @@ import type { Duplex } from 'node:stream';
 import { type GroupRegistry, killGroup, spawnGroup } from '@ccci/lifetime';
 import { AssertionFailed } from '../errors.js';
 import { childScript } from './child-entry.js';
-import type { FromChild, HookArg, HookCtxData, HookRequest, ToChild } from './hook-contract.js';
+import type { FromChild, HookArg, HookRequest, ToChild } from './hook-contract.js';
 import { decode, encode, lineReader, MAX_LINE } from './hook-contract.js';
 import { sandboxEnv } from './proc.js';
 import { type SandboxHost, sandboxed } from './sandbox.js';
@@ -44,12 +44,12 @@ function wellFormed(m: unknown): m is FromChild {
  * A hook failed: it threw, returned what cannot cross, exited, or was killed at its limit. The
  * recipe's own code failed: the rung fails (not `unver`).
  */
-export class HookError extends AssertionFailed {
+class HookError extends AssertionFailed {
   override readonly name = 'HookError';
 }
 
 /** hooks.ts could not be imported (syntax, a missing import, a throw or a hang at load). */
-export class HookLoadError extends Error {
+class HookLoadError extends Error {
   override readonly name = 'HookLoadError';
 }
 
@@ -291,6 +291,3 @@ export class HookHost {
     return child;
   }
 }
-
-/** The data half of a HookContext. */
-export type { HookCtxData };

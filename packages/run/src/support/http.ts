@@ -56,7 +56,7 @@ export function httpGet(
 }
 
 /** traefik's answer when no router matches: the app is not what answered. */
-export function isProxyFallback(a: HttpAnswer): boolean {
+function isProxyFallback(a: HttpAnswer): boolean {
   return a.status === 404 && a.body.trim() === '404 page not found';
 }
 

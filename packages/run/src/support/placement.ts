@@ -21,14 +21,10 @@ export interface TaskState {
 }
 
 /** How long a task may sit unplaced before the host is blamed. */
-export const UNPLACED_MS = 15_000;
+const UNPLACED_MS = 15_000;
 
 /** Tasks of the stack that should be running, with their state and since when. */
-export async function stackTasks(
-  proc: Proc,
-  stack: string,
-  signal?: AbortSignal,
-): Promise<TaskState[]> {
+async function stackTasks(proc: Proc, stack: string, signal?: AbortSignal): Promise<TaskState[]> {
   const opts = { quiet: true, allowFailure: true, ...(signal ? { signal } : {}) };
   const ps = await proc.run(
     'docker',
@@ -89,7 +85,7 @@ export function hostProblem(
 }
 
 /** The first host problem among the stack's tasks, if any. */
-export async function placementProblem(
+async function placementProblem(
   proc: Proc,
   stack: string,
   unplacedMs = UNPLACED_MS,

@@ -20,7 +20,7 @@ export interface ChildConfig {
 }
 
 /** What one test gets. */
-export interface SpecContext {
+interface SpecContext {
   page: Page;
   context: BrowserContext;
   baseUrl: string;

@@ -48,7 +48,7 @@ export interface SpecRunOptions {
 export type SpecResult = ChildEvent;
 
 /** The browser-facing base URL: through the gateway proxy `http://<domain>`, else https. */
-export function browserBaseUrl(gatewayUrl: string | undefined, domain: string): string {
+function browserBaseUrl(gatewayUrl: string | undefined, domain: string): string {
   return gatewayUrl ? `http://${domain}` : `https://${domain}`;
 }
 

@@ -50,7 +50,7 @@ function findOnPath(cmd: string): string | undefined {
 }
 
 /** The untrusted user of a root harness: `CCCI_UNTRUSTED_USER` (default `nobody`) from passwd. */
-export function untrustedUser(
+function untrustedUser(
   name: string,
   passwd = '/etc/passwd',
 ): { name: string; uid: number; gid: number } | undefined {

@@ -13,7 +13,7 @@ import type { Proc } from './proc.js';
 export { describeObjects, isEmpty, type StackObjects };
 
 /** docker through `proc`: listings (ls, ps, inspect) are not logged, only their failures. */
-export function procDocker(proc: Proc): DockerRunner {
+function procDocker(proc: Proc): DockerRunner {
   return (args) =>
     proc.run('docker', args, {
       allowFailure: true,
