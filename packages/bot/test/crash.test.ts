@@ -1,9 +1,8 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { InjectedCrash } from '../src/index.js';
-import { REPO, sha, type World, world } from './helpers.js';
+import { REPO, sha, worldPerTest } from './helpers.js';
 
-let w: World | undefined;
-afterEach(() => w?.close());
+const w = worldPerTest();
 
 const ACCEPT_STEPS = [
   'after-record',
@@ -29,14 +28,22 @@ function crashOnce(step: string) {
   };
 }
 
+/**
+ * A bot that crashes at `step` while handling `user`'s `!testme` on a new pull request (after a
+ * first poll that only marks what exists as seen); returns the crashed bot and the comment.
+ */
+async function crashOnComment(step: string, user: string) {
+  const pr = w.fake.openPull(REPO, { headSha: sha(1) });
+  const first = w.boot({ crashAt: crashOnce(step) });
+  await first.bot.pollOnce(); // first poll: nothing to trigger
+  const comment = w.fake.addComment({ repo: REPO, pr, user, body: '!testme' });
+  await expect(first.bot.pollOnce()).rejects.toBeInstanceOf(InjectedCrash);
+  return { first, comment, pr };
+}
+
 describe('crash and restart between every step of handling a comment', () => {
   it.each(ACCEPT_STEPS)('crash at %s: the comment triggers exactly once', async (step) => {
-    w = await world();
-    const pr = w.fake.openPull(REPO, { headSha: sha(1) });
-    const first = w.boot({ crashAt: crashOnce(step) });
-    await first.bot.pollOnce(); // first poll: nothing to trigger
-    const comment = w.fake.addComment({ repo: REPO, pr, user: 'alice', body: '!testme' });
-    await expect(first.bot.pollOnce()).rejects.toBeInstanceOf(InjectedCrash);
+    const { first, comment, pr } = await crashOnComment(step, 'alice');
     await first.bot.stop();
 
     const { bot, store } = w.boot(); // a fresh process on the same DB file
@@ -47,35 +54,25 @@ describe('crash and restart between every step of handling a comment', () => {
     const run = store.runOfComment(comment.id);
     expect(run?.state).toBe('dispatched');
     expect(store.getComment(comment.id)?.state).toBe('accepted');
-    const acks = w.fake.comments(REPO).filter((c) => c.user === w?.fake.botUser);
+    const acks = w.fake.comments(REPO).filter((c) => c.user === w.fake.botUser);
     expect(acks).toHaveLength(1);
     expect(acks[0]?.body).toContain(`ccci-run:${run?.id}`);
   });
 
   it('crash after a refusal reply was posted: the comment is handled, no run', async () => {
-    w = await world();
-    const pr = w.fake.openPull(REPO, { headSha: sha(1) });
-    const first = w.boot({ crashAt: crashOnce('after-refusal-post') });
-    await first.bot.pollOnce();
-    const comment = w.fake.addComment({ repo: REPO, pr, user: 'mallory', body: '!testme' });
-    await expect(first.bot.pollOnce()).rejects.toBeInstanceOf(InjectedCrash);
+    const { comment } = await crashOnComment('after-refusal-post', 'mallory');
     const { bot, store } = w.boot();
     await bot.pollOnce();
     expect(store.getComment(comment.id)?.state).toBe('refused');
     expect(w.executor.dispatched).toHaveLength(0);
     // At-least-once for replies: a crash in this window may repeat the reply, never a run.
-    const replies = w.fake.comments(REPO).filter((c) => c.user === w?.fake.botUser);
+    const replies = w.fake.comments(REPO).filter((c) => c.user === w.fake.botUser);
     expect(replies.length).toBeGreaterThanOrEqual(1);
     expect(replies.length).toBeLessThanOrEqual(2);
   });
 
   it('a run dispatched by an executor that cannot be asked is ended, not started twice', async () => {
-    w = await world();
-    const pr = w.fake.openPull(REPO, { headSha: sha(1) });
-    const first = w.boot({ crashAt: crashOnce('after-dispatch') });
-    await first.bot.pollOnce();
-    const comment = w.fake.addComment({ repo: REPO, pr, user: 'alice', body: '!testme' });
-    await expect(first.bot.pollOnce()).rejects.toBeInstanceOf(InjectedCrash);
+    const { comment } = await crashOnComment('after-dispatch', 'alice');
     w.executor.lookup = async () => ({ kind: 'unknown', reason: 'cannot ask' });
     const { bot, store } = w.boot();
     await bot.pollOnce();

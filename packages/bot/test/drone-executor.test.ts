@@ -36,8 +36,7 @@ function executor(branch?: string) {
 describe('Drone executor', () => {
   it('builds the operator pipeline at its branch tip, never the PR commit; the head goes as SHA and REF', async () => {
     const pr = w.fake.openPull(REPO, { headSha: sha(3), headRef: 'feature/x' });
-    const { bot, store } = w.boot({ executor: executor() });
-    await bot.pollOnce();
+    const { bot, store } = await w.start({ executor: executor() });
     w.fake.addComment({ repo: REPO, pr, user: 'alice', body: '!testme --stages=install,upgrade' });
     await bot.pollOnce();
     const [build] = drone.dispatched();
@@ -73,8 +72,7 @@ describe('Drone executor', () => {
 
   it('a closed PR kills its Drone build', async () => {
     const pr = w.fake.openPull(REPO, { headSha: sha(4) });
-    const { bot } = w.boot({ executor: executor() });
-    await bot.pollOnce();
+    const { bot } = await w.start({ executor: executor() });
     w.fake.addComment({ repo: REPO, pr, user: 'alice', body: '!testme' });
     await bot.pollOnce();
     w.fake.closePull(REPO, pr);
@@ -84,8 +82,7 @@ describe('Drone executor', () => {
 
   it('`!testme keep=<minutes>` reaches the pipeline as KEEP_ON_FAILURE; `!testme cancel` kills the build', async () => {
     const pr = w.fake.openPull(REPO, { headSha: sha(6) });
-    const { bot } = w.boot({ executor: executor() });
-    await bot.pollOnce();
+    const { bot } = await w.start({ executor: executor() });
     w.fake.addComment({ repo: REPO, pr, user: 'alice', body: '!testme keep=45' });
     await bot.pollOnce();
     expect(drone.dispatched()[0]?.params).toMatchObject({ KEEP_ON_FAILURE: '45' });
@@ -96,8 +93,7 @@ describe('Drone executor', () => {
 
   it('uses the configured pipeline branch', async () => {
     const pr = w.fake.openPull(REPO, { headSha: sha(5) });
-    const { bot } = w.boot({ executor: executor('ci/stable') });
-    await bot.pollOnce();
+    const { bot } = await w.start({ executor: executor('ci/stable') });
     w.fake.addComment({ repo: REPO, pr, user: 'alice', body: '!testme' });
     await bot.pollOnce();
     expect(drone.dispatched()[0]).toMatchObject({
