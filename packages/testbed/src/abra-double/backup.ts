@@ -27,7 +27,8 @@ interface Target {
   labels: Record<string, string>;
 }
 
-async function targets(app: App): Promise<Target[]> {
+/** The services backupbot would back up (just `only` when given), with their paths. */
+async function targets(app: App, only: string | undefined): Promise<Target[]> {
   const env = deployEnv(app);
   const compose = await loadCompose(composeFiles(app.recipeDir, env), env, app.recipeDir);
   const found: Target[] = [];
@@ -52,7 +53,7 @@ async function targets(app: App): Promise<Target[]> {
     paths = paths.map((p) => p.replace(/^\/+/, ''));
     if (paths.length > 0) found.push({ service, paths, labels });
   }
-  return found;
+  return found.filter((t) => !only || t.service === only);
 }
 
 function backupsDir(app: App): string {
@@ -65,8 +66,11 @@ async function hook(container: string, cmd: string | undefined, what: string): P
   if (r.exitCode !== 0) fatal(`${what} failed: ${r.stderr.trim()}`);
 }
 
-async function requireDeployed(app: App): Promise<void> {
+/** The app of `domain`, which must be deployed. */
+async function deployedApp(domain: string | undefined): Promise<App> {
+  const app = loadApp(domain);
   if ((await stackServices(app.stack)).length === 0) fatal(`${app.domain} is not deployed?`);
+  return app;
 }
 
 export async function backupCreate(
@@ -74,9 +78,8 @@ export async function backupCreate(
   service: string | undefined,
   f: Faults,
 ): Promise<void> {
-  const app = loadApp(domain);
-  await requireDeployed(app);
-  const list = (await targets(app)).filter((t) => !service || t.service === service);
+  const app = await deployedApp(domain);
+  const list = await targets(app, service);
   if (list.length === 0) {
     fatal(
       `no backupbot.backup=true labels found for ${service ? `service ${service} of ` : ''}${app.recipe}`,
@@ -134,15 +137,14 @@ export async function restore(
   snapshot: string | undefined,
   f: Faults,
 ): Promise<void> {
-  const app = loadApp(domain);
-  await requireDeployed(app);
+  const app = await deployedApp(domain);
   const id = snapshot ?? snapshots(app).at(-1);
   if (!id) fatal(`no backups found for ${app.domain}`);
   const dir = join(backupsDir(app), id);
   if (!existsSync(dir)) fatal(`snapshot ${id} not found for ${app.domain}`);
   if (f.has('restore-fail'))
     fatal(`restore failed for ${app.domain}: injected by ABRA_DOUBLE_FAULT`);
-  for (const t of (await targets(app)).filter((x) => !service || x.service === service)) {
+  for (const t of await targets(app, service)) {
     const file = join(dir, `${t.service}.tar.gz`);
     if (!existsSync(file)) continue;
     const container = await runningContainer(app.stack, t.service);
