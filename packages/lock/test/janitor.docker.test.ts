@@ -1,4 +1,4 @@
-import { mkdir, readdir, writeFile } from 'node:fs/promises';
+import { mkdir, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
@@ -6,19 +6,19 @@ import {
   acquireDomainLock,
   appDomain,
   execaDocker,
-  inventory,
   janitorMain,
-  probeLock,
-  runDirOf,
   runJanitor,
   stackName,
   warmDomain,
 } from '../src/index.js';
+import { probeLock } from '../src/probe.js';
+import { runDirOf } from '../src/run-state.js';
+import { inventory } from '../src/stack-objects.js';
 import { waitFor } from '../src/wait.js';
 import { plantDeadLock } from './helpers/locks.js';
 import { Fixture } from './helpers/proc.js';
 import { deployFakeStack, objectsContaining, removeAllContaining } from './helpers/swarm.js';
-import { swarmSuiteDomain } from './helpers/swarm-suite.js';
+import { deployedApp, swarmSuiteDomain } from './helpers/swarm-suite.js';
 import { tempDir } from './helpers/tmp.js';
 
 const ciDomain = swarmSuiteDomain();
@@ -40,13 +40,7 @@ async function ciObjectsLeft(): Promise<number> {
 
 describe('janitor on the real swarm', { timeout: 180_000 }, () => {
   it('reaps a CI stack with no lock — stack, volume, secret, config, network, env file — and nothing else', async () => {
-    const root = await tempDir();
-    const locksDir = join(root, 'locks');
-    const envDir = join(root, 'abra', 'servers', 'default');
-    await mkdir(envDir, { recursive: true });
-    const domain = appDomain('custom-html', ciDomain);
-    const stack = await deployFakeStack(domain);
-    await writeFile(join(envDir, `${domain}.env`), 'TYPE=custom-html\n');
+    const { locksDir, envDir, domain, stack } = await deployedApp(ciDomain);
     // Leftover of another run whose services are gone: only a volume remains.
     const orphan = stackName(appDomain('gitea', ciDomain));
     await execa('docker', ['volume', 'create', `${orphan}_data`]);

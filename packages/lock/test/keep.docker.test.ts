@@ -1,33 +1,19 @@
 // A kept app on the real swarm: the janitor leaves its stack, volume, secret, config, network
 // and env file alone until the keep lease expires, and removes all of them from then on. The
 // clock is injected: no waiting for the lease.
-import { mkdir, readdir, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { readdir } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
-import {
-  acquireDomainLock,
-  appDomain,
-  execaDocker,
-  inventory,
-  runJanitor,
-  writeKeepLease,
-} from '../src/index.js';
-import { deployFakeStack, objectsContaining } from './helpers/swarm.js';
-import { swarmSuiteDomain } from './helpers/swarm-suite.js';
-import { tempDir } from './helpers/tmp.js';
+import { acquireDomainLock, execaDocker, runJanitor, writeKeepLease } from '../src/index.js';
+import { inventory } from '../src/stack-objects.js';
+import { objectsContaining } from './helpers/swarm.js';
+import { deployedApp, swarmSuiteDomain } from './helpers/swarm-suite.js';
 
 const ciDomain = swarmSuiteDomain();
 const MIN = 60_000;
 
 describe('keep lease on the real swarm', { timeout: 180_000 }, () => {
   it('the janitor leaves a kept app until its lease expires, then reaps all of it', async () => {
-    const root = await tempDir();
-    const locksDir = join(root, 'locks');
-    const envDir = join(root, 'abra', 'servers', 'default');
-    await mkdir(envDir, { recursive: true });
-    const domain = appDomain('custom-html', ciDomain);
-    const stack = await deployFakeStack(domain);
-    await writeFile(join(envDir, `${domain}.env`), 'TYPE=custom-html\n');
+    const { locksDir, envDir, domain, stack } = await deployedApp(ciDomain);
     // What a failed `!testme keep=30` run's teardown does: lease under its lock, then release.
     const t0 = Date.now();
     const lock = await acquireDomainLock({ locksDir, domain, owner: { runId: 'kept-run' } });

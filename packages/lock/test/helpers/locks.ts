@@ -1,5 +1,5 @@
 import { mkdir, utimes, writeFile } from 'node:fs/promises';
-import { lockPaths } from '../../src/index.js';
+import { lockPaths } from '../../src/lock.js';
 
 /**
  * Leaves `domain`'s lock the way a killed run leaves it: the lock directory with an owner file
