@@ -95,6 +95,8 @@ export interface World {
     options?: Partial<BotOptions>,
     server?: Omit<BotServerOptions, 'bot'>,
   ): Promise<{ bot: Bot; store: Store; server: BotServer; base: string }>;
+  /** alice's comment `body` on pull request `pr` of REPO, 3 days old: before any poll's look-back. */
+  oldComment(pr: number, body: string): ReturnType<FakeForge['addComment']>;
   /** The comments the bot wrote on a pull request of REPO. */
   botComments(pr: number): ReturnType<FakeForge['comments']>;
   /**
@@ -158,6 +160,14 @@ export async function world(options: { dialect?: 'gitea' | 'github' } = {}): Pro
       servers.push(server);
       return { ...booted, server, base: await server.listen(0) };
     },
+    oldComment: (pr, body) =>
+      fake.addComment({
+        repo: REPO,
+        pr,
+        user: 'alice',
+        body,
+        at: new Date(Date.now() - 3 * 24 * 3600_000),
+      }),
     botComments: (pr) =>
       fake.comments(REPO).filter((c) => c.issue === pr && c.user === fake.botUser),
     async testme(bot, pr, body = '!testme') {

@@ -66,13 +66,7 @@ describe('what does not trigger', () => {
   it('!testmexyz, comments before the first poll, and edited old comments', async () => {
     const pr = w.fake.openPull(REPO, { headSha: sha(1) });
     const old = w.fake.addComment({ repo: REPO, pr, user: 'alice', body: '!testme' });
-    const ancient = w.fake.addComment({
-      repo: REPO,
-      pr,
-      user: 'alice',
-      body: 'lgtm',
-      at: new Date(Date.now() - 3 * 24 * 3600_000),
-    });
+    const ancient = w.oldComment(pr, 'lgtm');
     const { bot, store } = await w.start();
     expect(store.getComment(old.id)?.state).toBe('ignored');
     // Older than the first poll's look-back: not even listed.

@@ -50,13 +50,7 @@ describe('webhook', () => {
     const pr = w.fake.openPull(REPO, { headSha: sha(1) });
     const { bot, store } = await boot();
     // Days old, never seen by a poll (before the bot's look-back): the forge lists it as old.
-    const old = w.fake.addComment({
-      repo: REPO,
-      pr,
-      user: 'alice',
-      body: '!testme',
-      at: new Date(Date.now() - 3 * 24 * 3600_000),
-    });
+    const old = w.oldComment(pr, '!testme');
     const r = await signedWebhook({ commentId: old.id });
     expect(r.status).toBe(202);
     await bot.process();
