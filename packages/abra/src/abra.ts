@@ -3,6 +3,7 @@ import type { AbraCallInfo } from './errors.js';
 import { type Invocation, Invoker, toResult, unreadable } from './invoke.js';
 import { LintParseError, type LintReport, parseLintTable } from './lint.js';
 import {
+  type AbraOperation,
   type CallOptions,
   type CreateAbraOptions,
   DEFAULT_DEPLOY_TIMEOUT_SEC,
@@ -11,7 +12,7 @@ import {
 } from './options.js';
 import { type PsService, parsePs } from './ps.js';
 import type { GeneratedSecret } from './secrets.js';
-import { checkArgv, checkName, checkPath, checkPositiveInt } from './validate.js';
+import { checkArgv, checkName, checkPath, checkPositiveInt, type NameKind } from './validate.js';
 
 /** What a successful call returns. */
 export type AbraResult = AbraCallInfo;
@@ -133,6 +134,21 @@ export function createAbra(options: CreateAbraOptions): Abra {
   const withSecrets = (inv: Invocation) => invoker.withSecrets(inv);
   const strip = toResult;
   const flag = (on: boolean | undefined, name: string) => (on ? [name] : []);
+  /** `[value]` checked as a `kind` name, or nothing when it is not given. */
+  const optional = (kind: NameKind, value: string | undefined) =>
+    value === undefined ? [] : [checkName(kind, kind, value)];
+  /** `abra app <sub> <domain> ...rest` as the call `op`, labelled `app <sub>` in messages. */
+  const app = (
+    op: AbraOperation,
+    sub: string,
+    o: { domain: string } & CallOptions,
+    rest: string[] = [],
+  ): Invocation => ({
+    op,
+    label: `app ${sub}`,
+    args: ['app', ...sub.split(' '), checkName('domain', 'domain', o.domain), ...rest],
+    call: o,
+  });
 
   return {
     async serverAdd(o) {
@@ -153,7 +169,7 @@ export function createAbra(options: CreateAbraOptions): Abra {
         'app',
         'new',
         checkName('recipe', 'recipe', o.recipe),
-        ...(o.version === undefined ? [] : [checkName('version', 'version', o.version)]),
+        ...optional('version', o.version),
         '--server',
         checkName('server', 'server', o.server),
         '--domain',
@@ -172,24 +188,18 @@ export function createAbra(options: CreateAbraOptions): Abra {
         o.timeoutSec === undefined
           ? DEFAULT_DEPLOY_TIMEOUT_SEC
           : checkPositiveInt('timeoutSec', o.timeoutSec);
-      const args = [
-        'app',
-        'deploy',
-        checkName('domain', 'domain', o.domain),
-        ...(o.version === undefined ? [] : [checkName('version', 'version', o.version)]),
+      const inv = app('deploy', 'deploy', o, [
+        ...optional('version', o.version),
         ...flag(o.chaos, '--chaos'),
         ...flag(o.force, '--force'),
         ...flag(o.noDomainChecks, '--no-domain-checks'),
         '--no-input',
-      ];
+      ]);
       // Counted before abra starts: an attempted deploy spends budget too.
       const deployCount = deployCountFile ? await incrementDeployCount(deployCountFile) : undefined;
       const info = strip(
         await invoke({
-          op: 'deploy',
-          label: 'app deploy',
-          args,
-          call: o,
+          ...inv,
           env: { TIMEOUT: String(timeoutSec) },
           defaultTimeoutMs: timeoutSec * 1000 + DEPLOY_TIMEOUT_MARGIN_MS,
         }),
@@ -198,90 +208,54 @@ export function createAbra(options: CreateAbraOptions): Abra {
     },
 
     async undeploy(o) {
-      const args = [
-        'app',
-        'undeploy',
-        checkName('domain', 'domain', o.domain),
-        ...flag(o.prune, '--prune'),
-        '--no-input',
-      ];
-      return strip(await invoke({ op: 'undeploy', label: 'app undeploy', args, call: o }));
+      const inv = app('undeploy', 'undeploy', o, [...flag(o.prune, '--prune'), '--no-input']);
+      return strip(await invoke(inv));
     },
 
     async rm(o) {
-      const args = [
-        'app',
-        'rm',
-        checkName('domain', 'domain', o.domain),
-        ...flag(o.volumes, '--volumes'),
-        ...flag(o.force, '--force'),
-        '--no-input',
-      ];
-      return strip(await invoke({ op: 'rm', label: 'app rm', args, call: o }));
+      const rest = [...flag(o.volumes, '--volumes'), ...flag(o.force, '--force'), '--no-input'];
+      return strip(await invoke(app('rm', 'rm', o, rest)));
     },
 
     async secretGenerate(o) {
       if (o.all !== true) throw new TypeError(`all: expected true, found ${String(o.all)}`);
-      const args = [
-        'app',
-        'secret',
-        'generate',
-        checkName('domain', 'domain', o.domain),
-        '--all',
-        ...flag(o.machine, '--machine'),
-      ];
-      return withSecrets({ op: 'secretGenerate', label: 'app secret generate', args, call: o });
+      const rest = ['--all', ...flag(o.machine, '--machine')];
+      return withSecrets(app('secretGenerate', 'secret generate', o, rest));
     },
 
     async secretRm(o) {
-      const args = [
-        'app',
-        'secret',
-        'rm',
-        checkName('domain', 'domain', o.domain),
-        checkName('secret', 'secret', o.secret),
-        '--no-input',
-      ];
-      return strip(await invoke({ op: 'secretRm', label: 'app secret rm', args, call: o }));
+      const rest = [checkName('secret', 'secret', o.secret), '--no-input'];
+      return strip(await invoke(app('secretRm', 'secret rm', o, rest)));
     },
 
     async secretInsert(o) {
-      const args = [
-        'app',
-        'secret',
-        'insert',
-        checkName('domain', 'domain', o.domain),
+      const rest = [
         checkName('secret', 'secret', o.secret),
         checkName('secretVersion', 'version', o.version),
         checkPath('file', o.file),
         '--file',
         ...flag(o.trim, '--trim'),
       ];
-      return strip(await invoke({ op: 'secretInsert', label: 'app secret insert', args, call: o }));
+      return strip(await invoke(app('secretInsert', 'secret insert', o, rest)));
     },
 
     async backupCreate(o) {
-      const service = o.service === undefined ? [] : [checkName('service', 'service', o.service)];
-      const args = ['app', 'backup', 'create', checkName('domain', 'domain', o.domain), ...service];
-      return strip(await invoke({ op: 'backupCreate', label: 'app backup create', args, call: o }));
+      const service = optional('service', o.service);
+      return strip(await invoke(app('backupCreate', 'backup create', o, service)));
     },
 
     async restore(o) {
-      const args = [
-        'app',
-        'restore',
-        checkName('domain', 'domain', o.domain),
-        ...(o.service === undefined ? [] : [checkName('service', 'service', o.service)]),
+      const rest = [
+        ...optional('service', o.service),
         ...(o.snapshot === undefined
           ? []
           : ['--snapshot', checkName('snapshot', 'snapshot', o.snapshot)]),
       ];
-      return strip(await invoke({ op: 'restore', label: 'app restore', args, call: o }));
+      return strip(await invoke(app('restore', 'restore', o, rest)));
     },
 
     async ps(o) {
-      const args = ['app', 'ps', checkName('domain', 'domain', o.domain)];
-      const info = strip(await invoke({ op: 'ps', label: 'app ps', args, call: o }));
+      const info = strip(await invoke(app('ps', 'ps', o)));
       const services = parsePs(info.output);
       if (!services) {
         throw unreadable('app ps', info, 'no service table in its output');
@@ -290,10 +264,7 @@ export function createAbra(options: CreateAbraOptions): Abra {
     },
 
     async run(o) {
-      const args = [
-        'app',
-        'run',
-        checkName('domain', 'domain', o.domain),
+      const rest = [
         checkName('service', 'service', o.service),
         // A container tty would echo and mangle bytes (script's EOF shows up as `^@`); the
         // output is for capture, so ask for none unless the caller wants one.
@@ -301,23 +272,16 @@ export function createAbra(options: CreateAbraOptions): Abra {
         '--',
         ...checkArgv('cmd', o.cmd),
       ];
-      return strip(await invoke({ op: 'run', label: 'app run', args, call: o }));
+      return strip(await invoke(app('run', 'run', o, rest)));
     },
 
     async logs(o) {
-      const service = o.service === undefined ? [] : [checkName('service', 'service', o.service)];
-      const args = ['app', 'logs', checkName('domain', 'domain', o.domain), ...service];
+      const inv = app('logs', 'logs', o, optional('service', o.service));
       const stop =
         o.followMs === undefined
           ? undefined
           : AbortSignal.timeout(checkPositiveInt('followMs', o.followMs));
-      const result = await invoke({
-        op: 'logs',
-        label: 'app logs',
-        args,
-        call: o,
-        ...(stop ? { stopSignal: stop } : {}),
-      });
+      const result = await invoke({ ...inv, ...(stop ? { stopSignal: stop } : {}) });
       return { ...strip(result), stopped: result.outcome.aborted };
     },
 
