@@ -2,7 +2,7 @@ import { spawnGroup } from '@ccci/lifetime';
 import { DockerCommandError } from './errors.js';
 
 /** The result of one docker CLI call (the fields execa's result has too). */
-export interface DockerResult {
+interface DockerResult {
   exitCode: number | undefined;
   stdout: string;
   stderr: string;

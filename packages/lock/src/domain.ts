@@ -11,7 +11,7 @@ export const MAX_SWARM_NAME = 63;
  * Characters reserved after the stack name when only the domain is known: `_` plus a service,
  * volume, secret or config name and a secret version (`_db_password_v1` and the like).
  */
-export const DEFAULT_NAME_RESERVE = 24;
+const DEFAULT_NAME_RESERVE = 24;
 
 const LABEL = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
 
@@ -37,7 +37,7 @@ export function stackName(domain: string): string {
 }
 
 /** The recipe prefix of a run's domain: the first 4 characters of [a-z0-9] in the recipe name. */
-export function recipePrefix(recipe: string): string {
+function recipePrefix(recipe: string): string {
   const prefix = recipe
     .toLowerCase()
     .replace(/[^a-z0-9]/g, '')

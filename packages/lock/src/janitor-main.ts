@@ -7,7 +7,7 @@ import {
 import { janitorMetrics, writeMetricsFile } from './metrics-file.js';
 
 /** Exit codes of {@link janitorMain}. */
-export const JANITOR_EXIT = {
+const JANITOR_EXIT = {
   /** Every stack left, warned about, or reaped. */
   ok: 0,
   /** At least one stack could not be reaped, or docker could not be asked. */
@@ -17,7 +17,7 @@ export const JANITOR_EXIT = {
 } as const;
 
 /** Logs JSON lines to stderr (the timer's journal). */
-export function stderrLog(stream: NodeJS.WritableStream = process.stderr): JanitorLog {
+function stderrLog(stream: NodeJS.WritableStream = process.stderr): JanitorLog {
   const line = (level: string) => (fields: object, msg: string) => {
     stream.write(`${JSON.stringify({ level, time: new Date().toISOString(), msg, ...fields })}\n`);
   };

@@ -12,9 +12,9 @@ import { inventory } from './stack-objects.js';
 import { type SweepResult, sweepDomain } from './sweep.js';
 
 /** Default run deadline: 60 minutes. */
-export const DEFAULT_DEADLINE_MS = 60 * 60_000;
+const DEFAULT_DEADLINE_MS = 60 * 60_000;
 /** Default slack on top of the deadline before a held lock is a "possible leaked run". */
-export const DEFAULT_MARGIN_MS = 10 * 60_000;
+const DEFAULT_MARGIN_MS = 10 * 60_000;
 
 /** A pino-compatible logger (`log.info(fields, message)`). */
 export interface JanitorLog {
@@ -57,7 +57,7 @@ export interface RunJanitorOptions {
 }
 
 /** One stack the janitor looked at. */
-export type JanitorEntry = SweepResult<ReapReport> & { stack: string };
+type JanitorEntry = SweepResult<ReapReport> & { stack: string };
 
 export interface JanitorReport {
   ciDomain: string;

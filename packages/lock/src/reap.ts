@@ -40,7 +40,7 @@ export interface ReapStackOptions {
 }
 
 /** Objects that were reaped but are still there afterwards. */
-export class ReapIncompleteError extends LockPackageError {
+class ReapIncompleteError extends LockPackageError {
   constructor(stack: string, left: string[]) {
     super('ERR_REAP_INCOMPLETE', `reap of ${stack} left ${left.join(', ')}`);
   }

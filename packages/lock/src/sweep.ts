@@ -16,7 +16,7 @@ import { type LockProbe, probeLock } from './probe.js';
  * - `lock-lost`: the janitor's own lock was compromised mid-reap, it stopped;
  * - `failed`: an error during the reap (in `error`).
  */
-export type SweepOutcome =
+type SweepOutcome =
   | 'left'
   | 'warned'
   | 'kept'

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { decide, LOCK_STATES, type LockState } from '../src/index.js';
+import { decide, LOCK_STATES, type LockState } from '../src/decide.js';
 
 const deadlineMs = 60 * 60_000;
 const marginMs = 10 * 60_000;

@@ -1,15 +1,13 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
-  appDomain,
   assertNamesFit,
   ciObjectPattern,
   ciStackPattern,
   domainOfStack,
   MAX_SWARM_NAME,
-  stackName,
-  warmDomain,
-} from '../src/index.js';
+} from '../src/domain.js';
+import { appDomain, stackName, warmDomain } from '../src/index.js';
 
 describe('appDomain', () => {
   it('is <first 4 of recipe [a-z0-9]>-<6 hex>.<ci domain>', () => {

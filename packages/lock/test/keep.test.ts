@@ -4,16 +4,9 @@
 import { mkdir, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import {
-  acquireDomainLock,
-  activeKeepLeases,
-  appDomain,
-  KEEP_LEASE_MAX_MS,
-  keepLeasePath,
-  readKeepLease,
-  sweepDomain,
-  writeKeepLease,
-} from '../src/index.js';
+import { acquireDomainLock, appDomain, KEEP_LEASE_MAX_MS, writeKeepLease } from '../src/index.js';
+import { activeKeepLeases, keepLeasePath, readKeepLease } from '../src/keep.js';
+import { sweepDomain } from '../src/sweep.js';
 import { tempDir } from './helpers/tmp.js';
 
 const CI = 'ci.example.org';

@@ -1,7 +1,8 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { lockPaths, probeLock, readOwner } from '../src/index.js';
+import { lockPaths, readOwner } from '../src/lock.js';
+import { probeLock } from '../src/probe.js';
 import { waitFor } from '../src/wait.js';
 import { plantDeadLock } from './helpers/locks.js';
 import { Fixture } from './helpers/proc.js';

@@ -1,14 +1,9 @@
 import { mkdir, readdir, rm, stat, utimes, writeFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
-import {
-  acquireDomainLock,
-  LockBusyError,
-  type LockCompromisedError,
-  LockIdentityError,
-  lockPaths,
-  probeLock,
-  readOwner,
-} from '../src/index.js';
+import { LockBusyError, type LockCompromisedError, LockIdentityError } from '../src/errors.js';
+import { acquireDomainLock } from '../src/index.js';
+import { lockPaths, readOwner } from '../src/lock.js';
+import { probeLock } from '../src/probe.js';
 import { plantDeadLock } from './helpers/locks.js';
 import { tempDir } from './helpers/tmp.js';
 

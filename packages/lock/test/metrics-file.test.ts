@@ -2,8 +2,8 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { JanitorReport } from '../src/index.js';
-import { janitorMetrics, writeMetricsFile } from '../src/index.js';
+import type { JanitorReport } from '../src/janitor.js';
+import { janitorMetrics, writeMetricsFile } from '../src/metrics-file.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'ccci-metrics-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

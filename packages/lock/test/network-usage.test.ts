@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { networkUsage, usableAddresses, usageOf } from '../src/index.js';
+import { networkUsage } from '../src/index.js';
+import { usableAddresses, usageOf } from '../src/network-usage.js';
 
 describe('overlay network address use', () => {
   it('counts usable addresses of a range', () => {

@@ -1,16 +1,9 @@
 import { lstat, readdir, readFile, readlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import {
-  addDeploy,
-  fromEnv,
-  prepareRunDir,
-  RunStateEnvError,
-  readDeployCount,
-  removeRunDir,
-  runStatePaths,
-  toEnv,
-} from '../src/index.js';
+import { RunStateEnvError } from '../src/errors.js';
+import { prepareRunDir, readDeployCount, runStatePaths, toEnv } from '../src/index.js';
+import { addDeploy, fromEnv, removeRunDir } from '../src/run-state.js';
 import { tempDir } from './helpers/tmp.js';
 
 describe('runStatePaths', () => {

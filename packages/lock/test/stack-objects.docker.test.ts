@@ -1,12 +1,12 @@
 import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
+import { ReapAbortedError } from '../src/errors.js';
 import {
   appDomain,
   type DockerRunner,
   execaDocker,
   listStackObjects,
   objectNames,
-  ReapAbortedError,
   removeStack,
 } from '../src/index.js';
 import { deployFakeStack, IMAGE, objectsContaining } from './helpers/swarm.js';
