@@ -1,19 +1,7 @@
 export { type Abra, type AbraResult, createAbra } from './abra.js';
 export { incrementDeployCount, readDeployCount } from './deploy-count.js';
-export {
-  abraShExports,
-  composeFileNames,
-  deployEnv,
-  type EnvEntry,
-  EnvFileError,
-  envFileValue,
-  envValues,
-  parseEnvFile,
-  readEnvFile,
-  readEnvValues,
-  setEnvValues,
-  unsetEnvValues,
-} from './env.js';
+// The env-file half (`@ccci/abra/env-file`), whole.
+export * from './env.js';
 export {
   type AbraCallInfo,
   AbraError,
