@@ -1,8 +1,5 @@
-import { randomUUID } from 'node:crypto';
 import { StringDecoder } from 'node:string_decoder';
-import { setTimeout as delay } from 'node:timers/promises';
-import { execa } from 'execa';
-import { ProcessTree } from './kill-tree.js';
+import { startChild } from '@ccci/lifetime';
 import { quoteCommand } from './quote.js';
 import { cleanTerminalOutput } from './terminal.js';
 
@@ -11,8 +8,10 @@ export type OutputStream = 'stdout' | 'stderr';
 export interface RunProcessOptions {
   /** The program and its arguments. */
   argv: string[];
-  /** Variables added to the inherited environment. */
+  /** Variables added to the inherited environment (or the whole environment: `inheritEnv`). */
   env: Record<string, string>;
+  /** Inherit this process's environment under `env`. Default true. */
+  inheritEnv?: boolean;
   /** Run under a pseudo-terminal (util-linux `script`). */
   terminal: boolean;
   timeoutMs: number;
@@ -42,9 +41,6 @@ export interface ProcessOutcome {
  */
 const TERMINAL_PREFIX = 'stty cols 512 rows 64 2>/dev/null; exec setpriv --pdeathsig KILL -- ';
 
-/** How often the kill loop looks for survivors. */
-const POLL_MS = 25;
-
 /** Keeps the last `limit` characters of a stream of chunks. */
 class TailBuffer {
   #chunks: string[] = [];
@@ -66,12 +62,12 @@ class TailBuffer {
 /**
  * Starts one program in its own session and process group, under `setpriv --pdeathsig KILL`
  * (so it dies if we die), optionally under a pty, streams its output, and enforces the time
- * limit and abort signal by killing its whole process tree: SIGTERM to every member, SIGKILL
- * to whatever is left after `killGraceMs`. Never rejects: the caller classifies the outcome.
+ * limit and abort signal by killing its whole process tree — followed beyond its group, as
+ * `script` starts the program in a session of its own (@ccci/lifetime `startChild`,
+ * `followDescendants`): SIGTERM to every member, SIGKILL to whatever is left after
+ * `killGraceMs`. Never rejects: the caller classifies the outcome.
  */
 export async function runProcess(options: RunProcessOptions): Promise<ProcessOutcome> {
-  const started = performance.now();
-  const elapsed = () => Math.round(performance.now() - started);
   if (options.signal?.aborted) {
     return {
       exitCode: undefined,
@@ -86,27 +82,25 @@ export async function runProcess(options: RunProcessOptions): Promise<ProcessOut
   const wrapped = options.terminal
     ? ['script', '-qefc', TERMINAL_PREFIX + quoteCommand(options.argv), '/dev/null']
     : options.argv;
-  const marker = `CCCI_ABRA_CALL=${randomUUID()}`;
-  const child = execa('setpriv', ['--pdeathsig', 'KILL', '--', ...wrapped], {
-    detached: true,
+  const child = startChild(wrapped[0] as string, wrapped.slice(1), {
+    // Not registered on its own: the client's registry runs the whole call as an operation.
+    registry: null,
+    followDescendants: true,
+    timeoutMs: options.timeoutMs,
+    signal: options.signal,
+    killGraceMs: options.killGraceMs,
     stdin: 'ignore',
     buffer: false,
-    reject: false,
     // script runs its command with `$SHELL -c`; quoteArg is POSIX quoting, so pin a POSIX sh.
-    env: {
-      ...options.env,
-      SHELL: '/bin/sh',
-      CCCI_ABRA_CALL: marker.slice('CCCI_ABRA_CALL='.length),
-    },
-    extendEnv: true,
+    env: { ...options.env, SHELL: '/bin/sh' },
+    extendEnv: options.inheritEnv ?? true,
   });
 
-  const tree = child.pid === undefined ? undefined : new ProcessTree(child.pid, marker);
   const buffer = new TailBuffer(options.maxOutputChars);
   let discovered = false;
   const listen = (stream: OutputStream) => {
     const decoder = new StringDecoder('utf8');
-    const source = stream === 'stdout' ? child.stdout : child.stderr;
+    const source = stream === 'stdout' ? child.subprocess.stdout : child.subprocess.stderr;
     const deliver = (text: string) => {
       if (text === '') return;
       buffer.push(text);
@@ -118,10 +112,10 @@ export async function runProcess(options: RunProcessOptions): Promise<ProcessOut
       }
     };
     source?.on('data', (data: Buffer) => {
-      if (!discovered && tree) {
+      if (!discovered && child.tree) {
         // First output: the pty session exists now; remember it while its parent is alive.
         discovered = true;
-        tree.members();
+        child.tree.members();
       }
       deliver(decoder.write(data));
     });
@@ -130,54 +124,21 @@ export async function runProcess(options: RunProcessOptions): Promise<ProcessOut
   listen('stdout');
   listen('stderr');
 
-  let reason: 'timeout' | 'abort' | undefined;
-  let killing: Promise<void> | undefined;
-  const terminate = (why: 'timeout' | 'abort') => {
-    if (reason || !tree) return;
-    reason = why;
-    killing = killTree(tree, options.killGraceMs);
-  };
-  const timer = setTimeout(() => terminate('timeout'), options.timeoutMs);
-  const onAbort = () => terminate('abort');
-  options.signal?.addEventListener('abort', onAbort, { once: true });
-
-  let result: Awaited<typeof child>;
-  try {
-    result = await child;
-  } finally {
-    clearTimeout(timer);
-    options.signal?.removeEventListener('abort', onAbort);
-  }
-  if (killing) await killing;
-  else if (tree && tree.members().length > 0) {
-    // The leader exited but left something behind in its session: nothing outlives a call.
-    await killTree(tree, options.killGraceMs);
-  }
-
-  const spawnError =
-    child.pid === undefined && result.cause instanceof Error ? result.cause : undefined;
+  const outcome = await child.outcome;
+  const killed = outcome.timedOut || outcome.aborted;
   return {
-    exitCode: reason ? undefined : result.exitCode,
-    output: reason
+    exitCode: outcome.exitCode,
+    output: killed
       ? withoutKillNotice(cleanTerminalOutput(buffer.text()))
       : cleanTerminalOutput(buffer.text()),
-    durationMs: elapsed(),
-    timedOut: reason === 'timeout',
-    aborted: reason === 'abort',
-    spawnError,
+    durationMs: outcome.durationMs,
+    timedOut: outcome.timedOut,
+    aborted: outcome.aborted,
+    spawnError: outcome.spawnError,
   };
 }
 
 /** util-linux `script` announces its own SIGTERM on stdout; it is ours, not the program's. */
 function withoutKillNotice(output: string): string {
   return output.replace(/^Session terminated, killing shell\.\.\.(?: \.\.\.killed\.)?\n?/m, '');
-}
-
-/** SIGTERM the tree, wait up to `graceMs` for it to go, SIGKILL survivors, wait until none are left. */
-async function killTree(tree: ProcessTree, graceMs: number): Promise<void> {
-  tree.signal('SIGTERM');
-  const deadline = performance.now() + graceMs;
-  while (tree.members().length > 0 && performance.now() < deadline) await delay(POLL_MS);
-  // SIGKILL cannot be ignored; a few rounds catch children forked between scans.
-  for (let round = 0; round < 40 && tree.signal('SIGKILL') > 0; round += 1) await delay(POLL_MS);
 }

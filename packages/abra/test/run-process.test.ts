@@ -2,20 +2,10 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
+import { processAlive as isAlive } from '@ccci/lifetime';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runProcess } from '../src/run-process.js';
 import { fixture } from './helpers.js';
-
-/** Alive = present in /proc and not a zombie. */
-function isAlive(pid: number): boolean {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const state = stat.slice(stat.lastIndexOf(')') + 2)[0];
-    return state !== 'Z' && state !== 'X';
-  } catch {
-    return false;
-  }
-}
 
 async function waitForFile(path: string, timeoutMs = 10_000): Promise<string> {
   const deadline = Date.now() + timeoutMs;

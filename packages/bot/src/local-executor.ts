@@ -1,6 +1,6 @@
 import { closeSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { execa } from 'execa';
+import { type Child, startChild } from '@ccci/lifetime';
 import type { DispatchRequest, Executor, ExecutorEvents, LookupResult } from './executor.js';
 import type { BotLog } from './log.js';
 
@@ -29,9 +29,7 @@ export interface LocalExecutorOptions {
 
 interface Job {
   request: DispatchRequest;
-  child?: Promise<unknown>;
-  pid?: number | undefined;
-  cancelled?: boolean;
+  child?: Child;
 }
 
 function argv(r: DispatchRequest): string[] {
@@ -153,10 +151,13 @@ export function createLocalExecutor(options: LocalExecutorOptions): Executor & {
     // bot that dies (or restarts) does not take its runs with it (no EPIPE, no SIGPIPE).
     // A descriptor of the log file itself (execa's `{file}` would pipe through this process).
     const out = openSync(join(stateDir, `${r.runId}.log`), 'a', 0o600);
-    const child = execa(file, [...prefix, ...argv(r)], {
-      detached: true, // own session and process group: cancel reaches the harness and its children
+    const child = startChild(file, [...prefix, ...argv(r)], {
+      // Own session and process group: cancel reaches the harness and its children. Not tied to
+      // the bot's life (no parent-death signal, no registry): a restarted bot adopts its runs.
+      registry: null,
+      pdeathsig: false,
+      killGraceMs,
       cleanup: false,
-      reject: false,
       stdin: 'ignore',
       // A descriptor number (execa's types take only literal ones; it passes any to spawn).
       stdout: out as 3,
@@ -173,13 +174,12 @@ export function createLocalExecutor(options: LocalExecutorOptions): Executor & {
     // The child has its own copy of the descriptor.
     closeSync(out);
     job.child = child;
-    job.pid = child.pid;
     active.set(r.runId, job);
     if (child.pid !== undefined)
       writeFileSync(marker(r.runId), `${child.pid} ${startTime(child.pid) ?? ''}\n`);
     log.info?.({ runId: r.runId, pid: child.pid }, 'local executor started a run');
     events?.started(r.runId);
-    void child.then((result) => {
+    void child.outcome.then((result) => {
       active.delete(r.runId);
       rmSync(marker(r.runId), { force: true });
       const detail = result.signal
@@ -193,20 +193,10 @@ export function createLocalExecutor(options: LocalExecutorOptions): Executor & {
     });
   }
 
-  function killGroup(job: Job, signal: NodeJS.Signals): void {
-    if (job.pid === undefined) return;
-    try {
-      process.kill(-job.pid, signal);
-    } catch {
-      // Already gone.
-    }
-  }
-
+  /** SIGTERM the run's process group, SIGKILL after the grace; resolves once the run has ended. */
   async function terminate(job: Job, graceMs: number): Promise<void> {
-    killGroup(job, 'SIGTERM');
-    const timer = setTimeout(() => killGroup(job, 'SIGKILL'), graceMs);
-    await job.child?.catch(() => undefined);
-    clearTimeout(timer);
+    await job.child?.kill({ graceMs });
+    await job.child?.outcome;
   }
 
   return {

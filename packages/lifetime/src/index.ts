@@ -1,12 +1,11 @@
-export { OrphanError } from './errors.js';
 export {
-  defaultRegistry,
-  GroupRegistry,
-  killGroup,
-  type SpawnGroupOptions,
-  spawnGroup,
-  waitGroupGone,
-} from './groups.js';
+  type Child,
+  type ChildOptions,
+  type ChildOutcome,
+  startChild,
+} from './child.js';
+export { OrphanError } from './errors.js';
+export { defaultRegistry, GroupRegistry } from './groups.js';
 export {
   EXIT_CODES,
   installLifetimeGuards,
@@ -15,3 +14,4 @@ export {
   type LifetimeLog,
   type ShutdownReason,
 } from './guards.js';
+export { killGroup, processAlive, waitGroupGone } from './process-tree.js';

@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { GroupRegistry, killGroup, spawnGroup, waitGroupGone } from '../src/index.js';
+import { GroupRegistry, killGroup, startChild, waitGroupGone } from '../src/index.js';
 
 describe('process groups', () => {
-  it('spawnGroup starts the child as its own group leader and registers it until it exits', async () => {
+  it('startChild starts the child as its own group leader and registers it until it exits', async () => {
     const registry = new GroupRegistry();
-    const child = spawnGroup('sh', ['-c', 'cat /proc/self/stat'], { registry });
+    const child = startChild('sh', ['-c', 'cat /proc/self/stat'], { registry });
     expect(registry.list()).toEqual([child.pid]);
-    const r = await child;
+    const r = await child.outcome;
     // /proc/<pid>/stat field 5 is the process group id: the child leads its own group.
     const fields = String(r.stdout)
       .replace(/^.*\) /, '')
@@ -17,15 +17,12 @@ describe('process groups', () => {
 
   it('killAll kills the whole group — leader and grandchildren — and empties the registry', async () => {
     const registry = new GroupRegistry();
-    const child = spawnGroup('sh', ['-c', 'sleep 300 & sleep 300 & wait'], {
-      registry,
-      reject: false,
-    });
+    const child = startChild('sh', ['-c', 'sleep 300 & sleep 300 & wait'], { registry });
     const pgid = child.pid as number;
     await registry.killAll({ graceMs: 2000 });
     expect(await waitGroupGone(pgid, 5000)).toBe(true);
     expect(registry.size).toBe(0);
-    await child;
+    expect((await child.outcome).signal).toBe('SIGTERM');
   });
 
   it('killGroup of a gone group is not an error; a bad id is a TypeError', () => {

@@ -1,4 +1,4 @@
-import { spawnGroup } from '@ccci/lifetime';
+import { startChild } from '@ccci/lifetime';
 import { DockerCommandError } from './errors.js';
 
 /** The result of one docker CLI call (the fields execa's result has too). */
@@ -13,20 +13,14 @@ export type DockerRunner = (args: readonly string[]) => Promise<DockerResult>;
 
 /**
  * The default runner: the `docker` CLI, an argument array, no shell, in a process group of its
- * own under a parent-death signal (@ccci/lifetime `spawnGroup`), so a janitor that is killed
- * or times out leaves no docker call behind. Killed after 120 s.
+ * own under a parent-death signal, registered with the teardown funnel (@ccci/lifetime
+ * `startChild`), so a janitor that is killed or times out leaves no docker call behind. Its
+ * group is killed after 120 s (SIGTERM, SIGKILL 5 s later); the exit code is then undefined.
  */
 export const execaDocker: DockerRunner = async (args) => {
-  const result = await spawnGroup('docker', args, {
-    reject: false,
-    timeout: 120_000,
-    killSignal: 'SIGKILL',
-  });
-  return {
-    exitCode: result.exitCode,
-    stdout: String(result.stdout ?? ''),
-    stderr: String(result.stderr ?? ''),
-  };
+  const { exitCode, stdout, stderr } = await startChild('docker', args, { timeoutMs: 120_000 })
+    .outcome;
+  return { exitCode, stdout, stderr };
 };
 
 /** Runs docker and returns stdout, throwing {@link DockerCommandError} on a non-zero exit. */

@@ -147,6 +147,7 @@ async function createRun(
   const proc = new Proc(
     {
       output: (source, text) => log.output(source, text),
+      mask: (text) => redactor.redactString(text),
       childTime: (command, start, end, label) =>
         recordChild(times, commandKind(command), start, end, label),
     },

@@ -1,6 +1,6 @@
 import { dirname } from 'node:path';
 import type { Duplex } from 'node:stream';
-import { type GroupRegistry, killGroup, spawnGroup } from '@ccci/lifetime';
+import { type GroupRegistry, killGroup, startChild } from '@ccci/lifetime';
 import { AssertionFailed } from '../errors.js';
 import { childScript } from './child-entry.js';
 import type { FromChild, HookArg, HookRequest, ToChild } from './hook-contract.js';
@@ -233,9 +233,8 @@ export class HookHost {
     const [file, argv] = this.o.sandbox
       ? sandboxed(this.o.sandbox, view, node[0] as string, node.slice(1))
       : [node[0] as string, node.slice(1)];
-    const sub = spawnGroup(file, argv, {
+    const { subprocess: sub } = startChild(file, argv, {
       ...(this.o.registry ? { registry: this.o.registry } : {}),
-      reject: false,
       // Descriptor 3 is the channel: JSON lines we parse ourselves, bounded (Node's own IPC
       // would throw in this process on bytes that do not deserialise).
       stdio: ['ignore', 'pipe', 'pipe', 'pipe'],

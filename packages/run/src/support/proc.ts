@@ -1,6 +1,6 @@
 import { accessSync, constants } from 'node:fs';
 import { delimiter, join } from 'node:path';
-import { type GroupRegistry, killGroup, spawnGroup } from '@ccci/lifetime';
+import { type ChildOutcome, type GroupRegistry, startChild } from '@ccci/lifetime';
 import { InfraError } from '../errors.js';
 import { type SandboxHost, type SandboxView, sandboxed } from './sandbox.js';
 
@@ -45,6 +45,8 @@ export interface ProcOptions {
 /** Where every child's output and time goes: the redacted debug log and the bench tally. */
 export interface ProcSink {
   output(command: string, text: string): void;
+  /** Masks secrets in a failure's message and kept stderr (the run's redactor). Default: none. */
+  mask?(text: string): string;
   /** Wall time of one child (start and end, performance.now()), for the overhead benchmark. */
   childTime(kind: string, startMs: number, endMs: number, label: string): void;
 }
@@ -59,6 +61,12 @@ export class Proc {
     private readonly registry?: GroupRegistry,
     /** Where recipe code runs (options.sandbox); without one it runs with an isolated env. */
     readonly sandboxHost?: SandboxHost,
+    /**
+     * Every child's environment starts from this one (the run passes the harness's without its
+     * secrets, engine.ts); `isolatedEnv` keeps only its basics. Default process.env.
+     */
+    // Node keeps only strings in process.env; `undefined` in its type is a missing variable.
+    readonly env: Readonly<Record<string, string>> = process.env as Record<string, string>,
   ) {}
 
   async run(cmd: string, args: readonly string[], options: ProcOptions = {}): Promise<ProcResult> {
@@ -69,9 +77,13 @@ export class Proc {
       options.sandbox && this.sandboxHost
         ? sandboxed(this.sandboxHost, options.sandbox, cmd, args, options.cwd)
         : [options.exactEnv ? onPath(cmd) : cmd, args];
-    const child = spawnGroup(file, argv, {
+    const timeoutMs = options.timeoutMs ?? 120_000;
+    const r = await startChild(file, argv, {
       ...(this.registry ? { registry: this.registry } : {}),
-      reject: false,
+      timeoutMs,
+      signal: options.signal,
+      // A time-out or the teardown does not wait for docker or git: SIGKILL right after SIGTERM.
+      killGraceMs: 0,
       stdin: options.input === undefined ? 'ignore' : 'pipe',
       ...(options.input === undefined ? {} : { input: options.input }),
       ...(options.cwd ? { cwd: options.cwd } : {}),
@@ -80,48 +92,84 @@ export class Proc {
         : options.exactEnv
           ? { env: { ...options.env }, extendEnv: false }
           : options.isolatedEnv
-            ? { env: { ...basicEnv(), ...options.env }, extendEnv: false }
-            : options.env
-              ? { env: options.env }
-              : {}),
-      timeout: options.timeoutMs ?? 120_000,
-      killSignal: 'SIGKILL',
+            ? { env: { ...basicEnv(this.env), ...options.env }, extendEnv: false }
+            : { env: { ...this.env, ...options.env }, extendEnv: false }),
       stripFinalNewline: false,
-    });
-    const pid = child.pid;
-    const onAbort = () => {
-      if (pid) killGroup(pid, 'SIGKILL');
-    };
-    options.signal?.addEventListener('abort', onAbort, { once: true });
-    try {
-      const r = await child;
-      const ended = performance.now();
-      const durationMs = Math.round(ended - started);
-      this.sink.childTime(cmd, started, ended, [cmd, ...verb(args).slice(0, 2)].join(' '));
-      const stdout = String(r.stdout ?? '');
-      const stderr = String(r.stderr ?? '');
-      const label = [cmd, ...args.slice(0, 3)].join(' ');
-      const shown = options.quiet ? ((r.exitCode ?? 1) === 0 ? '' : stderr) : `${stdout}${stderr}`;
-      if (shown) this.sink.output(label, shown);
-      if (r.timedOut)
-        throw new InfraError(`${label} timed out after ${options.timeoutMs ?? 120_000} ms`);
-      if (options.signal?.aborted)
-        throw new InfraError(`${label} stopped: the run is being torn down`);
-      if (r.failed && r.exitCode === undefined) {
-        throw new InfraError(`${label} could not run: ${r.shortMessage ?? 'spawn failed'}`);
-      }
-      const exitCode = r.exitCode ?? 1;
-      if (exitCode !== 0 && !options.allowFailure) {
-        throw new InfraError(`${label} exited ${exitCode}: ${lastLine(stderr || stdout)}`);
-      }
-      return { exitCode, stdout, stderr, durationMs };
-    } finally {
-      options.signal?.removeEventListener('abort', onAbort);
+    }).outcome;
+    const ended = performance.now();
+    const durationMs = Math.round(ended - started);
+    this.sink.childTime(cmd, started, ended, [cmd, ...verb(args).slice(0, 2)].join(' '));
+    const { stdout, stderr } = r;
+    const label = [cmd, ...args.slice(0, 3)].join(' ');
+    const shown = options.quiet ? ((r.exitCode ?? 1) === 0 ? '' : stderr) : `${stdout}${stderr}`;
+    if (shown) this.sink.output(label, shown);
+    const fail = (what: string) =>
+      commandFailed(label, what, { ...r, command: [cmd, ...args] }, this.sink.mask);
+    if (r.timedOut) throw fail(`timed out after ${timeoutMs} ms`);
+    if (r.aborted || options.signal?.aborted) throw fail('stopped: the run is being torn down');
+    if (r.exitCode === undefined) {
+      throw fail(
+        r.spawnError
+          ? `could not run: ${r.spawnError.message}`
+          : `was ended by ${r.signal ?? 'a signal'}`,
+      );
     }
+    if (r.exitCode !== 0 && !options.allowFailure) throw fail(`exited ${r.exitCode}`);
+    return { exitCode: r.exitCode, stdout, stderr, durationMs };
   }
 }
 
-export function lastLine(text: string): string {
+/** How much of a failed child's stderr a {@link CommandError} keeps (the tail). */
+const STDERR_TAIL_CHARS = 4096;
+
+/**
+ * A child the run needed (docker, git, a recipe's tests) failed: an {@link InfraError} (the rung
+ * is `unver`) that keeps the same fields as a result, like @ccci/abra's `AbraError`.
+ */
+export class CommandError extends InfraError {
+  /** `[cmd, ...args]` as asked for. */
+  readonly command: readonly string[];
+  /** The exit code; undefined when it was killed (deadline, teardown) or never started. */
+  readonly exitCode: number | undefined;
+  /** The tail of its stderr (at most 4096 characters), secrets masked where the run has a mask. */
+  readonly stderr: string;
+  readonly timedOut: boolean;
+  readonly aborted: boolean;
+
+  constructor(message: string, fields: Omit<CommandError, keyof InfraError>) {
+    super(message);
+    this.command = fields.command;
+    this.exitCode = fields.exitCode;
+    this.stderr = fields.stderr;
+    this.timedOut = fields.timedOut;
+    this.aborted = fields.aborted;
+  }
+}
+
+/**
+ * The error of a child that failed: `<label> <what>`, and when it exited `: <the last line of
+ * its stderr, or stdout>`, with the outcome's fields; `mask` is applied to the message and the
+ * kept stderr.
+ */
+export function commandFailed(
+  label: string,
+  what: string,
+  r: Pick<ChildOutcome, 'command' | 'exitCode' | 'stdout' | 'stderr'> &
+    Partial<Pick<ChildOutcome, 'timedOut' | 'aborted'>>,
+  mask: (text: string) => string = (text) => text,
+): CommandError {
+  const stderr = mask(r.stderr);
+  const why = r.exitCode === undefined ? '' : `: ${lastLine(stderr || mask(r.stdout))}`;
+  return new CommandError(`${label} ${what}${why}`, {
+    command: r.command,
+    exitCode: r.exitCode,
+    stderr: stderr.length > STDERR_TAIL_CHARS ? stderr.slice(-STDERR_TAIL_CHARS) : stderr,
+    timedOut: r.timedOut ?? false,
+    aborted: r.aborted ?? false,
+  });
+}
+
+function lastLine(text: string): string {
   return (
     text
       .trim()
@@ -156,10 +204,10 @@ export function sandboxEnv(): Record<string, string> {
 }
 
 /** The few variables a child process needs to work at all. */
-function basicEnv(): Record<string, string> {
+function basicEnv(base: Readonly<Record<string, string>>): Record<string, string> {
   const env: Record<string, string> = {};
   for (const key of ['PATH', 'HOME', 'LANG', 'TZ', 'TMPDIR']) {
-    const value = process.env[key];
+    const value = base[key];
     if (value !== undefined) env[key] = value;
   }
   return env;

@@ -1,6 +1,6 @@
 import { InfraError } from '../../src/errors.js';
 import {
-  lastLine,
+  commandFailed,
   Proc,
   type ProcOptions,
   type ProcResult,
@@ -18,7 +18,7 @@ interface ProcCall {
  * The run's `Proc` with `docker` answered from a {@link FakeSwarm}: `service ls`, `service
  * inspect`, `ps` with the `--filter`/`--format` the rungs use (support/services.ts, health.ts).
  * Every other command (git on the recipe clone, recipe tests) runs for real, unsandboxed.
- * Failures behave as Proc's: a non-zero exit throws InfraError unless `allowFailure`.
+ * Failures behave as Proc's: a non-zero exit throws a CommandError unless `allowFailure`.
  */
 export class FakeProc extends Proc {
   readonly calls: ProcCall[] = [];
@@ -57,7 +57,7 @@ export class FakeProc extends Proc {
     const r = this.#docker(args);
     if (r.exitCode !== 0 && !options.allowFailure) {
       const label = [cmd, ...args.slice(0, 3)].join(' ');
-      throw new InfraError(`${label} exited ${r.exitCode}: ${lastLine(r.stderr || r.stdout)}`);
+      throw commandFailed(label, `exited ${r.exitCode}`, { ...r, command: [cmd, ...args] });
     }
     return { ...r, durationMs: 0 };
   }
