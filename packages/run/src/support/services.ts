@@ -16,25 +16,29 @@ interface Spec {
   };
 }
 
+/** `name` without the `<stack>_` prefix docker gives the objects of a stack. */
+function unprefixed(stack: string, name: string): string {
+  return name.startsWith(`${stack}_`) ? name.slice(stack.length + 1) : name;
+}
+
+/** `docker service ls` of the stack's services: one non-empty line each, in Go-template `format`. */
+async function serviceLs(
+  proc: Proc,
+  stack: string,
+  format: string,
+  signal?: AbortSignal,
+): Promise<string[]> {
+  const out = await proc.run(
+    'docker',
+    ['service', 'ls', '--filter', `label=com.docker.stack.namespace=${stack}`, '--format', format],
+    { quiet: true, ...(signal ? { signal } : {}) },
+  );
+  return out.stdout.split('\n').filter((l) => l.trim());
+}
+
 /** The services of a stack with their labels and named-volume mounts (docker service inspect). */
 export async function stackServices(proc: Proc, stack: string): Promise<ServiceInfo[]> {
-  const names = (
-    await proc.run(
-      'docker',
-      [
-        'service',
-        'ls',
-        '--filter',
-        `label=com.docker.stack.namespace=${stack}`,
-        '--format',
-        '{{.Name}}',
-      ],
-      { quiet: true },
-    )
-  ).stdout
-    .split('\n')
-    .map((l) => l.trim())
-    .filter(Boolean);
+  const names = (await serviceLs(proc, stack, '{{.Name}}')).map((l) => l.trim());
   if (names.length === 0) return [];
   const out = await proc.run(
     'docker',
@@ -46,14 +50,12 @@ export async function stackServices(proc: Proc, stack: string): Promise<ServiceI
     .filter((l) => l.trim())
     .map((l) => JSON.parse(l) as Spec)
     .map((s) => ({
-      name: s.Name.startsWith(`${stack}_`) ? s.Name.slice(stack.length + 1) : s.Name,
+      name: unprefixed(stack, s.Name),
       labels: s.Labels ?? {},
       volumes: (s.TaskTemplate?.ContainerSpec?.Mounts ?? [])
         .filter((m) => (m.Type ?? 'volume') === 'volume' && m.Source && m.Target)
         .map((m) => ({
-          volume: (m.Source as string).startsWith(`${stack}_`)
-            ? (m.Source as string).slice(stack.length + 1)
-            : (m.Source as string),
+          volume: unprefixed(stack, m.Source as string),
           target: m.Target as string,
         })),
     }));
@@ -74,28 +76,14 @@ export async function stackReplicas(
   stack: string,
   signal?: AbortSignal,
 ): Promise<{ name: string; replicas: string; converged: boolean }[]> {
-  const out = await proc.run(
-    'docker',
-    [
-      'service',
-      'ls',
-      '--filter',
-      `label=com.docker.stack.namespace=${stack}`,
-      '--format',
-      '{{.Name}}\t{{.Replicas}}',
-    ],
-    { quiet: true, ...(signal ? { signal } : {}) },
-  );
-  return out.stdout
-    .split('\n')
-    .filter((l) => l.trim())
-    .map((l) => {
-      const [full = '', replicas = ''] = l.split('\t');
-      const m = /^(\d+)\/(\d+)/.exec(replicas);
-      return {
-        name: full.startsWith(`${stack}_`) ? full.slice(stack.length + 1) : full,
-        replicas,
-        converged: m !== null && m[1] === m[2] && m[2] !== '0',
-      };
-    });
+  const lines = await serviceLs(proc, stack, '{{.Name}}\t{{.Replicas}}', signal);
+  return lines.map((l) => {
+    const [full = '', replicas = ''] = l.split('\t');
+    const m = /^(\d+)\/(\d+)/.exec(replicas);
+    return {
+      name: unprefixed(stack, full),
+      replicas,
+      converged: m !== null && m[1] === m[2] && m[2] !== '0',
+    };
+  });
 }
