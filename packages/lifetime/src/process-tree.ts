@@ -1,5 +1,5 @@
 import { readdirSync, readFileSync } from 'node:fs';
-import { setTimeout as delay } from 'node:timers/promises';
+import { pollUntil } from '@ccci/backoff';
 
 /** One row of the process table, as much as killing a tree needs. */
 interface ProcStat {
@@ -137,13 +137,12 @@ export async function waitGroupGone(pgid: number, timeoutMs: number): Promise<bo
   return waitGone(new ProcessTree(pgid), timeoutMs);
 }
 
-async function waitGone(tree: ProcessTree, timeoutMs: number): Promise<boolean> {
-  const until = performance.now() + timeoutMs;
-  for (let wait = 5; ; wait = Math.min(wait * 2, 100)) {
-    if (!tree.alive()) return true;
-    if (performance.now() >= until) return false;
-    await delay(Math.min(wait, POLL_MS * 4));
-  }
+function waitGone(tree: ProcessTree, timeoutMs: number): Promise<boolean> {
+  return pollUntil(() => !tree.alive(), {
+    timeoutMs,
+    backoff: { firstMs: 5, maxMs: POLL_MS * 4 },
+    now: () => performance.now(),
+  });
 }
 
 /**
