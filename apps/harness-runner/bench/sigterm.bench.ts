@@ -8,14 +8,10 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { dockerAvailable } from '@ccci/testbed';
-import { createBed } from '../test/e2e.js';
+import { exitUnlessDocker } from '@ccci/testbed';
+import { createBed, runArgs } from '../test/e2e.js';
 
-const docker = dockerAvailable();
-if (!docker.ok) {
-  console.log(`sigterm trials: skipped — ${docker.reason}`);
-  process.exit(0);
-}
+exitUnlessDocker('sigterm trials');
 const trials = Number(process.env['SIGTERM_TRIALS'] ?? '50');
 const chromiumDirs = () => readdirSync(tmpdir()).filter((d) => d.startsWith('ccci-chromium-'));
 const before = new Set(chromiumDirs());
@@ -36,17 +32,7 @@ async function worker(): Promise<void> {
     const [point, spread] = usable[i % usable.length] as [RegExp, number];
     const delay = Math.round(Math.random() * spread);
     const id = `sigt${i}`;
-    const child = bed.run([
-      'run',
-      '--recipe',
-      'web',
-      '--ref',
-      'main',
-      '--src',
-      src,
-      '--run-id',
-      id,
-    ]);
+    const child = bed.run(runArgs('web', src, id));
     await child.waitOutput(point);
     await new Promise((r) => setTimeout(r, delay));
     child.kill('SIGTERM');

@@ -12,6 +12,7 @@ import {
   uniqueCiDomain,
 } from '@ccci/testbed';
 import { execa } from 'execa';
+import { BIN, runArgs } from '../test/e2e.js';
 
 const root = process.env['CCCI_DEMO_DIR'] ?? mkdtempSync(join(tmpdir(), 'ccci-demo-'));
 mkdirSync(root, { recursive: true });
@@ -26,26 +27,12 @@ const gateway = await startGateway();
 const ciDomain = uniqueCiDomain();
 say(`recipe fixture "web" (two releases) at ${src}; gateway ${gateway.url}; ci domain ${ciDomain}`);
 const runsDir = join(root, 'runs');
-const child = execa(
-  join(import.meta.dirname, '../bin/harness-runner'),
-  [
-    'run',
-    '--recipe',
-    'web',
-    '--ref',
-    'main',
-    '--src',
-    src,
-    '--run-id',
-    `demo${Date.now().toString(36)}`,
-  ],
-  {
-    stdio: 'inherit',
-    reject: false,
-    forceKillAfterDelay: false,
-    env: localHarnessEnv({ root, enrolmentDir: enrolment, ciDomain, gatewayUrl: gateway.url }),
-  },
-);
+const child = execa(BIN, runArgs('web', src, `demo${Date.now().toString(36)}`), {
+  stdio: 'inherit',
+  reject: false,
+  forceKillAfterDelay: false,
+  env: localHarnessEnv({ root, enrolmentDir: enrolment, ciDomain, gatewayUrl: gateway.url }),
+});
 // Ctrl-C reaches the harness too (same process group); it tears down and exits 130.
 process.on('SIGINT', () => {});
 const r = await child;

@@ -9,6 +9,7 @@ import {
   readdirSync,
   readFileSync,
   rmSync,
+  writeFileSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -38,12 +39,41 @@ type RunningCli = Promise<CliResult> & {
 
 export const BIN = join(import.meta.dirname, '../bin/harness-runner');
 
+/** The CLI's arguments for a run of `recipe` at `main` from the repository `src`, as `runId`. */
+export const runArgs = (recipe: string, src: string, runId: string): string[] => [
+  ...['run', '--recipe', recipe, '--ref', 'main'],
+  ...['--src', src, '--run-id', runId],
+];
+
+/** git in a test's recipe repository, committing as a test author. */
+export const git = (repo: string, args: string[]) =>
+  execa('git', args, {
+    cwd: repo,
+    env: {
+      GIT_AUTHOR_NAME: 't',
+      GIT_AUTHOR_EMAIL: 't@t',
+      GIT_COMMITTER_NAME: 't',
+      GIT_COMMITTER_EMAIL: 't@t',
+    },
+  });
+
+/** Each rung's status in a run's results, to compare several at once. */
+export const statuses = (results: { rungs: Record<string, { status: string }> }) =>
+  Object.fromEntries(Object.entries(results.rungs).map(([rung, r]) => [rung, r.status]));
+
 export interface Bed {
   root: string;
   ciDomain: string;
   gateway: Gateway;
   env: Record<string, string>;
   src(name: FixtureName): Promise<string>;
+  /** A new recipe `as`: the fixture `from`, and a commit (`message`) that edits its compose.yml. */
+  changedSrc(o: {
+    from: FixtureName;
+    as: string;
+    edit: (compose: string) => string;
+    message: string;
+  }): Promise<string>;
   run(args: string[], extraEnv?: Record<string, string>): RunningCli;
   /** results.json of a run id (its artifacts dir under the runs dir). */
   results(runId: string): Record<string, unknown> & {
@@ -84,6 +114,13 @@ export async function createBed(): Promise<Bed> {
     async src(name) {
       if (!made.has(name)) made.set(name, await createFixtureRecipe(name, { dir: srcDir }));
       return made.get(name) as string;
+    },
+    async changedSrc({ from, as, edit, message }) {
+      const repo = await createFixtureRecipe(from, { dir: srcDir, as });
+      const file = join(repo, 'compose.yml');
+      writeFileSync(file, edit(readFileSync(file, 'utf8')));
+      await git(repo, ['commit', '-qam', message]);
+      return repo;
     },
     run(args, extraEnv = {}) {
       const child = execa(BIN, args, {

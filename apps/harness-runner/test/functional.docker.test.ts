@@ -2,16 +2,14 @@
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createFixtureRecipe } from '@ccci/testbed';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Bed, createBed } from './e2e.js';
+import { afterAll, describe, expect, it } from 'vitest';
+import { createBed, runArgs } from './e2e.js';
 
-let bed: Bed;
-beforeAll(async () => {
-  bed = await createBed();
-});
-afterAll(async () => {
-  await bed?.close();
-});
+const bed = await createBed();
+afterAll(() => bed.close());
+
+/** The functional rung and the install it needs. */
+const FUNCTIONAL_ONLY = ['--stages', 'install,functional'];
 
 const SPEC = `import assert from 'node:assert/strict';
 
@@ -40,19 +38,7 @@ describe.skipIf(!existsSync('/usr/bin/chromium'))(
       mkdirSync(join(enrol, 'tests', 'playwright'), { recursive: true });
       writeFileSync(join(enrol, 'recipe_meta.yml'), 'HEALTH_OK: [200]\n');
       writeFileSync(join(enrol, 'tests', 'playwright', 'home.spec.mjs'), SPEC);
-      const r = await bed.run([
-        'run',
-        '--recipe',
-        'browsed',
-        '--ref',
-        'main',
-        '--src',
-        src,
-        '--run-id',
-        'browsed1',
-        '--stages',
-        'install,functional',
-      ]);
+      const r = await bed.run([...runArgs('browsed', src, 'browsed1'), ...FUNCTIONAL_ONLY]);
       expect(r.exitCode, r.all).toBe(0);
       const res = bed.results('browsed1');
       expect(res.rungs['install']?.status, r.all).toBe('pass');
@@ -103,19 +89,7 @@ describe('functional rung: flaky tests (real swarm)', () => {
     writeFileSync(join(enrol, 'tests', 'functional', 'steady.sh'), '#!/bin/sh\ntrue\n');
     for (const f of ['sometimes.sh', 'steady.sh'])
       chmodSync(join(enrol, 'tests', 'functional', f), 0o755);
-    const r = await bed.run([
-      'run',
-      '--recipe',
-      'flaky',
-      '--ref',
-      'main',
-      '--src',
-      src,
-      '--run-id',
-      'flaky1',
-      '--stages',
-      'install,functional',
-    ]);
+    const r = await bed.run([...runArgs('flaky', src, 'flaky1'), ...FUNCTIONAL_ONLY]);
     expect(r.exitCode, r.all).toBe(0);
     const res = bed.results('flaky1');
     const functional = res.rungs['functional'] as unknown as {

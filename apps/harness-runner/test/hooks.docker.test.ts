@@ -3,18 +3,12 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { treeHash } from '@ccci/recipe-meta';
 import { createFixtureRecipe } from '@ccci/testbed';
-import { execa } from 'execa';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Bed, createBed } from './e2e.js';
+import { afterAll, describe, expect, it } from 'vitest';
+import { type Bed, createBed, git, runArgs, statuses } from './e2e.js';
 import { startObserver } from './observer.js';
 
-let bed: Bed;
-beforeAll(async () => {
-  bed = await createBed();
-});
-afterAll(async () => {
-  await bed?.close();
-});
+const bed = await createBed();
+afterAll(() => bed.close());
 
 // Hooks run in a sandboxed child: they report through ctx.log, which lands in the run log.
 const HOOKS = `import { readFileSync } from 'node:fs';
@@ -65,26 +59,12 @@ describe('recipe hooks (real swarm)', () => {
       join(enrol, 'tests', 'test_install.sh'),
       'echo "test_install $CCCI_OP $CCCI_DOMAIN $(id -u) $(env | grep -c ^CCCI_REPORT)"\n',
     );
-    const r = await bed.run(
-      [
-        'run',
-        '--recipe',
-        'hooked',
-        '--ref',
-        'main',
-        '--src',
-        src,
-        '--run-id',
-        'hooked1',
-        '--stages',
-        'install,upgrade',
-      ],
-      { CCCI_REPORT_KEY: 'report-key-not-for-recipes' },
-    );
+    const r = await bed.run([...runArgs('hooked', src, 'hooked1'), '--stages', 'install,upgrade'], {
+      CCCI_REPORT_KEY: 'report-key-not-for-recipes',
+    });
     expect(r.exitCode, r.all).toBe(0);
     const res = bed.results('hooked1');
-    expect(res.rungs['install']?.status, r.all).toBe('pass');
-    expect(res.rungs['upgrade']?.status, r.all).toBe('pass');
+    expect(statuses(res), r.all).toMatchObject({ install: 'pass', upgrade: 'pass' });
     // Install steps and test overlays print to their output, which the run log keeps.
     const runLog = readFileSync(join(bed.artifactsDir('hooked1'), 'run.log'), 'utf8');
     expect(runLog).toMatch(/install_steps hook-[0-9a-f]{6}\.\S+ env-writable/);
@@ -111,10 +91,7 @@ describe('hostile hooks (real swarm)', () => {
   const source = (name: string) =>
     createFixtureRecipe('web', { dir: join(bed.root, 'src'), as: name });
   const start = (name: string, src: string, id: string, env: Record<string, string> = {}) =>
-    bed.run(
-      ['run', '--recipe', name, '--ref', 'main', '--src', src, '--run-id', id, '--quick'],
-      env,
-    );
+    bed.run([...runArgs(name, src, id), '--quick'], env);
   const run = async (name: string, id: string, env: Record<string, string> = {}) =>
     await start(name, await source(name), id, env);
 
@@ -156,8 +133,6 @@ describe('hostile hooks (real swarm)', () => {
 });
 
 describe("a recipe's own .ccci/ runs only when its content is approved (real swarm)", () => {
-  const git = (cwd: string, ...args: string[]) =>
-    execa('git', ['-c', 'user.name=t', '-c', 'user.email=t@t', ...args], { cwd });
   it('approved by hash: it runs; one byte changed in a later commit: ignored, the run names the hash', async () => {
     const obs = await startObserver();
     try {
@@ -167,25 +142,14 @@ describe("a recipe's own .ccci/ runs only when its content is approved (real swa
         join(src, '.ccci', 'install_steps.sh'),
         `${obs.put('steps', 'echo approved')}\n`,
       );
-      await git(src, 'add', '-A');
-      await git(src, 'commit', '-q', '-m', 'ci: own install steps');
+      await git(src, ['add', '-A']);
+      await git(src, ['commit', '-q', '-m', 'ci: own install steps']);
       const hash = treeHash(join(src, '.ccci'));
       const enrolment = bed.env['CCCI_ENROLMENT_DIR'] as string;
       mkdirSync(join(enrolment, 'ownci'), { recursive: true });
       writeFileSync(join(enrolment, 'ownci', 'recipe_meta.yml'), 'HEALTH_OK: [200]\n');
       writeFileSync(join(enrolment, 'approved-code.txt'), `ownci ${hash}\n`);
-      const args = (id: string) => [
-        'run',
-        '--recipe',
-        'ownci',
-        '--ref',
-        'main',
-        '--src',
-        src,
-        '--run-id',
-        id,
-        '--quick',
-      ];
+      const args = (id: string) => [...runArgs('ownci', src, id), '--quick'];
       const ok = await bed.run(args('own1'));
       expect(ok.exitCode, ok.all).toBe(0);
       expect(obs.seen.get('steps')?.trim()).toBe('approved');
@@ -196,7 +160,7 @@ describe("a recipe's own .ccci/ runs only when its content is approved (real swa
         join(src, '.ccci', 'install_steps.sh'),
         `${obs.put('steps', 'echo changed')}\n`,
       );
-      await git(src, 'commit', '-q', '-am', 'ci: changed');
+      await git(src, ['commit', '-q', '-am', 'ci: changed']);
       const changed = treeHash(join(src, '.ccci'));
       const r = await bed.run(args('own2'));
       expect(r.exitCode, r.all).toBe(0);

@@ -4,22 +4,17 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runJanitor } from '@ccci/lock';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Bed, createBed } from './e2e.js';
+import { afterAll, describe, expect, it } from 'vitest';
+import { createBed, runArgs } from './e2e.js';
 
-let bed: Bed;
-beforeAll(async () => {
-  bed = await createBed();
-});
-afterAll(async () => {
-  await bed?.close();
-});
+const bed = await createBed();
+afterAll(() => bed.close());
 
 describe('keep on failure (real swarm)', () => {
   it('a failed run keeps its app until the lease expires; then the janitor removes all of it', async () => {
     const r = await bed.run([
-      ...['run', '--recipe', 'sick', '--ref', 'main', '--src', await bed.src('sick')],
-      ...['--run-id', 'keep1', '--keep-on-failure', '30'],
+      ...runArgs('sick', await bed.src('sick'), 'keep1'),
+      ...['--keep-on-failure', '30'],
     ]);
     expect(r.exitCode, r.all).toBe(0);
     const res = bed.results('keep1');
@@ -62,8 +57,8 @@ describe('keep on failure (real swarm)', () => {
 
   it('a run that passes keeps nothing', async () => {
     const r = await bed.run([
-      ...['run', '--recipe', 'web', '--ref', 'main', '--src', await bed.src('web')],
-      ...['--run-id', 'keep2', '--keep-on-failure', '30', '--stages', 'install'],
+      ...runArgs('web', await bed.src('web'), 'keep2'),
+      ...['--keep-on-failure', '30', '--stages', 'install'],
     ]);
     expect(r.exitCode, r.all).toBe(0);
     expect(bed.results('keep2').rungs['install']?.status, r.all).toBe('pass');

@@ -1,61 +1,31 @@
 // The fixtures reach their expected levels on the real swarm (abra double on PATH).
-import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { createFixtureRecipe } from '@ccci/testbed';
-import { execa } from 'execa';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Bed, createBed } from './e2e.js';
+import { afterAll, describe, expect, it } from 'vitest';
+import { createBed, runArgs, statuses } from './e2e.js';
 
-let bed: Bed;
-beforeAll(async () => {
-  bed = await createBed();
-  await bed.src('web'); // withdep's dependency is cloned from here
-});
-afterAll(async () => {
-  await bed?.close();
-});
+const bed = await createBed();
+afterAll(() => bed.close());
+await bed.src('web'); // withdep's dependency is cloned from here
+
+const THREE_TIERS_PASS = { install: 'pass', upgrade: 'pass', backup_restore: 'pass' };
 
 describe.concurrent('fixture ladder (real swarm)', () => {
   it('data: round-trips its data through backup/restore', async () => {
-    const r = await bed.run([
-      'run',
-      '--recipe',
-      'data',
-      '--ref',
-      'main',
-      '--src',
-      await bed.src('data'),
-      '--run-id',
-      'data1',
-    ]);
+    const r = await bed.run(runArgs('data', await bed.src('data'), 'data1'));
     expect(r.exitCode, r.all).toBe(0);
     const res = bed.results('data1');
-    expect(res.rungs['install']?.status, r.all).toBe('pass');
-    expect(res.rungs['upgrade']?.status, r.all).toBe('pass');
-    expect(res.rungs['backup_restore']?.status, r.all).toBe('pass');
+    expect(statuses(res), r.all).toMatchObject(THREE_TIERS_PASS);
     expect(res.flags['clean_teardown']).toBe(true);
     expect(res.flags['no_secret_leak']).toBe(true);
   }, 400_000);
 
   it('rich (shaped like a real recipe): every path takes its chained overlay, anchors and defaults', async () => {
-    const r = await bed.run([
-      'run',
-      '--recipe',
-      'rich',
-      '--ref',
-      'main',
-      '--src',
-      await bed.src('rich'),
-      '--run-id',
-      'rich1',
-    ]);
+    const r = await bed.run(runArgs('rich', await bed.src('rich'), 'rich1'));
     expect(r.exitCode, r.all).toBe(0);
     const res = bed.results('rich1');
-    expect(res.rungs['install']?.status, r.all).toBe('pass');
-    expect(res.rungs['upgrade']?.status, r.all).toBe('pass');
     // The only backupbot.backup label is `${ENABLE_BACKUPS:-true}` in map form, in the overlay
     // that .env.sample chains into COMPOSE_FILE from a subfolder.
-    expect(res.rungs['backup_restore']?.status, r.all).toBe('pass');
+    expect(statuses(res), r.all).toMatchObject(THREE_TIERS_PASS);
     expect(res.rungs['lint']?.status, r.all).not.toBe('fail');
     expect(res.deploys).toEqual({ count: 1, budget: 1 });
     expect(res.flags['clean_teardown']).toBe(true);
@@ -63,17 +33,7 @@ describe.concurrent('fixture ladder (real swarm)', () => {
   }, 400_000);
 
   it('sick: level 0 with reasons and a clean teardown', async () => {
-    const r = await bed.run([
-      'run',
-      '--recipe',
-      'sick',
-      '--ref',
-      'main',
-      '--src',
-      await bed.src('sick'),
-      '--run-id',
-      'sick1',
-    ]);
+    const r = await bed.run(runArgs('sick', await bed.src('sick'), 'sick1'));
     expect(r.exitCode, r.all).toBe(0);
     const res = bed.results('sick1');
     expect(res.level).toBe(0);
@@ -87,13 +47,9 @@ describe.concurrent('fixture ladder (real swarm)', () => {
   it('withdep: exactly 2 deploys (1 base + 1 cold dep)', async () => {
     // An abra dir of its own, where nothing has added the server yet: the dependency is the
     // run's first `abra app new` (it once failed with "server default not found").
-    const r = await bed.run(
-      [
-        ...['run', '--recipe', 'withdep', '--ref', 'main'],
-        ...['--src', await bed.src('withdep'), '--run-id', 'dep1'],
-      ],
-      { CCCI_ABRA_DIR: join(bed.root, 'abra-withdep') },
-    );
+    const r = await bed.run(runArgs('withdep', await bed.src('withdep'), 'dep1'), {
+      CCCI_ABRA_DIR: join(bed.root, 'abra-withdep'),
+    });
     expect(r.exitCode, r.all).toBe(0);
     const res = bed.results('dep1');
     expect(res.deploys).toEqual({ count: 2, budget: 2 });
@@ -103,37 +59,16 @@ describe.concurrent('fixture ladder (real swarm)', () => {
   }, 400_000);
 
   it('an upgrade that moves the data to a new volume fails with the volume named', async () => {
-    const repo = await createFixtureRecipe('data', { dir: join(bed.root, 'src'), as: 'lossy' });
-    const file = join(repo, 'compose.yml');
-    writeFileSync(
-      file,
-      readFileSync(file, 'utf8')
-        .replace('      - data:/data\n', '      - fresh:/data\n')
-        .replace('volumes:\n  data:\n', 'volumes:\n  fresh:\n'),
-    );
-    const env = {
-      GIT_AUTHOR_NAME: 't',
-      GIT_AUTHOR_EMAIL: 't@t',
-      GIT_COMMITTER_NAME: 't',
-      GIT_COMMITTER_EMAIL: 't@t',
-    };
-    await execa('git', ['commit', '-qam', 'feat: move the data to a fresh volume'], {
-      cwd: repo,
-      env,
+    const repo = await bed.changedSrc({
+      from: 'data',
+      as: 'lossy',
+      edit: (c) =>
+        c
+          .replace('      - data:/data\n', '      - fresh:/data\n')
+          .replace('volumes:\n  data:\n', 'volumes:\n  fresh:\n'),
+      message: 'feat: move the data to a fresh volume',
     });
-    const r = await bed.run([
-      'run',
-      '--recipe',
-      'lossy',
-      '--ref',
-      'main',
-      '--src',
-      repo,
-      '--run-id',
-      'lossy1',
-      '--stages',
-      'install,upgrade',
-    ]);
+    const r = await bed.run([...runArgs('lossy', repo, 'lossy1'), '--stages', 'install,upgrade']);
     expect(r.exitCode, r.all).toBe(0);
     const res = bed.results('lossy1');
     expect(res.rungs['install']?.status, r.all).toBe('pass');

@@ -6,25 +6,17 @@ import { createHash } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createFixtureRecipe } from '@ccci/testbed';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Bed, createBed } from './e2e.js';
-import { type Observer, startObserver } from './observer.js';
+import { afterAll, describe, expect, it } from 'vitest';
+import { createBed, runArgs, statuses } from './e2e.js';
+import { startObserver } from './observer.js';
 
-let bed: Bed;
-beforeAll(async () => {
-  bed = await createBed();
-  // The dependency (a copy of `data`: it has a generated `db_password` secret), cloned by
-  // the harness from CCCI_DEP_SRC.
-  await createFixtureRecipe('data', { dir: join(bed.root, 'src'), as: 'secdep' });
-});
-let obs: Observer;
-beforeAll(async () => {
-  obs = await startObserver();
-});
-afterAll(async () => {
-  await obs?.close();
-  await bed?.close();
-});
+const bed = await createBed();
+afterAll(() => bed.close());
+// The dependency (a copy of `data`: it has a generated `db_password` secret), cloned by
+// the harness from CCCI_DEP_SRC.
+await createFixtureRecipe('data', { dir: join(bed.root, 'src'), as: 'secdep' });
+const obs = await startObserver();
+afterAll(() => obs.close());
 
 /** An operator enrolment folder with these files (executable when the name ends in .sh). */
 function enrol(recipe: string, files: Record<string, string>): void {
@@ -82,23 +74,10 @@ export async function preInstall(ctx: HookContext) {
       'previous/install_steps.sh': 'exit 3\n',
     });
     const src = await createFixtureRecipe('data', { dir: join(bed.root, 'src'), as: 'wired' });
-    const r = await bed.run([
-      'run',
-      '--recipe',
-      'wired',
-      '--ref',
-      'main',
-      '--src',
-      src,
-      '--run-id',
-      'wired1',
-      '--stages',
-      'install,functional',
-    ]);
+    const r = await bed.run([...runArgs('wired', src, 'wired1'), '--stages', 'install,functional']);
     expect(r.exitCode, r.all).toBe(0);
     const res = bed.results('wired1');
-    expect(res.rungs['install']?.status, r.all).toBe('pass');
-    expect(res.rungs['functional']?.status, r.all).toBe('pass');
+    expect(statuses(res), r.all).toMatchObject({ install: 'pass', functional: 'pass' });
     expect(res.deploys).toMatchObject({ count: 2, budget: 2 });
 
     // The dep's generated secret, as its own container sees it, reached every consumer.
@@ -135,19 +114,7 @@ export async function preInstall(ctx: HookContext) {
       'install_steps.sh': 'printf "x1y2z3w4v5\\n" > "$CCCI_SECRETS_DIR/db_pasword"\n',
     });
     const src = await createFixtureRecipe('data', { dir: join(bed.root, 'src'), as: 'badsec' });
-    const r = await bed.run([
-      'run',
-      '--recipe',
-      'badsec',
-      '--ref',
-      'main',
-      '--src',
-      src,
-      '--run-id',
-      'badsec1',
-      '--stages',
-      'install',
-    ]);
+    const r = await bed.run([...runArgs('badsec', src, 'badsec1'), '--stages', 'install']);
     const res = bed.results('badsec1');
     expect(res.rungs['install']?.status, r.all).toBe('fail');
     expect(res.rungs['install']?.reason).toBe(
@@ -177,22 +144,13 @@ export async function preInstall(ctx: HookContext) {
     });
     const src = await createFixtureRecipe('web', { dir: join(bed.root, 'src'), as: 'prevweb' });
     const r = await bed.run([
-      'run',
-      '--recipe',
-      'prevweb',
-      '--ref',
-      'main',
-      '--src',
-      src,
-      '--run-id',
-      'prevweb1',
+      ...runArgs('prevweb', src, 'prevweb1'),
       '--stages',
       'install,upgrade',
     ]);
     expect(r.exitCode, r.all).toBe(0);
     const res = bed.results('prevweb1');
-    expect(res.rungs['install']?.status, r.all).toBe('pass');
-    expect(res.rungs['upgrade']?.status, r.all).toBe('pass');
+    expect(statuses(res), r.all).toMatchObject({ install: 'pass', upgrade: 'pass' });
     // The base (1.0.0+1.0) ran with previous/'s overlay, EXTRA_ENV (replacing the head's) and
     // install steps; the upgrade to the head with the head's overlay and EXTRA_ENV only.
     expect(seen('steps').trim()).toBe('previous');

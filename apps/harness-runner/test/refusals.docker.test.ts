@@ -3,34 +3,24 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createFixtureRecipe } from '@ccci/testbed';
 import { execa } from 'execa';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Bed, createBed } from './e2e.js';
+import { afterAll, describe, expect, it } from 'vitest';
+import { createBed, git, runArgs } from './e2e.js';
 
-let bed: Bed;
-beforeAll(async () => {
-  bed = await createBed();
-});
-afterAll(async () => {
-  await bed?.close();
-});
+const bed = await createBed();
+afterAll(() => bed.close());
 
-const git = (repo: string, args: string[]) =>
-  execa('git', args, {
-    cwd: repo,
-    env: {
-      GIT_AUTHOR_NAME: 't',
-      GIT_AUTHOR_EMAIL: 't@t',
-      GIT_COMMITTER_NAME: 't',
-      GIT_COMMITTER_EMAIL: 't@t',
-    },
-  });
+const SOCKET = '    volumes:\n      - /var/run/docker.sock:/var/run/docker.sock\n    configs:\n';
 
-async function evilRecipe(name: string, edit: (compose: string) => string): Promise<string> {
-  const repo = await createFixtureRecipe('web', { dir: join(bed.root, 'src'), as: name });
-  const file = join(repo, 'compose.yml');
-  writeFileSync(file, edit(readFileSync(file, 'utf8')));
-  await git(repo, ['commit', '-qam', 'chore: give the app the host']);
-  return repo;
+/** The run of `name` from `src` (also its run id) is refused before any deploy, with `message`. */
+async function expectRefused(name: string, src: string, message: RegExp): Promise<string> {
+  const r = await bed.run(runArgs(name, src, name));
+  expect(r.exitCode, r.all).toBe(3);
+  expect(r.all).toMatch(message);
+  expect(r.all).not.toMatch(/install: deploy/);
+  const res = bed.results(name);
+  expect(res.deploys.count).toBe(0);
+  expect(await bed.leftovers()).toEqual([]);
+  return r.all;
 }
 
 describe.concurrent('refused before any deploy', () => {
@@ -38,11 +28,7 @@ describe.concurrent('refused before any deploy', () => {
     [
       'a Docker socket bind mount',
       'sockapp',
-      (c: string) =>
-        c.replace(
-          '    configs:\n',
-          '    volumes:\n      - /var/run/docker.sock:/var/run/docker.sock\n    configs:\n',
-        ),
+      (c: string) => c.replace('    configs:\n', SOCKET),
       /docker-socket|Docker socket/,
     ],
     [
@@ -57,57 +43,21 @@ describe.concurrent('refused before any deploy', () => {
     ],
   ])(
     '%s',
-    async (_what, name, edit, message) => {
-      const src = await evilRecipe(name, edit);
-      const r = await bed.run([
-        'run',
-        '--recipe',
-        name,
-        '--ref',
-        'main',
-        '--src',
-        src,
-        '--run-id',
-        name,
-      ]);
-      expect(r.exitCode, r.all).toBe(3);
-      expect(r.all).toMatch(/compose\.yml:\d+: service "app"/);
-      expect(r.all).toMatch(message);
-      expect(r.all).not.toMatch(/install: deploy/);
+    async (_what, name, edit, refusal) => {
+      const message = 'chore: give the app the host';
+      const src = await bed.changedSrc({ from: 'web', as: name, edit, message });
+      const all = await expectRefused(name, src, refusal);
+      expect(all).toMatch(/compose\.yml:\d+: service "app"/);
       const res = bed.results(name);
       expect(res.level).toBe(0);
-      expect(res.deploys.count).toBe(0);
       expect(res.rungs['install']?.status).toBe('unver');
-      expect(await bed.leftovers()).toEqual([]);
     },
     120_000,
   );
 });
 
-const SOCKET = '    volumes:\n      - /var/run/docker.sock:/var/run/docker.sock\n    configs:\n';
-
 // Routes the text of compose.yml does not show: each is judged as the deploy will load it.
 describe.concurrent('refused before any deploy, whatever route the files take', () => {
-  async function expectRefused(name: string, src: string, message: RegExp): Promise<void> {
-    const r = await bed.run([
-      'run',
-      '--recipe',
-      name,
-      '--ref',
-      'main',
-      '--src',
-      src,
-      '--run-id',
-      name,
-    ]);
-    expect(r.exitCode, r.all).toBe(3);
-    expect(r.all).toMatch(message);
-    expect(r.all).not.toMatch(/install: deploy/);
-    const res = bed.results(name);
-    expect(res.deploys.count).toBe(0);
-    expect(await bed.leftovers()).toEqual([]);
-  }
-
   it('an upgrade base (a release tag) that mounts the socket, under a clean head', async () => {
     const repo = await createFixtureRecipe('web', { dir: join(bed.root, 'src'), as: 'evilbase' });
     const file = join(repo, 'compose.yml');
@@ -161,26 +111,16 @@ describe('the host, not the recipe', () => {
       created = r.exitCode === 0;
     }
     expect(created).toBe(true);
-    const repo = await createFixtureRecipe('web', { dir: join(bed.root, 'src'), as: 'noaddr' });
-    const file = join(repo, 'compose.yml');
-    writeFileSync(
-      file,
-      `${readFileSync(file, 'utf8')
-        .replace('    networks:\n      - proxy\n', '    networks:\n      - proxy\n      - tiny\n')
-        .replace(/\nnetworks:\n/, `\nnetworks:\n  tiny:\n    external: true\n    name: ${net}\n`)}`,
-    );
-    await git(repo, ['commit', '-qam', 'feat: join another network']);
-    const r = await bed.run([
-      'run',
-      '--recipe',
-      'noaddr',
-      '--ref',
-      'main',
-      '--src',
-      repo,
-      '--run-id',
-      'noaddr',
-    ]);
+    const repo = await bed.changedSrc({
+      from: 'web',
+      as: 'noaddr',
+      edit: (c) =>
+        c
+          .replace('    networks:\n      - proxy\n', '    networks:\n      - proxy\n      - tiny\n')
+          .replace(/\nnetworks:\n/, `\nnetworks:\n  tiny:\n    external: true\n    name: ${net}\n`),
+      message: 'feat: join another network',
+    });
+    const r = await bed.run(runArgs('noaddr', repo, 'noaddr'));
     expect(r.exitCode, r.all).toBe(0);
     const res = bed.results('noaddr');
     // The base release deploys fine; the head (upgrade) joins the exhausted network.
@@ -202,22 +142,9 @@ describe.concurrent('abra faults (injected through the double)', () => {
     async (_what, fault, rung, reason) => {
       const recipe = rung === 'backup_restore' ? 'data' : 'web';
       const id = fault.replace(/[^a-z]/g, '');
-      const r = await bed.run(
-        [
-          'run',
-          '--recipe',
-          recipe,
-          '--ref',
-          'main',
-          '--src',
-          await bed.src(recipe),
-          '--run-id',
-          id,
-        ],
-        {
-          ABRA_DOUBLE_FAULT: fault,
-        },
-      );
+      const r = await bed.run(runArgs(recipe, await bed.src(recipe), id), {
+        ABRA_DOUBLE_FAULT: fault,
+      });
       expect(r.exitCode, r.all).toBe(0);
       const res = bed.results(id);
       expect(res.rungs[rung]?.status, r.all).toBe('unver');

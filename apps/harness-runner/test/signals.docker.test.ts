@@ -1,21 +1,14 @@
 // Cancel a run at distinct points: nothing of it is left and the exit status says why.
 import { existsSync, readdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Bed, createBed } from './e2e.js';
+import { afterAll, describe, expect, it } from 'vitest';
+import { createBed, runArgs } from './e2e.js';
 
-let bed: Bed;
-let src: string;
-beforeAll(async () => {
-  bed = await createBed();
-  src = await bed.src('web');
-});
-afterAll(async () => {
-  await bed?.close();
-});
+const bed = await createBed();
+afterAll(() => bed.close());
+const src = await bed.src('web');
 
-const run = (id: string, env: Record<string, string> = {}) =>
-  bed.run(['run', '--recipe', 'web', '--ref', 'main', '--src', src, '--run-id', id], env);
+const run = (id: string, env: Record<string, string> = {}) => bed.run(runArgs('web', src, id), env);
 
 describe.concurrent('cancel a run (real swarm)', () => {
   it.each([

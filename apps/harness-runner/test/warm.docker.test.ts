@@ -17,7 +17,7 @@ import { join } from 'node:path';
 import { createFixtureRecipe } from '@ccci/testbed';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Bed, createBed } from './e2e.js';
+import { type Bed, createBed, runArgs } from './e2e.js';
 import { type Observer, startObserver } from './observer.js';
 
 let bed: Bed;
@@ -88,18 +88,7 @@ const record = () =>
   JSON.parse(readFileSync(join(recordDir, '.warm.json'), 'utf8')) as Record<string, string>;
 
 const runData = (runId: string, extra: string[] = []) =>
-  bed.run([
-    'run',
-    '--recipe',
-    'data',
-    '--ref',
-    'main',
-    '--src',
-    join(bed.root, 'src', 'data'),
-    '--run-id',
-    runId,
-    ...extra,
-  ]);
+  bed.run([...runArgs('data', join(bed.root, 'src', 'data'), runId), ...extra]);
 
 describe('WARM_CANONICAL (real swarm)', () => {
   it('a green default-branch run keeps a warm instance with its record', async () => {
@@ -142,18 +131,7 @@ describe('WARM_CANONICAL (real swarm)', () => {
 
   it('a dependent run reuses the warm instance and gets its credential; a PR run never promotes', async () => {
     const [dep, pr] = await Promise.all([
-      bed.run([
-        'run',
-        '--recipe',
-        'usesdata',
-        '--ref',
-        'main',
-        '--src',
-        join(bed.root, 'src', 'usesdata'),
-        '--run-id',
-        'uses1',
-        '--quick',
-      ]),
+      bed.run([...runArgs('usesdata', join(bed.root, 'src', 'usesdata'), 'uses1'), '--quick']),
       runData('pr1', ['--pr', '7', '--quick']),
     ]);
     expect(dep.exitCode, dep.all).toBe(0);
@@ -187,13 +165,9 @@ describe('WARM_CANONICAL (real swarm)', () => {
 
   it('a warm deploy that fails leaves the run as it was and nothing of the warm instance', async () => {
     // The double fails only the deploy of a `-warm.` domain: the run's own deploy goes through.
-    const r = await bed.run(
-      [
-        ...['run', '--recipe', 'data', '--ref', 'main'],
-        ...['--src', join(bed.root, 'src', 'data'), '--run-id', 'warmfail'],
-      ],
-      { ABRA_DOUBLE_FAULT: 'deploy-fail~-warm.' },
-    );
+    const r = await bed.run(runArgs('data', join(bed.root, 'src', 'data'), 'warmfail'), {
+      ABRA_DOUBLE_FAULT: 'deploy-fail~-warm.',
+    });
     expect(r.exitCode, r.all).toBe(0);
     const res = bed.results('warmfail');
     expect(res.rungs['install']?.status, r.all).toBe('pass');

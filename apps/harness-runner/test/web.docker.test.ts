@@ -1,35 +1,18 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Bed, createBed } from './e2e.js';
+import { afterAll, describe, expect, it } from 'vitest';
+import { createBed, runArgs, statuses } from './e2e.js';
 
-let bed: Bed;
-beforeAll(async () => {
-  bed = await createBed();
-});
-afterAll(async () => {
-  await bed?.close();
-});
+const bed = await createBed();
+afterAll(() => bed.close());
 
 describe('web fixture end to end (real swarm, abra double)', () => {
   it('climbs past install and upgrade, tears down clean', async () => {
-    const src = await bed.src('web');
-    const r = await bed.run([
-      'run',
-      '--recipe',
-      'web',
-      '--ref',
-      'main',
-      '--src',
-      src,
-      '--run-id',
-      'web1',
-    ]);
+    const r = await bed.run(runArgs('web', await bed.src('web'), 'web1'));
     if (process.env['E2E_DEBUG']) console.log(r.all);
     expect(r.exitCode, r.all).toBe(0);
     const results = bed.results('web1');
-    expect(results.rungs['install']?.status, r.all).toBe('pass');
-    expect(results.rungs['upgrade']?.status, r.all).toBe('pass');
+    expect(statuses(results), r.all).toMatchObject({ install: 'pass', upgrade: 'pass' });
     expect(results.level).toBeGreaterThanOrEqual(2);
     expect(results.flags['clean_teardown']).toBe(true);
     expect(results.deploys).toEqual({ count: 1, budget: 1 });
@@ -46,11 +29,9 @@ describe('web fixture end to end (real swarm, abra double)', () => {
   }, 300_000);
 
   it('a Chromium that cannot start costs the screenshot only, with a warning', async () => {
-    const src = await bed.src('web');
-    const r = await bed.run(
-      ['run', '--recipe', 'web', '--ref', 'main', '--src', src, '--run-id', 'web2', '--quick'],
-      { CCCI_CHROMIUM: join(bed.root, 'no-such-chromium') },
-    );
+    const r = await bed.run([...runArgs('web', await bed.src('web'), 'web2'), '--quick'], {
+      CCCI_CHROMIUM: join(bed.root, 'no-such-chromium'),
+    });
     expect(r.exitCode, r.all).toBe(0);
     expect(r.all).toMatch(/warning: screenshot not taken: /);
     const results = bed.results('web2');
