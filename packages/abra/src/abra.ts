@@ -122,6 +122,7 @@ export function createAbra(options: CreateAbraOptions): Abra {
   const invoker = new Invoker({
     bin,
     env: baseEnv,
+    inheritEnv: options.inheritEnv ?? true,
     terminal,
     killGraceMs,
     maxOutputChars,

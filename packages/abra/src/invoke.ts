@@ -35,6 +35,8 @@ export interface Invocation {
 export interface InvokerConfig {
   bin: string;
   env: Record<string, string>;
+  /** Calls inherit this process's environment under `env`. */
+  inheritEnv: boolean;
   terminal: boolean;
   killGraceMs: number;
   maxOutputChars: number;
@@ -91,6 +93,7 @@ export class Invoker {
       return runProcess({
         argv: command,
         env: { ...config.env, ...inv.env },
+        inheritEnv: config.inheritEnv,
         terminal: config.terminal,
         timeoutMs,
         killGraceMs: config.killGraceMs,

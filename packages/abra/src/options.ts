@@ -54,6 +54,11 @@ export interface CreateAbraOptions {
   bin?: string;
   /** Extra environment for every call (added to the inherited one). Default `{}`. */
   env?: Record<string, string>;
+  /**
+   * Whether calls inherit this process's environment under `env`. Default `true`; `false`: `env`
+   * is the whole environment (a caller that keeps secrets of its own away from abra).
+   */
+  inheritEnv?: boolean;
   /** Per-operation time limits in ms, merged over {@link DEFAULT_TIMEOUTS_MS}. */
   timeoutMs?: Partial<Record<AbraOperation, number>>;
   /**

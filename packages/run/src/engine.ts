@@ -20,6 +20,7 @@ import {
 } from '@ccci/lock';
 import { createRedactor } from '@ccci/redact';
 import { validateResults } from '@ccci/results';
+import { runChildEnv } from './child-env.js';
 import { type EngineConfig, newRunState, type RunCtx } from './context.js';
 import { warnUnmaskable } from './credentials.js';
 import { guardDeploys, runDeployGuard } from './deploy-policy.js';
@@ -56,7 +57,10 @@ export interface RunHarnessOptions {
   stdout?: Writable & { isTTY?: boolean };
   /** Default process.exit. */
   exit?: (code: number) => void;
-  /** Base environment for children. Default process.env. */
+  /**
+   * What every child's environment starts from, without the report key (child-env.ts). Default
+   * process.env, which the run never changes.
+   */
   env?: Record<string, string | undefined>;
 }
 
@@ -67,8 +71,6 @@ export interface RunHarnessOptions {
  */
 export async function runHarness(options: RunHarnessOptions): Promise<void> {
   const { settings, config } = options;
-  // The run-scoped report key never reaches a child (abra, docker, custom tests).
-  delete process.env['CCCI_REPORT_KEY'];
   const stdout = options.stdout ?? process.stdout;
   let ctx: RunCtx | undefined;
   const early: string[] = [];
@@ -82,7 +84,7 @@ export async function runHarness(options: RunHarnessOptions): Promise<void> {
       error: (m) => (ctx ? ctx.log.error(m) : stdout.write(`error: ${m}\n`)),
     },
     onShutdown: async (reason) => {
-      if (ctx) await finish(ctx, reason, options.env ?? process.env);
+      if (ctx) await finish(ctx, reason);
     },
   });
   try {
@@ -110,11 +112,13 @@ async function createRun(
 ): Promise<RunCtx> {
   const paths = runStatePaths({ runsDir: config.runsDir, runId: settings.runId });
   await prepareRunDir({ paths, sharedAbraDir: config.sharedAbraDir });
-  // Every temporary folder of this process (Chromium's profiles, Playwright's own) lives in the
-  // run's folder: a run killed with SIGKILL leaves them where the janitor removes its folder.
+  // Every temporary folder of the run (the screenshot's Chromium profile and Playwright's
+  // artifacts, screenshot.ts; each child's TMPDIR) lives in the run's folder: a run killed with
+  // SIGKILL leaves them where the janitor removes its folder.
   const tmp = join(paths.runDir, 'tmp');
   mkdirSync(tmp, { mode: 0o700 });
-  process.env['TMPDIR'] = tmp;
+  // The run-scoped report key never reaches a child (abra, docker, git, Chromium, custom tests).
+  const childEnv = runChildEnv(env, tmp);
   // Operator secrets from the secrets dir, the report key, and later each app secret abra makes.
   const redactor = createRedactor({ secretsDir: config.secretsDir });
   if (config.reportKey) redactor.add(config.reportKey, { name: 'report key' });
@@ -153,15 +157,13 @@ async function createRun(
     },
     undefined,
     sandbox,
+    childEnv,
   );
-  const childEnv: Record<string, string> = {};
-  for (const [k, v] of Object.entries(env)) {
-    if (v !== undefined && k !== 'CCCI_REPORT_KEY' && k !== 'CCCI_REPORT_KEY_FILE') childEnv[k] = v;
-  }
   const abraOptions = {
     abraDir: paths.abraDir,
     bin: config.abraBin,
     env: { ...childEnv, ...toEnv(paths) },
+    inheritEnv: false,
     onOutput: (chunk: string) => log.output('abra', chunk),
     log: { debug: (m: string, f?: object) => log.pino.debug(f ?? {}, m) },
     // The funnel's registry: a signal aborts every abra call and waits for its tree to die
@@ -302,11 +304,7 @@ async function climb(ctx: RunCtx, guards: LifetimeGuards): Promise<number> {
 }
 
 /** The funnel's work: record why, tear down, report, summarise. Never throws. */
-async function finish(
-  ctx: RunCtx,
-  reason: ShutdownReason,
-  env: Record<string, string | undefined>,
-): Promise<void> {
+async function finish(ctx: RunCtx, reason: ShutdownReason): Promise<void> {
   const { state } = ctx;
   if (reason !== 'done') {
     state.abortReason = reason === 'deadline' ? 'deadline reached' : `${reason} received`;
@@ -368,7 +366,7 @@ async function finish(
           flags: results?.flags,
         })
       : { keep: false, why: `the run was cut short (${state.abortReason ?? reason})` };
-  if (keep.keep) await promoteWarm(ctx, env);
+  if (keep.keep) await promoteWarm(ctx);
   else if (ctx.meta.WARM_CANONICAL === true) ctx.log.info(`not keeping warm: ${keep.why}`);
   ctx.log.pino.info(timing(ctx), 'timing');
   const text = summary(ctx, results);

@@ -177,10 +177,7 @@ export async function unwarmRecipe(
  * (credentials + `.warm.json`) through a temp dir and a rename. Not counted in the run's
  * deploy budget. Never throws: a failure is a warning and leaves no partial warm objects.
  */
-export async function promoteWarm(
-  ctx: RunCtx,
-  env: Record<string, string | undefined>,
-): Promise<void> {
+export async function promoteWarm(ctx: RunCtx): Promise<void> {
   const { config, settings } = ctx;
   const clone = ctx.clone;
   if (!clone) return;
@@ -208,15 +205,14 @@ export async function promoteWarm(
     if (await removeWarm(io, domain))
       ctx.log.info(`keeping warm: removed the previous warm instance of ${settings.recipe}`);
     await prepareRunDir({ paths, sharedAbraDir: config.sharedAbraDir });
-    const childEnv: Record<string, string> = {};
-    for (const [k, v] of Object.entries(env))
-      if (v !== undefined && !k.startsWith('CCCI_REPORT_KEY')) childEnv[k] = v;
     // Not the run's deploy: no counter file, so the budget of the finished run is untouched.
     const abra = guardDeploys(
       createAbra({
         abraDir: paths.abraDir,
         bin: config.abraBin,
-        env: { ...childEnv, ...toEnv(paths), CCCI_DEPLOY_COUNT_FILE: '' },
+        // The run's children's environment (no report key), as the run's own abra clients.
+        env: { ...ctx.proc.env, ...toEnv(paths), CCCI_DEPLOY_COUNT_FILE: '' },
+        inheritEnv: false,
         onOutput: (chunk: string) => ctx.log.output('abra', chunk),
       }),
       {

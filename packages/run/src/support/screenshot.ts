@@ -1,5 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { RunCtx } from '../context.js';
 import { hookContext, recipeHooks } from '../hooks.js';
@@ -38,7 +37,10 @@ const record = (ctx: RunCtx, started: number, label: string) =>
  */
 export function warmScreenshot(ctx: RunCtx): void {
   if (warm.has(ctx)) return;
-  const profile = mkdtempSync(join(tmpdir(), 'ccci-chromium-'));
+  // In the run's folder, not the host's /tmp (engine.ts): a killed run leaves nothing behind.
+  const tmp = join(ctx.paths.runDir, 'tmp');
+  mkdirSync(tmp, { recursive: true, mode: 0o700 });
+  const profile = mkdtempSync(join(tmp, 'ccci-chromium-'));
   const started = performance.now();
   const launch = async () => {
     // Loaded on first use: playwright-core is large and most of a run never needs it.
@@ -48,6 +50,10 @@ export function warmScreenshot(ctx: RunCtx): void {
       args: [...CHROMIUM_FLAGS, '--proxy-bypass-list=<-loopback>'],
       ...(ctx.config.gatewayUrl ? { proxy: { server: ctx.config.gatewayUrl } } : {}),
       viewport: { width: 1024, height: 640 },
+      // The run's children's environment (no report key; TMPDIR the run's), and Playwright's
+      // own artifacts folder there too: this process's environment is never changed.
+      env: ctx.proc.env,
+      artifactsDir: mkdtempSync(join(tmp, 'playwright-artifacts-')),
       timeout: 30_000,
       // The harness's teardown funnel owns the signals. Playwright's own handlers kill the
       // browser mid-launch on SIGTERM and leave the launch unsettled with nothing alive: the
