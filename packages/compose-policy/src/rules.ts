@@ -10,6 +10,15 @@ const EXCEPTION_HINT =
 
 const SOCKETS = ['/var/run/docker.sock', '/run/docker.sock'];
 
+/** Service keys that share a host namespace when set to `host`: the rule and the namespace. */
+const HOST_NAMESPACES: ReadonlyMap<string, readonly [Rule, string]> = new Map([
+  ['network_mode', ['host-network', 'network']],
+  ['pid', ['host-pid', 'process']],
+  ['ipc', ['host-ipc', 'IPC']],
+  ['userns_mode', ['host-userns', 'user']],
+  ['uts', ['host-uts', 'UTS']],
+]);
+
 /** Collects findings for one file; values are interpolated with the app env first. */
 export class FileChecker {
   readonly found: Violation[] = [];
@@ -59,6 +68,8 @@ export class FileChecker {
 
   service(name: string, svc: Node | null, hostNetworks: ReadonlySet<string>): void {
     for (const { key, value, at } of this.nav.entries(svc)) {
+      const namespace = HOST_NAMESPACES.get(key);
+      if (namespace) this.namespace(at, value, name, key, ...namespace);
       switch (key) {
         case 'privileged':
           if (/^(true|yes|on|1)$/i.test(this.value(value, name, key) ?? '')) {
@@ -70,21 +81,6 @@ export class FileChecker {
               'Remove privileged.',
             );
           }
-          break;
-        case 'network_mode':
-          this.namespace(at, value, name, key, 'host-network', 'network');
-          break;
-        case 'pid':
-          this.namespace(at, value, name, key, 'host-pid', 'process');
-          break;
-        case 'ipc':
-          this.namespace(at, value, name, key, 'host-ipc', 'IPC');
-          break;
-        case 'userns_mode':
-          this.namespace(at, value, name, key, 'host-userns', 'user');
-          break;
-        case 'uts':
-          this.namespace(at, value, name, key, 'host-uts', 'UTS');
           break;
         case 'networks':
           this.networks(value, name, hostNetworks);
