@@ -29,17 +29,5 @@ export {
   type Store,
   type StoreOptions,
 } from './store.js';
-export {
-  ACTIVE_RUN_STATES,
-  type ArtifactInfo,
-  type BotComment,
-  type CommentSource,
-  type CommentState,
-  type NewRun,
-  type RefusalRecord,
-  type ReplyKind,
-  type RunPatch,
-  type RunRecord,
-  type RunState,
-  type SeenComment,
-} from './types.js';
+// The store's record types, every one public.
+export * from './types.js';
