@@ -53,7 +53,7 @@ export interface AddTestInput {
   reason?: string | null;
 }
 
-export interface FinishOptions {
+interface FinishOptions {
   /** Why the run stopped early; unreached rungs get "not reached: <reason>". */
   abortReason?: string;
 }

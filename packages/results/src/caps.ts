@@ -7,7 +7,7 @@ import { resultsSchema } from './schema.js';
 import type { LintRule, TestResult } from './types.js';
 
 export const MAX_TESTS = resultsSchema.$defs.rung.properties.tests.maxItems;
-export const MAX_LINT_RULES = resultsSchema.properties.lint.properties.rules_failed.maxItems;
+const MAX_LINT_RULES = resultsSchema.properties.lint.properties.rules_failed.maxItems;
 
 const MORE_TESTS = /^(\d{1,9}) more tests? not shown$/;
 

@@ -17,7 +17,7 @@ import type { Results } from './types.js';
 /** First line of every comment ccci writes, so the bot can find its own comment again. */
 export const COMMENT_MARKER = '<!-- ccci -->';
 
-export interface CommentLinks {
+interface CommentLinks {
   /** The run's page on the dashboard. */
   runUrl?: string | null;
   /** The run's (redacted) log. */

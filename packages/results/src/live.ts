@@ -11,7 +11,7 @@ export type LiveEvent =
   | { seq: number; at: string; kind: 'rung'; rung: RungName; status: RungStatus; reason: string }
   | { seq: number; at: string; kind: 'log'; level: LiveLogLevel; text: string };
 
-export type LiveLogLevel = 'info' | 'warn' | 'error';
+type LiveLogLevel = 'info' | 'warn' | 'error';
 export type LiveEventInput = LiveEvent extends infer E
   ? E extends LiveEvent
     ? Omit<E, 'seq' | 'at'>

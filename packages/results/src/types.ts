@@ -50,7 +50,7 @@ export interface TestResult {
   reason: string | null;
 }
 
-export interface LintDetails {
+interface LintDetails {
   /** Rules `abra recipe lint` reported unsatisfied (both severities). */
   rules_failed: LintRule[];
 }
@@ -62,7 +62,7 @@ export interface LintRule {
   description: string;
 }
 
-export interface Skips {
+interface Skips {
   /** `skip`s: declared (EXPECTED_NA) or structural. */
   intentional: SkipEntry[];
   /** `unver`s: nobody declared them. */
@@ -76,7 +76,7 @@ export interface SkipEntry {
   reason: string;
 }
 
-export interface DeployCount {
+interface DeployCount {
   count: number;
   /** 1 (base) + cold deps; `null` when unknown (older results). */
   budget: number | null;

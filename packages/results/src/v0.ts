@@ -12,7 +12,7 @@ import { toIssues } from './validate.js';
  * past-tense results, a bare deploy count, no flags, no skips, no manifest. Kept so that old
  * runs in a store still render.
  */
-export interface ResultsV0 {
+interface ResultsV0 {
   recipe: string;
   version?: string | null;
   pr?: number | null;
@@ -29,7 +29,7 @@ export interface ResultsV0 {
   artifacts?: { card?: string; screenshot?: string; log?: string };
 }
 
-export interface TierV0 {
+interface TierV0 {
   name: 'install' | 'upgrade' | 'backup' | 'functional' | 'lint';
   result: 'passed' | 'failed' | 'skipped' | 'unverified';
   message?: string | null;

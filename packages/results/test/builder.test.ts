@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { createResultsBuilder, ResultsBuilderError, RUNG_NAMES } from '../src/index.js';
+import { ResultsBuilderError } from '../src/errors.js';
+import { createResultsBuilder, RUNG_NAMES } from '../src/index.js';
 import { manualBuilder, SHA } from './helpers.js';
 
 describe('createResultsBuilder', () => {

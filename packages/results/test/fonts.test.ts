@@ -4,10 +4,11 @@ import { dirname, join } from 'node:path';
 import { Resvg } from '@resvg/resvg-js';
 import { describe, expect, it } from 'vitest';
 import { fontWidthsSource } from '../scripts/font-widths-table.js';
+import { CARD_WIDTH } from '../src/card.js';
 import { findCardFonts, svgToPng } from '../src/card-png.js';
 import { escapeXml } from '../src/escape.js';
 import { CARD_FONTS, DEFAULT_FONTS_ROOT } from '../src/fonts.js';
-import { CARD_WIDTH, exampleResults, renderCardPng, renderCardSvg } from '../src/index.js';
+import { exampleResults, renderCardPng, renderCardSvg } from '../src/index.js';
 import { fitText, textWidth } from '../src/measure.js';
 import { decodeRgbaPng } from './png-decode.js';
 

@@ -1,4 +1,5 @@
-import { createResultsBuilder, type ResultsBuilderOptions } from '../src/index.js';
+import type { ResultsBuilderOptions } from '../src/builder.js';
+import { createResultsBuilder } from '../src/index.js';
 
 export const SHA = '0123456789abcdef0123456789abcdef01234567';
 

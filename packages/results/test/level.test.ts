@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import {
-  type Flags,
   type Level,
   level,
   RUNG_NAMES,
@@ -9,6 +8,7 @@ import {
   type RungStatus,
   verdict,
 } from '../src/index.js';
+import type { Flags } from '../src/types.js';
 
 /** Every assignment of the 4 statuses to the 5 rungs: 4^5 = 1024. */
 function allCombinations(): RungStatus[][] {

@@ -1,12 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import {
-  exampleResults,
-  normalizeResults,
-  ResultsSchemaError,
-  ResultsVersionError,
-  validateResults,
-} from '../src/index.js';
+import { ResultsSchemaError, ResultsVersionError } from '../src/errors.js';
+import { exampleResults, normalizeResults, validateResults } from '../src/index.js';
 
 const v0 = JSON.parse(readFileSync(new URL('fixtures/results-v0.json', import.meta.url), 'utf8'));
 

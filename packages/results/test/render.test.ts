@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { Resvg } from '@resvg/resvg-js';
 import { describe, expect, it } from 'vitest';
+import { CARD_WIDTH } from '../src/card.js';
 import {
-  CARD_WIDTH,
   exampleResults,
   LEVEL_COLORS,
   type Level,

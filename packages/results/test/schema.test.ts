@@ -1,13 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import {
-  assertResults,
-  exampleResults,
-  ResultsSchemaError,
-  resultsSchema,
-  validateResults,
-} from '../src/index.js';
+import { ResultsSchemaError } from '../src/errors.js';
+import { exampleResults, validateResults } from '../src/index.js';
+import { resultsSchema } from '../src/schema.js';
 import { resultsSchemaJson } from '../src/schema-json.js';
+import { assertResults } from '../src/validate.js';
 import { fullyFilled } from './helpers.js';
 
 const exported = new URL('../../../machine-docs/results.schema.json', import.meta.url);

@@ -1,14 +1,14 @@
 import { describe, expect, it } from 'vitest';
+import { ResultsSchemaError } from '../src/errors.js';
 import {
-  assertResults,
   exampleResults,
   normalizeResults,
   type Results,
-  ResultsSchemaError,
   renderCardSvg,
   renderComment,
   validateResults,
 } from '../src/index.js';
+import { assertResults } from '../src/validate.js';
 
 const issuesOf = (value: unknown) => {
   const outcome = validateResults(value);

@@ -2,12 +2,8 @@ import { chmodSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync }
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import {
-  type Results,
-  ResultsSchemaError,
-  safeWriteResults,
-  validateResults,
-} from '../src/index.js';
+import { ResultsSchemaError } from '../src/errors.js';
+import { type Results, safeWriteResults, validateResults } from '../src/index.js';
 import { fullyFilled, manualBuilder } from './helpers.js';
 
 let dir: string;
