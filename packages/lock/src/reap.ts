@@ -10,17 +10,12 @@ import {
   listStackObjects,
   objectNames,
   removeStack,
+  type StackObjects,
 } from './stack-objects.js';
 import type { ReapContext } from './sweep.js';
 
-/** What one reap removed. */
-export interface ReapReport {
-  services: string[];
-  containers: string[];
-  volumes: string[];
-  secrets: string[];
-  configs: string[];
-  networks: string[];
+/** What one reap removed: the stack's objects, then its env file and run dir. */
+export interface ReapReport extends StackObjects {
   /** The app env file removed, if any. */
   envFile?: string;
   /** The dead run's run dir removed, if any. */
