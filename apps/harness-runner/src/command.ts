@@ -1,17 +1,20 @@
 import { resolve } from 'node:path';
 import { type ParseArgsConfig, parseArgs } from 'node:util';
+import {
+  BRANCH_NAME,
+  isRungName,
+  RECIPE_NAME,
+  RECIPE_NAME_RULE,
+  RUNG_NAMES,
+  type RungName,
+} from '@ccci/contracts';
 import { KEEP_LEASE_MAX_MS } from '@ccci/lock';
-import { RUNGS, type RungName, type RunSettings, UsageError } from '@ccci/run';
+import { type RunSettings, UsageError } from '@ccci/run';
 
 /** The longest `--keep-on-failure` (the keep lease's bound). */
 export const KEEP_ON_FAILURE_MAX_MIN = KEEP_LEASE_MAX_MS / 60_000;
 
-const RECIPE = /^[a-z0-9][a-z0-9-]{0,62}$/;
 const SHA = /^[0-9a-f]{7,40}$/;
-// A conservative subset of git-check-ref-format: no "..", "@{", "//", control chars, spaces,
-// leading "-" or "/", trailing "/", "." or ".lock".
-const BRANCH =
-  /^(?!-)(?!\/)(?!.*\.\.)(?!.*@\{)(?!.*\/\/)(?!.*\.lock$)(?!.*[./]$)[A-Za-z0-9._/-]{1,200}$/;
 const URL_SRC = /^(https?|ssh|git|file):\/\/[A-Za-z0-9._~:/?#@!$&'()*+,;=%-]+$/;
 const PATH_SRC = /^\/[A-Za-z0-9._/+-]*$/;
 const RUN_ID = /^[A-Za-z0-9][A-Za-z0-9_-]{0,127}$/;
@@ -114,18 +117,13 @@ function parseRun(rest: readonly string[], env: Env, makeRunId: () => string): R
   const recipeRaw = pick('recipe', 'RECIPE');
   if (!recipeRaw)
     throw new UsageError('--recipe (or RECIPE) is required: the recipe name, e.g. custom-html');
-  const recipe = check(
-    'recipe',
-    recipeRaw,
-    RECIPE,
-    'a recipe name of [a-z0-9-] starting with a letter or digit',
-  );
+  const recipe = check('recipe', recipeRaw, RECIPE_NAME, RECIPE_NAME_RULE);
   const refRaw = pick('ref', 'REF');
   if (!refRaw)
     throw new UsageError('--ref (or REF) is required: the head commit SHA or branch to test');
   const ref = SHA.test(refRaw)
     ? refRaw
-    : check('ref', refRaw, BRANCH, 'a commit SHA (7-40 hex) or a branch name');
+    : check('ref', refRaw, BRANCH_NAME, 'a commit SHA (7-40 hex) or a branch name');
   const shaRaw = pick('sha', 'SHA');
   const sha =
     shaRaw === undefined
@@ -165,21 +163,21 @@ function parseRun(rest: readonly string[], env: Env, makeRunId: () => string): R
 }
 
 function parseStages(raw: string | undefined): RungName[] {
-  if (raw === undefined) return [...RUNGS];
+  if (raw === undefined) return [...RUNG_NAMES];
   const stages: RungName[] = [];
   for (const s of raw
     .split(',')
     .map((x) => x.trim())
     .filter(Boolean)) {
-    if (!(RUNGS as readonly string[]).includes(s)) {
+    if (!isRungName(s)) {
       throw new UsageError(
-        `stages: unknown rung ${JSON.stringify(s)}; expected a comma list of ${RUNGS.join(', ')}`,
+        `stages: unknown rung ${JSON.stringify(s)}; expected a comma list of ${RUNG_NAMES.join(', ')}`,
       );
     }
-    if (!stages.includes(s as RungName)) stages.push(s as RungName);
+    if (!stages.includes(s)) stages.push(s);
   }
   if (stages.length === 0)
-    throw new UsageError(`stages: expected at least one of ${RUNGS.join(', ')}`);
+    throw new UsageError(`stages: expected at least one of ${RUNG_NAMES.join(', ')}`);
   return stages;
 }
 
@@ -207,10 +205,5 @@ function parseUnwarm(rest: readonly string[], env: Env): string {
   const recipe = flags(rest, { recipe: { type: 'string' } }).recipe ?? (env['RECIPE'] || undefined);
   if (!recipe)
     throw new UsageError('unwarm: --recipe (or RECIPE) is required: the recipe name, e.g. web');
-  return check(
-    'recipe',
-    recipe,
-    RECIPE,
-    'a recipe name of [a-z0-9-] starting with a letter or digit',
-  );
+  return check('recipe', recipe, RECIPE_NAME, RECIPE_NAME_RULE);
 }

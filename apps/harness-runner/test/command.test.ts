@@ -1,4 +1,5 @@
-import { RUNGS, UsageError } from '@ccci/run';
+import { BRANCH_NAME_EXAMPLES, RECIPE_NAME_EXAMPLES, RUNG_NAMES } from '@ccci/contracts';
+import { UsageError } from '@ccci/run';
 import { describe, expect, it } from 'vitest';
 import { KEEP_ON_FAILURE_MAX_MIN, parseCommand, USAGE } from '../src/command.js';
 
@@ -68,7 +69,7 @@ describe('parseCommand', () => {
 
   it('defaults: every rung, not quick, a generated run id', () => {
     expect(run(['--recipe', 'a', '--ref', 'main']).settings).toMatchObject({
-      stages: [...RUNGS],
+      stages: [...RUNG_NAMES],
       quick: false,
       runId: 'gen1',
       pr: undefined,
@@ -172,5 +173,35 @@ describe('harness-runner unwarm', () => {
 
   it('is in the usage text', () => {
     expect(USAGE).toMatch(/harness-runner unwarm --recipe <name>/);
+  });
+});
+
+// The cases @ccci/contracts' own tests and the bot's use: one rule at every entry point.
+describe('recipe and branch names by the shared rules', () => {
+  const refused = (args: string[]) => {
+    try {
+      parseCommand(args, {}, () => 'gen1');
+      return false;
+    } catch (error) {
+      return error instanceof UsageError;
+    }
+  };
+
+  it('run --recipe and unwarm --recipe take and refuse the same recipe names', () => {
+    for (const name of RECIPE_NAME_EXAMPLES.accepted) {
+      expect(refused(['run', '--recipe', name, '--ref', 'main']), name).toBe(false);
+      expect(refused(['unwarm', '--recipe', name]), name).toBe(false);
+    }
+    for (const name of RECIPE_NAME_EXAMPLES.refused) {
+      expect(refused(['run', '--recipe', name, '--ref', 'main']), name).toBe(true);
+      expect(refused(['unwarm', '--recipe', name]), name).toBe(true);
+    }
+  });
+
+  it('run --ref takes and refuses the same branch names', () => {
+    for (const b of BRANCH_NAME_EXAMPLES.accepted)
+      expect(refused(['run', '--recipe', 'web', '--ref', b]), b).toBe(false);
+    for (const b of BRANCH_NAME_EXAMPLES.refused)
+      expect(refused(['run', '--recipe', 'web', `--ref=${b}`]), b).toBe(true);
   });
 });

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { isAbsolute, join, resolve } from 'node:path';
+import { FORGE_LOGIN, isBranchName, isRepoFullName, REPO_FULL_NAME } from '@ccci/contracts';
 
 type Env = Readonly<Record<string, string | undefined>>;
 
@@ -54,9 +55,6 @@ export interface Settings {
   };
 }
 
-const REPO = /^[A-Za-z0-9_.-]{1,100}\/[A-Za-z0-9_.-]{1,100}$/;
-const BRANCH = /^[A-Za-z0-9][A-Za-z0-9._/-]{0,199}$/;
-const LOGIN = /^[A-Za-z0-9_.-]{1,100}$/;
 const URL_RE = /^https?:\/\/[^\s/?#]+(\/[^\s?#]*)?$/;
 
 /**
@@ -134,13 +132,13 @@ export function loadSettings(env: Env): Settings {
   }
   const forgeUrl = url('FORGE_URL');
   const forgeToken = secret('FORGE_TOKEN', true) ?? '';
-  const repos = list('REPOS', REPO, 'owner/name');
+  const repos = list('REPOS', REPO_FULL_NAME, 'owner/name');
   if (repos.length === 0 && get('REPOS') === undefined)
     problems.push('REPOS is required: a comma list of owner/name');
   const orgRaw = get('ORG');
-  if (orgRaw !== undefined && !LOGIN.test(orgRaw))
+  if (orgRaw !== undefined && !FORGE_LOGIN.test(orgRaw))
     problems.push(`ORG: ${JSON.stringify(orgRaw)} is not an org name`);
-  const allowlist = list('ALLOWLIST', LOGIN, 'a forge login');
+  const allowlist = list('ALLOWLIST', FORGE_LOGIN, 'a forge login');
   if (orgRaw === undefined && allowlist.length === 0) {
     problems.push('ORG or ALLOWLIST: set at least one, or nobody can start a run');
   }
@@ -189,7 +187,7 @@ export function loadSettings(env: Env): Settings {
       problems.push(
         'DRONE_REPO is required with EXECUTOR=drone: the operator-owned Drone repository (owner/name) whose .drone.yml runs harness-runner; never a recipe repository',
       );
-    } else if (!REPO.test(droneRepo)) {
+    } else if (!isRepoFullName(droneRepo)) {
       problems.push(`DRONE_REPO: expected owner/name, found ${JSON.stringify(droneRepo)}`);
     } else if (repos.some((r) => r.toLowerCase() === droneRepo.toLowerCase())) {
       problems.push(
@@ -197,7 +195,7 @@ export function loadSettings(env: Env): Settings {
       );
     }
     const droneBranch = get('DRONE_BRANCH') ?? 'main';
-    if (!BRANCH.test(droneBranch) || droneBranch.includes('..'))
+    if (!isBranchName(droneBranch))
       problems.push(`DRONE_BRANCH: expected a branch name, found ${JSON.stringify(droneBranch)}`);
     executor = {
       kind: 'drone',

@@ -1,3 +1,5 @@
+import { RECIPE_NAME, RECIPE_NAME_RULE } from '@ccci/contracts';
+
 /**
  * Names that end up as abra arguments. They come from recipes, PRs and settings, so each is
  * checked against a strict pattern — which also keeps a value from being read as an option
@@ -7,7 +9,7 @@ const PATTERNS = {
   domain:
     /^(?=.{1,253}$)[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)+$/,
   server: /^[a-z0-9](?:[a-z0-9.-]{0,251}[a-z0-9])?$/,
-  recipe: /^[a-z0-9](?:[a-z0-9_-]{0,62}[a-z0-9])?$/,
+  recipe: RECIPE_NAME,
   version: /^[A-Za-z0-9](?:[A-Za-z0-9.+_-]{0,126})$/,
   service: /^[A-Za-z0-9](?:[A-Za-z0-9_.-]{0,62})$/,
   snapshot: /^[A-Za-z0-9](?:[A-Za-z0-9_.:-]{0,126})$/,
@@ -18,7 +20,7 @@ const PATTERNS = {
 const EXPECTED: Record<keyof typeof PATTERNS, string> = {
   domain: 'a lower-case DNS name with at least one dot, e.g. cust-a1b2c3.ci.localhost',
   server: 'a lower-case host name, e.g. default or swarm.example.org',
-  recipe: 'a recipe name of lower-case letters, digits, - and _',
+  recipe: RECIPE_NAME_RULE,
   version: 'a recipe version such as 1.2.0+2.3.4',
   service: 'a compose service name of letters, digits, _, . and -',
   snapshot: 'a snapshot id of letters, digits, _, ., : and -',

@@ -1,10 +1,10 @@
+import { isRecipeName, isRepoFullName, type Log, RECIPE_NAME } from '@ccci/contracts';
 import type { Forge } from '@ccci/forge';
 import { ACTIVE_RUN_STATES, type Store } from '@ccci/store';
 import { type Context, errorMessage, InjectedCrash, rethrowCrash } from './context.js';
 import type { Executor } from './executor.js';
 import { handleComment, sendRefusal } from './intake.js';
 import { expireRuns, onExited, onStarted, recoverRuns } from './lifecycle.js';
-import type { BotLog } from './log.js';
 import { type BotMetrics, createMetrics } from './metrics.js';
 import { createPeriodic, type DigestOptions } from './periodic.js';
 import { pollAll, pollRepo } from './poller.js';
@@ -70,7 +70,7 @@ export interface BotOptions {
   /** Recipe name of a repository. Default: the repository's name, lower-cased. */
   recipeOf?: (repo: string) => string;
   clock?: () => Date;
-  log?: BotLog;
+  log?: Log;
   /** Test hook, called at named steps; throw to simulate a crash there. */
   crashAt?: (step: string) => void;
 }
@@ -102,9 +102,6 @@ export interface Bot {
   readonly stopped: boolean;
 }
 
-const RECIPE = /^[a-z0-9][a-z0-9_-]{0,62}$/;
-const REPO = /^[A-Za-z0-9_.-]{1,100}\/[A-Za-z0-9_.-]{1,100}$/;
-
 function url(name: string, value: unknown): string {
   if (typeof value !== 'string' || !/^https?:\/\/[^\s/]+(\/\S*)?$/.test(value)) {
     throw new TypeError(
@@ -123,8 +120,8 @@ function nonNegative(name: string, value: unknown): number {
 
 function defaultRecipeOf(repo: string): string {
   const name = (repo.split('/')[1] ?? '').toLowerCase();
-  if (!RECIPE.test(name))
-    throw new TypeError(`repository ${repo}: its name is not a recipe name (${RECIPE})`);
+  if (!isRecipeName(name))
+    throw new TypeError(`repository ${repo}: its name is not a recipe name (${RECIPE_NAME})`);
   return name;
 }
 
@@ -134,7 +131,7 @@ export function createBot(options: BotOptions): Bot {
     throw new TypeError('createBot: options.repos must list at least one owner/name');
   }
   for (const r of options.repos) {
-    if (typeof r !== 'string' || !REPO.test(r))
+    if (!isRepoFullName(r))
       throw new TypeError(`createBot: options.repos: ${JSON.stringify(r)} is not owner/name`);
   }
   const recipeOf = options.recipeOf ?? defaultRecipeOf;

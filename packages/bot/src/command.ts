@@ -1,4 +1,5 @@
-import { COMMENT_MARKER, RUNG_NAMES, type RungName } from '@ccci/results';
+import { isRungName, RUNG_NAMES, type RungName } from '@ccci/contracts';
+import { COMMENT_MARKER } from '@ccci/results';
 import { Lexer, type Token } from 'marked';
 
 /** `!testme keep` without minutes keeps a failed run's app this long. */
@@ -165,12 +166,12 @@ function parseFlags(
       }
       stages = [];
       for (const s of list) {
-        if (!(RUNG_NAMES as readonly string[]).includes(s)) {
+        if (!isRungName(s)) {
           return {
             reason: `unknown stage \`${clip(s)}\`; expected some of ${RUNG_NAMES.join(', ')}`,
           };
         }
-        if (!stages.includes(s as RungName)) stages.push(s as RungName);
+        if (!stages.includes(s)) stages.push(s);
       }
       continue;
     }

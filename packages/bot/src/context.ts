@@ -1,7 +1,7 @@
+import type { Log } from '@ccci/contracts';
 import type { Forge } from '@ccci/forge';
 import type { Store } from '@ccci/store';
 import type { Executor } from './executor.js';
-import type { BotLog } from './log.js';
 import type { BotMetrics } from './metrics.js';
 
 /** Thrown by the `crashAt` test hook: a simulated crash, never caught by the bot's loops. */
@@ -31,7 +31,7 @@ export interface Context {
   /** Most runs holding a `!testme keep` slot at once (KEEP_MAX); 0 turns `keep` off. */
   keepMax: number;
   clock: () => Date;
-  log: BotLog;
+  log: Log;
   metrics: BotMetrics;
   /** Calls the test hook; throws InjectedCrash where a test asked for it. */
   step(name: string): void;

@@ -1,4 +1,5 @@
-import { RUNG_LABELS, RUNG_NAMES } from '@ccci/results';
+import { RUNG_NAMES } from '@ccci/contracts';
+import { RUNG_LABELS } from '@ccci/results';
 import type { Store } from '@ccci/store';
 import { renderLiveSection } from './live-view.js';
 import { e, page } from './pages/layout.js';

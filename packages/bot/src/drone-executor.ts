@@ -1,6 +1,7 @@
+import type { Log } from '@ccci/contracts';
+import { isBranchName, isRepoFullName } from '@ccci/contracts';
 import type { Drone } from '@ccci/forge';
 import type { DispatchRequest, Executor, ExecutorEvents } from './executor.js';
-import type { BotLog } from './log.js';
 
 export interface DroneExecutorOptions {
   /** A client from `createDrone` (holds the Drone token). Required. */
@@ -13,11 +14,8 @@ export interface DroneExecutorOptions {
   repo: string;
   /** Branch of `repo` whose tip (the operator's `.drone.yml`) builds every run. Default `main`. */
   branch?: string;
-  log?: BotLog;
+  log?: Log;
 }
-
-const REPO = /^[A-Za-z0-9_.-]{1,100}\/[A-Za-z0-9_.-]{1,100}$/;
-const BRANCH = /^[A-Za-z0-9][A-Za-z0-9._/-]{0,199}$/;
 
 const TERMINAL = new Set([
   'success',
@@ -57,13 +55,13 @@ function droneParams(r: DispatchRequest): Record<string, string> {
  */
 export function createDroneExecutor(options: DroneExecutorOptions): Executor {
   const { drone } = options;
-  if (typeof options.repo !== 'string' || !REPO.test(options.repo)) {
+  if (!isRepoFullName(options.repo)) {
     throw new TypeError(
       `createDroneExecutor: options.repo must be the operator's pipeline repository owner/name, found ${JSON.stringify(options.repo)}`,
     );
   }
   const branch = options.branch ?? 'main';
-  if (typeof branch !== 'string' || !BRANCH.test(branch) || branch.includes('..')) {
+  if (!isBranchName(branch)) {
     throw new TypeError(
       `createDroneExecutor: options.branch must be a branch name, found ${JSON.stringify(branch)}`,
     );

@@ -13,7 +13,6 @@ export type { Digest, DigestEntry } from './digest.js';
 export { createDroneExecutor, type DroneExecutorOptions } from './drone-executor.js';
 export type { DispatchRequest, Executor, ExecutorEvents, LookupResult } from './executor.js';
 export { createLocalExecutor, type LocalExecutorOptions } from './local-executor.js';
-export type { BotLog } from './log.js';
 export type { BotMetrics } from './metrics.js';
 export type { DigestTargets } from './notify.js';
 export type { DigestOptions } from './periodic.js';

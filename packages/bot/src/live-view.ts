@@ -1,4 +1,5 @@
-import { escapeXml, type LiveEvent, liveState, RUNG_LABELS, RUNG_NAMES } from '@ccci/results';
+import { RUNG_NAMES } from '@ccci/contracts';
+import { escapeXml, type LiveEvent, liveState, RUNG_LABELS } from '@ccci/results';
 import { ACTIVE_RUN_STATES, type RunRecord, type Store } from '@ccci/store';
 import { toLiveEvents } from './live.js';
 

@@ -1,8 +1,8 @@
 import { closeSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { Log } from '@ccci/contracts';
 import { type Child, startChild } from '@ccci/lifetime';
 import type { DispatchRequest, Executor, ExecutorEvents, LookupResult } from './executor.js';
-import type { BotLog } from './log.js';
 
 export interface LocalExecutorOptions {
   /**
@@ -24,7 +24,7 @@ export interface LocalExecutorOptions {
   cwd?: string;
   /** Grace between TERM and KILL on cancel, ms. Default 30 000. */
   killGraceMs?: number;
-  log?: BotLog;
+  log?: Log;
 }
 
 interface Job {

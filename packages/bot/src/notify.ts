@@ -1,4 +1,5 @@
 import { backoffDelay } from '@ccci/backoff';
+import type { Log } from '@ccci/contracts';
 import {
   type Failure,
   failureOfStatus,
@@ -12,7 +13,6 @@ import {
 import type { DeliveryRecord, Store } from '@ccci/store';
 import { type Digest, parseDigest } from './digest.js';
 import { renderDigestHtml, renderDigestText } from './digest-render.js';
-import type { BotLog } from './log.js';
 
 /** Where digests go. Each target is optional; none configured sends nothing. */
 export interface DigestTargets {
@@ -34,7 +34,7 @@ export interface NotifierOptions {
   /** Wait after the first failed round, doubled after each (at most 6 h). Default 300 000 ms. */
   roundDelayMs?: number;
   clock?: () => Date;
-  log?: BotLog;
+  log?: Log;
 }
 
 export interface Notifier {

@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { RECIPE_NAME_PART } from '@ccci/contracts';
 import { readWebhookBody } from '@ccci/forge';
 import { LIVE_LIMITS, renderBadge } from '@ccci/results';
 import { ACTIVE_RUN_STATES } from '@ccci/store';
@@ -127,7 +128,7 @@ export function createBotServer(options: BotServerOptions): BotServer {
     ],
     [
       'GET',
-      /^\/badge\/([a-z0-9][a-z0-9_-]{0,62})\.svg$/,
+      new RegExp(`^/badge/(${RECIPE_NAME_PART})\\.svg$`),
       (_q, res, [recipe]) => {
         const level = ctx.store.defaultBranchLevel(recipe as string);
         send(res, 200, renderBadge(level as Parameters<typeof renderBadge>[0]), 'image/svg+xml', {
@@ -261,7 +262,7 @@ export function createBotServer(options: BotServerOptions): BotServer {
     ['GET', /^\/$/, (_q, res) => send(res, 200, renderHome(dash), 'text/html; charset=utf-8')],
     [
       'GET',
-      /^\/recipes\/([a-z0-9][a-z0-9_-]{0,62})$/,
+      new RegExp(`^/recipes/(${RECIPE_NAME_PART})$`),
       (req, res, [r]) => reply(res, renderRecipe(dash, r as string, query(req))),
     ],
     [

@@ -1,8 +1,9 @@
+import { isBranchName } from '@ccci/contracts';
+
 /** Strict patterns for what reaches a Drone pipeline: build parameters become env variables. */
 const PARAM_KEY = /^[A-Z][A-Z0-9_]{0,63}$/;
 // URLs (clone URL), refs, versions, comma lists, ids. No spaces, quotes, `$` or shell syntax.
 const PARAM_VALUE = /^[A-Za-z0-9._:/@+=,~-]{0,512}$/;
-const BRANCH = /^(?!-)(?!.*\.\.)(?!.*\/\/)[A-Za-z0-9._/+-]{1,200}(?<![./])$/;
 
 /** Validates build parameters; TypeError naming the key, never running anything. */
 export function validateBuildParams(
@@ -32,7 +33,7 @@ export function validateBuildParams(
 }
 
 export function validateBranch(branch: unknown): string {
-  if (typeof branch !== 'string' || !BRANCH.test(branch)) {
+  if (!isBranchName(branch)) {
     throw new TypeError(`branch must be a plain git branch name, found ${JSON.stringify(branch)}`);
   }
   return branch;

@@ -1,3 +1,4 @@
+import type { Log } from '@ccci/contracts';
 import { validateBranch, validateBuildParams } from './drone-params.js';
 import { DroneError, type DroneErrorCode } from './errors.js';
 import { commitSha, positiveInt, resolveBaseUrl, resolveToken, splitRepo } from './options.js';
@@ -12,7 +13,6 @@ import {
   retryLogFields,
   withRetry,
 } from './retry.js';
-import type { ForgeLog } from './types.js';
 
 export interface DroneOptions {
   /** Drone server URL, e.g. `https://drone.example.org`. Required. */
@@ -22,7 +22,7 @@ export interface DroneOptions {
   /** fetch implementation. Default `globalThis.fetch`. */
   fetch?: typeof globalThis.fetch;
   /** pino-compatible logger. Default: silent. */
-  log?: ForgeLog;
+  log?: Log;
   /** Retries, backoff and per-attempt timeout. */
   retry?: RetryOptions;
 }

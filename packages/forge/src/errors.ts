@@ -1,3 +1,5 @@
+import { CcciError } from '@ccci/contracts';
+
 /** Stable codes of {@link ForgeError}. */
 export type ForgeErrorCode =
   /** The forge answered an HTTP status we do not map to anything more specific. */
@@ -47,16 +49,14 @@ export interface ServiceErrorFields {
  * line and never contains the token, the request, HTTP status, attempts, the server's wait, and
  * the original error (octokit's, already redacted by octokit) as `cause`.
  */
-export abstract class ServiceError<Code extends string> extends Error {
-  readonly code: Code;
+export abstract class ServiceError<Code extends string> extends CcciError<Code> {
   readonly request: string;
   readonly status: number | undefined;
   readonly attempts: number;
   readonly retryAfterMs: number | undefined;
 
   constructor(code: Code, message: string, fields: ServiceErrorFields) {
-    super(message, fields.cause === undefined ? undefined : { cause: fields.cause });
-    this.code = code;
+    super(code, message, { cause: fields.cause });
     this.request = fields.request;
     this.status = fields.status;
     this.attempts = fields.attempts;

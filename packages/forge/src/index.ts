@@ -29,7 +29,6 @@ export type {
   Dialect,
   ForgeBranch,
   ForgeComment,
-  ForgeLog,
   ForgePull,
   ForgeRepo,
   ForgeStatus,

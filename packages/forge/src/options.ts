@@ -1,5 +1,6 @@
+import { FORGE_LOGIN, isRepoFullName, type Log } from '@ccci/contracts';
 import { type RetryOptions, type RetryPolicy, resolveRetryPolicy } from './retry.js';
-import type { Dialect, ForgeLog } from './types.js';
+import type { Dialect } from './types.js';
 
 export interface ForgeOptions {
   /** `gitea` (also Forgejo) or `github`. Required. */
@@ -11,7 +12,7 @@ export interface ForgeOptions {
   /** fetch implementation. Default `globalThis.fetch`. Redirects are never followed. */
   fetch?: typeof globalThis.fetch;
   /** pino-compatible logger. Default: silent. */
-  log?: ForgeLog;
+  log?: Log;
   /** User-Agent. Default `ccci-forge`. */
   userAgent?: string;
   /** Retries, backoff, `Retry-After` cap and per-attempt timeout; see RetryOptions. */
@@ -25,7 +26,7 @@ export interface ResolvedForgeOptions {
   baseUrl: string;
   token: string;
   fetch: typeof globalThis.fetch;
-  log: ForgeLog;
+  log: Log;
   userAgent: string;
   policy: RetryPolicy;
   maxPages: number;
@@ -94,16 +95,11 @@ export function resolveForgeOptions(options: ForgeOptions): ResolvedForgeOptions
   };
 }
 
-const REPO = /^[A-Za-z0-9_.-]{1,100}\/[A-Za-z0-9_.-]{1,100}$/;
-
 export function splitRepo(repo: unknown): { owner: string; repo: string } {
-  if (typeof repo !== 'string' || !REPO.test(repo)) {
+  if (!isRepoFullName(repo)) {
     throw bad('repo', '"owner/name" (letters, digits, ".", "_", "-")', repo);
   }
   const [owner = '', name = ''] = repo.split('/');
-  if (owner === '.' || owner === '..' || name === '.' || name === '..') {
-    throw bad('repo', '"owner/name"', repo);
-  }
   return { owner, repo: name };
 }
 
@@ -122,7 +118,7 @@ export function commitSha(name: string, value: unknown): string {
 }
 
 export function login(name: string, value: unknown): string {
-  if (typeof value !== 'string' || !/^[A-Za-z0-9_.-]{1,100}$/.test(value)) {
+  if (typeof value !== 'string' || !FORGE_LOGIN.test(value)) {
     throw bad(name, 'a forge login (letters, digits, ".", "_", "-")', value);
   }
   return value;

@@ -1,3 +1,4 @@
+import type { Log } from '@ccci/contracts';
 import { Octokit } from '@octokit/core';
 import { ForgeError, type ForgeErrorCode } from './errors.js';
 import { MalformedAnswer } from './parse.js';
@@ -12,7 +13,6 @@ import {
   retryLogFields,
   withRetry,
 } from './retry.js';
-import type { ForgeLog } from './types.js';
 
 export interface Answer {
   status: number;
@@ -41,7 +41,7 @@ export interface TransportOptions {
   token: string;
   fetch: typeof globalThis.fetch;
   userAgent: string;
-  log: ForgeLog;
+  log: Log;
   policy: RetryPolicy;
 }
 

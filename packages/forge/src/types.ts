@@ -1,17 +1,6 @@
 /** The two forge dialects: Gitea/Forgejo (first) and GitHub. */
 export type Dialect = 'gitea' | 'github';
 
-/**
- * Logger shape (pino-compatible: fields first, message second). Every field the client logs is
- * free of tokens; `authorization` never appears.
- */
-export interface ForgeLog {
-  debug?: (fields: Record<string, unknown>, message: string) => void;
-  info?: (fields: Record<string, unknown>, message: string) => void;
-  warn?: (fields: Record<string, unknown>, message: string) => void;
-  error?: (fields: Record<string, unknown>, message: string) => void;
-}
-
 /** A comment on an issue or pull request, the same shape for both dialects. */
 export interface ForgeComment {
   id: number;

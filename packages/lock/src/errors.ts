@@ -1,18 +1,24 @@
+import { CcciError } from '@ccci/contracts';
+
+/** Stable codes of {@link LockPackageError}. */
+export type LockErrorCode =
+  | 'LOCK_BUSY'
+  | 'LOCK_COMPROMISED'
+  | 'LOCK_RUN_STATE_ENV'
+  | 'LOCK_DOCKER'
+  | 'LOCK_WAIT_TIMEOUT'
+  | 'LOCK_IDENTITY'
+  | 'LOCK_REAP_ABORTED'
+  | 'LOCK_REAP_INCOMPLETE';
+
 /** Base class: every error of this package carries a stable `code`. */
-export class LockPackageError extends Error {
-  readonly code: string;
-  constructor(code: string, message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = new.target.name;
-    this.code = code;
-  }
-}
+export class LockPackageError extends CcciError<LockErrorCode> {}
 
 /** The domain lock is held by someone else (a live run or a janitor). */
 export class LockBusyError extends LockPackageError {
   readonly domain: string;
   constructor(domain: string, message: string, options?: { cause?: unknown }) {
-    super('ERR_LOCK_BUSY', message, options);
+    super('LOCK_BUSY', message, options);
     this.domain = domain;
   }
 }
@@ -21,7 +27,7 @@ export class LockBusyError extends LockPackageError {
 export class LockCompromisedError extends LockPackageError {
   readonly domain: string;
   constructor(domain: string, message: string, options?: { cause?: unknown }) {
-    super('ERR_LOCK_COMPROMISED', message, options);
+    super('LOCK_COMPROMISED', message, options);
     this.domain = domain;
   }
 }
@@ -30,7 +36,7 @@ export class LockCompromisedError extends LockPackageError {
 export class RunStateEnvError extends LockPackageError {
   readonly variable: string;
   constructor(variable: string, message: string) {
-    super('ERR_RUN_STATE_ENV', message);
+    super('LOCK_RUN_STATE_ENV', message);
     this.variable = variable;
   }
 }
@@ -42,7 +48,7 @@ export class DockerCommandError extends LockPackageError {
   readonly stderr: string;
   constructor(args: readonly string[], exitCode: number | undefined, stderr: string) {
     super(
-      'ERR_DOCKER',
+      'LOCK_DOCKER',
       `docker ${args.join(' ')} exited with ${exitCode ?? 'no code'}: ${stderr.trim().split('\n')[0] ?? ''}`,
     );
     this.args = args;
@@ -54,7 +60,7 @@ export class DockerCommandError extends LockPackageError {
 /** A condition the janitor awaited (tasks gone, volume released) did not come true in time. */
 export class WaitTimeoutError extends LockPackageError {
   constructor(what: string, timeoutMs: number) {
-    super('ERR_WAIT_TIMEOUT', `timed out after ${timeoutMs} ms waiting for ${what}`);
+    super('LOCK_WAIT_TIMEOUT', `timed out after ${timeoutMs} ms waiting for ${what}`);
   }
 }
 
@@ -65,7 +71,7 @@ export class LockIdentityError extends LockPackageError {
   readonly found: string | null;
   constructor(domain: string, expected: string | null, found: string | null) {
     super(
-      'ERR_LOCK_IDENTITY',
+      'LOCK_IDENTITY',
       `lock of ${domain} changed hands since it was probed (owner token ${expected ?? 'none'} → ${found ?? 'none'})`,
     );
     this.domain = domain;
@@ -79,7 +85,7 @@ export class ReapAbortedError extends LockPackageError {
   readonly domain: string;
   constructor(domain: string, step: string) {
     super(
-      'ERR_REAP_ABORTED',
+      'LOCK_REAP_ABORTED',
       `reap of ${domain} stopped before ${step}: the janitor lost the lock`,
     );
     this.domain = domain;

@@ -37,7 +37,7 @@ export interface ReapStackOptions {
 /** Objects that were reaped but are still there afterwards. */
 class ReapIncompleteError extends LockPackageError {
   constructor(stack: string, left: string[]) {
-    super('ERR_REAP_INCOMPLETE', `reap of ${stack} left ${left.join(', ')}`);
+    super('LOCK_REAP_INCOMPLETE', `reap of ${stack} left ${left.join(', ')}`);
   }
 }
 

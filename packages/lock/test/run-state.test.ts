@@ -61,7 +61,7 @@ describe('toEnv / fromEnv', () => {
       fromEnv({ ...env, CCCI_OP_STATE_FILE: 'op.json' });
       expect.unreachable();
     } catch (error) {
-      expect(error).toMatchObject({ code: 'ERR_RUN_STATE_ENV', variable: 'CCCI_OP_STATE_FILE' });
+      expect(error).toMatchObject({ code: 'LOCK_RUN_STATE_ENV', variable: 'CCCI_OP_STATE_FILE' });
       expect((error as Error).message).toMatch(/expected an absolute path, found "op.json"/);
     }
   });

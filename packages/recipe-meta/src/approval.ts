@@ -1,10 +1,9 @@
 import { readFileSync } from 'node:fs';
+import { isRecipeName } from '@ccci/contracts';
 import { type MetaProblem, problem } from './problems.js';
 
 /** Default name of the operator's approval file, inside the recipes folder. */
 export const APPROVAL_FILE = 'approved-code.txt';
-
-const RECIPE_NAME = /^[a-z0-9][a-z0-9-]*$/;
 
 export interface ApprovalList {
   file: string;
@@ -67,7 +66,7 @@ export function readApprovalList(file: string): ApprovalList {
           hint: "approve each recipe's .ccci/ content: `<recipe> sha256:<hash>`, one per line",
         }),
       );
-    } else if (!RECIPE_NAME.test(name) || rest.length > 0 || (hash && !HASH.test(hash))) {
+    } else if (!isRecipeName(name) || rest.length > 0 || (hash && !HASH.test(hash))) {
       problems.push(
         problem({
           code: 'approval_bad_line',

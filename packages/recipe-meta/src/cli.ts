@@ -4,6 +4,7 @@ import { existsSync } from 'node:fs';
 // Exit codes: 0 all valid, 1 some invalid, 2 usage error (unknown flag, missing path).
 import { join, relative } from 'node:path';
 import { parseArgs } from 'node:util';
+import { isRecipeName } from '@ccci/contracts';
 import { checkAgainstRecipe } from './against-recipe.js';
 import {
   buildManifest,
@@ -27,7 +28,7 @@ Exit: 0 all valid, 1 some invalid, 2 usage error.`;
 
 class UsageError extends MetaError {
   constructor(message: string) {
-    super('usage', message);
+    super('META_USAGE', message);
   }
 }
 
@@ -129,8 +130,8 @@ function main(argv: string[]): number {
     const [recipe, checkout] = paths;
     if (paths.length !== 2 || !recipe || !checkout)
       throw new UsageError('hash takes a recipe name and a checkout of the recipe');
-    if (!/^[a-z0-9][a-z0-9-]*$/.test(recipe))
-      throw new UsageError(`${JSON.stringify(recipe)} is not a recipe name ([a-z0-9-])`);
+    if (!isRecipeName(recipe))
+      throw new UsageError(`${JSON.stringify(recipe)} is not a recipe name ([a-z0-9_-])`);
     const ccci = join(checkout, '.ccci');
     if (!existsSync(ccci)) throw new UsageError(`${ccci} does not exist`);
     process.stdout.write(`${recipe} ${treeHash(ccci)}\n`);

@@ -61,7 +61,6 @@ export {
   type KeyDefinition,
   PREVIOUS_KEYS,
   type RemovedKey,
-  RUNGS,
   registry,
 } from './registry.js';
 export { buildJsonSchema } from './schema.js';

@@ -1,5 +1,6 @@
 import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { RECIPE_NAME } from '@ccci/contracts';
 import { APPROVAL_FILE, isApproved, readApprovalList } from './approval.js';
 import { discoverFolder, type FolderFiles } from './discover.js';
 import type { RecipeMeta } from './generated/types.js';
@@ -85,8 +86,6 @@ export interface LoadedRecipe {
   previous: PreviousSettings | null;
   problems: MetaProblem[];
 }
-
-const RECIPE_NAME = /^[a-z0-9][a-z0-9-]*$/;
 
 /** The defaults of every data key, as a fresh object. */
 export function defaultMeta(): RecipeMeta {

@@ -1,4 +1,5 @@
 import { relative } from 'node:path';
+import { CcciError } from '@ccci/contracts';
 
 /** Stable codes of every problem the loader reports. */
 export const PROBLEM_CODES = [
@@ -77,15 +78,16 @@ export function renderProblem(p: MetaProblem, options: { cwd?: string } = {}): s
   return p.hint ? `${head}\n    hint: ${p.hint}` : head;
 }
 
+/** Stable codes of {@link MetaError} (a problem's own `code` is a {@link ProblemCode}). */
+export type MetaErrorCode =
+  | 'META_INVALID'
+  | 'META_HOOK_IMPORT'
+  | 'META_HOOK_NOT_APPROVED'
+  | 'META_PATH_NOT_FOUND'
+  | 'META_USAGE';
+
 /** Base class of every error this package throws; `code` is stable. */
-export class MetaError extends Error {
-  readonly code: string;
-  constructor(code: string, message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = new.target.name;
-    this.code = code;
-  }
-}
+export class MetaError extends CcciError<MetaErrorCode> {}
 
 /** A recipe's settings are invalid; `problems` holds every problem found. */
 export class MetaValidationError extends MetaError {
@@ -94,7 +96,7 @@ export class MetaValidationError extends MetaError {
   constructor(recipe: string, problems: readonly MetaProblem[]) {
     const errors = problems.filter((p) => p.severity === 'error');
     super(
-      'invalid_recipe_meta',
+      'META_INVALID',
       `recipe ${recipe}: ${errors.length} problem(s) in its CI settings; first: ${errors[0]?.message ?? 'none'}`,
     );
     this.recipe = recipe;
@@ -106,7 +108,7 @@ export class MetaValidationError extends MetaError {
 export class HookImportError extends MetaError {
   readonly file: string;
   constructor(file: string, cause: unknown) {
-    super('hook_import_failed', `could not load hooks from ${file}: ${firstLine(cause)}`, {
+    super('META_HOOK_IMPORT', `could not load hooks from ${file}: ${firstLine(cause)}`, {
       cause,
     });
     this.file = file;
@@ -117,7 +119,7 @@ export class HookImportError extends MetaError {
 export class HookNotApprovedError extends MetaError {
   constructor(recipe: string) {
     super(
-      'hook_not_approved',
+      'META_HOOK_NOT_APPROVED',
       `recipe ${recipe}: its .ccci/ hooks are not on the operator's approval list; refusing to run them`,
     );
   }

@@ -1,4 +1,5 @@
 import { EXCEPTABLE_RULES } from '@ccci/compose-policy';
+import { RECIPE_NAME_SOURCE, RUNG_NAMES } from '@ccci/contracts';
 import type { TypeSpec } from './type-spec.js';
 
 /**
@@ -7,9 +8,6 @@ import type { TypeSpec } from './type-spec.js';
  * every validation message — is derived from this file. Edit here, then run
  * `pnpm --filter @ccci/recipe-meta generate`.
  */
-
-/** Rungs of the ladder, in order (TIERS-AND-LEVELS.md). */
-export const RUNGS = ['install', 'upgrade', 'backup_restore', 'functional', 'lint'] as const;
 
 /**
  * What `EXPECTED_NA` may name: every rung but install (an app that does not install is level 0,
@@ -89,9 +87,9 @@ const httpPath: TypeSpec = {
 };
 const recipeName: TypeSpec = {
   kind: 'string',
-  pattern: '^[a-z0-9][a-z0-9-]*$',
+  pattern: RECIPE_NAME_SOURCE,
   maxLength: 64,
-  text: 'recipe name ([a-z0-9-])',
+  text: 'recipe name ([a-z0-9_-])',
 };
 const VERSION_PATTERN = '^[0-9]+\\.[0-9]+\\.[0-9]+\\+[0-9A-Za-z][0-9A-Za-z._-]*$';
 const recipeVersion: TypeSpec = {
@@ -435,7 +433,7 @@ export const registry = {
   keys: KEYS,
   hooks: HOOKS,
   removed: REMOVED_KEYS,
-  rungs: RUNGS,
+  rungs: RUNG_NAMES,
   expectedNaTargets: EXPECTED_NA_TARGETS,
   overlayOps: OVERLAY_OPS,
   composePolicyRules: COMPOSE_POLICY_RULES,

@@ -17,7 +17,7 @@ export interface ValidationReport {
 export class PathNotFoundError extends MetaError {
   readonly path: string;
   constructor(path: string) {
-    super('path_not_found', `${path} is not a folder`);
+    super('META_PATH_NOT_FOUND', `${path} is not a folder`);
     this.path = path;
   }
 }

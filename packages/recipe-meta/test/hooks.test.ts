@@ -241,7 +241,7 @@ describe('importHooks: the run-time loader', () => {
     );
     const err = await importHooks(throwing).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(HookImportError);
-    expect((err as HookImportError).code).toBe('hook_import_failed');
+    expect((err as HookImportError).code).toBe('META_HOOK_IMPORT');
     expect((err as Error).message).toContain('boom at load');
   });
 

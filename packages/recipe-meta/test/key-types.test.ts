@@ -118,7 +118,7 @@ const cases: { yaml: string; key: string; expected: string; found: string }[] = 
   {
     yaml: 'DEPS: [Keycloak]',
     key: 'DEPS[0]',
-    expected: 'recipe name ([a-z0-9-])',
+    expected: 'recipe name ([a-z0-9_-])',
     found: '"Keycloak"',
   },
   {

@@ -1,26 +1,20 @@
+import { CcciError } from '@ccci/contracts';
+
 /** Stable error codes of `@ccci/redact`. Messages name paths and options, never secret values. */
-export type RedactErrorCode = 'ERR_REDACT_SECRETS_DIR' | 'ERR_REDACT_SCAN_FILE';
+export type RedactErrorCode = 'REDACT_SECRETS_DIR' | 'REDACT_SCAN_FILE';
 
 /** Base class of every error this package throws (option errors are `TypeError`s). */
-export class RedactError extends Error {
-  readonly code: RedactErrorCode;
-  constructor(code: RedactErrorCode, message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = 'RedactError';
-    this.code = code;
-  }
-}
+export class RedactError extends CcciError<RedactErrorCode> {}
 
 /** The secrets directory exists but cannot be listed, or one of its files cannot be read. */
 export class SecretsDirError extends RedactError {
   readonly path: string;
   constructor(path: string, what: string, cause: unknown) {
     super(
-      'ERR_REDACT_SECRETS_DIR',
+      'REDACT_SECRETS_DIR',
       `cannot read secrets ${what} ${path}: ${codeOf(cause)}; fix its permissions or point secretsDir elsewhere`,
       { cause },
     );
-    this.name = 'SecretsDirError';
     this.path = path;
   }
 }
@@ -29,8 +23,7 @@ export class SecretsDirError extends RedactError {
 export class ScanFileError extends RedactError {
   readonly path: string;
   constructor(path: string, cause: unknown) {
-    super('ERR_REDACT_SCAN_FILE', `cannot scan ${path} for secrets: ${codeOf(cause)}`, { cause });
-    this.name = 'ScanFileError';
+    super('REDACT_SCAN_FILE', `cannot scan ${path} for secrets: ${codeOf(cause)}`, { cause });
     this.path = path;
   }
 }

@@ -1,5 +1,4 @@
-import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   createRedactor,
@@ -8,34 +7,28 @@ import {
   ScanFileError,
   SecretsDirError,
 } from '@ccci/redact';
+import { tempDirPerTest } from '@ccci/test-support';
 import fc from 'fast-check';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { encode, secretArb } from './helpers.js';
 
 const MASK = '[REDACTED]';
-let dir: string;
-
-beforeEach(() => {
-  dir = mkdtempSync(join(tmpdir(), 'ccci-redact-'));
-});
-afterEach(() => {
-  rmSync(dir, { recursive: true, force: true });
-});
+const tmp = tempDirPerTest('ccci-redact-');
 
 describe('secrets directory', () => {
   it('reads one value per file, without its trailing newline', () => {
-    writeFileSync(join(dir, 'forge_token'), 'gitea-token-0123456789\n');
-    writeFileSync(join(dir, 'drone_token'), 'drone-token-abcdef\r\n');
-    writeFileSync(join(dir, 'no_newline'), 'exactly-this-value');
-    writeFileSync(join(dir, 'inner_newlines'), 'line one\nline two\n\n');
-    writeFileSync(join(dir, 'short'), 'short\n');
-    mkdirSync(join(dir, 'subdir'));
-    mkdirSync(join(dir, '..2026_11_22'));
-    writeFileSync(join(dir, '..2026_11_22', 'copy'), 'should-not-be-read-here');
-    symlinkSync(join(dir, 'missing-target'), join(dir, 'dangling'));
-    symlinkSync(join(dir, 'no_newline'), join(dir, 'linked'));
+    writeFileSync(join(tmp.path, 'forge_token'), 'gitea-token-0123456789\n');
+    writeFileSync(join(tmp.path, 'drone_token'), 'drone-token-abcdef\r\n');
+    writeFileSync(join(tmp.path, 'no_newline'), 'exactly-this-value');
+    writeFileSync(join(tmp.path, 'inner_newlines'), 'line one\nline two\n\n');
+    writeFileSync(join(tmp.path, 'short'), 'short\n');
+    mkdirSync(join(tmp.path, 'subdir'));
+    mkdirSync(join(tmp.path, '..2026_11_22'));
+    writeFileSync(join(tmp.path, '..2026_11_22', 'copy'), 'should-not-be-read-here');
+    symlinkSync(join(tmp.path, 'missing-target'), join(tmp.path, 'dangling'));
+    symlinkSync(join(tmp.path, 'no_newline'), join(tmp.path, 'linked'));
 
-    expect(readSecretsDir(dir).map(String)).toEqual([
+    expect(readSecretsDir(tmp.path).map(String)).toEqual([
       'drone-token-abcdef',
       'gitea-token-0123456789',
       'line one\nline two\n',
@@ -43,7 +36,7 @@ describe('secrets directory', () => {
       'exactly-this-value',
       'short',
     ]);
-    const redactor = createRedactor({ secretsDir: dir });
+    const redactor = createRedactor({ secretsDir: tmp.path });
     expect(redactor.size).toBe(4); // 'short' is under minLength, 'linked' a duplicate
     expect(redactor.unmaskable).toEqual(['short']);
     expect(redactor.redactString('a gitea-token-0123456789 b drone-token-abcdef\r\n c')).toBe(
@@ -53,13 +46,13 @@ describe('secrets directory', () => {
   });
 
   it('treats a missing directory as no secrets', () => {
-    const redactor = createRedactor({ secretsDir: join(dir, 'does-not-exist') });
+    const redactor = createRedactor({ secretsDir: join(tmp.path, 'does-not-exist') });
     expect(redactor.size).toBe(0);
     expect(redactor.redactString('nothing to hide')).toBe('nothing to hide');
   });
 
   it('fails with a clear error when the path is not a directory', () => {
-    const file = join(dir, 'a-file');
+    const file = join(tmp.path, 'a-file');
     writeFileSync(file, 'not-a-directory-but-a-secret');
     const error = (() => {
       try {
@@ -70,7 +63,7 @@ describe('secrets directory', () => {
     })();
     expect(error).toBeInstanceOf(SecretsDirError);
     expect(error).toBeInstanceOf(RedactError);
-    expect(error).toMatchObject({ code: 'ERR_REDACT_SECRETS_DIR', path: file });
+    expect(error).toMatchObject({ code: 'REDACT_SECRETS_DIR', path: file });
     expect((error as Error).message).toContain(file);
     expect((error as Error).message).toContain('ENOTDIR');
     expect((error as Error).message).not.toContain('not-a-directory-but-a-secret');
@@ -223,7 +216,7 @@ describe('scan', () => {
     const offsets = [10, 65_536 - 5, 2 * 65_536 - 21, 3 * 65_536 - 1, 300_000];
     const body = Buffer.alloc(320_000, 'x');
     for (const o of offsets) body.write(secret, o);
-    const file = join(dir, 'artifact.log');
+    const file = join(tmp.path, 'artifact.log');
     writeFileSync(file, body);
     const leaks = await redactor.scanFile(file);
     expect(leaks.map((l) => l.offset)).toEqual(offsets);
@@ -232,10 +225,10 @@ describe('scan', () => {
 
   it('fails with ScanFileError for an unreadable file', async () => {
     const redactor = createRedactor({ secretsDir: false, values: ['irrelevant-value'] });
-    const missing = join(dir, 'missing.json');
+    const missing = join(tmp.path, 'missing.json');
     await expect(redactor.scanFile(missing)).rejects.toBeInstanceOf(ScanFileError);
     await expect(redactor.scanFile(missing)).rejects.toMatchObject({
-      code: 'ERR_REDACT_SCAN_FILE',
+      code: 'REDACT_SCAN_FILE',
       message: expect.stringContaining('ENOENT'),
     });
   });

@@ -1,3 +1,4 @@
+import { RECIPE_NAME, RECIPE_NAME_RULE } from '@ccci/contracts';
 import type { ResultsBuilderOptions } from './builder.js';
 
 const fail = (message: string): never => {
@@ -11,12 +12,7 @@ export function checkBuilderOptions(options: ResultsBuilderOptions) {
     typeof value === 'string' && re.test(value)
       ? value
       : fail(`option ${option} must be ${what}, got ${describeOption(value)}`);
-  const recipe = pattern(
-    'recipe',
-    options.recipe,
-    /^[a-z0-9][a-z0-9_.-]{0,99}$/,
-    'a recipe name ([a-z0-9_.-], up to 100)',
-  );
+  const recipe = pattern('recipe', options.recipe, RECIPE_NAME, RECIPE_NAME_RULE);
   const runId = pattern(
     'runId',
     options.runId,

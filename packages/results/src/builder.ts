@@ -1,10 +1,16 @@
+import {
+  isRungName,
+  isRungStatus,
+  RUNG_NAMES,
+  type RungName,
+  type RungStatus,
+} from '@ccci/contracts';
 import { MAX_DURATION_MS } from './bounds.js';
 import { checkBuilderOptions, checkCount } from './builder-options.js';
 import { capLintRules, createTestList, ownTestName } from './caps.js';
 import { budgetOk, collectSkips, earlierStop } from './derive.js';
 import { ResultsBuilderError } from './errors.js';
 import { level } from './level.js';
-import { isRungName, isRungStatus, RUNG_NAMES, type RungName, type RungStatus } from './rungs.js';
 import { RESULTS_SCHEMA_VERSION } from './schema.js';
 import { clipText } from './text.js';
 import type {
@@ -15,6 +21,7 @@ import type {
   LintRule,
   Results,
   RungResult,
+  TestResult,
 } from './types.js';
 import { assertResults } from './validate.js';
 
@@ -46,12 +53,8 @@ export interface ResultsBuilderOptions {
   redact?: (text: string) => string;
 }
 
-export interface AddTestInput {
-  name: string;
-  status: RungStatus;
-  ms: number;
-  reason?: string | null;
-}
+/** A test as the builder takes it: a {@link TestResult} whose `reason` may be left out. */
+export type AddTestInput = Omit<TestResult, 'reason'> & { reason?: string | null };
 
 interface FinishOptions {
   /** Why the run stopped early; unreached rungs get "not reached: <reason>". */

@@ -1,8 +1,9 @@
 // results.json holds at most MAX_TESTS tests per rung and MAX_LINT_RULES lint rules (the schema's
 // maxItems). A run that produces more must still have a results.json, so the builder keeps what
 // matters most and replaces the rest with one visible entry: "N more tests not shown".
+
+import type { RungStatus } from '@ccci/contracts';
 import { MAX_DURATION_MS } from './bounds.js';
-import type { RungStatus } from './rungs.js';
 import { resultsSchema } from './schema.js';
 import type { LintRule, TestResult } from './types.js';
 

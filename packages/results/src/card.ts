@@ -1,3 +1,4 @@
+import { RUNG_NAMES } from '@ccci/contracts';
 import { testTally } from './caps.js';
 import { escapeXml } from './escape.js';
 import { formatDuration, STATUS_TEXT, shortSha } from './format.js';
@@ -5,7 +6,7 @@ import { fitText, textWidth } from './measure.js';
 import { normalizeResults } from './normalize.js';
 import { LEVEL_COLORS, STATUS_COLORS } from './palette.js';
 import { pngSize } from './png.js';
-import { LEVEL_MEANINGS, RUNG_LABELS, RUNG_NAMES } from './rungs.js';
+import { LEVEL_MEANINGS, RUNG_LABELS } from './rungs.js';
 import type { Results } from './types.js';
 
 export interface CardOptions {

@@ -1,16 +1,10 @@
+import { RUNG_NAMES, type RungName, type RungStatus } from '@ccci/contracts';
 import { testTally } from './caps.js';
 import { escapeMarkdown, escapeXml, safeUrl } from './escape.js';
 import { formatDuration, STATUS_EMOJI, STATUS_TEXT, shortSha } from './format.js';
 import { normalizeResults } from './normalize.js';
 import { regressionOf } from './regression.js';
-import {
-  LEVEL_MEANINGS,
-  type Level,
-  RUNG_LABELS,
-  RUNG_NAMES,
-  type RungName,
-  type RungStatus,
-} from './rungs.js';
+import { LEVEL_MEANINGS, type Level, RUNG_LABELS } from './rungs.js';
 import { clipText } from './text.js';
 import type { Results } from './types.js';
 

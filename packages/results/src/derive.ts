@@ -1,4 +1,5 @@
-import { RUNG_LABELS, RUNG_NAMES, type RungName, type RungStatus } from './rungs.js';
+import { RUNG_NAMES, type RungName, type RungStatus } from '@ccci/contracts';
+import { RUNG_LABELS } from './rungs.js';
 import type { Results, RungResult, SkipEntry } from './types.js';
 
 /** The earliest rung that blocked the climb, in words, for "not reached: …". */

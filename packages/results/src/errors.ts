@@ -1,3 +1,5 @@
+import { CcciError } from '@ccci/contracts';
+
 /** One schema violation: where (JSON pointer into the document), what was expected, what was found. */
 export interface ResultsIssue {
   /** JSON pointer, `/` for the document itself, e.g. `/rungs/install/status`. */
@@ -13,14 +15,7 @@ export type ResultsErrorCode =
   | 'RESULTS_WRITE_FAILED';
 
 /** Base of every error this package throws or returns; `code` is stable. */
-export class ResultsError extends Error {
-  readonly code: ResultsErrorCode;
-  constructor(code: ResultsErrorCode, message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = 'ResultsError';
-    this.code = code;
-  }
-}
+export class ResultsError extends CcciError<ResultsErrorCode> {}
 
 /** A document does not match the results schema (for the builder's own output: a bug). */
 export class ResultsSchemaError extends ResultsError {
@@ -34,7 +29,6 @@ export class ResultsSchemaError extends ResultsError {
       'RESULTS_INVALID',
       `${what} does not match the results schema: ${shown.join('; ')}${more}`,
     );
-    this.name = 'ResultsSchemaError';
     this.issues = issues;
   }
 }
@@ -48,7 +42,6 @@ export class ResultsVersionError extends ResultsError {
       `results schema_version ${describe(found)} is not one of ${supported.join(', ')} (or a v0 ` +
         'document without schema_version); upgrade @ccci/results to render it',
     );
-    this.name = 'ResultsVersionError';
     this.found = found;
   }
 }
@@ -57,7 +50,6 @@ export class ResultsVersionError extends ResultsError {
 export class ResultsBuilderError extends ResultsError {
   constructor(message: string) {
     super('RESULTS_BUILDER_MISUSE', message);
-    this.name = 'ResultsBuilderError';
   }
 }
 

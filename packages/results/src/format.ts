@@ -1,5 +1,5 @@
+import type { RungStatus } from '@ccci/contracts';
 import { MAX_DURATION_MS } from './bounds.js';
-import type { RungStatus } from './rungs.js';
 
 export const STATUS_EMOJI: Readonly<Record<RungStatus, string>> = {
   pass: '✅',

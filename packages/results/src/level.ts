@@ -1,4 +1,5 @@
-import { type Level, RUNG_NAMES, type RungName, type RungStatus } from './rungs.js';
+import { RUNG_NAMES, type RungName, type RungStatus } from '@ccci/contracts';
+import type { Level } from './rungs.js';
 import type { Flags } from './types.js';
 
 /** Per rung, a status or anything carrying one (e.g. a RungResult). */

@@ -1,4 +1,4 @@
-import { isRungName, isRungStatus, type RungName, type RungStatus } from './rungs.js';
+import { isRungName, isRungStatus, type RungName, type RungStatus } from '@ccci/contracts';
 
 /**
  * What a running harness streams to trigger-bot while it climbs (`POST

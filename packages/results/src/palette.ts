@@ -1,4 +1,5 @@
-import type { Level, RungStatus } from './rungs.js';
+import type { RungStatus } from '@ccci/contracts';
+import type { Level } from './rungs.js';
 
 /**
  * The one palette: badges, cards, comments and the dashboard take level and status colours from

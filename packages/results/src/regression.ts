@@ -1,4 +1,5 @@
-import { type Level, RUNG_LABELS, RUNG_NAMES, type RungName, type RungStatus } from './rungs.js';
+import { RUNG_NAMES, type RungName, type RungStatus } from '@ccci/contracts';
+import { type Level, RUNG_LABELS } from './rungs.js';
 import { BIDI_CONTROLS, clipText } from './text.js';
 import type { Results } from './types.js';
 

@@ -1,3 +1,4 @@
+import { RECIPE_NAME_SOURCE, RUNG_NAMES, RUNG_STATUSES } from '@ccci/contracts';
 import { MAX_DURATION_MS } from './bounds.js';
 import type { Artifacts, Flags, Results, RungResult, TestResult } from './types.js';
 
@@ -5,8 +6,8 @@ const nullable = <T extends object>(schema: T) => ({ anyOf: [schema, { type: 'nu
 const text = (maxLength: number) => ({ type: 'string', minLength: 1, maxLength }) as const;
 const flag = { type: ['boolean', 'null'] } as const;
 const artifact = nullable({ type: 'string', pattern: '^[A-Za-z0-9][A-Za-z0-9._-]{0,199}$' });
-const status = { enum: ['pass', 'fail', 'skip', 'unver'] } as const;
-const rungName = { enum: ['install', 'upgrade', 'backup_restore', 'functional', 'lint'] } as const;
+const status = { enum: RUNG_STATUSES } as const;
+const rungName = { enum: RUNG_NAMES } as const;
 // The pattern bounds each field; that the day exists in its month, that the year is 1970 or
 // later and that finished_at is not before started_at are checked in code (validate.ts).
 const isoUtc = {
@@ -110,7 +111,7 @@ export const resultsSchema = {
   ],
   properties: {
     schema_version: { const: 1 },
-    recipe: { type: 'string', pattern: '^[a-z0-9][a-z0-9_.-]{0,99}$' },
+    recipe: { type: 'string', pattern: RECIPE_NAME_SOURCE },
     version: nullable(text(128)),
     pr: nullable({ type: 'integer', minimum: 1 }),
     ref: text(255),
@@ -128,7 +129,7 @@ export const resultsSchema = {
     rungs: {
       type: 'object',
       additionalProperties: false,
-      required: ['install', 'upgrade', 'backup_restore', 'functional', 'lint'],
+      required: RUNG_NAMES,
       properties: {
         install: { $ref: '#/$defs/rung' },
         upgrade: { $ref: '#/$defs/rung' },

@@ -1,4 +1,5 @@
-import type { Level, RungName, RungStatus } from './rungs.js';
+import type { RungName, RungStatus } from '@ccci/contracts';
+import type { Level } from './rungs.js';
 
 /**
  * results.json, schema version 1. Every field is always present (absent values are `null`), so

@@ -1,8 +1,8 @@
+import { RUNG_NAMES, type RungName, type RungStatus } from '@ccci/contracts';
 import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
 import { collectSkips } from './derive.js';
 import { ResultsSchemaError } from './errors.js';
 import { level } from './level.js';
-import { RUNG_NAMES, type RungName, type RungStatus } from './rungs.js';
 import { clipText } from './text.js';
 import type { Results, RungResult } from './types.js';
 import { toIssues } from './validate.js';

@@ -1,6 +1,7 @@
+import { RUNG_NAMES } from '@ccci/contracts';
 import { describe, expect, it } from 'vitest';
 import { ResultsBuilderError } from '../src/errors.js';
-import { createResultsBuilder, RUNG_NAMES } from '../src/index.js';
+import { createResultsBuilder } from '../src/index.js';
 import { manualBuilder, SHA } from './helpers.js';
 
 describe('createResultsBuilder', () => {

@@ -1,13 +1,6 @@
+import { RUNG_NAMES, RUNG_STATUSES, type RungName, type RungStatus } from '@ccci/contracts';
 import { describe, expect, it } from 'vitest';
-import {
-  type Level,
-  level,
-  RUNG_NAMES,
-  RUNG_STATUSES,
-  type RungName,
-  type RungStatus,
-  verdict,
-} from '../src/index.js';
+import { type Level, level, verdict } from '../src/index.js';
 import type { Flags } from '../src/types.js';
 
 /** Every assignment of the 4 statuses to the 5 rungs: 4^5 = 1024. */

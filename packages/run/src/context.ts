@@ -1,7 +1,9 @@
 import type { Abra } from '@ccci/abra';
+import type { RungName, RungStatus } from '@ccci/contracts';
 import type { DomainLock, RunStatePaths } from '@ccci/lock';
 import type { Redactor } from '@ccci/redact';
-import type { RungName, RunSettings } from './settings.js';
+import type { AddTestInput } from '@ccci/results';
+import type { RunSettings } from './settings.js';
 import type { Clone } from './support/git.js';
 import type { HttpTarget } from './support/http.js';
 import type { RunLog } from './support/log.js';
@@ -70,18 +72,12 @@ export interface EngineConfig {
   untrustedUser?: string | undefined;
 }
 
-export type Status = 'pass' | 'fail' | 'skip' | 'unver';
-
-export interface TestResult {
-  name: string;
-  status: Status;
-  ms: number;
-  reason?: string;
-}
+/** A test's outcome as a rung records it: results.json's test entry, `reason` optional. */
+export type TestResult = AddTestInput;
 
 export interface RungResult {
   name: RungName;
-  status: Status;
+  status: RungStatus;
   reason?: string;
   durationMs: number;
   tests: TestResult[];

@@ -25,6 +25,7 @@ import {
   type PolicyException,
   type Violation,
 } from '@ccci/compose-policy';
+import { isRecipeName } from '@ccci/contracts';
 import { stackName } from '@ccci/lock';
 import { isMap, isSeq, LineCounter, parse, parseDocument } from 'yaml';
 import type { RunCtx } from './context.js';
@@ -368,7 +369,7 @@ async function judgeBeforeDeploy(
     throw error;
   }
   const recipe = (appEnv['RECIPE'] ?? appEnv['TYPE'] ?? '').split(':')[0] ?? '';
-  if (!/^[A-Za-z0-9][A-Za-z0-9_.-]*$/.test(recipe))
+  if (!isRecipeName(recipe))
     throw new RefusedError(`${name}: TYPE names no recipe (found ${JSON.stringify(recipe)})`);
   const judgement = await judgeDeploy(
     g.proc,

@@ -1,19 +1,15 @@
+import { CcciError } from '@ccci/contracts';
+
+/** Stable codes of {@link RunError}. */
+type RunErrorCode = 'RUN_USAGE' | 'RUN_REFUSED' | 'RUN_ASSERTION' | 'RUN_INFRA';
+
 /** Base of the run engine's errors: a stable `code`, secrets never in the message. */
-export class RunError extends Error {
-  constructor(
-    readonly code: string,
-    message: string,
-    options?: { cause?: unknown },
-  ) {
-    super(message, options);
-    this.name = new.target.name;
-  }
-}
+export class RunError extends CcciError<RunErrorCode> {}
 
 /** Bad command line or environment settings: exit 2, nothing changed. */
 export class UsageError extends RunError {
   constructor(message: string) {
-    super('USAGE', message);
+    super('RUN_USAGE', message);
   }
 }
 
@@ -23,20 +19,20 @@ export class RefusedError extends RunError {
     message: string,
     readonly details: string[] = [],
   ) {
-    super('REFUSED', message);
+    super('RUN_REFUSED', message);
   }
 }
 
 /** A generic assertion of a rung did not hold: the rung is `fail`. */
 export class AssertionFailed extends RunError {
   constructor(message: string) {
-    super('ASSERTION', message);
+    super('RUN_ASSERTION', message);
   }
 }
 
 /** Something outside the recipe went wrong (tool missing, crash, timeout): the rung is `unver`. */
 export class InfraError extends RunError {
   constructor(message: string, options?: { cause?: unknown }) {
-    super('INFRA', message, options);
+    super('RUN_INFRA', message, options);
   }
 }

@@ -4,7 +4,6 @@ export type {
   EngineConfig,
   RunCtx,
   RungResult,
-  Status,
   TestResult,
   UpgradeBase,
 } from './context.js';
@@ -30,6 +29,6 @@ export {
   type SendReportOptions,
   sendReport,
 } from './report-client.js';
-export { RUNGS, type RungName, type RunSettings } from './settings.js';
+export type { RunSettings } from './settings.js';
 export { CHROMIUM_FLAGS } from './support/screenshot.js';
 export { resolveUpgradeBase, type UpgradeBaseInput } from './upgrade-base.js';

@@ -1,5 +1,6 @@
-export const RUNGS = ['install', 'upgrade', 'backup_restore', 'functional', 'lint'] as const;
-export type RungName = (typeof RUNGS)[number];
+import type { RungName } from '@ccci/contracts';
+
+export type { RungName };
 
 /**
  * What one run is about; harness-runner reads it from its command line or the executor's (Drone's)

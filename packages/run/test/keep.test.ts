@@ -1,9 +1,10 @@
+import { RUNG_NAMES, type RungName } from '@ccci/contracts';
 import { describe, expect, it } from 'vitest';
-import { type KeepInput, keepDecision, RUNGS, type RungName } from '../src/index.js';
+import { type KeepInput, keepDecision } from '../src/index.js';
 
 function input(over: Partial<KeepInput> = {}): KeepInput {
   const rungs = new Map<RungName, { status: 'pass' | 'fail' | 'skip' | 'unver'; reason?: string }>(
-    RUNGS.map((r) => [r, { status: 'pass' }]),
+    RUNG_NAMES.map((r) => [r, { status: 'pass' }]),
   );
   rungs.set('upgrade', { status: 'fail', reason: 'witness missing' });
   return {
@@ -11,7 +12,7 @@ function input(over: Partial<KeepInput> = {}): KeepInput {
     reason: 'done',
     appCreated: true,
     lockLost: false,
-    stages: [...RUNGS],
+    stages: [...RUNG_NAMES],
     quick: false,
     rungs,
     ...over,

@@ -1,4 +1,5 @@
-import { normalizeResults, RUNG_LABELS, RUNG_NAMES, type RungName } from '@ccci/results';
+import { RUNG_NAMES, type RungName } from '@ccci/contracts';
+import { normalizeResults, RUNG_LABELS } from '@ccci/results';
 import {
   type RecipeFacts,
   type RunPoint,

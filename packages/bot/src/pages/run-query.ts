@@ -1,3 +1,4 @@
+import { isRecipeName, RECIPE_NAME } from '@ccci/contracts';
 import {
   RUN_BRANCHES,
   RUN_STATUSES,
@@ -10,7 +11,6 @@ import {
 export const DEFAULT_PAGE_SIZE = 50;
 const MAX_PAGE_SIZE = 200;
 
-const RECIPE = /^[a-z0-9][a-z0-9_-]{0,62}$/;
 const RUN_ID = /^[A-Za-z0-9_-]{1,64}$/;
 const ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?Z$/;
 const PARAMS = ['recipe', 'branch', 'pr', 'status', 'before', 'limit'] as const;
@@ -88,8 +88,8 @@ export function parseRunQuery(
   const query: RunListQuery = { limit: DEFAULT_PAGE_SIZE };
   const recipe = get('recipe');
   if (recipe !== undefined) {
-    if (!RECIPE.test(recipe))
-      return problem('recipe', `a recipe name matching ${RECIPE}`, show(recipe));
+    if (!isRecipeName(recipe))
+      return problem('recipe', `a recipe name matching ${RECIPE_NAME}`, show(recipe));
     query.recipe = recipe;
   }
   const branch = get('branch');

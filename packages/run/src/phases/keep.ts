@@ -1,6 +1,6 @@
+import type { RungName } from '@ccci/contracts';
 import type { ShutdownReason } from '@ccci/lifetime';
 import type { RungResult } from '../context.js';
-import type { RungName } from '../settings.js';
 
 /** Rungs a quick run does not climb (engine.ts marks them `unver` "not run in quick mode"). */
 const NOT_QUICK: readonly RungName[] = ['upgrade', 'backup_restore', 'functional'];

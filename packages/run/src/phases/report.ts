@@ -1,5 +1,6 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { RUNG_NAMES } from '@ccci/contracts';
 import type { RunStatePaths } from '@ccci/lock';
 import type { Redactor } from '@ccci/redact';
 import {
@@ -12,7 +13,7 @@ import {
   safeWriteResults,
 } from '@ccci/results';
 import type { EngineConfig, RunState } from '../context.js';
-import { RUNGS, type RunSettings } from '../settings.js';
+import type { RunSettings } from '../settings.js';
 import type { Clone } from '../support/git.js';
 import type { RunLog } from '../support/log.js';
 import type { LoadedMeta } from '../support/meta.js';
@@ -65,7 +66,7 @@ function newBuilder(ctx: ReportCtx) {
 function fullResults(ctx: ReportCtx): Results {
   const b = newBuilder(ctx);
   if (ctx.state.abortReason) b.abort(ctx.state.abortReason);
-  for (const name of RUNGS) {
+  for (const name of RUNG_NAMES) {
     const r = ctx.state.rungs.get(name);
     if (!r) continue;
     for (const t of r.tests)
@@ -100,7 +101,7 @@ function fullResults(ctx: ReportCtx): Results {
 function rungsOnlyResults(ctx: ReportCtx, why: string): Results {
   const b = newBuilder(ctx);
   if (ctx.state.abortReason) b.abort(String(ctx.state.abortReason));
-  for (const name of RUNGS) {
+  for (const name of RUNG_NAMES) {
     const r = ctx.state.rungs.get(name);
     if (!r) continue;
     try {
@@ -179,7 +180,7 @@ export function summary(ctx: ReportCtx, results: Results | undefined): string {
   if (ctx.state.refused) lines.push(`REFUSED before any deploy: ${ctx.state.refused}`);
   if (results) {
     lines.push(`level ${results.level}`);
-    for (const name of RUNGS) {
+    for (const name of RUNG_NAMES) {
       const r = results.rungs[name];
       const d = r.duration_ms === null ? '' : ` ${(r.duration_ms / 1000).toFixed(1)}s`;
       lines.push(

@@ -1,5 +1,5 @@
+import type { RungName } from '@ccci/contracts';
 import type { RunCtx } from '../context.js';
-import type { RungName } from '../settings.js';
 import { backupRestoreRung } from './backup-restore.js';
 import { functionalRung } from './functional.js';
 import { installRung } from './install.js';

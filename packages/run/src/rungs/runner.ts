@@ -1,7 +1,7 @@
 import { AbraError } from '@ccci/abra';
-import type { RunCtx, RungResult, Status, TestResult } from '../context.js';
+import type { RungName, RungStatus } from '@ccci/contracts';
+import type { RunCtx, RungResult, TestResult } from '../context.js';
 import { AssertionFailed, RefusedError } from '../errors.js';
-import type { RungName } from '../settings.js';
 
 /** Thrown by a rung body to end it as an intentional or structural skip. */
 export class SkipRung extends Error {
@@ -22,7 +22,7 @@ type RungCtx = Pick<RunCtx, 'state' | 'log' | 'signal'>;
 export function classify(
   ctx: Pick<RunCtx, 'signal' | 'state'>,
   error: unknown,
-): { status: Status; reason: string } {
+): { status: RungStatus; reason: string } {
   if (ctx.signal.aborted)
     return { status: 'unver', reason: `cancelled: ${ctx.state.abortReason ?? 'teardown'}` };
   if (error instanceof AssertionFailed) return { status: 'fail', reason: error.message };
@@ -97,7 +97,7 @@ export async function runRung(
 export function markRung(
   ctx: Pick<RunCtx, 'state' | 'log'>,
   name: RungName,
-  status: Status,
+  status: RungStatus,
   reason: string,
 ): void {
   ctx.state.rungs.set(name, { name, status, reason, durationMs: 0, tests: [] });

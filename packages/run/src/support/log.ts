@@ -1,7 +1,8 @@
 import { createWriteStream, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
+import type { RungName, RungStatus } from '@ccci/contracts';
 import { pinoRedactOptions, type Redactor, redactingDestination } from '@ccci/redact';
-import type { LiveEventInput, RungName, RungStatus } from '@ccci/results';
+import type { LiveEventInput } from '@ccci/results';
 import pino, { type Logger } from 'pino';
 import type { Progress } from './progress.js';
 
