@@ -1,7 +1,7 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { tempDirPerTest } from '@ccci/test-support';
+import { describe, expect, it } from 'vitest';
 import { AbraError, type CreateAbraOptions, createAbra, readDeployCount } from '../src/index.js';
 import { fixture } from './helpers.js';
 
@@ -9,31 +9,28 @@ import { fixture } from './helpers.js';
 // replay.mjs): argument building, parsing, error codes, secrecy and counting. The same
 // behaviours against the abra double on the real swarm are in abra.docker.test.ts.
 
-let dir: string;
-beforeEach(() => {
-  dir = mkdtempSync(join(tmpdir(), 'ccci-abra-'));
-});
-afterEach(() => {
-  rmSync(dir, { recursive: true, force: true });
-});
+const tmp = tempDirPerTest('ccci-abra-');
 
 function replaying(file: string | undefined, exit = 0, extra: Partial<CreateAbraOptions> = {}) {
   const chunks: string[] = [];
   const abra = createAbra({
-    abraDir: dir,
+    abraDir: tmp.path,
     bin: fixture('bin/replay.mjs'),
     env: {
       ...(file ? { REPLAY_FILE: fixture(`output/${file}`) } : {}),
       REPLAY_EXIT: String(exit),
-      REPLAY_ARGV_FILE: join(dir, 'argv.json'),
+      REPLAY_ARGV_FILE: join(tmp.path, 'argv.json'),
     },
-    deployCountFile: join(dir, 'deploys'),
+    deployCountFile: join(tmp.path, 'deploys'),
     killGraceMs: 300,
     onOutput: (chunk) => chunks.push(chunk),
     ...extra,
   });
   const recorded = () =>
-    JSON.parse(readFileSync(join(dir, 'argv.json'), 'utf8')) as { argv: string[]; timeout: string };
+    JSON.parse(readFileSync(join(tmp.path, 'argv.json'), 'utf8')) as {
+      argv: string[];
+      timeout: string;
+    };
   return { abra, chunks, recorded };
 }
 
@@ -53,12 +50,12 @@ describe('createAbra options', () => {
   });
 
   it('names a bad time limit', () => {
-    expect(() => createAbra({ abraDir: dir, timeoutMs: { deploy: -1 } })).toThrow(
+    expect(() => createAbra({ abraDir: tmp.path, timeoutMs: { deploy: -1 } })).toThrow(
       'timeoutMs.deploy: expected a positive integer, found -1',
     );
     expect(() =>
       createAbra({
-        abraDir: dir,
+        abraDir: tmp.path,
         timeoutMs: { deplyo: 5 } as NonNullable<CreateAbraOptions['timeoutMs']>,
       }),
     ).toThrow('timeoutMs.deplyo: unknown operation');
@@ -73,7 +70,7 @@ describe('createAbra options', () => {
     await expect(abra.deploy({ domain: 'a-b.ci.localhost', version: '-1' })).rejects.toThrow(
       /^version:/,
     );
-    await expect(readDeployCount(join(dir, 'deploys'))).resolves.toBe(0);
+    await expect(readDeployCount(join(tmp.path, 'deploys'))).resolves.toBe(0);
   });
 });
 
@@ -274,7 +271,7 @@ describe('errors', () => {
     expect(error.output).toContain('waiting for cust-a1b2c3_ci_localhost to converge');
     expect(error.output).not.toContain('\x1b');
     // A failed deploy was still an attempt: it counts.
-    await expect(readDeployCount(join(dir, 'deploys'))).resolves.toBe(1);
+    await expect(readDeployCount(join(tmp.path, 'deploys'))).resolves.toBe(1);
   });
 
   it.each([
@@ -292,9 +289,9 @@ describe('errors', () => {
 
   it('our own time limit kills the tree: ABRA_TIMEOUT', async () => {
     const abra = createAbra({
-      abraDir: dir,
+      abraDir: tmp.path,
       bin: fixture('bin/grandchild.sh'),
-      env: { PIDS_DIR: dir },
+      env: { PIDS_DIR: tmp.path },
       killGraceMs: 200,
     });
     const error = await rejection(abra.ps({ domain: 'cust-a1b2c3.ci.localhost', timeoutMs: 1500 }));
@@ -304,9 +301,9 @@ describe('errors', () => {
 
   it('an AbortSignal cancels: ABRA_ABORTED', async () => {
     const abra = createAbra({
-      abraDir: dir,
+      abraDir: tmp.path,
       bin: fixture('bin/grandchild.sh'),
-      env: { PIDS_DIR: dir },
+      env: { PIDS_DIR: tmp.path },
       killGraceMs: 200,
     });
     const controller = new AbortController();
@@ -324,17 +321,21 @@ describe('errors', () => {
   });
 
   it('a missing executable: ABRA_MISSING', async () => {
-    const abra = createAbra({ abraDir: dir, bin: join(dir, 'not-abra') });
+    const abra = createAbra({ abraDir: tmp.path, bin: join(tmp.path, 'not-abra') });
     const error = await rejection(abra.serverAdd({ server: 'default' }));
     expect(error.code).toBe('ABRA_MISSING');
   });
 
   it('without a terminal, abra-like programs fail: ABRA_NO_TTY', async () => {
-    const abra = createAbra({ abraDir: dir, bin: fixture('bin/needs-tty.sh'), terminal: false });
+    const abra = createAbra({
+      abraDir: tmp.path,
+      bin: fixture('bin/needs-tty.sh'),
+      terminal: false,
+    });
     const error = await rejection(abra.serverAdd({ local: true }));
     expect(error.code).toBe('ABRA_NO_TTY');
     // …and the default (a terminal) makes the same program succeed.
-    const ok = createAbra({ abraDir: dir, bin: fixture('bin/needs-tty.sh') });
+    const ok = createAbra({ abraDir: tmp.path, bin: fixture('bin/needs-tty.sh') });
     await expect(ok.serverAdd({ local: true })).resolves.toMatchObject({ exitCode: 0 });
   });
 });
@@ -342,9 +343,9 @@ describe('errors', () => {
 describe('logs', () => {
   it('followMs stops following and resolves with what was printed', async () => {
     const abra = createAbra({
-      abraDir: dir,
+      abraDir: tmp.path,
       bin: fixture('bin/grandchild.sh'),
-      env: { PIDS_DIR: dir },
+      env: { PIDS_DIR: tmp.path },
       killGraceMs: 200,
     });
     const result = await abra.logs({ domain: 'cust-a1b2c3.ci.localhost', followMs: 800 });

@@ -1,32 +1,26 @@
-import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { tempDirPerTest } from '@ccci/test-support';
+import { describe, expect, it } from 'vitest';
 import { incrementDeployCount, readDeployCount } from '../src/index.js';
 
-let dir: string;
-beforeEach(() => {
-  dir = mkdtempSync(join(tmpdir(), 'ccci-deploys-'));
-});
-afterEach(() => {
-  rmSync(dir, { recursive: true, force: true });
-});
+const tmp = tempDirPerTest('ccci-deploys-');
 
 describe('deploy counter', () => {
   it('reads a missing file as 0', async () => {
-    await expect(readDeployCount(join(dir, 'deploys'))).resolves.toBe(0);
+    await expect(readDeployCount(join(tmp.path, 'deploys'))).resolves.toBe(0);
   });
 
   it('counts every increment, also when they overlap, and leaves no temp file', async () => {
-    const file = join(dir, 'deploys');
+    const file = join(tmp.path, 'deploys');
     const results = await Promise.all(Array.from({ length: 25 }, () => incrementDeployCount(file)));
     expect(results.sort((a, b) => a - b)).toEqual(Array.from({ length: 25 }, (_, i) => i + 1));
     await expect(readDeployCount(file)).resolves.toBe(25);
-    expect(readdirSync(dir)).toEqual(['deploys']);
+    expect(readdirSync(tmp.path)).toEqual(['deploys']);
   });
 
   it('names the file and what it found when the content is not a count', async () => {
-    const file = join(dir, 'deploys');
+    const file = join(tmp.path, 'deploys');
     writeFileSync(file, 'two\n');
     await expect(readDeployCount(file)).rejects.toThrow(
       `deploy count file ${file}: expected a non-negative integer, found "two"`,
@@ -37,7 +31,7 @@ describe('deploy counter', () => {
   });
 
   it('names the counter file when it cannot be written', async () => {
-    const file = join(dir, 'missing-dir', 'deploys');
+    const file = join(tmp.path, 'missing-dir', 'deploys');
     await expect(incrementDeployCount(file)).rejects.toThrow(
       `deploy count file ${file}: cannot write it (ENOENT)`,
     );

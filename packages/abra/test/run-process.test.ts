@@ -1,9 +1,9 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { processAlive as isAlive } from '@ccci/lifetime';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { tempDirPerTest } from '@ccci/test-support';
+import { describe, expect, it } from 'vitest';
 import { runProcess } from '../src/run-process.js';
 import { fixture } from './helpers.js';
 
@@ -24,13 +24,7 @@ const base = {
   maxOutputChars: 256 * 1024,
 };
 
-let dir: string;
-beforeEach(() => {
-  dir = mkdtempSync(join(tmpdir(), 'ccci-abra-test-'));
-});
-afterEach(() => {
-  rmSync(dir, { recursive: true, force: true });
-});
+const tmp = tempDirPerTest('ccci-abra-test-');
 
 describe('runProcess under a terminal', () => {
   it('gives the program a terminal and passes hostile arguments through intact', async () => {
@@ -50,12 +44,12 @@ describe('runProcess under a terminal', () => {
     const outcome = await runProcess({
       ...base,
       argv: [fixture('bin/argv-json.mjs'), ...hostile],
-      env: { ABRA_DIR: dir },
+      env: { ABRA_DIR: tmp.path },
     });
     expect(outcome.exitCode).toBe(0);
     const report = JSON.parse(outcome.output.trim());
     expect(report).toMatchObject({ argv: hostile, stdinTty: true, stdoutTty: true });
-    expect(report.env.ABRA_DIR).toBe(dir);
+    expect(report.env.ABRA_DIR).toBe(tmp.path);
     expect(existsSync(join(process.cwd(), 'pwned'))).toBe(false);
   });
 
@@ -112,12 +106,12 @@ describe('runProcess under a terminal', () => {
     const outcome = await runProcess({
       ...base,
       argv: [fixture('bin/grandchild.sh')],
-      env: { PIDS_DIR: dir },
+      env: { PIDS_DIR: tmp.path },
       timeoutMs: 3000,
       onOutput: (c) => seen.push(c),
     });
-    const child = Number(await waitForFile(join(dir, 'child')));
-    const grandchild = Number(await waitForFile(join(dir, 'grandchild')));
+    const child = Number(await waitForFile(join(tmp.path, 'child')));
+    const grandchild = Number(await waitForFile(join(tmp.path, 'grandchild')));
     expect(seen.join('')).toContain('ready');
     expect(outcome).toMatchObject({ timedOut: true, aborted: false, exitCode: undefined });
     expect(isAlive(child)).toBe(false);
@@ -129,11 +123,11 @@ describe('runProcess under a terminal', () => {
     const running = runProcess({
       ...base,
       argv: [fixture('bin/grandchild.sh')],
-      env: { PIDS_DIR: dir },
+      env: { PIDS_DIR: tmp.path },
       signal: controller.signal,
     });
-    const child = Number(await waitForFile(join(dir, 'child')));
-    const grandchild = Number(await waitForFile(join(dir, 'grandchild')));
+    const child = Number(await waitForFile(join(tmp.path, 'child')));
+    const grandchild = Number(await waitForFile(join(tmp.path, 'grandchild')));
     expect(isAlive(grandchild)).toBe(true);
     controller.abort();
     const outcome = await running;
@@ -145,11 +139,11 @@ describe('runProcess under a terminal', () => {
   it('does not start at all when the signal is already aborted', async () => {
     const outcome = await runProcess({
       ...base,
-      argv: ['sh', '-c', `touch ${join(dir, 'started')}`],
+      argv: ['sh', '-c', `touch ${join(tmp.path, 'started')}`],
       signal: AbortSignal.abort(),
     });
     expect(outcome.aborted).toBe(true);
-    expect(existsSync(join(dir, 'started'))).toBe(false);
+    expect(existsSync(join(tmp.path, 'started'))).toBe(false);
   });
 
   it('reaps what a finished program left running in its session', async () => {
@@ -158,11 +152,11 @@ describe('runProcess under a terminal', () => {
       argv: [
         'sh',
         '-c',
-        `trap '' HUP; (trap '' HUP TERM; echo $(sh -c 'echo $PPID') > ${join(dir, 'left')}; exec sleep 300) & sleep 0.3; echo done`,
+        `trap '' HUP; (trap '' HUP TERM; echo $(sh -c 'echo $PPID') > ${join(tmp.path, 'left')}; exec sleep 300) & sleep 0.3; echo done`,
       ],
     });
     expect(outcome.exitCode).toBe(0);
-    const left = Number(await waitForFile(join(dir, 'left')));
+    const left = Number(await waitForFile(join(tmp.path, 'left')));
     expect(left).toBeGreaterThan(0);
     expect(isAlive(left)).toBe(false);
   });
@@ -189,7 +183,7 @@ describe('runProcess without a terminal', () => {
     const outcome = await runProcess({
       ...base,
       terminal: false,
-      argv: [join(dir, 'no-such-abra')],
+      argv: [join(tmp.path, 'no-such-abra')],
     });
     expect(outcome.exitCode).toBe(127);
     expect(outcome.output).toMatch(/No such file/);

@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createForge, type Forge } from '@ccci/forge';
 import { openStore, type Store } from '@ccci/store';
-import { type FakeForge, perTest, startFakeForge } from '@ccci/testbed';
+import { perTest } from '@ccci/test-support';
+import { type FakeForge, startFakeForge } from '@ccci/testbed';
 import {
   type Bot,
   type BotOptions,

@@ -1,10 +1,5 @@
-import {
-  type FakeForge,
-  type FakeForgeOptions,
-  manualClock,
-  perTest,
-  startFakeForge,
-} from '@ccci/testbed';
+import { perTest } from '@ccci/test-support';
+import { type FakeForge, type FakeForgeOptions, manualClock, startFakeForge } from '@ccci/testbed';
 import { createForge, type Forge, type ForgeOptions } from '../src/index.js';
 
 export const DIALECTS = ['gitea', 'github'] as const;

@@ -1,8 +1,8 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { tempDirPerTest } from '@ccci/test-support';
+import { describe, expect, it } from 'vitest';
 import { GroupRegistry, processAlive as isAlive, startChild } from '../src/index.js';
 
 async function pidIn(path: string, timeoutMs = 10_000): Promise<number> {
@@ -23,13 +23,7 @@ const stubbornTree = (dir: string) => [
   `trap '' TERM; sleep 300 & echo $! > ${join(dir, 'gc')}; wait`,
 ];
 
-let dir: string;
-beforeEach(() => {
-  dir = mkdtempSync(join(tmpdir(), 'ccci-child-'));
-});
-afterEach(() => {
-  rmSync(dir, { recursive: true, force: true });
-});
+const tmp = tempDirPerTest('ccci-child-');
 
 describe('startChild', () => {
   it('keeps the exit code, stdout and stderr of a failing child', async () => {
@@ -51,12 +45,12 @@ describe('startChild', () => {
 
   it('at the deadline kills the whole tree, a grandchild ignoring SIGTERM after the grace', async () => {
     const started = performance.now();
-    const child = startChild('sh', stubbornTree(dir), {
+    const child = startChild('sh', stubbornTree(tmp.path), {
       registry: null,
       timeoutMs: 300,
       killGraceMs: 400,
     });
-    const grandchild = await pidIn(join(dir, 'gc'));
+    const grandchild = await pidIn(join(tmp.path, 'gc'));
     const outcome = await child.outcome;
     expect(outcome).toMatchObject({ timedOut: true, aborted: false, exitCode: undefined });
     expect(isAlive(grandchild)).toBe(false);
@@ -66,12 +60,12 @@ describe('startChild', () => {
 
   it('on abort kills the whole tree', async () => {
     const controller = new AbortController();
-    const child = startChild('sh', stubbornTree(dir), {
+    const child = startChild('sh', stubbornTree(tmp.path), {
       registry: null,
       signal: controller.signal,
       killGraceMs: 100,
     });
-    const grandchild = await pidIn(join(dir, 'gc'));
+    const grandchild = await pidIn(join(tmp.path, 'gc'));
     expect(isAlive(grandchild)).toBe(true);
     controller.abort();
     const outcome = await child.outcome;
@@ -80,10 +74,10 @@ describe('startChild', () => {
   });
 
   it('kill() ends the tree and the outcome names the signal', async () => {
-    const child = startChild('sh', ['-c', `sleep 300 & echo $! > ${join(dir, 'gc')}; wait`], {
+    const child = startChild('sh', ['-c', `sleep 300 & echo $! > ${join(tmp.path, 'gc')}; wait`], {
       registry: null,
     });
-    const grandchild = await pidIn(join(dir, 'gc'));
+    const grandchild = await pidIn(join(tmp.path, 'gc'));
     await child.kill({ graceMs: 2000 });
     expect(isAlive(grandchild)).toBe(false);
     expect(await child.outcome).toMatchObject({ signal: 'SIGTERM', exitCode: undefined });
@@ -92,21 +86,21 @@ describe('startChild', () => {
   it('kills what a child that exited left running in its group', async () => {
     const child = startChild(
       'sh',
-      ['-c', `trap '' HUP; sleep 300 & echo $! > ${join(dir, 'gc')}; echo done`],
+      ['-c', `trap '' HUP; sleep 300 & echo $! > ${join(tmp.path, 'gc')}; echo done`],
       { registry: null, killGraceMs: 100 },
     );
     const outcome = await child.outcome;
     expect(outcome).toMatchObject({ exitCode: 0, stdout: 'done' });
-    expect(isAlive(await pidIn(join(dir, 'gc')))).toBe(false);
+    expect(isAlive(await pidIn(join(tmp.path, 'gc')))).toBe(false);
   });
 
   it('with followDescendants also kills a descendant that left the group (setsid)', async () => {
     const child = startChild(
       'sh',
-      ['-c', `setsid sh -c 'echo $$ > ${join(dir, 'gc')}; exec sleep 300' & wait`],
+      ['-c', `setsid sh -c 'echo $$ > ${join(tmp.path, 'gc')}; exec sleep 300' & wait`],
       { registry: null, timeoutMs: 300, killGraceMs: 100, followDescendants: true },
     );
-    const escaped = await pidIn(join(dir, 'gc'));
+    const escaped = await pidIn(join(tmp.path, 'gc'));
     expect(isAlive(escaped)).toBe(true);
     expect(await child.outcome).toMatchObject({ timedOut: true });
     expect(isAlive(escaped)).toBe(false);
@@ -125,7 +119,7 @@ describe('startChild', () => {
   });
 
   it('reports a program that cannot be started', async () => {
-    const outcome = await startChild(join(dir, 'missing'), [], {
+    const outcome = await startChild(join(tmp.path, 'missing'), [], {
       registry: null,
       pdeathsig: false,
     }).outcome;

@@ -1,27 +1,21 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createRedactor } from '@ccci/redact';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { tempDirPerTest } from '@ccci/test-support';
+import { describe, expect, it } from 'vitest';
 
 // A value shorter than minLength cannot be masked (masking every occurrence of so short a
 // string would mask innocent text). That must never be silent: the redactor keeps the
 // secret's name — never its value — for whoever reports on the run.
 
-let dir: string;
-beforeEach(() => {
-  dir = mkdtempSync(join(tmpdir(), 'ccci-redact-'));
-});
-afterEach(() => {
-  rmSync(dir, { recursive: true, force: true });
-});
+const tmp = tempDirPerTest('ccci-redact-');
 
 describe('secrets too short to mask', () => {
   it('are named by their file in the secrets directory', () => {
-    writeFileSync(join(dir, 'db_password'), 'Zq7!\n');
-    writeFileSync(join(dir, 'forge_token'), 'long-enough-token-value\n');
-    writeFileSync(join(dir, 'empty'), '\n');
-    const redactor = createRedactor({ secretsDir: dir });
+    writeFileSync(join(tmp.path, 'db_password'), 'Zq7!\n');
+    writeFileSync(join(tmp.path, 'forge_token'), 'long-enough-token-value\n');
+    writeFileSync(join(tmp.path, 'empty'), '\n');
+    const redactor = createRedactor({ secretsDir: tmp.path });
     expect(redactor.unmaskable).toEqual(['db_password']);
     expect(redactor.size).toBe(1);
     expect(JSON.stringify(redactor.unmaskable)).not.toContain('Zq7!');

@@ -1,9 +1,9 @@
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { createRedactor } from '@ccci/redact';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { tempDirPerTest } from '@ccci/test-support';
+import { describe, expect, it } from 'vitest';
 import {
   maskSecret,
   recordDepCredentials,
@@ -16,13 +16,7 @@ import { Progress } from '../src/support/progress.js';
 // A secret shorter than the redactor's minimum cannot be masked. The run must say so — in
 // its log and in what it hands the results — by the secret's name, never its value.
 
-let dir: string;
-beforeEach(() => {
-  dir = mkdtempSync(join(tmpdir(), 'ccci-credentials-'));
-});
-afterEach(() => {
-  rmSync(dir, { recursive: true, force: true });
-});
+const tmp = tempDirPerTest('ccci-credentials-');
 
 /** A real run log (file and progress lines) over `redactor`. */
 function runLog(redactor: ReturnType<typeof createRedactor>) {
@@ -33,7 +27,7 @@ function runLog(redactor: ReturnType<typeof createRedactor>) {
       callback();
     },
   });
-  const log = createRunLog(join(dir, 'artifacts', 'run.log'), redactor, new Progress(out));
+  const log = createRunLog(join(tmp.path, 'artifacts', 'run.log'), redactor, new Progress(out));
   return {
     run: { redactor, log },
     progress: () => progress,
@@ -75,7 +69,7 @@ describe('secrets too short to mask', () => {
   });
 
   it('are named for secrets read before the log existed, and for single secrets', async () => {
-    const secrets = join(dir, 'secrets');
+    const secrets = join(tmp.path, 'secrets');
     mkdirSync(secrets);
     writeFileSync(join(secrets, 'forge_token'), 'tok9\n');
     const redactor = createRedactor({ secretsDir: secrets });

@@ -22,6 +22,5 @@ export {
 } from './docker.js';
 export { stackNameOf, uniqueAppDomain, uniqueCiDomain } from './domains.js';
 export { freePort } from './free-port.js';
-export { perTest } from './per-test.js';
 export { shellQuote } from './shell-quote.js';
 export { until } from './until.js';

@@ -5,14 +5,19 @@ const opened: number[] = [];
 const closed: number[] = [];
 let made = 0;
 
+interface Counted {
+  n: number;
+  twice(): number;
+}
+
 describe('perTest', () => {
-  const value = perTest(
+  const value = perTest<Counted>(
     async () => {
       made += 1;
       opened.push(made);
       return {
         n: made,
-        twice() {
+        twice(this: Counted) {
           return this.n * 2;
         },
       };

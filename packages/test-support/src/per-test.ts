@@ -1,5 +1,4 @@
-// vitest only inside a vitest worker (see docker.ts): the package is also imported outside one.
-const vitest = process.env['VITEST'] ? await import('vitest') : undefined;
+import { afterEach, beforeEach } from 'vitest';
 
 /**
  * A fresh value for each test of the calling file or describe block: `open` makes it before
@@ -7,12 +6,11 @@ const vitest = process.env['VITEST'] ? await import('vitest') : undefined;
  * value (methods bound to it), so a test writes `w.fake` as if it held the value itself.
  */
 export function perTest<T extends object>(open: () => Promise<T>, close: (value: T) => unknown): T {
-  if (!vitest) throw new Error('perTest: call it from a vitest test file');
   let current: T | undefined;
-  vitest.beforeEach(async () => {
+  beforeEach(async () => {
     current = await open();
   });
-  vitest.afterEach(async () => {
+  afterEach(async () => {
     const value = current;
     current = undefined;
     if (value) await close(value);
