@@ -1,3 +1,5 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Readable, Writable } from 'node:stream';
 import fc from 'fast-check';
 
@@ -24,6 +26,11 @@ export async function through(
   stream.end();
   await ended;
   return Buffer.concat(out);
+}
+
+/** Writes a secrets directory: one file in `dir` per entry of `files` (file name → contents). */
+export function writeSecretFiles(dir: string, files: Readonly<Record<string, string>>): void {
+  for (const [name, contents] of Object.entries(files)) writeFileSync(join(dir, name), contents);
 }
 
 /** `data` cut at the given offsets (sorted, deduplicated, clipped). */

@@ -15,6 +15,12 @@ function collecting(idleFlushMs: number) {
   return { stream, text: () => out.join('') };
 }
 
+/** `collecting`, with setTimeout and clearTimeout faked (the file's afterEach restores them). */
+function collectingOnFakeTimers(idleFlushMs: number) {
+  vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+  return collecting(idleFlushMs);
+}
+
 /** Lets queued stream events ('data' after a push) run; not a wait for time to pass. */
 const settle = () => new Promise<void>((resolve) => process.nextTick(resolve));
 
@@ -24,8 +30,7 @@ describe('idle flush', () => {
   });
 
   it('writes out a held tail after idleFlushMs without input (fake timers)', async () => {
-    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
-    const { stream, text } = collecting(50);
+    const { stream, text } = collectingOnFakeTimers(50);
     stream.write('log line: super');
     await settle();
     expect(text()).toBe('log line: ');
@@ -41,8 +46,7 @@ describe('idle flush', () => {
   });
 
   it('restarts the countdown with each input', async () => {
-    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
-    const { stream, text } = collecting(50);
+    const { stream, text } = collectingOnFakeTimers(50);
     stream.write('a sup');
     vi.advanceTimersByTime(40);
     stream.write('e');
@@ -56,8 +60,7 @@ describe('idle flush', () => {
   });
 
   it('still masks the rest of a secret completed after an idle flush', async () => {
-    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
-    const { stream, text } = collecting(50);
+    const { stream, text } = collectingOnFakeTimers(50);
     stream.write('token: supers');
     vi.advanceTimersByTime(50);
     stream.write('ecret-123 done\n');

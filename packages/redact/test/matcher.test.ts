@@ -40,25 +40,32 @@ function naiveHoldFrom(text: string, patterns: readonly string[]): number {
 const small = (min: number, max: number) =>
   fc.string({ unit: fc.constantFrom('a', 'b', 'c'), minLength: min, maxLength: max });
 
+/** 1 to `count` distinct patterns of `min` to `max` letters. */
+const patternSet = (min: number, max: number, count: number) =>
+  fc.uniqueArray(small(min, max), { minLength: 1, maxLength: count });
+
+/** `check` holds for `numRuns` pattern sets (as `patternSet`) and texts of up to `textMax` letters. */
+function forPatternsAndText(
+  [min, max, count]: [number, number, number],
+  textMax: number,
+  numRuns: number,
+  check: (ps: string[], text: string) => void,
+) {
+  fc.assert(fc.property(patternSet(min, max, count), small(0, textMax), check), { numRuns });
+}
+
 describe('Matcher', () => {
   it('finds the same union of occurrences as a naive search', () => {
-    fc.assert(
-      fc.property(
-        fc.uniqueArray(small(4, 9), { minLength: 1, maxLength: 6 }),
-        small(0, 120),
-        (ps, text) => {
-          const m = new Matcher(ps.map(raw));
-          expect([...m.intervals(bytes(text))]).toEqual(naiveIntervals(text, ps));
-        },
-      ),
-      { numRuns: 400 },
-    );
+    forPatternsAndText([4, 9, 6], 120, 400, (ps, text) => {
+      const m = new Matcher(ps.map(raw));
+      expect([...m.intervals(bytes(text))]).toEqual(naiveIntervals(text, ps));
+    });
   });
 
   it('finds the same occurrences in long chunks (two-lane scan), also across the midpoint', () => {
     fc.assert(
       fc.property(
-        fc.uniqueArray(small(4, 12), { minLength: 1, maxLength: 6 }),
+        patternSet(4, 12, 6),
         fc.integer({ min: 2048, max: 5000 }),
         fc.array(fc.tuple(fc.nat(), fc.integer({ min: -14, max: 14 })), { maxLength: 8 }),
         fc.nat(),
@@ -97,44 +104,30 @@ describe('Matcher', () => {
   });
 
   it('holds back exactly the longest tail that could still grow into a pattern', () => {
-    fc.assert(
-      fc.property(
-        fc.uniqueArray(small(4, 9), { minLength: 1, maxLength: 6 }),
-        small(0, 40),
-        (ps, text) => {
-          const m = new Matcher(ps.map(raw));
-          const from = m.holdFrom(bytes(text));
-          expect(from).toBe(naiveHoldFrom(text, ps));
-          expect(text.length - from).toBeLessThanOrEqual(m.maxLength - 1);
-        },
-      ),
-      { numRuns: 400 },
-    );
+    forPatternsAndText([4, 9, 6], 40, 400, (ps, text) => {
+      const m = new Matcher(ps.map(raw));
+      const from = m.holdFrom(bytes(text));
+      expect(from).toBe(naiveHoldFrom(text, ps));
+      expect(text.length - from).toBeLessThanOrEqual(m.maxLength - 1);
+    });
   });
 
   it('grows one pattern at a time: after each add, the same as a naive search', () => {
-    fc.assert(
-      fc.property(
-        fc.uniqueArray(small(1, 10), { minLength: 1, maxLength: 8 }),
-        small(0, 300),
-        (ps, text) => {
-          // Lengths 1 and 2 as well: the skip loop's window shrinks as shorter patterns come.
-          const m = new Matcher();
-          ps.forEach((p, i) => {
-            expect(m.add(raw(p))).toBe(true);
-            expect(m.add(raw(p))).toBe(false);
-            const known = ps.slice(0, i + 1);
-            expect([...m.intervals(bytes(text))]).toEqual(naiveIntervals(text, known));
-            expect(m.occurrences(bytes(text)).map((o) => [o.offset, o.length])).toEqual(
-              naiveStarts(text, known),
-            );
-            const tail = text.slice(-12);
-            expect(m.holdFrom(bytes(tail))).toBe(naiveHoldFrom(tail, known));
-          });
-        },
-      ),
-      { numRuns: 300 },
-    );
+    forPatternsAndText([1, 10, 8], 300, 300, (ps, text) => {
+      // Lengths 1 and 2 as well: the skip loop's window shrinks as shorter patterns come.
+      const m = new Matcher();
+      ps.forEach((p, i) => {
+        expect(m.add(raw(p))).toBe(true);
+        expect(m.add(raw(p))).toBe(false);
+        const known = ps.slice(0, i + 1);
+        expect([...m.intervals(bytes(text))]).toEqual(naiveIntervals(text, known));
+        expect(m.occurrences(bytes(text)).map((o) => [o.offset, o.length])).toEqual(
+          naiveStarts(text, known),
+        );
+        const tail = text.slice(-12);
+        expect(m.holdFrom(bytes(tail))).toBe(naiveHoldFrom(tail, known));
+      });
+    });
   });
 
   it('matches nothing when it has no patterns', () => {

@@ -10,18 +10,20 @@ import {
 import { tempDirPerTest } from '@ccci/test-support';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { encode, secretArb } from './helpers.js';
+import { encode, secretArb, writeSecretFiles } from './helpers.js';
 
 const MASK = '[REDACTED]';
 const tmp = tempDirPerTest('ccci-redact-');
 
 describe('secrets directory', () => {
   it('reads one value per file, without its trailing newline', () => {
-    writeFileSync(join(tmp.path, 'forge_token'), 'gitea-token-0123456789\n');
-    writeFileSync(join(tmp.path, 'drone_token'), 'drone-token-abcdef\r\n');
-    writeFileSync(join(tmp.path, 'no_newline'), 'exactly-this-value');
-    writeFileSync(join(tmp.path, 'inner_newlines'), 'line one\nline two\n\n');
-    writeFileSync(join(tmp.path, 'short'), 'short\n');
+    writeSecretFiles(tmp.path, {
+      forge_token: 'gitea-token-0123456789\n',
+      drone_token: 'drone-token-abcdef\r\n',
+      no_newline: 'exactly-this-value',
+      inner_newlines: 'line one\nline two\n\n',
+      short: 'short\n',
+    });
     mkdirSync(join(tmp.path, 'subdir'));
     mkdirSync(join(tmp.path, '..2026_11_22'));
     writeFileSync(join(tmp.path, '..2026_11_22', 'copy'), 'should-not-be-read-here');

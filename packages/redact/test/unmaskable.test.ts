@@ -1,8 +1,7 @@
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { createRedactor } from '@ccci/redact';
 import { tempDirPerTest } from '@ccci/test-support';
 import { describe, expect, it } from 'vitest';
+import { writeSecretFiles } from './helpers.js';
 
 // A value shorter than minLength cannot be masked (masking every occurrence of so short a
 // string would mask innocent text). That must never be silent: the redactor keeps the
@@ -12,9 +11,11 @@ const tmp = tempDirPerTest('ccci-redact-');
 
 describe('secrets too short to mask', () => {
   it('are named by their file in the secrets directory', () => {
-    writeFileSync(join(tmp.path, 'db_password'), 'Zq7!\n');
-    writeFileSync(join(tmp.path, 'forge_token'), 'long-enough-token-value\n');
-    writeFileSync(join(tmp.path, 'empty'), '\n');
+    writeSecretFiles(tmp.path, {
+      db_password: 'Zq7!\n',
+      forge_token: 'long-enough-token-value\n',
+      empty: '\n',
+    });
     const redactor = createRedactor({ secretsDir: tmp.path });
     expect(redactor.unmaskable).toEqual(['db_password']);
     expect(redactor.size).toBe(1);
