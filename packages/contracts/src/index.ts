@@ -1,4 +1,5 @@
 export { CcciError } from './errors.js';
+export { CHROMIUM_FLAGS, DRONE_BUILD_STATUSES, type DroneBuildStatus } from './external.js';
 export { type FullLog, fullLog, type Log, type LogFields } from './log.js';
 export {
   BRANCH_NAME,

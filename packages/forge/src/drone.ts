@@ -1,4 +1,4 @@
-import type { Log } from '@ccci/contracts';
+import { DRONE_BUILD_STATUSES, type DroneBuildStatus, type Log } from '@ccci/contracts';
 import { validateBranch, validateBuildParams } from './drone-params.js';
 import { DroneError, type DroneErrorCode } from './errors.js';
 import { commitSha, positiveInt, resolveBaseUrl, resolveToken, splitRepo } from './options.js';
@@ -27,21 +27,7 @@ export interface DroneOptions {
   retry?: RetryOptions;
 }
 
-/** Build statuses of the Drone API. */
-const DRONE_BUILD_STATUSES = [
-  'pending',
-  'running',
-  'success',
-  'failure',
-  'killed',
-  'error',
-  'skipped',
-  'blocked',
-  'declined',
-  'waiting_on_dependencies',
-] as const;
-
-export type DroneBuildStatus = (typeof DRONE_BUILD_STATUSES)[number];
+export type { DroneBuildStatus };
 
 export interface DroneBuild {
   number: number;

@@ -30,5 +30,4 @@ export {
   sendReport,
 } from './report-client.js';
 export type { RunSettings } from './settings.js';
-export { CHROMIUM_FLAGS } from './support/screenshot.js';
 export { resolveUpgradeBase, type UpgradeBaseInput } from './upgrade-base.js';

@@ -10,12 +10,12 @@ import {
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { CHROMIUM_FLAGS } from '@ccci/contracts';
 import { childScript } from './child-entry.js';
 import type { ChildConfig, ChildEvent } from './playwright-contract.js';
 import { specLabel } from './playwright-contract.js';
 import type { Proc } from './proc.js';
 import { handOver } from './sandbox.js';
-import { CHROMIUM_FLAGS } from './screenshot.js';
 
 export interface SpecRunOptions {
   /** Absolute paths of `tests/playwright/*.spec.{ts,js,mjs}` files. */

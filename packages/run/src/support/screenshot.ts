@@ -1,19 +1,9 @@
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { CHROMIUM_FLAGS } from '@ccci/contracts';
 import type { RunCtx } from '../context.js';
 import { hookContext, recipeHooks } from '../hooks.js';
 import { recordChild } from '../timing.js';
-
-/** Debian Chromium flags for a headless, quiet, profile-less run (TESTBED.md). */
-export const CHROMIUM_FLAGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-];
 
 type Browser = Awaited<
   ReturnType<typeof import('playwright-core')['chromium']['launchPersistentContext']>

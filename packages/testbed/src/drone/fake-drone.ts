@@ -1,23 +1,10 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { DRONE_BUILD_STATUSES, type DroneBuildStatus } from '@ccci/contracts';
 import { FaultList, type FaultSpec } from '../forge/faults.js';
 import { applyFault, sendJson } from '../forge/http-util.js';
 
-/** Build statuses of the Drone API. */
-const STATUSES = [
-  'pending',
-  'running',
-  'success',
-  'failure',
-  'killed',
-  'error',
-  'skipped',
-  'blocked',
-  'declined',
-  'waiting_on_dependencies',
-] as const;
-
-export type FakeDroneStatus = (typeof STATUSES)[number];
+export type FakeDroneStatus = DroneBuildStatus;
 
 export interface DispatchedBuild {
   repo: string;
@@ -222,7 +209,7 @@ export async function startFakeDrone(options: FakeDroneOptions = {}): Promise<Fa
     url: base,
     token,
     setStatus(number, status, repo) {
-      if (!(STATUSES as readonly string[]).includes(status))
+      if (!(DRONE_BUILD_STATUSES as readonly string[]).includes(status))
         throw new TypeError(`fake drone: unknown status ${String(status)}`);
       const build = find(repo, number);
       if (!build) throw new TypeError(`fake drone: no build ${number}`);

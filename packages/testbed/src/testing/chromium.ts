@@ -1,7 +1,8 @@
+import { CHROMIUM_FLAGS } from '@ccci/contracts';
+
 /**
  * playwright-core launch options for Debian's Chromium as the testbed's scripts/setup.sh
- * installs it: headless, without Chromium's own sandbox, no background network, no first-run
- * work; `extraArgs` after those (e.g. the gateway as `--proxy-server`).
+ * installs it, with the harness's flags (CHROMIUM_FLAGS of @ccci/contracts); `extraArgs` after those (e.g. the gateway as `--proxy-server`).
  */
 export function testbedChromium(extraArgs: readonly string[] = []): {
   executablePath: string;
@@ -9,15 +10,6 @@ export function testbedChromium(extraArgs: readonly string[] = []): {
 } {
   return {
     executablePath: '/usr/bin/chromium',
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-      ...extraArgs,
-    ],
+    args: [...CHROMIUM_FLAGS, ...extraArgs],
   };
 }
