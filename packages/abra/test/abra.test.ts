@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { tempDirPerTest } from '@ccci/test-support';
+import { rejectionOf, tempDirPerTest } from '@ccci/test-support';
 import { describe, expect, it } from 'vitest';
 import { AbraError, type CreateAbraOptions, createAbra, readDeployCount } from '../src/index.js';
 import { fixture } from './helpers.js';
@@ -34,15 +34,7 @@ function replaying(file: string | undefined, exit = 0, extra: Partial<CreateAbra
   return { abra, chunks, recorded };
 }
 
-async function rejection(promise: Promise<unknown>): Promise<AbraError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof AbraError) return error;
-    throw error;
-  }
-  throw new Error('expected an AbraError, the call succeeded');
-}
+const rejection = (promise: Promise<unknown>) => rejectionOf(promise, AbraError);
 
 describe('createAbra options', () => {
   it('names a missing abraDir', () => {

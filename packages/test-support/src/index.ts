@@ -1,2 +1,3 @@
 export { perTest } from './per-test.js';
+export { rejectionOf } from './rejection.js';
 export { type TempDir, tempDirPerTest } from './temp-dir.js';

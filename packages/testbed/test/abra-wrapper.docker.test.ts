@@ -2,6 +2,7 @@ import { appendFileSync, existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type Abra, AbraError, createAbra, readDeployCount } from '@ccci/abra';
 import { objectNames } from '@ccci/lock';
+import { rejectionOf } from '@ccci/test-support';
 import { execa } from 'execa';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import {
@@ -30,21 +31,18 @@ let abra: Abra;
 let streamed: string[];
 let deployCountFile: string;
 
-function newDomain(recipe: string): string {
+/** `abra app new` of `recipe` on the default server, under a new domain of this suite's own. */
+async function newApp(recipe: string): Promise<string> {
   const domain = uniqueAppDomain(recipe, ciDomain);
   created.push(domain);
+  await abra.appNew({ recipe, server: 'default', domain });
   return domain;
 }
 
-async function rejection(promise: Promise<unknown>): Promise<AbraError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof AbraError) return error;
-    throw error;
-  }
-  throw new Error('expected an AbraError, the call succeeded');
-}
+/** The app's env file, where `abra app new` writes it. */
+const envFileOf = (domain: string) => join(double.abraDir, 'servers', 'default', `${domain}.env`);
+
+const rejection = (promise: Promise<unknown>) => rejectionOf(promise, AbraError);
 
 /** Undeploy and remove an app through the wrapper, tolerating "not deployed". */
 async function teardown(domain: string): Promise<void> {
@@ -82,10 +80,9 @@ describeDocker('@ccci/abra against the abra double on the swarm', () => {
   it(
     'new → secrets → deploy → ps → run → logs → undeploy → rm --volumes leaves nothing',
     async () => {
-      const domain = newDomain('data');
+      const domain = await newApp('data');
       const stack = stackNameOf(domain);
-      await abra.appNew({ recipe: 'data', server: 'default', domain });
-      expect(existsSync(join(double.abraDir, 'servers', 'default', `${domain}.env`))).toBe(true);
+      expect(existsSync(envFileOf(domain))).toBe(true);
 
       const generated = await abra.secretGenerate({ domain, all: true });
       const password = generated.secrets.find((s) => s.name === 'db_password')?.value;
@@ -123,7 +120,7 @@ describeDocker('@ccci/abra against the abra double on the swarm', () => {
       expect((await stackObjects(`${stack}_`)).services).toEqual([]);
       await abra.rm({ domain, volumes: true, force: true });
       expect(objectNames(await stackObjects(`${stack}_`))).toEqual([]);
-      expect(existsSync(join(double.abraDir, 'servers', 'default', `${domain}.env`))).toBe(false);
+      expect(existsSync(envFileOf(domain))).toBe(false);
     },
     SLOW,
   );
@@ -131,10 +128,9 @@ describeDocker('@ccci/abra against the abra double on the swarm', () => {
   it(
     'an app that never gets healthy: ABRA_DEPLOY_TIMEOUT, and the attempt is counted',
     async () => {
-      const domain = newDomain('sick');
-      await abra.appNew({ recipe: 'sick', server: 'default', domain });
+      const domain = await newApp('sick');
       // abra waits TIMEOUT seconds of the app env file (the harness's guard writes it there).
-      appendFileSync(join(double.abraDir, 'servers', 'default', `${domain}.env`), 'TIMEOUT=4\n');
+      appendFileSync(envFileOf(domain), 'TIMEOUT=4\n');
       const before = await readDeployCount(deployCountFile);
       const error = await rejection(abra.deploy({ domain, timeoutSec: 4 }));
       expect(error.code).toBe('ABRA_DEPLOY_TIMEOUT');
@@ -150,8 +146,7 @@ describeDocker('@ccci/abra against the abra double on the swarm', () => {
   it(
     'a pinned deploy over local changes: ABRA_UNSTAGED_CHANGES, nothing deployed',
     async () => {
-      const domain = newDomain('web');
-      await abra.appNew({ recipe: 'web', server: 'default', domain });
+      const domain = await newApp('web');
       const recipeDir = join(double.abraDir, 'recipes', 'web');
       writeFileSync(join(recipeDir, 'compose.yml'), '# local edit\n', { flag: 'a' });
       try {
