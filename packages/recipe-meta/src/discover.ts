@@ -54,6 +54,21 @@ function filesUnder(dir: string, base = ''): string[] {
   });
 }
 
+/** A settings folder in which nothing was found. */
+export function emptyFolder(dir: string): FolderFiles {
+  return {
+    dir,
+    metaFile: null,
+    hooksFile: null,
+    composeOverlay: null,
+    installSteps: null,
+    testOverlays: [],
+    functionalTests: [],
+    playwrightTests: [],
+    previous: null,
+  };
+}
+
 /**
  * Finds the known files of a settings folder; reports near-miss names (silently ignored before).
  * Null when `dir` is not a folder (one readdir, no separate stat).
@@ -65,17 +80,7 @@ export function discoverFolder(dir: string, problems: MetaProblem[]): FolderFile
   } catch {
     return null;
   }
-  const files: FolderFiles = {
-    dir,
-    metaFile: null,
-    hooksFile: null,
-    composeOverlay: null,
-    installSteps: null,
-    testOverlays: [],
-    functionalTests: [],
-    playwrightTests: [],
-    previous: null,
-  };
+  const files = emptyFolder(dir);
   for (const e of entries) {
     const path = join(dir, e.name);
     if (e.name === META_FILE && e.isFile()) files.metaFile = path;

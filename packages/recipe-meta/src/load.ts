@@ -286,7 +286,8 @@ function crossChecks(
     );
 }
 
-function mergeFiles(
+/** The files of a recipe: the operator folder's, then the approved `.ccci/`'s. */
+export function mergeFiles(
   operator: FolderFiles | null,
   repo: FolderFiles | null,
   repoApproved: boolean,

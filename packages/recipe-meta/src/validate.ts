@@ -1,8 +1,8 @@
 import { type Dirent, readdirSync, statSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { APPROVAL_FILE, readApprovalList } from './approval.js';
-import { COMPOSE_OVERLAY, HOOKS_FILE, INSTALL_STEPS, META_FILE } from './discover.js';
-import { defaultMeta, type LoadedRecipe, loadRecipeMeta } from './load.js';
+import { COMPOSE_OVERLAY, emptyFolder, HOOKS_FILE, INSTALL_STEPS, META_FILE } from './discover.js';
+import { defaultMeta, type LoadedRecipe, loadRecipeMeta, mergeFiles } from './load.js';
 import { MetaError, type MetaProblem } from './problems.js';
 
 export interface ValidationReport {
@@ -90,19 +90,7 @@ function loadOne(recipesDir: string, recipe: string): LoadedRecipe {
       set: [],
       privateKeys: [],
       hooks: null,
-      files: {
-        operatorDir: join(recipesDir, recipe),
-        repoDir: null,
-        repoApproved: false,
-        repoHash: null,
-        metaFiles: [],
-        composeOverlay: null,
-        installSteps: null,
-        testOverlays: [],
-        functionalTests: [],
-        playwrightTests: [],
-        previous: null,
-      },
+      files: mergeFiles(emptyFolder(join(recipesDir, recipe)), null, false, null, null),
       previous: null,
       problems: [
         {
