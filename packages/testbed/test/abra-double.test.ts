@@ -81,21 +81,28 @@ describe('abra double: recipe lint', () => {
 });
 
 describe('abra double: app new', () => {
-  it('copies .env.sample, pins the requested release and checks it out', async () => {
-    const r = await runAbraDouble(
+  /** `abra app new web [version] --server default --domain <domain> [--no-input]`. */
+  const appNew = (
+    domain: string,
+    { version, noInput }: { version?: string; noInput?: true } = {},
+  ) =>
+    runAbraDouble(
       [
         'app',
         'new',
         'web',
-        '1.0.0+1.0',
+        ...(version ? [version] : []),
         '--server',
         'default',
         '--domain',
-        'web-000001.tnew.localhost',
-        '--no-input',
+        domain,
+        ...(noInput ? ['--no-input'] : []),
       ],
       { env: abra.env },
     );
+
+  it('copies .env.sample, pins the requested release and checks it out', async () => {
+    const r = await appNew('web-000001.tnew.localhost', { version: '1.0.0+1.0', noInput: true });
     expect(r.exitCode, r.output).toBe(0);
     const env = readFileSync(
       join(abra.abraDir, 'servers', 'default', 'web-000001.tnew.localhost.env'),
@@ -115,24 +122,9 @@ describe('abra double: app new', () => {
   });
 
   it('refuses an unknown version and an existing app', async () => {
-    const bad = await runAbraDouble(
-      [
-        'app',
-        'new',
-        'web',
-        '9.9.9+9',
-        '--server',
-        'default',
-        '--domain',
-        'web-000002.tnew.localhost',
-      ],
-      { env: abra.env },
-    );
+    const bad = await appNew('web-000002.tnew.localhost', { version: '9.9.9+9' });
     expect(bad.output).toContain('FATA 9.9.9+9 is not a published version of web');
-    const again = await runAbraDouble(
-      ['app', 'new', 'web', '--server', 'default', '--domain', 'web-000001.tnew.localhost'],
-      { env: abra.env },
-    );
+    const again = await appNew('web-000001.tnew.localhost');
     expect(again.exitCode).toBe(1);
     expect(again.output).toContain('FATA web-000001.tnew.localhost already exists');
   });

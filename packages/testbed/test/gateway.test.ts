@@ -2,6 +2,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Gateway, hostsOfRule, routesOfService, startGateway } from '../src/index.js';
 import { viaGateway } from './http.js';
 
+type ServiceInfo = Parameters<typeof routesOfService>[0];
+
+/** The routes of swarm service `name` with traefik `labels`, publishing `ports`. */
+const routesOf = (
+  name: string,
+  labels: Record<string, string>,
+  ports: NonNullable<NonNullable<ServiceInfo['Endpoint']>['Ports']>,
+) => routesOfService({ Spec: { Name: name, Labels: labels }, Endpoint: { Ports: ports } });
+
 describe('traefik labels → routes', () => {
   it('reads hosts from Host rules in their traefik forms', () => {
     expect(hostsOfRule('Host(`a.localhost`)')).toEqual(['a.localhost']);
@@ -11,38 +20,32 @@ describe('traefik labels → routes', () => {
   });
 
   it('maps a router to the host-mode published port of its loadbalancer port', () => {
-    const routes = routesOfService({
-      Spec: {
-        Name: 'web-abc_t_localhost_app',
-        Labels: {
-          'traefik.enable': 'true',
-          'traefik.http.routers.web-abc_t_localhost.rule': 'Host(`web-abc.t.localhost`)',
-          'traefik.http.services.web-abc_t_localhost.loadbalancer.server.port': '8080',
-        },
+    const routes = routesOf(
+      'web-abc_t_localhost_app',
+      {
+        'traefik.enable': 'true',
+        'traefik.http.routers.web-abc_t_localhost.rule': 'Host(`web-abc.t.localhost`)',
+        'traefik.http.services.web-abc_t_localhost.loadbalancer.server.port': '8080',
       },
-      Endpoint: {
-        Ports: [
-          { TargetPort: 9000, PublishedPort: 39000, PublishMode: 'host' },
-          { TargetPort: 8080, PublishedPort: 38080, PublishMode: 'host' },
-        ],
-      },
-    });
+      [
+        { TargetPort: 9000, PublishedPort: 39000, PublishMode: 'host' },
+        { TargetPort: 8080, PublishedPort: 38080, PublishMode: 'host' },
+      ],
+    );
     expect(routes).toEqual([
       { host: 'web-abc.t.localhost', service: 'web-abc_t_localhost_app', port: 38080 },
     ]);
   });
 
   it('ignores services without a host-mode published port (ingress does not work here)', () => {
-    const routes = routesOfService({
-      Spec: {
-        Name: 's',
-        Labels: {
-          'traefik.http.routers.r.rule': 'Host(`x`)',
-          'traefik.http.services.r.loadbalancer.server.port': '80',
-        },
+    const routes = routesOf(
+      's',
+      {
+        'traefik.http.routers.r.rule': 'Host(`x`)',
+        'traefik.http.services.r.loadbalancer.server.port': '80',
       },
-      Endpoint: { Ports: [{ TargetPort: 80, PublishedPort: 30080, PublishMode: 'ingress' }] },
-    });
+      [{ TargetPort: 80, PublishedPort: 30080, PublishMode: 'ingress' }],
+    );
     expect(routes).toEqual([]);
   });
 });
