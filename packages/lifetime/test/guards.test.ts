@@ -27,6 +27,23 @@ async function until(cond: () => boolean, timeoutMs = 10_000): Promise<boolean> 
   return true;
 }
 
+/** A gate file the fixture waits for in its teardown (GATE); `open` writes it. */
+function gate(): { path: string; open(): void } {
+  const path = join(mkdtempSync(join(tmpdir(), 'lifetime-gate-')), 'go');
+  return { path, open: () => writeFileSync(path, '') };
+}
+
+/** Opens the gate, waits for the end: the exit code and the teardown lines. */
+async function openAndEnd(
+  g: { open(): void },
+  child: PromiseLike<{ exitCode?: number | undefined }>,
+  lines: () => string[],
+): Promise<{ exitCode: number | undefined; teardown: string[] }> {
+  g.open();
+  const { exitCode } = await child;
+  return { exitCode, teardown: lines().filter((l) => l.startsWith('teardown-')) };
+}
+
 async function start(env: Record<string, string> = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'lifetime-'));
   const marker = join(dir, 'marker');
@@ -88,8 +105,8 @@ describe('teardown funnel (real processes)', () => {
   });
 
   it('a second SIGTERM during a slow teardown does not interrupt it', async () => {
-    const gate = join(mkdtempSync(join(tmpdir(), 'lifetime-gate-')), 'go');
-    const { child, lines } = await start({ GATE: gate });
+    const g = gate();
+    const { child, lines } = await start({ GATE: g.path });
     child.kill('SIGTERM');
     expect(await until(() => lines().includes('teardown-start SIGTERM'))).toBe(true);
     child.kill('SIGTERM');
@@ -100,30 +117,24 @@ describe('teardown funnel (real processes)', () => {
     expect(
       await until(() => lines().some((l) => l.startsWith('warn SIGINT received during teardown'))),
     ).toBe(true);
-    writeFileSync(gate, '');
-    const result = await child;
-    expect(result.exitCode).toBe(143);
-    expect(lines().filter((l) => l.startsWith('teardown-'))).toEqual([
-      'teardown-start SIGTERM',
-      'teardown-done SIGTERM',
-    ]);
+    expect(await openAndEnd(g, child, lines)).toEqual({
+      exitCode: 143,
+      teardown: ['teardown-start SIGTERM', 'teardown-done SIGTERM'],
+    });
   });
 
   it("a signal during the normal end's teardown makes the status say so (teardown completes)", async () => {
-    const gate = join(mkdtempSync(join(tmpdir(), 'lifetime-gate-')), 'go');
-    const { child, lines } = await start({ GATE: gate, DONE_CODE: '5' });
+    const g = gate();
+    const { child, lines } = await start({ GATE: g.path, DONE_CODE: '5' });
     expect(await until(() => lines().includes('teardown-start done'))).toBe(true);
     child.kill('SIGTERM');
     expect(await until(() => lines().some((l) => l.includes('exit status will be 143')))).toBe(
       true,
     );
-    writeFileSync(gate, '');
-    const result = await child;
-    expect(result.exitCode).toBe(143);
-    expect(lines().filter((l) => l.startsWith('teardown-'))).toEqual([
-      'teardown-start done',
-      'teardown-done done',
-    ]);
+    expect(await openAndEnd(g, child, lines)).toEqual({
+      exitCode: 143,
+      teardown: ['teardown-start done', 'teardown-done done'],
+    });
   });
 
   it("normal end → the work's own code", async () => {
