@@ -43,14 +43,23 @@ describe('parseCommand', () => {
     );
   });
 
+  // Shown, not said: a command quoted, fenced or inside a word is no command.
   it.each([
-    ['a fenced code block', 'How to ask:\n\n```\n!testme\n```\n'],
-    ['a tilde fence', '~~~sh\n!testme --quick\n~~~'],
-    ['an indented code block', 'Example:\n\n    !testme\n'],
-    ['an HTML comment', '<!--\n!testme\n-->\nthanks'],
-    ['a quote of another comment', '> !testme\n\nwhy did this run?'],
-    ['inline code', 'type `!testme` to run the CI'],
-  ])('!testme in %s is shown, not said: no command', (_where, body) => {
+    ['!testme shown in a fenced code block', 'How to ask:\n\n```\n!testme\n```\n'],
+    ['!testme shown in a tilde fence', '~~~sh\n!testme --quick\n~~~'],
+    ['!testme shown in an indented code block', 'Example:\n\n    !testme\n'],
+    ['!testme shown in an HTML comment', '<!--\n!testme\n-->\nthanks'],
+    ['!testme shown in a quote of another comment', '> !testme\n\nwhy did this run?'],
+    ['!testme shown in inline code', 'type `!testme` to run the CI'],
+    ['a subcommand in a fenced code block', '```\n!testme cancel\n```'],
+    ['a subcommand in inline code', '`!testme cancel`'],
+    ['a subcommand in a quote', '> !testme cancel\n\nwhy?'],
+    ['a subcommand in an HTML comment', '<!-- !testme keep=240 -->'],
+    ['a subcommand in an indented code block', 'do this:\n\n    !testme help\n'],
+    ['a subcommand in the middle of a line', 'you could say !testme cancel'],
+    ['a subcommand in a glued word', '!testmecancel'],
+    ['a subcommand in a non-breaking space', '!testme\u00a0cancel'],
+  ])('%s: no command', (_where, body) => {
     expect(parseCommand(body)).toEqual({ kind: 'none' });
   });
 
@@ -111,19 +120,6 @@ describe('subcommands', () => {
       kind: 'invalid',
       reason: expect.stringContaining(reason),
     });
-  });
-
-  it.each([
-    ['a fenced code block', '```\n!testme cancel\n```'],
-    ['inline code', '`!testme cancel`'],
-    ['a quote', '> !testme cancel\n\nwhy?'],
-    ['an HTML comment', '<!-- !testme keep=240 -->'],
-    ['an indented code block', 'do this:\n\n    !testme help\n'],
-    ['the middle of a line', 'you could say !testme cancel'],
-    ['a glued word', '!testmecancel'],
-    ['a non-breaking space', '!testme\u00a0cancel'],
-  ])('a subcommand in %s is not a command', (_where, body) => {
-    expect(parseCommand(body)).toEqual({ kind: 'none' });
   });
 
   it('a reason never carries a backtick or backslash of the comment, and stays short', () => {
