@@ -24,6 +24,12 @@ function collectingOnFakeTimers(idleFlushMs: number) {
 /** Lets queued stream events ('data' after a push) run; not a wait for time to pass. */
 const settle = () => new Promise<void>((resolve) => process.nextTick(resolve));
 
+/** Moves the fake clock `ms` on, then lets the events that releases run. */
+async function advance(ms: number) {
+  vi.advanceTimersByTime(ms);
+  await settle();
+}
+
 describe('idle flush', () => {
   afterEach(() => {
     vi.useRealTimers();
@@ -35,11 +41,9 @@ describe('idle flush', () => {
     await settle();
     expect(text()).toBe('log line: ');
     expect(stream.heldBytes).toBe(5);
-    vi.advanceTimersByTime(49);
-    await settle();
+    await advance(49);
     expect(text()).toBe('log line: ');
-    vi.advanceTimersByTime(1);
-    await settle();
+    await advance(1);
     expect(text()).toBe('log line: super');
     expect(stream.heldBytes).toBe(0);
     stream.destroy();
@@ -50,11 +54,9 @@ describe('idle flush', () => {
     stream.write('a sup');
     vi.advanceTimersByTime(40);
     stream.write('e');
-    vi.advanceTimersByTime(40);
-    await settle();
+    await advance(40);
     expect(text()).toBe('a ');
-    vi.advanceTimersByTime(10);
-    await settle();
+    await advance(10);
     expect(text()).toBe('a supe');
     stream.destroy();
   });
