@@ -10,6 +10,7 @@ import {
 } from '@ccci/contracts';
 import { KEEP_LEASE_MAX_MS } from '@ccci/lock';
 import { type RunSettings, UsageError } from '@ccci/run';
+import { RUN_FLAGS } from './run-flags.js';
 
 /** The longest `--keep-on-failure` (the keep lease's bound). */
 export const KEEP_ON_FAILURE_MAX_MIN = KEEP_LEASE_MAX_MS / 60_000;
@@ -97,17 +98,7 @@ export function parseCommand(
 }
 
 function parseRun(rest: readonly string[], env: Env, makeRunId: () => string): RunSettings {
-  const values: Record<string, string | boolean | undefined> = flags(rest, {
-    recipe: { type: 'string' },
-    ref: { type: 'string' },
-    src: { type: 'string' },
-    pr: { type: 'string' },
-    stages: { type: 'string' },
-    quick: { type: 'boolean' },
-    'run-id': { type: 'string' },
-    sha: { type: 'string' },
-    'keep-on-failure': { type: 'string' },
-  });
+  const values: Record<string, string | boolean | undefined> = flags(rest, RUN_FLAGS);
   const pick = (flag: string, envName: string): string | undefined => {
     const v = values[flag];
     if (typeof v === 'string') return v;
