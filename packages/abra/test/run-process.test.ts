@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { processAlive as isAlive } from '@ccci/lifetime';
-import { tempDirPerTest } from '@ccci/test-support';
+import { HOSTILE_SHELL_WORDS, tempDirPerTest } from '@ccci/test-support';
 import { describe, expect, it } from 'vitest';
 import { runProcess } from '../src/run-process.js';
 import { fixture } from './helpers.js';
@@ -28,19 +28,7 @@ const tmp = tempDirPerTest('ccci-abra-test-');
 
 describe('runProcess under a terminal', () => {
   it('gives the program a terminal and passes hostile arguments through intact', async () => {
-    const hostile = [
-      "it's",
-      '$(touch pwned)',
-      '`touch pwned`',
-      'a\nb',
-      ';',
-      '&&',
-      '*',
-      '',
-      'ünï ✅',
-      '-rf',
-      '--',
-    ];
+    const hostile = HOSTILE_SHELL_WORDS;
     const outcome = await runProcess({
       ...base,
       argv: [fixture('bin/argv-json.mjs'), ...hostile],

@@ -1,3 +1,4 @@
+import { HOSTILE_SHELL_WORDS } from '@ccci/test-support';
 import { execa } from 'execa';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
@@ -12,20 +13,7 @@ async function roundTrip(args: string[]): Promise<string[]> {
 
 describe('shellQuote', () => {
   it('keeps hostile values literal', async () => {
-    const hostile = [
-      "it's",
-      '$(touch /tmp/pwned)',
-      '`id`',
-      '"; rm -rf / #',
-      '\\',
-      '*',
-      '-n',
-      '',
-      ' a  b ',
-      'x\ny',
-      "'''",
-      '$HOME',
-    ];
+    const hostile = [...HOSTILE_SHELL_WORDS];
     expect(await roundTrip(hostile)).toEqual(hostile);
   });
 
