@@ -35,10 +35,7 @@ describe('!testme cancel', () => {
   });
 
   it('cancels a running run: executor cancel, the run comment says cancelled, status error', async () => {
-    const { bot, store, pr } = await w.startOnPull();
-    const { runId } = await w.testme(bot, pr);
-    w.executor.events()?.started(runId);
-    await bot.process();
+    const { bot, store, pr, runId } = await w.startRunning();
     expect(store.getRun(runId)?.state).toBe('running');
     w.fake.addComment({ repo: REPO, pr, user: 'alice', body: '!testme cancel' });
     await bot.pollOnce();

@@ -105,6 +105,10 @@ export interface World {
    * polls; returns what it dispatched. Throws when it dispatched nothing.
    */
   testme(bot: Bot, pr: number, body?: string): Promise<DispatchRequest>;
+  /** startOnPull, `!testme`, the executor reports the run started and the bot processes that. */
+  startRunning(
+    options?: Partial<BotOptions>,
+  ): Promise<{ bot: Bot; store: Store; pr: number; runId: string }>;
   close(): Promise<void>;
 }
 
@@ -143,7 +147,7 @@ export async function world(options: { dialect?: 'gitea' | 'github' } = {}): Pro
     await booted.bot.pollOnce();
     return booted;
   };
-  return {
+  const self: World = {
     fake,
     forge,
     dir,
@@ -179,6 +183,13 @@ export async function world(options: { dialect?: 'gitea' | 'github' } = {}): Pro
       if (!d || executor.dispatched.length === before) throw new Error(`not dispatched: ${body}`);
       return d;
     },
+    async startRunning(extra = {}) {
+      const started = await self.startOnPull(extra);
+      const { runId } = await self.testme(started.bot, started.pr);
+      executor.events()?.started(runId);
+      await started.bot.process();
+      return { ...started, runId };
+    },
     async close() {
       for (const server of servers.splice(0)) await server.close();
       await current?.bot.stop();
@@ -187,6 +198,7 @@ export async function world(options: { dialect?: 'gitea' | 'github' } = {}): Pro
       rmSync(dir, { recursive: true, force: true });
     },
   };
+  return self;
 }
 
 /** A fresh world for each test of the calling file or describe block (see perTest). */

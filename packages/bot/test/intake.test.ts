@@ -132,10 +132,7 @@ describe('replacement and cancellation', () => {
   });
 
   it('a closed PR cancels its running run: executor cancel, comment, error status', async () => {
-    const { bot, store, pr } = await w.startOnPull();
-    const { runId } = await w.testme(bot, pr);
-    w.executor.events()?.started(runId);
-    await bot.process();
+    const { bot, store, pr, runId } = await w.startRunning();
     expect(store.getRun(runId)?.state).toBe('running');
     w.fake.closePull(REPO, pr);
     await bot.pollOnce();
