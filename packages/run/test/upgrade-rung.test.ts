@@ -4,6 +4,13 @@ import { upgradeRung } from '../src/rungs/upgrade.js';
 import { BASE_RELEASE } from './fakes/recipe-repo.js';
 import { checks, testCtx } from './fakes/test-ctx.js';
 
+/** The upgrade rung of an installed app, with abra's next `op` failing with `message`. */
+async function upgradeWhenAbraFails(op: 'deploy' | 'run', message: string) {
+  const t = await testCtx({ installed: true });
+  t.abra.failNext(op, message);
+  return { ...t, r: await upgradeRung(t.ctx) };
+}
+
 describe('upgrade rung (installed at the base release, fakes)', () => {
   it('passes: witness, in-place redeploy to the head (uncounted), head label, serving, data kept', async () => {
     const { ctx, abra, swarm } = await testCtx({ installed: true });
@@ -45,9 +52,7 @@ describe('upgrade rung (installed at the base release, fakes)', () => {
 
   describe('fails', () => {
     it('the redeploy does not converge: fail "did not converge"', async () => {
-      const { ctx, abra } = await testCtx({ installed: true });
-      abra.failNext('deploy', 'has not converged (timeout 600s)');
-      const r = await upgradeRung(ctx);
+      const { r } = await upgradeWhenAbraFails('deploy', 'has not converged (timeout 600s)');
       expect(r.status).toBe('fail');
       expect(r.reason).toBe(
         'did not converge (abra: deploy timed out): has not converged (timeout 600s)',
@@ -87,9 +92,7 @@ describe('upgrade rung (installed at the base release, fakes)', () => {
     });
 
     it('another abra error (app run cannot reach the service): unver', async () => {
-      const { ctx, abra } = await testCtx({ installed: true });
-      abra.failNext('run', 'cannot find app with name x');
-      const r = await upgradeRung(ctx);
+      const { r, abra } = await upgradeWhenAbraFails('run', 'cannot find app with name x');
       expect(r.status).toBe('unver');
       expect(r.reason).toBe(
         'abra app run failed [ABRA_APP_NOT_FOUND]: cannot find app with name x',
