@@ -1,14 +1,11 @@
 import { backoffDelay } from '@ccci/backoff';
 import type { Log } from '@ccci/contracts';
 import {
-  type Failure,
-  failureOfStatus,
-  failureWithoutAnswer,
+  fetchWithRetry,
   RetryExhausted,
   type RetryOptions,
   resolveRetryPolicy,
   retryLogFields,
-  withRetry,
 } from '@ccci/forge';
 import type { DeliveryRecord, Store } from '@ccci/store';
 import { type Digest, parseDigest } from './digest.js';
@@ -44,22 +41,6 @@ export interface Notifier {
   flush(): Promise<void>;
   /** Aborts what is in flight (left pending, sent again after a restart) and waits for it. */
   close(): Promise<void>;
-}
-
-/** An answer that is not a success; carries what the retry policy needs, never a body. */
-class HttpAnswer extends Error {
-  constructor(
-    readonly status: number,
-    readonly retryAfter: string | undefined,
-  ) {
-    super(`HTTP ${status}`);
-  }
-}
-
-function classify(error: unknown, timedOut: boolean, now: () => number): Failure {
-  if (error instanceof HttpAnswer)
-    return failureOfStatus(error.status, error.retryAfter, now(), error);
-  return failureWithoutAnswer(error, timedOut);
 }
 
 /** What one target sends: method, URL, headers and body of its request for a digest. */
@@ -127,26 +108,21 @@ export function createNotifier(options: NotifierOptions): Notifier {
 
   async function send(target: string, d: Digest): Promise<void> {
     const r = requestFor(target, d, targets);
-    await withRetry(
-      async (signal) => {
-        const answer = await fetchImpl(r.url, {
-          method: r.method,
-          headers: { ...r.headers, 'user-agent': 'ccci-trigger-bot' },
-          body: r.body,
-          redirect: 'manual',
-          signal,
-        });
-        // Only the status matters; the body is drained so the connection can be reused.
-        await answer.arrayBuffer().catch(() => undefined);
-        if (answer.status < 200 || answer.status > 299)
-          throw new HttpAnswer(answer.status, answer.headers.get('retry-after') ?? undefined);
+    await fetchWithRetry(
+      fetchImpl,
+      r.url,
+      {
+        method: r.method,
+        headers: { ...r.headers, 'user-agent': 'ccci-trigger-bot' },
+        body: r.body,
       },
+      // Only the status matters.
+      () => undefined,
       {
         policy,
         signal: closing.signal,
         // Matrix: the transaction id; webhook: the digest id and Idempotency-Key.
         idempotent: true,
-        classify: (error, timedOut) => classify(error, timedOut, policy.now),
         onRetry: (failure, attempt, delayMs) =>
           log.info?.(
             { target, digest: d.id, ...retryLogFields(failure, attempt, delayMs) },

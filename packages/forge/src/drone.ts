@@ -5,13 +5,11 @@ import { commitSha, positiveInt, resolveBaseUrl, resolveToken, splitRepo } from 
 import { asArray, asObject, int, type Json, MalformedAnswer, str } from './parse.js';
 import {
   type Failure,
-  failureOfStatus,
-  failureWithoutAnswer,
+  fetchWithRetry,
   RetryExhausted,
   type RetryOptions,
   resolveRetryPolicy,
   retryLogFields,
-  withRetry,
 } from './retry.js';
 
 export interface DroneOptions {
@@ -87,15 +85,6 @@ function toBuild(data: unknown): DroneBuild {
   return { number: int(b, 'number', 'build'), status: status as DroneBuildStatus, params };
 }
 
-class HttpStatusError extends Error {
-  constructor(
-    readonly status: number,
-    readonly headers: Headers,
-  ) {
-    super(`HTTP ${status}`);
-  }
-}
-
 /** A small client of the Drone API: custom builds, their status, cancel, step logs. */
 export function createDrone(options: DroneOptions): Drone {
   if (typeof options !== 'object' || options === null) {
@@ -118,39 +107,24 @@ export function createDrone(options: DroneOptions): Drone {
     const described = `${method} ${path}`;
     const url = `${baseUrl}${path}${query && [...query].length ? `?${query}` : ''}`;
     try {
-      return await withRetry(
-        async (attemptSignal) => {
-          const res = await fetchImpl(url, {
-            method,
-            redirect: 'manual',
-            signal: attemptSignal,
-            headers: { authorization: `Bearer ${token}`, accept: 'application/json' },
-          });
-          const text = await res.text();
-          if (res.status >= 300) throw new HttpStatusError(res.status, res.headers);
-          if (res.status === 204 || text === '') return parse(undefined, res.status);
+      return await fetchWithRetry(
+        fetchImpl,
+        url,
+        { method, headers: { authorization: `Bearer ${token}`, accept: 'application/json' } },
+        ({ status, text }) => {
+          if (status === 204 || text === '') return parse(undefined, status);
           let data: unknown;
           try {
             data = JSON.parse(text);
           } catch {
             throw new MalformedAnswer('body is not valid JSON');
           }
-          return parse(data, res.status);
+          return parse(data, status);
         },
         {
           policy,
           signal,
           idempotent,
-          classify: (error, timedOut): Failure => {
-            if (error instanceof HttpStatusError) {
-              const retryAfter = error.headers.get('retry-after') ?? undefined;
-              return failureOfStatus(error.status, retryAfter, policy.now(), error);
-            }
-            if (error instanceof MalformedAnswer && !timedOut) {
-              return { kind: 'malformed', cause: error };
-            }
-            return failureWithoutAnswer(error, timedOut);
-          },
           onRetry: (failure, attempt, delayMs) =>
             log.warn?.(
               { request: described, ...retryLogFields(failure, attempt, delayMs) },

@@ -15,13 +15,10 @@ export type { ForgeOptions } from './options.js';
 export type { Failure, FailureKind, RetryContext, RetryOptions, RetryPolicy } from './retry.js';
 // The retry policy, for other HTTP clients of the bot (digest notifications) to share.
 export {
-  failureOfStatus,
-  failureWithoutAnswer,
-  parseRetryAfter,
+  fetchWithRetry,
   RetryExhausted,
   resolveRetryPolicy,
   retryLogFields,
-  withRetry,
 } from './retry.js';
 export type {
   CommentRef,

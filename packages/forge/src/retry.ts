@@ -1,5 +1,9 @@
-/** Retry, backoff and timeout policy shared by the forge and Drone clients. */
+/**
+ * Retry, backoff and timeout policy shared by the forge and Drone clients and the bot's digest
+ * notifications.
+ */
 import { retry, type Sleep, sleep } from '@ccci/backoff';
+import { MalformedAnswer } from './parse.js';
 
 export interface RetryOptions {
   /** Retries after the first attempt. Default 3. */
@@ -220,4 +224,54 @@ export async function withRetry<T>(
     if (error instanceof RetryExhausted) throw error;
     throw new RetryExhausted({ kind: 'aborted', cause: error }, attempts);
   }
+}
+
+/** An answer outside 2xx, thrown inside an attempt: what the retry policy needs, never a body. */
+class HttpStatusError extends Error {
+  constructor(
+    readonly status: number,
+    readonly retryAfter: string | undefined,
+  ) {
+    super(`HTTP ${status}`);
+  }
+}
+
+/** A successful answer of a {@link fetchWithRetry} request. */
+export interface FetchedAnswer {
+  status: number;
+  text: string;
+}
+
+/**
+ * One request of a fetch-based client (Drone, digest notifications) under the retry policy.
+ * Redirects are not followed (a token must not travel on). An answer outside 2xx fails the
+ * attempt by its status (`Retry-After` heeded), its body drained so the connection can be
+ * reused. `read` turns a successful answer into the result inside the attempt, so a
+ * MalformedAnswer it throws is a `malformed` failure (a `timeout` when the deadline ended it).
+ */
+export function fetchWithRetry<T>(
+  fetchImpl: typeof globalThis.fetch,
+  url: string,
+  init: Omit<RequestInit, 'redirect' | 'signal'>,
+  read: (answer: FetchedAnswer) => T,
+  ctx: Omit<RetryContext, 'classify'>,
+): Promise<T> {
+  const classify = (error: unknown, timedOut: boolean): Failure => {
+    if (error instanceof HttpStatusError) {
+      return failureOfStatus(error.status, error.retryAfter, ctx.policy.now(), error);
+    }
+    if (error instanceof MalformedAnswer && !timedOut) return { kind: 'malformed', cause: error };
+    return failureWithoutAnswer(error, timedOut);
+  };
+  return withRetry(
+    async (signal) => {
+      const answer = await fetchImpl(url, { ...init, redirect: 'manual', signal });
+      if (answer.status < 200 || answer.status > 299) {
+        await answer.arrayBuffer().catch(() => undefined);
+        throw new HttpStatusError(answer.status, answer.headers.get('retry-after') ?? undefined);
+      }
+      return read({ status: answer.status, text: await answer.text() });
+    },
+    { ...ctx, classify },
+  );
 }
