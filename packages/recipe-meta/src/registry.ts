@@ -311,57 +311,40 @@ export const KEYS: readonly KeyDefinition[] = [
   },
 ];
 
+/** What every hook gets: the run's frozen context. */
+const ctx = { name: 'ctx', type: 'HookContext' } as const;
+
+/** A hook a key of recipe_meta.yml may be instead of data; it gets the context unless told. */
+const keyHook = (
+  name: string,
+  returns: string,
+  meaning: string,
+  params: HookSignature['params'] = [ctx],
+): HookSignature => ({ name, kind: 'key', params, returns, meaning });
+
 export const HOOKS: readonly HookSignature[] = [
   ...(['preInstall', 'preUpgrade', 'preBackup', 'preRestore'] as const).map(
     (name): HookSignature => ({
       name,
       kind: 'lifecycle',
-      params: [{ name: 'ctx', type: 'HookContext' }],
+      params: [ctx],
       returns: 'void',
       meaning: `runs before the ${name.slice(3).toLowerCase()} op`,
     }),
   ),
-  {
-    name: 'EXTRA_ENV',
-    kind: 'key',
-    params: [{ name: 'ctx', type: 'HookContext' }],
-    returns: 'EnvMap',
-    meaning: 'env added before deploy',
-  },
-  {
-    name: 'UPGRADE_EXTRA_ENV',
-    kind: 'key',
-    params: [{ name: 'ctx', type: 'HookContext' }],
-    returns: 'EnvMap',
-    meaning: 'env applied at the upgrade redeploy',
-  },
-  {
-    name: 'READY_PROBE',
-    kind: 'key',
-    params: [{ name: 'ctx', type: 'HookContext' }],
-    returns: 'boolean',
-    meaning: 'true when ready; polled until true or HTTP_TIMEOUT',
-  },
-  {
-    name: 'BACKUP_VERIFY',
-    kind: 'key',
-    params: [
-      { name: 'ctx', type: 'HookContext' },
-      { name: 'backup', type: 'BackupInfo' },
-    ],
-    returns: 'boolean',
-    meaning: 'read-only check of a backup; false → redo (at most 3 times)',
-  },
-  {
-    name: 'SCREENSHOT',
-    kind: 'key',
-    params: [
-      { name: 'page', type: 'ScreenshotPage' },
-      { name: 'ctx', type: 'HookContext' },
-    ],
-    returns: 'void',
-    meaning: 'prepares the page (e.g. logs in); the harness then captures it',
-  },
+  keyHook('EXTRA_ENV', 'EnvMap', 'env added before deploy'),
+  keyHook('UPGRADE_EXTRA_ENV', 'EnvMap', 'env applied at the upgrade redeploy'),
+  keyHook('READY_PROBE', 'boolean', 'true when ready; polled until true or HTTP_TIMEOUT'),
+  keyHook(
+    'BACKUP_VERIFY',
+    'boolean',
+    'read-only check of a backup; false → redo (at most 3 times)',
+    [ctx, { name: 'backup', type: 'BackupInfo' }],
+  ),
+  keyHook('SCREENSHOT', 'void', 'prepares the page (e.g. logs in); the harness then captures it', [
+    { name: 'page', type: 'ScreenshotPage' },
+    ctx,
+  ]),
 ];
 
 /** Keys of the old Python system, refused with their replacement. */
