@@ -20,19 +20,8 @@ export {
   resolveRetryPolicy,
   retryLogFields,
 } from './retry.js';
-export type {
-  CommentRef,
-  CommitState,
-  Dialect,
-  ForgeBranch,
-  ForgeComment,
-  ForgePull,
-  ForgeRepo,
-  ForgeStatus,
-  Membership,
-  MembershipAnswer,
-  StatusInput,
-} from './types.js';
+// Every type of the forge interface's values (the whole of types.ts).
+export type * from './types.js';
 export type {
   ParseWebhookOptions,
   ReadBodyResult,
