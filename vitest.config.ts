@@ -25,6 +25,8 @@ export default defineConfig({
   resolve: { conditions: ['source'] },
   ssr: { resolve: { conditions: ['source'] } },
   test: {
+    // The harness-runner and abra double bins run from the (turbo-cached) build: see the file.
+    globalSetup: [join(import.meta.dirname, 'scripts/vitest-built-bins.ts')],
     maxWorkers: workers,
     minWorkers: 1,
     testTimeout: 30_000,
