@@ -13,15 +13,17 @@ import { ResultsBuilderError } from './errors.js';
 import { level } from './level.js';
 import { RESULTS_SCHEMA_VERSION } from './schema.js';
 import { clipText } from './text.js';
-import type {
-  ArtifactName,
-  Artifacts,
-  FlagName,
-  Flags,
-  LintRule,
-  Results,
-  RungResult,
-  TestResult,
+import {
+  type ArtifactName,
+  type Artifacts,
+  type FlagName,
+  type Flags,
+  type LintRule,
+  NO_ARTIFACTS,
+  type Results,
+  type RungResult,
+  type TestResult,
+  UNKNOWN_FLAGS,
 } from './types.js';
 import { assertResults } from './validate.js';
 
@@ -141,23 +143,10 @@ export function createResultsBuilder(options: ResultsBuilderOptions): ResultsBui
   let lint: LintRule[] = [];
   let deploys = 0;
   let budget = options.deployBudget ?? 1;
-  const flags: Flags = {
-    clean_teardown: null,
-    no_secret_leak: null,
-    deploy_budget_ok: null,
-    quick: options.quick ?? false,
-    flaky: false,
-  };
+  const flags: Flags = { ...UNKNOWN_FLAGS, quick: options.quick ?? false, flaky: false };
   let budgetFlagSet = false;
   let manifest: Record<string, unknown> | null = null;
-  const artifacts: Artifacts = {
-    card_svg: null,
-    card_png: null,
-    screenshot: null,
-    badge: null,
-    log: null,
-    results: null,
-  };
+  const artifacts: Artifacts = { ...NO_ARTIFACTS };
   let finished = false;
 
   const guard = (what: string) => {

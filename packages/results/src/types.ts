@@ -93,6 +93,15 @@ export interface Flags {
 }
 export type FlagName = keyof Flags;
 
+/** Flags of a run none of which was determined (a results file from before the flags). */
+export const UNKNOWN_FLAGS: Readonly<Flags> = {
+  clean_teardown: null,
+  no_secret_leak: null,
+  deploy_budget_ok: null,
+  quick: null,
+  flaky: null,
+};
+
 /** File names of the run's artifacts (relative to the run's artifact folder), `null` if absent. */
 export interface Artifacts {
   card_svg: string | null;
@@ -103,3 +112,13 @@ export interface Artifacts {
   results: string | null;
 }
 export type ArtifactName = keyof Artifacts;
+
+/** Artifacts of a run that has none (yet). */
+export const NO_ARTIFACTS: Readonly<Artifacts> = {
+  card_svg: null,
+  card_png: null,
+  screenshot: null,
+  badge: null,
+  log: null,
+  results: null,
+};

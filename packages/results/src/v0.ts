@@ -4,7 +4,7 @@ import { collectSkips } from './derive.js';
 import { ResultsSchemaError } from './errors.js';
 import { level } from './level.js';
 import { clipText } from './text.js';
-import type { Results, RungResult } from './types.js';
+import { NO_ARTIFACTS, type Results, type RungResult, UNKNOWN_FLAGS } from './types.js';
 import { toIssues } from './validate.js';
 
 /**
@@ -172,21 +172,13 @@ export function upgradeV0(input: unknown): Results {
     },
     skips: collectSkips(rungs),
     deploys: { count: v0.deploys ?? 0, budget: null },
-    flags: {
-      clean_teardown: null,
-      no_secret_leak: null,
-      deploy_budget_ok: null,
-      quick: null,
-      flaky: null,
-    },
+    flags: { ...UNKNOWN_FLAGS },
     manifest: null,
     artifacts: {
-      card_svg: null,
+      ...NO_ARTIFACTS,
       card_png: v0.artifacts?.card ?? null,
       screenshot: v0.artifacts?.screenshot ?? null,
-      badge: null,
       log: v0.artifacts?.log ?? null,
-      results: null,
     },
   };
 }
