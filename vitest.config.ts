@@ -21,12 +21,18 @@ const roots = ['packages', 'apps'].flatMap((dir) =>
 // 22.5 min, and vitest's own worker calls timed out there. CCCI_TEST_WORKERS overrides.
 const workers = Number(process.env['CCCI_TEST_WORKERS'] ?? Math.max(2, availableParallelism()));
 
+// The run's temporary files go to one new folder, TMPDIR for every worker and child; at the end
+// what tests left there is named on stderr and the folder removed. An absolute path: each
+// project (extends: true) resolves it against its own root.
+const suiteTmpdir = join(import.meta.dirname, 'packages/test-support/src/suite-tmpdir.ts');
+
 export default defineConfig({
   resolve: { conditions: ['source'] },
   ssr: { resolve: { conditions: ['source'] } },
   test: {
     // The harness-runner and abra double bins run from the (turbo-cached) build: see the file.
-    globalSetup: [join(import.meta.dirname, 'scripts/vitest-built-bins.ts')],
+    // Then the suite's own TMPDIR (after the build, whose temporary files are not the tests').
+    globalSetup: [join(import.meta.dirname, 'scripts/vitest-built-bins.ts'), suiteTmpdir],
     maxWorkers: workers,
     minWorkers: 1,
     testTimeout: 30_000,
