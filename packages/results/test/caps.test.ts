@@ -1,6 +1,6 @@
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { tempDirPerTest } from '@ccci/test-support';
 import { describe, expect, it } from 'vitest';
 import { renderCardSvg, renderComment, safeWriteResults, validateResults } from '../src/index.js';
 import { manualBuilder } from './helpers.js';
@@ -8,6 +8,8 @@ import { manualBuilder } from './helpers.js';
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
 describe('the builder caps what the schema caps, visibly', () => {
+  const tmp = tempDirPerTest('ccci-caps-');
+
   it('keeps a run of 6 003 tests: failures listed, the rest summed up, results.json written', async () => {
     const { builder: b } = manualBuilder();
     b.startRung('functional');
@@ -30,7 +32,7 @@ describe('the builder caps what the schema caps, visibly', () => {
       ms: 2008,
       reason: '1004 passed; the log has every test',
     });
-    const path = join(mkdtempSync(join(tmpdir(), 'ccci-caps-')), 'results.json');
+    const path = join(tmp.path, 'results.json');
     expect(await safeWriteResults(path, r)).toEqual({ ok: true, path });
     const back = JSON.parse(readFileSync(path, 'utf8'));
     // Renderers count the tests the summary stands for.
@@ -72,7 +74,7 @@ describe('the builder caps what the schema caps, visibly', () => {
       severity: 'warn',
       description: '121 more rules not shown (121 warnings); the log has every rule',
     });
-    const path = join(mkdtempSync(join(tmpdir(), 'ccci-caps-')), 'results.json');
+    const path = join(tmp.path, 'results.json');
     expect((await safeWriteResults(path, r)).ok).toBe(true);
     expect(renderComment({ kind: 'result', results: r })).toContain('… and 490 more');
   });

@@ -1,6 +1,6 @@
 import { mkdirSync, mkdtempSync, readFileSync, symlinkSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { tempDirPerTest } from '@ccci/test-support';
 import { Resvg } from '@resvg/resvg-js';
 import { describe, expect, it } from 'vitest';
 import { fontWidthsSource } from '../scripts/font-widths-table.js';
@@ -11,6 +11,9 @@ import { CARD_FONTS, DEFAULT_FONTS_ROOT } from '../src/fonts.js';
 import { exampleResults, renderCardPng, renderCardSvg } from '../src/index.js';
 import { fitText, textWidth } from '../src/measure.js';
 import { decodeRgbaPng } from './png-decode.js';
+
+/** Each test's folder for the fonts roots `rootWith` makes. */
+const tmp = tempDirPerTest('ccci-fonts-');
 
 const PAD = 24;
 
@@ -165,7 +168,7 @@ describe('the card', () => {
 
 /** A fonts root holding only the given card faces (symlinks to the installed files). */
 function rootWith(faces: string[]): string {
-  const root = mkdtempSync(join(tmpdir(), 'ccci-fonts-'));
+  const root = mkdtempSync(join(tmp.path, 'root-'));
   for (const font of CARD_FONTS.filter((f) => faces.includes(f.face))) {
     const target = join(root, font.file);
     mkdirSync(dirname(target), { recursive: true });
@@ -204,7 +207,7 @@ describe('where card fonts are missing', () => {
     const warnings: string[] = [];
     const png = renderCardPng(exampleResults({ level: 1 }), {
       scale: 1,
-      fontsRoot: mkdtempSync(join(tmpdir(), 'ccci-nofonts-')),
+      fontsRoot: mkdtempSync(join(tmp.path, 'nofonts-')),
       onWarning: (m) => warnings.push(m),
     });
     expect(decodeRgbaPng(png).width).toBe(CARD_WIDTH);
