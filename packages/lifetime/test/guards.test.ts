@@ -1,12 +1,14 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { tempDirPerTest } from '@ccci/test-support';
 import { execa } from 'execa';
 import { afterEach, describe, expect, it } from 'vitest';
 import { EXIT_CODES, installLifetimeGuards, OrphanError } from '../src/index.js';
 
 const fixture = join(import.meta.dirname, 'fixtures/guarded.ts');
 const started: { kill(signal: NodeJS.Signals): boolean }[] = [];
+// Each test's marker and gate files; removed after the afterEach below has killed the fixture.
+const tmp = tempDirPerTest('lifetime-');
 
 function alive(pid: number): boolean {
   try {
@@ -29,7 +31,7 @@ async function until(cond: () => boolean, timeoutMs = 10_000): Promise<boolean> 
 
 /** A gate file the fixture waits for in its teardown (GATE); `open` writes it. */
 function gate(): { path: string; open(): void } {
-  const path = join(mkdtempSync(join(tmpdir(), 'lifetime-gate-')), 'go');
+  const path = join(tmp.path, 'go');
   return { path, open: () => writeFileSync(path, '') };
 }
 
@@ -45,8 +47,7 @@ async function openAndEnd(
 }
 
 async function start(env: Record<string, string> = {}) {
-  const dir = mkdtempSync(join(tmpdir(), 'lifetime-'));
-  const marker = join(dir, 'marker');
+  const marker = join(tmp.path, 'marker');
   writeFileSync(marker, '');
   const child = execa('node', ['--conditions=source', '--import', 'tsx', fixture], {
     env: { MARKER: marker, ...env },
@@ -64,7 +65,7 @@ async function start(env: Record<string, string> = {}) {
     child.then((r) => reject(new Error(`fixture exited early: ${r.exitCode} ${r.stderr}`)), reject);
   });
   const lines = () => readFileSync(marker, 'utf8').split('\n').filter(Boolean);
-  return { child, grandchild, lines, dir };
+  return { child, grandchild, lines };
 }
 
 afterEach(() => {
@@ -164,8 +165,7 @@ describe('teardown funnel (real processes)', () => {
 
 describe('orphan refusal', () => {
   it('refuses to start when the parent is pid 1', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'lifetime-orphan-'));
-    const marker = join(dir, 'marker');
+    const marker = join(tmp.path, 'marker');
     // sh starts the fixture in the background and exits at once: the fixture is reparented to
     // pid 1 before it checks.
     await execa(
