@@ -1,12 +1,16 @@
 // biome-ignore-all lint/suspicious/noTemplateCurlyInString: env-file ${VAR} expansion syntax, not JS templates
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { tempDirPerTest } from '@ccci/test-support';
 import { describe, expect, it } from 'vitest';
 import { readEnvFile, readEnvValues, setEnvValues, unsetEnvValues } from '../src/env-file-edit.js';
 
+/** Each test's folder for the env files below. */
+const tmp = tempDirPerTest('env-');
+
+/** A new env file holding `text`. */
 function envFile(text: string): string {
-  const f = join(mkdtempSync(join(tmpdir(), 'env-')), 'a.env');
+  const f = join(mkdtempSync(join(tmp.path, 'env-')), 'a.env');
   writeFileSync(f, text);
   return f;
 }
