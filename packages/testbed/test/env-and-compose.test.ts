@@ -1,7 +1,7 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { tempDirPerTest } from '@ccci/test-support';
+import { beforeEach, describe, expect, it } from 'vitest';
 import {
   composeFiles,
   deployEnv,
@@ -30,67 +30,74 @@ describe('compose interpolation', () => {
 });
 
 describe('recipe compose files', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'recipe-'));
-  writeFileSync(
-    join(dir, 'compose.yml'),
-    // biome-ignore lint/suspicious/noTemplateCurlyInString: compose interpolation syntax, not a JS template
-    'version: "3.8"\nservices:\n  app:\n    image: a:${TAG}\n',
-  );
-  writeFileSync(
-    join(dir, 'compose.extra.yml'),
-    'version: "3.8"\nservices:\n  app:\n    image: b:1\n  db:\n    image: c:2\n',
-  );
-  writeFileSync(
-    join(dir, 'abra.sh'),
-    'export APP_CONF_VERSION=v3\n# export NOT_THIS=1\nexport QUOTED="v4"\n',
-  );
+  // Each test's recipe folder: a compose.yml with an overlay, and an abra.sh.
+  const recipe = tempDirPerTest('recipe-');
+  beforeEach(() => {
+    const dir = recipe.path;
+    writeFileSync(
+      join(dir, 'compose.yml'),
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: compose interpolation syntax, not a JS template
+      'version: "3.8"\nservices:\n  app:\n    image: a:${TAG}\n',
+    );
+    writeFileSync(
+      join(dir, 'compose.extra.yml'),
+      'version: "3.8"\nservices:\n  app:\n    image: b:1\n  db:\n    image: c:2\n',
+    );
+    writeFileSync(
+      join(dir, 'abra.sh'),
+      'export APP_CONF_VERSION=v3\n# export NOT_THIS=1\nexport QUOTED="v4"\n',
+    );
+  });
 
   it('COMPOSE_FILE selects the files (colon-separated, default compose.yml); later files win', async () => {
-    expect(composeFiles(dir, {})).toEqual([join(dir, 'compose.yml')]);
-    const files = composeFiles(dir, { COMPOSE_FILE: 'compose.yml:compose.extra.yml' });
-    expect(files).toEqual([join(dir, 'compose.yml'), join(dir, 'compose.extra.yml')]);
-    const c = await loadCompose(files, { TAG: '1' }, dir);
+    expect(composeFiles(recipe.path, {})).toEqual([join(recipe.path, 'compose.yml')]);
+    const files = composeFiles(recipe.path, { COMPOSE_FILE: 'compose.yml:compose.extra.yml' });
+    expect(files).toEqual([
+      join(recipe.path, 'compose.yml'),
+      join(recipe.path, 'compose.extra.yml'),
+    ]);
+    const c = await loadCompose(files, { TAG: '1' }, recipe.path);
     expect(Object.keys(c.services).sort()).toEqual(['app', 'db']);
     expect(c.services['app']?.image).toBe('b:1');
   });
 
   it("merges overlays deeply (Docker's loader): an overlay keeps the base healthcheck test", async () => {
     writeFileSync(
-      join(dir, 'compose.hc.yml'),
+      join(recipe.path, 'compose.hc.yml'),
       'version: "3.8"\nservices:\n  app:\n    healthcheck:\n      test: ["CMD", "true"]\n      interval: 5s\n',
     );
     writeFileSync(
-      join(dir, 'compose.hc2.yml'),
+      join(recipe.path, 'compose.hc2.yml'),
       'version: "3.8"\nservices:\n  app:\n    healthcheck:\n      interval: 30s\n',
     );
     const c = await loadCompose(
-      composeFiles(dir, { COMPOSE_FILE: 'compose.yml:compose.hc.yml:compose.hc2.yml' }),
+      composeFiles(recipe.path, { COMPOSE_FILE: 'compose.yml:compose.hc.yml:compose.hc2.yml' }),
       { TAG: '1' },
-      dir,
+      recipe.path,
     );
     expect(c.services['app']?.healthcheck).toEqual({ test: ['CMD', 'true'], interval: '30s' });
   });
 
   it('interpolates from the app env only, and renders a file Docker reads back unchanged', async () => {
     writeFileSync(
-      join(dir, 'compose.home.yml'),
+      join(recipe.path, 'compose.home.yml'),
       'version: "3.8"\nservices:\n  app:\n    command: ["sh", "-c", "echo $$PATH ${HOME:-nohome}"]\n',
     );
-    const files = composeFiles(dir, { COMPOSE_FILE: 'compose.yml:compose.home.yml' });
-    const c = await loadCompose(files, { TAG: '1' }, dir);
+    const files = composeFiles(recipe.path, { COMPOSE_FILE: 'compose.yml:compose.home.yml' });
+    const c = await loadCompose(files, { TAG: '1' }, recipe.path);
     expect((c.services['app'] as { command?: string[] }).command?.[2]).toBe('echo $PATH nohome');
-    const out = join(dir, 'rendered.yml');
+    const out = join(recipe.path, 'rendered.yml');
     writeFileSync(out, renderLoaded(c));
-    const again = await loadCompose([out], { PATH: '/x', HOME: '/y' }, dir);
+    const again = await loadCompose([out], { PATH: '/x', HOME: '/y' }, recipe.path);
     expect((again.services['app'] as { command?: string[] }).command?.[2]).toBe(
       'echo $PATH nohome',
     );
   });
 
   it('names a missing compose file in the error', () => {
-    expect(() => composeFiles(dir, { COMPOSE_FILE: 'compose.yml:compose.nope.yml' })).toThrow(
-      /compose\.nope\.yml does not exist/,
-    );
+    expect(() =>
+      composeFiles(recipe.path, { COMPOSE_FILE: 'compose.yml:compose.nope.yml' }),
+    ).toThrow(/compose\.nope\.yml does not exist/);
   });
 
   it('reads export lines of abra.sh (config versions) into the deploy env', () => {
@@ -102,7 +109,7 @@ describe('recipe compose files', () => {
       recipe: 'web',
       envVersion: undefined,
       stack: 'a_b',
-      recipeDir: dir,
+      recipeDir: recipe.path,
     });
     expect(env).toEqual({ TYPE: 'web', APP_CONF_VERSION: 'v3', QUOTED: 'v4', STACK_NAME: 'a_b' });
   });
