@@ -2,14 +2,16 @@
 import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sendReport } from '@ccci/run';
+import { tempDirPerTest } from '@ccci/test-support';
 import { execa } from 'execa';
 import { afterEach, describe, expect, it } from 'vitest';
 import { BIN } from './e2e.js';
 
 const KEY = 'cli-late-key-fedcba9876543210';
+/** Each test's folder: the spool and artifacts folders below are made in it. */
+const tmp = tempDirPerTest('resend-');
 const servers: Server[] = [];
 afterEach(async () => {
   await Promise.all(servers.splice(0).map((s) => new Promise((r) => s.close(r))));
@@ -35,8 +37,8 @@ async function bot(answers: Record<string, number>) {
 
 /** Spools each run id the way a run does when the bot is down, pointed at `url`. */
 async function spool(runIds: string[], url: string): Promise<string> {
-  const dir = mkdtempSync(join(tmpdir(), 'spool-cli-'));
-  const artifacts = mkdtempSync(join(tmpdir(), 'artifacts-'));
+  const dir = mkdtempSync(join(tmp.path, 'spool-'));
+  const artifacts = mkdtempSync(join(tmp.path, 'artifacts-'));
   writeFileSync(join(artifacts, 'results.json'), JSON.stringify({ level: 1 }));
   for (const runId of runIds) {
     const out = await sendReport({
@@ -88,7 +90,7 @@ describe('harness-runner resend', () => {
   });
 
   it('an empty spool says so and exits 0; a bad option exits 2 with the usage', async () => {
-    const empty = mkdtempSync(join(tmpdir(), 'spool-cli-'));
+    const empty = mkdtempSync(join(tmp.path, 'spool-'));
     const r = await cli(['resend', '--spool-dir', empty]);
     expect(r.all).toBe(`no spooled reports in ${empty}`);
     expect(r.exitCode).toBe(0);
