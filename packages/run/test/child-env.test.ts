@@ -1,16 +1,23 @@
 // The run's children never see the harness's report key, and the harness's own process.env is
 // never changed for that (engine.ts passes runChildEnv to Proc, the abra clients and Chromium).
-import { chmodSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createAbra } from '@ccci/abra';
+import { perTest } from '@ccci/test-support';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runChildEnv } from '../src/child-env.js';
 import { Proc } from '../src/support/proc.js';
 
 const KEY = 'report-key-for-the-bot-only-0123456789';
-const dir = mkdtempSync(join(tmpdir(), 'child-env-'));
-const runTmp = mkdtempSync(join(dir, 'tmp-'));
+/** Each test's folder, and the run's TMPDIR in it. */
+const w = perTest(
+  async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'child-env-'));
+    return { dir, runTmp: mkdtempSync(join(dir, 'tmp-')) };
+  },
+  ({ dir }) => rmSync(dir, { recursive: true, force: true }),
+);
 
 beforeEach(() => {
   process.env['CCCI_REPORT_KEY'] = KEY;
@@ -23,13 +30,13 @@ afterEach(() => {
 
 describe('runChildEnv', () => {
   it('is the harness env without the report key, TMPDIR the run’s; process.env unchanged', () => {
-    const env = runChildEnv(process.env, runTmp);
+    const env = runChildEnv(process.env, w.runTmp);
     expect(env['CCCI_REPORT_KEY']).toBeUndefined();
     expect(env['CCCI_REPORT_KEY_FILE']).toBeUndefined();
-    expect(env['TMPDIR']).toBe(runTmp);
+    expect(env['TMPDIR']).toBe(w.runTmp);
     expect(env['PATH']).toBe(process.env['PATH']);
     expect(process.env['CCCI_REPORT_KEY']).toBe(KEY);
-    expect(process.env['TMPDIR']).not.toBe(runTmp);
+    expect(process.env['TMPDIR']).not.toBe(w.runTmp);
   });
 
   it('docker, git and other children of the run’s Proc see neither key, with or without env', async () => {
@@ -37,24 +44,24 @@ describe('runChildEnv', () => {
       { output() {}, childTime() {} },
       undefined,
       undefined,
-      runChildEnv(process.env, runTmp),
+      runChildEnv(process.env, w.runTmp),
     );
     for (const options of [{}, { env: { GIVEN: 'yes' } }, { isolatedEnv: true }]) {
       const r = await proc.run('sh', ['-c', 'env'], options);
       expect(r.stdout).not.toContain('CCCI_REPORT_KEY');
-      expect(r.stdout).toContain(`TMPDIR=${runTmp}\n`);
+      expect(r.stdout).toContain(`TMPDIR=${w.runTmp}\n`);
     }
   });
 
   it('abra (inheritEnv: false) sees the env it is given and nothing of the harness’s', async () => {
-    const bin = join(dir, 'print-env');
+    const bin = join(w.dir, 'print-env');
     writeFileSync(bin, '#!/bin/sh\nenv\n');
     chmodSync(bin, 0o755);
     const abra = createAbra({
-      abraDir: join(dir, 'abra'),
+      abraDir: join(w.dir, 'abra'),
       bin,
       terminal: false,
-      env: { ...runChildEnv(process.env, runTmp), GIVEN: 'yes' },
+      env: { ...runChildEnv(process.env, w.runTmp), GIVEN: 'yes' },
       inheritEnv: false,
     });
     const r = await abra.serverAdd({ local: true });
@@ -62,7 +69,7 @@ describe('runChildEnv', () => {
     expect(r.output).not.toContain('CCCI_REPORT_KEY');
     // Inherited, the key would be there: the option is what keeps it out.
     const inherited = await createAbra({
-      abraDir: join(dir, 'abra'),
+      abraDir: join(w.dir, 'abra'),
       bin,
       terminal: false,
     }).serverAdd({ local: true });

@@ -3,20 +3,22 @@
 // the deploy will load it (Docker's own loader, the app env abra reads). Needs only the docker
 // CLI (`docker stack config` reads files; no daemon is contacted).
 import { mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { type Abra, envValues, parseEnvFile } from '@ccci/abra';
+import { tempDirPerTest } from '@ccci/test-support';
 import { describe, expect, it } from 'vitest';
 import { guardDeploys, judgeDeploy } from '../src/deploy-policy.js';
 import { Proc } from '../src/support/proc.js';
 
 const proc = new Proc({ output: () => {}, childTime: () => {} });
+/** Each test's folder: the recipes and abra folders below are made in it. */
+const tmp = tempDirPerTest('ccci-policy-');
 
 const BASE =
   'version: "3.8"\nservices:\n  app:\n    image: busybox\n    volumes:\n      - data:/data\nvolumes:\n  data:\n';
 
 function recipe(files: Record<string, string>, links: Record<string, string> = {}): string {
-  const dir = mkdtempSync(join(tmpdir(), 'ccci-policy-'));
+  const dir = mkdtempSync(join(tmp.path, 'recipe-'));
   for (const [name, text] of Object.entries({ 'compose.yml': BASE, ...files })) {
     mkdirSync(dirname(join(dir, name)), { recursive: true });
     writeFileSync(join(dir, name), text);
@@ -261,7 +263,7 @@ describe('the policy judges what the deploy loads', () => {
 
 describe('every deploy passes the guard first', () => {
   function abraDirWith(compose: string): { abraDir: string; envFile: string } {
-    const abraDir = mkdtempSync(join(tmpdir(), 'ccci-guard-'));
+    const abraDir = mkdtempSync(join(tmp.path, 'abra-'));
     mkdirSync(join(abraDir, 'servers', 'default'), { recursive: true });
     mkdirSync(join(abraDir, 'recipes', 'web'), { recursive: true });
     writeFileSync(join(abraDir, 'recipes', 'web', 'compose.yml'), compose);

@@ -1,14 +1,16 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { isArtifactName } from '@ccci/results';
+import { tempDirPerTest } from '@ccci/test-support';
 import { describe, expect, it } from 'vitest';
 import { reportBody } from '../src/report-client.js';
 import { screenshotName } from '../src/support/playwright-contract.js';
 
 describe('reportBody', () => {
+  const tmp = tempDirPerTest('ccci-body-');
+
   it('carries the known artifacts and playwright failure screenshots, nothing else', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'ccci-body-'));
+    const dir = tmp.path;
     writeFileSync(join(dir, 'results.json'), '{"level":1}');
     writeFileSync(join(dir, 'card.png'), 'png');
     writeFileSync(join(dir, 'playwright-home.spec.ts-title.png'), 'png');

@@ -1,11 +1,13 @@
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { tempDirPerTest } from '@ccci/test-support';
 import { afterEach, describe, expect, it } from 'vitest';
 import { resendSpool, sendReport } from '../src/index.js';
 
+/** Each test's folder: the artifacts and spool folders below are made in it. */
+const tmp = tempDirPerTest('report-client-');
 const servers: Server[] = [];
 afterEach(async () => {
   await Promise.all(servers.splice(0).map((s) => new Promise((r) => s.close(r))));
@@ -30,11 +32,16 @@ async function bot(answers: number[], answer = '') {
 }
 
 function artifacts() {
-  const dir = mkdtempSync(join(tmpdir(), 'report-'));
+  const dir = mkdtempSync(join(tmp.path, 'report-'));
   writeFileSync(join(dir, 'results.json'), JSON.stringify({ level: 2 }));
   writeFileSync(join(dir, 'badge.svg'), '<svg/>');
   writeFileSync(join(dir, 'unrelated.txt'), 'not an artifact');
   return dir;
+}
+
+/** A new empty spool folder. */
+function spoolDir() {
+  return mkdtempSync(join(tmp.path, 'spool-'));
 }
 
 describe('sendReport (loopback trigger-bot)', () => {
@@ -45,7 +52,7 @@ describe('sendReport (loopback trigger-bot)', () => {
       key: 'run-key-123456',
       runId: 'r1',
       artifactsDir: artifacts(),
-      spoolDir: mkdtempSync(join(tmpdir(), 'spool-')),
+      spoolDir: spoolDir(),
     });
     expect(out).toEqual({ sent: true, attempts: 1 });
     expect(b.seen[0]?.auth).toBe('Bearer run-key-123456');
@@ -71,7 +78,7 @@ describe('sendReport (loopback trigger-bot)', () => {
       key: 'k'.repeat(16),
       runId: 'r2',
       artifactsDir: artifacts(),
-      spoolDir: tmpdir(),
+      spoolDir: spoolDir(),
       backoffMs: 1,
     });
     expect(out).toEqual({ sent: true, attempts: 3 });
@@ -80,7 +87,7 @@ describe('sendReport (loopback trigger-bot)', () => {
 
   it('does not retry a 401; spools the report', async () => {
     const b = await bot([401, 200]);
-    const spool = mkdtempSync(join(tmpdir(), 'spool-'));
+    const spool = spoolDir();
     const out = await sendReport({
       url: b.url,
       key: 'k'.repeat(16),
@@ -97,7 +104,7 @@ describe('sendReport (loopback trigger-bot)', () => {
   it('spools when the bot is unreachable, and never puts the key in the spool', async () => {
     const b = await bot([]);
     await new Promise((r) => servers.pop()?.close(r));
-    const spool = mkdtempSync(join(tmpdir(), 'spool-'));
+    const spool = spoolDir();
     const key = 'secret-run-key-abcdef';
     const out = await sendReport({
       url: b.url,
@@ -136,7 +143,7 @@ describe('spool and resendSpool (loopback trigger-bot)', () => {
   const key = 'late-run-key-0123456789abcdef';
 
   it('keeps the run key in a 0600 key file beside the report, and logs no key', async () => {
-    const spool = mkdtempSync(join(tmpdir(), 'spool-'));
+    const spool = spoolDir();
     const lines: string[] = [];
     const gone = await bot([]);
     await new Promise((r) => servers.pop()?.close(r));
@@ -159,7 +166,7 @@ describe('spool and resendSpool (loopback trigger-bot)', () => {
   });
 
   it('resends with the kept key to the spooled endpoint, then deletes the entry', async () => {
-    const spool = mkdtempSync(join(tmpdir(), 'spool-'));
+    const spool = spoolDir();
     await spoolOne(spool, 'r6', key);
     const b = await bot([200]);
     // The bot came back on another port: point the entry at it, as a restarted bot would be.
@@ -180,7 +187,7 @@ describe('spool and resendSpool (loopback trigger-bot)', () => {
   });
 
   it('a 409 is final: the entry is deleted and the line says why, without the key', async () => {
-    const spool = mkdtempSync(join(tmpdir(), 'spool-'));
+    const spool = spoolDir();
     await spoolOne(spool, 'r7', key);
     const b = await bot([409], JSON.stringify({ error: 'the late-report window has passed' }));
     writeFileSync(join(spool, 'r7', 'endpoint'), `${b.url}/api/runs/r7/report\n`);
@@ -194,7 +201,7 @@ describe('spool and resendSpool (loopback trigger-bot)', () => {
   });
 
   it('a 503 or an unreachable bot keeps the entry for a later resend', async () => {
-    const spool = mkdtempSync(join(tmpdir(), 'spool-'));
+    const spool = spoolDir();
     const goneUrl = await spoolOne(spool, 'r8', key);
     await spoolOne(spool, 'r9', key);
     const b = await bot([503], `upstream down, key ${key}`);
@@ -216,7 +223,7 @@ describe('spool and resendSpool (loopback trigger-bot)', () => {
   });
 
   it('an entry without a key file (spooled before keys were kept) stays and is reported', async () => {
-    const spool = mkdtempSync(join(tmpdir(), 'spool-'));
+    const spool = spoolDir();
     await spoolOne(spool, 'r10', key);
     rmSync(join(spool, 'r10', 'key'));
     const out = await resendSpool({ spoolDir: spool });
@@ -227,7 +234,7 @@ describe('spool and resendSpool (loopback trigger-bot)', () => {
   });
 
   it('a missing spool folder is an empty spool', async () => {
-    const out = await resendSpool({ spoolDir: join(tmpdir(), `no-such-spool-${process.pid}`) });
+    const out = await resendSpool({ spoolDir: join(tmp.path, 'no-such-spool') });
     expect(out).toEqual({ delivered: 0, final: 0, kept: 0, items: [] });
   });
 });

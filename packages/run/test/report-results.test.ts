@@ -1,15 +1,17 @@
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createRedactor } from '@ccci/redact';
 import { validateResults } from '@ccci/results';
+import { tempDirPerTest } from '@ccci/test-support';
 import { describe, expect, it } from 'vitest';
 import { newRunState, type RunState, type TestResult } from '../src/context.js';
 import { type ReportCtx, writeProvisionalResults, writeReport } from '../src/phases/report.js';
 
-/** A finished run's report context over a real temp folder, real redactor, recorded log. */
+const tmp = tempDirPerTest('ccci-report-');
+
+/** A finished run's report context over the test's temp folder, real redactor, recorded log. */
 function reportCtx(change: (state: RunState) => void) {
-  const dir = mkdtempSync(join(tmpdir(), 'ccci-report-'));
+  const dir = tmp.path;
   const logFile = join(dir, 'run.log');
   writeFileSync(logFile, '');
   const logged: string[] = [];
