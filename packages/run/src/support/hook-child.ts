@@ -3,10 +3,10 @@
  * one hook at a time on the parent's request. A hook reaches the world only through requests the
  * parent carries out (log, http, exec, the screenshot page), so a hook that blocks this event
  * loop blocks nothing of the harness: the parent kills this process's group at its limit.
- * Self-contained: node builtins and tsx; no secrets in its environment.
+ * Self-contained: node builtins and tsx (child-common.ts); no secrets in its environment.
  */
 import { Socket } from 'node:net';
-import { pathToFileURL } from 'node:url';
+import { firstLine, importTypeScript } from './child-common.js';
 import type { FromChild, HookArg, HookRequest, HttpAnswer, ToChild } from './hook-contract.js';
 import { decode, encode, lineReader, PAGE_METHODS } from './hook-contract.js';
 
@@ -26,11 +26,6 @@ function request(call: number, what: HookRequest): Promise<unknown> {
     waiting.set(id, { resolve, reject });
     send({ t: 'request', id, call, what });
   });
-}
-
-function firstLine(error: unknown): string {
-  const m = error instanceof Error ? error.message : String(error);
-  return (m.split('\n')[0] ?? m).slice(0, 500);
 }
 
 function deepFreeze<T>(value: T): T {
@@ -87,11 +82,7 @@ function argument(call: number, arg: HookArg): unknown {
 
 async function load(file: string): Promise<void> {
   try {
-    const { tsImport } = await import('tsx/esm/api');
-    const mod = (await tsImport(pathToFileURL(file).href, import.meta.url)) as Record<
-      string,
-      unknown
-    >;
+    const mod = await importTypeScript(file);
     hooks = mod;
     send({
       t: 'loaded',

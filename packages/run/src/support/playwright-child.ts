@@ -2,14 +2,15 @@
  * Child process of the functional rung: imports ONE `tests/playwright` spec file and runs its
  * tests, each in a fresh context of the browser the parent launched (so a killed child leaves
  * no Chromium behind). Results go line by line to a JSON-lines file, so a child killed for
- * hanging still leaves what it finished. Self-contained: node builtins, playwright-core, tsx.
+ * hanging still leaves what it finished. Self-contained: node builtins, playwright-core, tsx
+ * (child-common.ts).
  *
  * Config arrives as JSON in env CCCI_PW_CONFIG (no secrets: endpoint, URL, paths, timeout).
  */
 import { appendFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import type { Browser } from 'playwright-core';
+import { firstLine, importTypeScript } from './child-common.js';
 import {
   type ChildConfig,
   type ChildEvent,
@@ -17,12 +18,6 @@ import {
   screenshotName,
   specLabel,
 } from './playwright-contract.js';
-
-function firstLine(error: unknown): string {
-  const m = error instanceof Error ? error.message : String(error);
-  // Playwright messages carry a call log after the first line; keep the reason short.
-  return (m.split('\n')[0] ?? m).slice(0, 500);
-}
 
 class TestTimeout extends Error {}
 
@@ -33,11 +28,7 @@ async function main(): Promise<void> {
 
   let mod: Record<string, unknown>;
   try {
-    const { tsImport } = await import('tsx/esm/api');
-    mod = (await tsImport(pathToFileURL(cfg.file).href, import.meta.url)) as Record<
-      string,
-      unknown
-    >;
+    mod = await importTypeScript(cfg.file);
   } catch (error) {
     emit({ name: label, status: 'fail', ms: 0, reason: `could not load: ${firstLine(error)}` });
     return;
