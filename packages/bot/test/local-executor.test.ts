@@ -2,6 +2,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSy
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { tsxArgs } from '@ccci/test-support';
 import { execa } from 'execa';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
@@ -13,13 +14,7 @@ import { REPO, sha, until, type World, world } from './helpers.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const ROOT = resolve(here, '../../..');
-const FAKE_HARNESS = [
-  process.execPath,
-  '--conditions=source',
-  '--import',
-  'tsx',
-  join(here, 'fixtures', 'fake-harness.ts'),
-];
+const FAKE_HARNESS = [process.execPath, ...tsxArgs(join(here, 'fixtures', 'fake-harness.ts'))];
 
 let dir: string;
 /** FAKE_HARNESS_DIR of the runs: the fake harness's concurrency probe (see the fixture). */
@@ -242,15 +237,12 @@ describe('a run is the bot’s guest, not its child', () => {
   it('a run goes on when the process that started it is killed (no pipe through it)', async () => {
     const host = execa(
       process.execPath,
-      [
-        '--conditions=source',
-        '--import',
-        'tsx',
+      tsxArgs(
         join(here, 'fixtures', 'executor-host.ts'),
         join(dir, 'state'),
         probe,
         JSON.stringify(FAKE_HARNESS),
-      ],
+      ),
       { cwd: ROOT, reject: false },
     );
     await until(() => started('outlive1'), 90_000, 'the run to start');

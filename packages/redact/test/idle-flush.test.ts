@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { join } from 'node:path';
 import { createRedactor } from '@ccci/redact';
+import { tsxArgs } from '@ccci/test-support';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 
 const SECRET = 'supersecret-123';
@@ -98,12 +99,7 @@ describe('idle flush', () => {
     // right away because the timer is unref'd.
     const child = spawn(
       process.execPath,
-      [
-        '--conditions=source',
-        '--import',
-        'tsx',
-        join(import.meta.dirname, 'fixtures/held-tail.ts'),
-      ],
+      tsxArgs(join(import.meta.dirname, 'fixtures/held-tail.ts')),
       { stdio: ['ignore', 'pipe', 'inherit'] },
     );
     let stdout = '';
