@@ -1,3 +1,4 @@
+import { fullLog } from '@ccci/contracts';
 import { incrementDeployCount } from './deploy-count.js';
 import type { AbraCallInfo } from './errors.js';
 import { type Invocation, Invoker, toResult, unreadable } from './invoke.js';
@@ -128,7 +129,7 @@ export function createAbra(options: CreateAbraOptions): Abra {
     maxOutputChars,
     timeoutMs: options.timeoutMs ?? {},
     onOutput: options.onOutput,
-    log: options.log ?? {},
+    log: fullLog(options.log),
     registry: options.registry,
   });
   const invoke = (inv: Invocation) => invoker.invoke(inv);

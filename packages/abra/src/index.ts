@@ -13,7 +13,6 @@ export {
 export { type LintReport, type LintRule, type LintSeverity, parseLintTable } from './lint.js';
 export {
   type AbraCallRegistry,
-  type AbraLogger,
   type AbraOperation,
   type CallOptions,
   type CreateAbraOptions,

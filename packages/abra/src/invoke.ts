@@ -1,3 +1,4 @@
+import type { FullLog } from '@ccci/contracts';
 import {
   type AbraCallInfo,
   AbraError,
@@ -7,7 +8,6 @@ import {
 } from './errors.js';
 import {
   type AbraCallRegistry,
-  type AbraLogger,
   type AbraOperation,
   type CallOptions,
   DEFAULT_TIMEOUTS_MS,
@@ -42,7 +42,7 @@ export interface InvokerConfig {
   maxOutputChars: number;
   timeoutMs: Partial<Record<AbraOperation, number>>;
   onOutput: ((chunk: string, stream: OutputStream) => void) | undefined;
-  log: AbraLogger;
+  log: FullLog;
   registry: AbraCallRegistry | undefined;
 }
 
@@ -87,7 +87,7 @@ export class Invoker {
     );
     const command = [config.bin, ...inv.args];
     const signals = [inv.call.signal, inv.stopSignal].filter((s) => s !== undefined);
-    config.log.debug?.(`abra ${inv.label}: start`, { command, timeoutMs });
+    config.log.debug({ command, timeoutMs }, `abra ${inv.label}: start`);
     const run = (kill?: AbortSignal) => {
       const all = kill ? [...signals, kill] : signals;
       return runProcess({
@@ -115,7 +115,7 @@ export class Invoker {
     if (!stopped && (outcome.exitCode !== 0 || outcome.timedOut || outcome.aborted)) {
       throw this.#failure(inv, info, outcome, timeoutMs);
     }
-    config.log.debug?.(`abra ${inv.label}: done`, { durationMs: outcome.durationMs });
+    config.log.debug({ durationMs: outcome.durationMs }, `abra ${inv.label}: done`);
     return { ...info, outcome };
   }
 
@@ -161,7 +161,7 @@ export class Invoker {
     const output = inv.secretBearing
       ? [WITHHELD, ...fatalLines.map((m) => `FATA ${m}`)].join('\n')
       : info.output;
-    this.#config.log.warn?.(`abra ${inv.label} failed`, { code, exitCode: info.exitCode });
+    this.#config.log.warn({ code, exitCode: info.exitCode }, `abra ${inv.label} failed`);
     return new AbraError(`abra ${inv.label} failed [${code}]: ${reason}`, {
       ...info,
       output,

@@ -1,3 +1,4 @@
+import type { Log } from '@ccci/contracts';
 import type { OutputStream } from './run-process.js';
 
 /** The abra operations this package wraps; keys of `timeoutMs`. */
@@ -40,13 +41,6 @@ export const DEFAULT_DEPLOY_TIMEOUT_SEC = 300;
 /** How much longer than abra's TIMEOUT we let a deploy run before killing it. */
 export const DEPLOY_TIMEOUT_MARGIN_MS = 120_000;
 
-/** Where diagnostics go; pino's and console's methods fit. Every method is optional. */
-export interface AbraLogger {
-  debug?(message: string, fields?: Record<string, unknown>): void;
-  info?(message: string, fields?: Record<string, unknown>): void;
-  warn?(message: string, fields?: Record<string, unknown>): void;
-}
-
 export interface CreateAbraOptions {
   /** The run's `ABRA_DIR` (required): servers, recipes and app env files live here. */
   abraDir: string;
@@ -67,8 +61,8 @@ export interface CreateAbraOptions {
    * their output; they report a one-line summary instead. Default: not streamed.
    */
   onOutput?: (chunk: string, stream: OutputStream) => void;
-  /** Diagnostics (call start/end, kills). Default: silent. */
-  log?: AbraLogger;
+  /** Diagnostics (call start/end at debug, failures at warn); a pino logger fits. Default: silent. */
+  log?: Log;
   /** Run-state deploy counter file. Default `process.env.CCCI_DEPLOY_COUNT_FILE`; none: not counted. */
   deployCountFile?: string;
   /** Time between SIGTERM and SIGKILL when a call is killed, in ms. Default 5000. */

@@ -1,3 +1,4 @@
+import { fullLog, type Log } from '@ccci/contracts';
 import { OrphanError } from './errors.js';
 import { defaultRegistry, type GroupRegistry } from './groups.js';
 
@@ -10,19 +11,13 @@ export type ShutdownReason = 'SIGTERM' | 'SIGINT' | 'SIGHUP' | 'deadline' | 'don
  */
 export const EXIT_CODES = Object.freeze({ SIGTERM: 143, SIGINT: 130, SIGHUP: 129, deadline: 124 });
 
-export interface LifetimeLog {
-  info(msg: string): void;
-  warn(msg: string): void;
-  error(msg: string): void;
-}
-
 export interface LifetimeGuardsOptions {
   /** Milliseconds from install to the deadline, which enters the funnel with exit 124. Required. */
   deadlineMs: number;
   /** The teardown; runs exactly once, whatever enters the funnel. */
   onShutdown: (reason: ShutdownReason) => Promise<void>;
-  /** Where the guards say what they do. */
-  log: LifetimeLog;
+  /** Where the guards say what they do (info, warn, error); a pino logger fits. Default: silent. */
+  log?: Log;
   /** Called once at the very end with the status. Default `process.exit`. */
   exit?: (code: number) => void;
   /** Start even when the parent is pid 1 or gone (a deliberately detached local run). Default false. */
@@ -58,7 +53,6 @@ export function installLifetimeGuards(options: LifetimeGuardsOptions): LifetimeG
   const {
     deadlineMs,
     onShutdown,
-    log,
     exit = (code: number) => process.exit(code),
     allowOrphan = false,
     registry = defaultRegistry,
@@ -75,6 +69,7 @@ export function installLifetimeGuards(options: LifetimeGuardsOptions): LifetimeG
     throw new TypeError('installLifetimeGuards: onShutdown must be a function');
   }
   if (!allowOrphan && isOrphan(parentPid)) throw new OrphanError(parentPid);
+  const log = fullLog(options.log);
 
   const controller = new AbortController();
   let reason: ShutdownReason | null = null;
@@ -90,9 +85,14 @@ export function installLifetimeGuards(options: LifetimeGuardsOptions): LifetimeG
         if (reason === 'done') {
           status = EXIT_CODES[sig];
           log.warn(
+            { signal: sig, status },
             `${sig} received during teardown; teardown continues, exit status will be ${status}`,
           );
-        } else log.warn(`${sig} received during teardown (${reason}); teardown continues`);
+        } else
+          log.warn(
+            { signal: sig, reason },
+            `${sig} received during teardown (${reason}); teardown continues`,
+          );
         return;
       }
       void shutdown(sig);
@@ -102,7 +102,7 @@ export function installLifetimeGuards(options: LifetimeGuardsOptions): LifetimeG
   }
   const deadline = setTimeout(() => {
     if (!funnel) void shutdown('deadline');
-    else log.warn('deadline reached during teardown; teardown continues');
+    else log.warn({ reason }, 'deadline reached during teardown; teardown continues');
   }, deadlineMs);
   deadline.unref();
 
@@ -117,20 +117,27 @@ export function installLifetimeGuards(options: LifetimeGuardsOptions): LifetimeG
     status = why === 'done' ? code : EXIT_CODES[why];
     funnel = (async () => {
       log.info(
+        { reason: why },
         why === 'done'
           ? 'run finished; tearing down'
           : `${why === 'deadline' ? 'deadline reached' : `${why} received`}; tearing down`,
       );
       controller.abort(why);
       const backstop = setTimeout(() => {
-        log.error(`teardown did not finish within ${teardownTimeoutMs} ms; exiting with ${status}`);
+        log.error(
+          { status, teardownTimeoutMs },
+          `teardown did not finish within ${teardownTimeoutMs} ms; exiting with ${status}`,
+        );
         exit(status);
       }, teardownTimeoutMs);
       backstop.unref();
       // A teardown step awaiting something that can never settle empties the event loop, and
       // Node would exit with a silent 0: end with the funnel's status instead.
       const stalled = () => {
-        log.error(`teardown stalled (nothing left to wait for); exiting with ${status}`);
+        log.error(
+          { status },
+          `teardown stalled (nothing left to wait for); exiting with ${status}`,
+        );
         exit(status);
       };
       process.once('beforeExit', stalled);
@@ -138,13 +145,13 @@ export function installLifetimeGuards(options: LifetimeGuardsOptions): LifetimeG
         await registry.killAll({ signal: 'SIGTERM', graceMs: killGraceMs });
         await onShutdown(why);
       } catch (error) {
-        log.error(`teardown failed: ${(error as Error)?.message ?? String(error)}`);
+        log.error({}, `teardown failed: ${(error as Error)?.message ?? String(error)}`);
       } finally {
         clearTimeout(backstop);
         clearTimeout(deadline);
         process.off('beforeExit', stalled);
       }
-      log.info(`exiting with status ${status}`);
+      log.info({ status }, `exiting with status ${status}`);
       exit(status);
     })();
     return funnel;

@@ -11,7 +11,6 @@ export {
   installLifetimeGuards,
   type LifetimeGuards,
   type LifetimeGuardsOptions,
-  type LifetimeLog,
   type ShutdownReason,
 } from './guards.js';
 export { killGroup, processAlive, waitGroupGone } from './process-tree.js';

@@ -200,16 +200,16 @@ describe('orphan refusal', () => {
   });
 
   it('throws OrphanError in-process for a dead parent unless allowed', () => {
-    const opts = { deadlineMs: 1000, onShutdown: async () => {}, log: console, exit: () => {} };
+    const opts = { deadlineMs: 1000, onShutdown: async () => {}, exit: () => {} };
     expect(() => installLifetimeGuards({ ...opts, parentPid: 1 })).toThrow(OrphanError);
     const g = installLifetimeGuards({ ...opts, parentPid: 1, allowOrphan: true });
     g.dispose();
   });
 
   it('validates its options', () => {
-    expect(() =>
-      installLifetimeGuards({ deadlineMs: 0, onShutdown: async () => {}, log: console }),
-    ).toThrow(/deadlineMs must be a positive number, got 0/);
+    expect(() => installLifetimeGuards({ deadlineMs: 0, onShutdown: async () => {} })).toThrow(
+      /deadlineMs must be a positive number, got 0/,
+    );
   });
 });
 
@@ -222,7 +222,7 @@ describe('shutdown("done")', () => {
       onShutdown: async (r) => {
         calls.push(r);
       },
-      log: { info() {}, warn: (m) => calls.push(`warn ${m}`), error() {} },
+      log: { warn: (_fields, m) => calls.push(`warn ${m}`) },
       exit: (c) => codes.push(c),
     });
     await Promise.all([g.shutdown('done', 7), g.shutdown('SIGTERM')]);

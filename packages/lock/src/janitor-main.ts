@@ -1,9 +1,5 @@
-import {
-  type JanitorLog,
-  type JanitorReport,
-  type RunJanitorOptions,
-  runJanitor,
-} from './janitor.js';
+import { fullLog, type Log } from '@ccci/contracts';
+import { type JanitorReport, type RunJanitorOptions, runJanitor } from './janitor.js';
 import { janitorMetrics, writeMetricsFile } from './metrics-file.js';
 
 /** Exit codes of {@link janitorMain}. */
@@ -17,7 +13,7 @@ const JANITOR_EXIT = {
 } as const;
 
 /** Logs JSON lines to stderr (the timer's journal). */
-function stderrLog(stream: NodeJS.WritableStream = process.stderr): JanitorLog {
+function stderrLog(stream: NodeJS.WritableStream = process.stderr): Log {
   const line = (level: string) => (fields: object, msg: string) => {
     stream.write(`${JSON.stringify({ level, time: new Date().toISOString(), msg, ...fields })}\n`);
   };
@@ -35,7 +31,7 @@ export async function janitorMain(
     metricsFile?: string | undefined;
   },
 ): Promise<{ exitCode: number; report?: JanitorReport }> {
-  const log = options.log ?? stderrLog();
+  const log = fullLog(options.log ?? stderrLog());
   let report: JanitorReport;
   try {
     report = await runJanitor({ ...options, log });

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { readdir } from 'node:fs/promises';
 import { isAbsolute } from 'node:path';
+import { fullLog, type Log } from '@ccci/contracts';
 import type { Decision } from './decide.js';
 import { type DockerRunner, execaDocker } from './docker.js';
 import { assertCiDomain, ciStackPattern, domainOfStack, stackName } from './domain.js';
@@ -15,15 +16,6 @@ import { type SweepResult, sweepDomain } from './sweep.js';
 const DEFAULT_DEADLINE_MS = 60 * 60_000;
 /** Default slack on top of the deadline before a held lock is a "possible leaked run". */
 const DEFAULT_MARGIN_MS = 10 * 60_000;
-
-/** A pino-compatible logger (`log.info(fields, message)`). */
-export interface JanitorLog {
-  info(fields: object, message: string): void;
-  warn(fields: object, message: string): void;
-  error(fields: object, message: string): void;
-}
-
-const silent: JanitorLog = { info() {}, warn() {}, error() {} };
 
 export interface RunJanitorOptions {
   /** The ci domain whose run stacks (`xxxx-hhhhhh_<ci_domain>`) this janitor owns. */
@@ -44,8 +36,8 @@ export interface RunJanitorOptions {
   waitTimeoutMs?: number;
   /** Docker CLI runner (default: execa, argument arrays). */
   docker?: DockerRunner;
-  /** Logger (default: silent). */
-  log?: JanitorLog;
+  /** Logger, `(fields, message)`: a pino logger fits (default: silent). */
+  log?: Log;
   /** Run id written to the owner file while reaping (default `janitor-<8 hex>`). */
   janitorId?: string;
   /** Clock for lock ages and keep-lease expiry (default `() => new Date()`). */
@@ -110,11 +102,11 @@ export async function runJanitor(options: RunJanitorOptions): Promise<JanitorRep
     ciDomain,
     locksDir,
     docker = execaDocker,
-    log = silent,
     deadlineMs = DEFAULT_DEADLINE_MS,
     marginMs = DEFAULT_MARGIN_MS,
     staleMs = DEFAULT_STALE_MS,
   } = options;
+  const log = fullLog(options.log);
   const janitorId = options.janitorId ?? `janitor-${randomBytes(4).toString('hex')}`;
   const clock = options.clock ?? (() => new Date());
   const startedAt = clock().toISOString();

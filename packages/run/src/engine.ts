@@ -73,15 +73,16 @@ export async function runHarness(options: RunHarnessOptions): Promise<void> {
   const { settings, config } = options;
   const stdout = options.stdout ?? process.stdout;
   let ctx: RunCtx | undefined;
-  const early: string[] = [];
   const guards: LifetimeGuards = installLifetimeGuards({
     deadlineMs: config.deadlineMs,
     allowOrphan: config.allowOrphan,
     exit: options.exit ?? ((c) => process.exit(c)),
+    // The guards start before the run's log exists, and what they say (a signal, the deadline,
+    // a stuck teardown) belongs in the progress view and the live feed too, not only in the file.
     log: {
-      info: (m) => (ctx ? ctx.log.info(m) : early.push(m)),
-      warn: (m) => (ctx ? ctx.log.warn(m) : stdout.write(`warning: ${m}\n`)),
-      error: (m) => (ctx ? ctx.log.error(m) : stdout.write(`error: ${m}\n`)),
+      info: (fields, m) => ctx?.log.info(m, fields),
+      warn: (fields, m) => (ctx ? ctx.log.warn(m, fields) : stdout.write(`warning: ${m}\n`)),
+      error: (fields, m) => (ctx ? ctx.log.error(m, fields) : stdout.write(`error: ${m}\n`)),
     },
     onShutdown: async (reason) => {
       if (ctx) await finish(ctx, reason);
@@ -165,7 +166,7 @@ async function createRun(
     env: { ...childEnv, ...toEnv(paths) },
     inheritEnv: false,
     onOutput: (chunk: string) => log.output('abra', chunk),
-    log: { debug: (m: string, f?: object) => log.pino.debug(f ?? {}, m) },
+    log: log.pino,
     // The funnel's registry: a signal aborts every abra call and waits for its tree to die
     // before teardown looks at the swarm.
     registry: defaultRegistry,
