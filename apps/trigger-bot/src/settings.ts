@@ -1,17 +1,21 @@
 import { readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { isAbsolute, join, resolve } from 'node:path';
-import { FORGE_LOGIN, isBranchName, isRepoFullName, REPO_FULL_NAME } from '@ccci/contracts';
+import {
+  CcciError,
+  FORGE_LOGIN,
+  isBranchName,
+  isRepoFullName,
+  REPO_FULL_NAME,
+} from '@ccci/contracts';
 
 type Env = Readonly<Record<string, string | undefined>>;
 
 /** Every problem found in the environment, each naming its variable. */
-export class SettingsError extends Error {
-  readonly code = 'SETTINGS_INVALID';
+export class SettingsError extends CcciError<'SETTINGS_INVALID'> {
   readonly problems: readonly string[];
   constructor(problems: string[]) {
-    super(`invalid settings:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
-    this.name = 'SettingsError';
+    super('SETTINGS_INVALID', `invalid settings:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
     this.problems = problems;
   }
 }

@@ -16,6 +16,8 @@
 // A later line with the same key replaces the earlier value. The fork adds modifiers read from
 // a trailing comment (`SECRET_X_VERSION=v1 # length=32`): kept here as `comment`.
 
+import { CcciError } from '@ccci/contracts';
+
 export interface EnvEntry {
   key: string;
   value: string;
@@ -26,15 +28,13 @@ export interface EnvEntry {
 }
 
 /** An env file abra could not read: names the line and what was found. */
-export class EnvFileError extends Error {
-  readonly code = 'ERR_ENV_FILE';
+export class EnvFileError extends CcciError<'ABRA_ENV_FILE'> {
   constructor(
     readonly file: string,
     readonly line: number,
     readonly detail: string,
   ) {
-    super(`${file}:${line}: ${detail}`);
-    this.name = 'EnvFileError';
+    super('ABRA_ENV_FILE', `${file}:${line}: ${detail}`);
   }
 }
 

@@ -1,3 +1,5 @@
+import { CcciError } from '@ccci/contracts';
+
 /** Stable codes of {@link AbraError}. */
 export type AbraErrorCode =
   /** abra refused to run without a terminal (`FATA inappropriate ioctl for device`). */
@@ -44,9 +46,7 @@ export interface AbraErrorFields extends AbraCallInfo {
  * one line (`abra app deploy failed [ABRA_DEPLOY_TIMEOUT]: deploy timed out`) and never holds
  * secret values.
  */
-export class AbraError extends Error implements AbraErrorFields {
-  override readonly name = 'AbraError';
-  readonly code: AbraErrorCode;
+export class AbraError extends CcciError<AbraErrorCode> implements AbraErrorFields {
   readonly command: string[];
   readonly exitCode: number | undefined;
   readonly output: string;
@@ -56,8 +56,7 @@ export class AbraError extends Error implements AbraErrorFields {
   readonly isAborted: boolean;
 
   constructor(message: string, fields: AbraErrorFields) {
-    super(message, fields.cause === undefined ? undefined : { cause: fields.cause });
-    this.code = fields.code;
+    super(fields.code, message, { cause: fields.cause });
     this.command = fields.command;
     this.exitCode = fields.exitCode;
     this.output = fields.output;

@@ -1,3 +1,4 @@
+import { CcciError } from '@ccci/contracts';
 import { parseTable } from './table.js';
 
 export type LintSeverity = 'error' | 'warn';
@@ -22,9 +23,10 @@ export interface LintReport {
 }
 
 /** Raised when the output holds no lint table (the caller wraps it as an AbraError). */
-export class LintParseError extends Error {
-  override readonly name = 'LintParseError';
-  readonly code = 'ABRA_LINT_UNPARSEABLE';
+export class LintParseError extends CcciError<'ABRA_LINT_UNPARSEABLE'> {
+  constructor(message: string) {
+    super('ABRA_LINT_UNPARSEABLE', message);
+  }
 }
 
 // abra has printed yes/NO, ✅/❌ and true/false in these columns across releases.

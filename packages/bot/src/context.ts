@@ -1,15 +1,14 @@
-import type { Log } from '@ccci/contracts';
+import { CcciError, type Log } from '@ccci/contracts';
 import type { Forge } from '@ccci/forge';
 import type { Store } from '@ccci/store';
 import type { Executor } from './executor.js';
 import type { BotMetrics } from './metrics.js';
 
 /** Thrown by the `crashAt` test hook: a simulated crash, never caught by the bot's loops. */
-export class InjectedCrash extends Error {
+export class InjectedCrash extends CcciError<'BOT_INJECTED_CRASH'> {
   readonly step: string;
   constructor(step: string) {
-    super(`injected crash at ${step}`);
-    this.name = 'InjectedCrash';
+    super('BOT_INJECTED_CRASH', `injected crash at ${step}`);
     this.step = step;
   }
 }

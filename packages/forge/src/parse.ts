@@ -1,6 +1,10 @@
+import { CcciError } from '@ccci/contracts';
+
 /** Shape checks for forge answers: anything unexpected becomes a MalformedAnswer, never a crash. */
-export class MalformedAnswer extends Error {
-  override readonly name = 'MalformedAnswer';
+export class MalformedAnswer extends CcciError<'FORGE_MALFORMED_ANSWER'> {
+  constructor(message: string) {
+    super('FORGE_MALFORMED_ANSWER', message);
+  }
 }
 
 export type Json = Record<string, unknown>;

@@ -3,6 +3,7 @@
  * notifications.
  */
 import { retry, type Sleep, sleep } from '@ccci/backoff';
+import { CcciError } from '@ccci/contracts';
 import { MalformedAnswer } from './parse.js';
 
 export interface RetryOptions {
@@ -149,12 +150,12 @@ export interface RetryContext {
   onRetry?: (failure: Failure, attempt: number, delayMs: number) => void;
 }
 
-export class RetryExhausted extends Error {
+export class RetryExhausted extends CcciError<'FORGE_RETRY_EXHAUSTED'> {
   constructor(
     readonly failure: Failure,
     readonly attempts: number,
   ) {
-    super('request failed');
+    super('FORGE_RETRY_EXHAUSTED', 'request failed');
   }
 }
 
@@ -227,12 +228,12 @@ export async function withRetry<T>(
 }
 
 /** An answer outside 2xx, thrown inside an attempt: what the retry policy needs, never a body. */
-class HttpStatusError extends Error {
+class HttpStatusError extends CcciError<'FORGE_HTTP_STATUS'> {
   constructor(
     readonly status: number,
     readonly retryAfter: string | undefined,
   ) {
-    super(`HTTP ${status}`);
+    super('FORGE_HTTP_STATUS', `HTTP ${status}`);
   }
 }
 

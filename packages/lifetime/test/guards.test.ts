@@ -195,7 +195,7 @@ describe('orphan refusal', () => {
       }),
     ).toBe(true);
     expect(readFileSync(marker, 'utf8')).toMatch(
-      /^refused ORPHAN refusing to start: this process is an orphan/,
+      /^refused LIFETIME_ORPHAN refusing to start: this process is an orphan/,
     );
   });
 

@@ -84,6 +84,7 @@ export type MetaErrorCode =
   | 'META_HOOK_IMPORT'
   | 'META_HOOK_NOT_APPROVED'
   | 'META_PATH_NOT_FOUND'
+  | 'META_TREE_TOO_LARGE'
   | 'META_USAGE';
 
 /** Base class of every error this package throws; `code` is stable. */

@@ -1,13 +1,16 @@
 import { createHash } from 'node:crypto';
 import { lstatSync, readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import { join } from 'node:path';
+import { MetaError } from './problems.js';
 
 /** Most entries and bytes a `.ccci/` tree may hold to be hashed (and so approved). */
 const TREE_LIMITS = { entries: 5_000, bytes: 64 * 1024 * 1024 } as const;
 
 /** The tree is larger than {@link TREE_LIMITS}: it cannot be approved. */
-export class TreeTooLargeError extends Error {
-  override readonly name = 'TreeTooLargeError';
+export class TreeTooLargeError extends MetaError {
+  constructor(message: string) {
+    super('META_TREE_TOO_LARGE', message);
+  }
 }
 
 /**

@@ -1,7 +1,14 @@
 import { CcciError } from '@ccci/contracts';
 
 /** Stable codes of {@link RunError}. */
-type RunErrorCode = 'RUN_USAGE' | 'RUN_REFUSED' | 'RUN_ASSERTION' | 'RUN_INFRA';
+type RunErrorCode =
+  | 'RUN_USAGE'
+  | 'RUN_REFUSED'
+  | 'RUN_ASSERTION'
+  | 'RUN_INFRA'
+  | 'RUN_SKIP'
+  | 'RUN_HOOK_LOAD'
+  | 'RUN_REPORT_NOT_TAKEN';
 
 /** Base of the run engine's errors: a stable `code`, secrets never in the message. */
 export class RunError extends CcciError<RunErrorCode> {}

@@ -11,6 +11,7 @@ import {
 import { join } from 'node:path';
 import { retry } from '@ccci/backoff';
 import { isArtifactName } from '@ccci/results';
+import { RunError } from './errors.js';
 
 export interface SendReportOptions {
   /** trigger-bot base URL, e.g. `http://127.0.0.1:8080`. */
@@ -101,9 +102,9 @@ export async function sendReport(options: SendReportOptions): Promise<SendOutcom
 }
 
 /** A failed report attempt; `final` when the bot's answer rules out another. */
-class ReportNotTaken extends Error {
+class ReportNotTaken extends RunError {
   constructor(readonly final: boolean) {
-    super('report not taken');
+    super('RUN_REPORT_NOT_TAKEN', 'report not taken');
   }
 }
 

@@ -1,12 +1,12 @@
 import { AbraError } from '@ccci/abra';
 import type { RungName, RungStatus } from '@ccci/contracts';
 import type { RunCtx, RungResult, TestResult } from '../context.js';
-import { AssertionFailed, RefusedError } from '../errors.js';
+import { AssertionFailed, RefusedError, RunError } from '../errors.js';
 
 /** Thrown by a rung body to end it as an intentional or structural skip. */
-export class SkipRung extends Error {
+export class SkipRung extends RunError {
   constructor(readonly reason: string) {
-    super(reason);
+    super('RUN_SKIP', reason);
   }
 }
 

@@ -1,7 +1,7 @@
 import { dirname } from 'node:path';
 import type { Duplex } from 'node:stream';
 import { type GroupRegistry, killGroup, startChild } from '@ccci/lifetime';
-import { AssertionFailed } from '../errors.js';
+import { AssertionFailed, RunError } from '../errors.js';
 import { childScript } from './child-entry.js';
 import type { FromChild, HookArg, HookRequest, ToChild } from './hook-contract.js';
 import { decode, encode, lineReader, MAX_LINE } from './hook-contract.js';
@@ -49,8 +49,10 @@ class HookError extends AssertionFailed {
 }
 
 /** hooks.ts could not be imported (syntax, a missing import, a throw or a hang at load). */
-class HookLoadError extends Error {
-  override readonly name = 'HookLoadError';
+class HookLoadError extends RunError {
+  constructor(message: string) {
+    super('RUN_HOOK_LOAD', message);
+  }
 }
 
 export interface HookHostOptions {

@@ -19,8 +19,6 @@ import {
   specLabel,
 } from './playwright-contract.js';
 
-class TestTimeout extends Error {}
-
 async function main(): Promise<void> {
   const cfg = JSON.parse(process.env.CCCI_PW_CONFIG ?? '') as ChildConfig;
   const label = specLabel(cfg.file);
@@ -93,7 +91,7 @@ async function main(): Promise<void> {
           ),
           new Promise<never>((_, reject) => {
             timer = setTimeout(
-              () => reject(new TestTimeout(`timed out after ${timeoutMs} ms`)),
+              () => reject(new Error(`timed out after ${timeoutMs} ms`)),
               timeoutMs,
             );
           }),

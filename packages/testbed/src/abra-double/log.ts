@@ -2,9 +2,13 @@
 // (`FATA <message>` and exit 1 for fatal errors). The double keeps that shape because
 // callers (the @ccci/abra wrapper) parse the FATA line to classify failures.
 
+import { CcciError } from '@ccci/contracts';
+
 /** A fatal abra error: printed as `FATA <message>`, exit status 1. */
-export class AbraFatal extends Error {
-  override readonly name = 'AbraFatal';
+export class AbraFatal extends CcciError<'TESTBED_ABRA_FATAL'> {
+  constructor(message: string) {
+    super('TESTBED_ABRA_FATAL', message);
+  }
 }
 
 export function fatal(message: string): never {

@@ -1,7 +1,13 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { CcciError } from '@ccci/contracts';
 import type { FaultSpec } from './faults.js';
 
-export class BodyTooLarge extends Error {}
+/** A request body over the fake's limit: answered 413. */
+export class BodyTooLarge extends CcciError<'TESTBED_BODY_TOO_LARGE'> {
+  constructor(message: string) {
+    super('TESTBED_BODY_TOO_LARGE', message);
+  }
+}
 
 export async function readBody(req: IncomingMessage, limit = 1024 * 1024): Promise<string> {
   const chunks: Buffer[] = [];
