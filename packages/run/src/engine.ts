@@ -339,7 +339,6 @@ async function finish(ctx: RunCtx, reason: ShutdownReason): Promise<void> {
   // validates against (compiled on first use; ~0.2 s of CPU that would otherwise come after).
   validateResults(null);
   await torn;
-  rmSync(join(ctx.paths.runDir, 'tmp'), { recursive: true, force: true });
   const results = await writeReport(ctx).catch((error: Error) => {
     ctx.log.error(`report failed: ${error.message}`);
     return undefined;
@@ -369,6 +368,8 @@ async function finish(ctx: RunCtx, reason: ShutdownReason): Promise<void> {
       : { keep: false, why: `the run was cut short (${state.abortReason ?? reason})` };
   if (keep.keep) await promoteWarm(ctx);
   else if (ctx.meta.WARM_CANONICAL === true) ctx.log.info(`not keeping warm: ${keep.why}`);
+  // The warm deploy's children (abra, docker) still use the run's TMPDIR: removed after it.
+  rmSync(join(ctx.paths.runDir, 'tmp'), { recursive: true, force: true });
   ctx.log.pino.info(timing(ctx), 'timing');
   const text = summary(ctx, results);
   await ctx.log.close();
