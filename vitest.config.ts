@@ -25,6 +25,8 @@ const workers = Number(process.env['CCCI_TEST_WORKERS'] ?? Math.max(2, available
 // what tests left there is named on stderr and the folder removed. An absolute path: each
 // project (extends: true) resolves it against its own root.
 const suiteTmpdir = join(import.meta.dirname, 'packages/test-support/src/suite-tmpdir.ts');
+// Test stacks a killed earlier run left (older than any run) are removed before the tests.
+const staleStacks = join(import.meta.dirname, 'packages/testbed/src/testing/sweep-setup.ts');
 
 export default defineConfig({
   resolve: { conditions: ['source'] },
@@ -32,7 +34,11 @@ export default defineConfig({
   test: {
     // The harness-runner and abra double bins run from the (turbo-cached) build: see the file.
     // Then the suite's own TMPDIR (after the build, whose temporary files are not the tests').
-    globalSetup: [join(import.meta.dirname, 'scripts/vitest-built-bins.ts'), suiteTmpdir],
+    globalSetup: [
+      join(import.meta.dirname, 'scripts/vitest-built-bins.ts'),
+      suiteTmpdir,
+      staleStacks,
+    ],
     maxWorkers: workers,
     minWorkers: 1,
     testTimeout: 30_000,

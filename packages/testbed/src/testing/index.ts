@@ -23,4 +23,5 @@ export {
 export { stackNameOf, uniqueAppDomain, uniqueCiDomain } from './domains.js';
 export { freePort } from './free-port.js';
 export { shellQuote } from './shell-quote.js';
+export { STALE_AFTER_MS, staleTestStacks } from './stale-stacks.js';
 export { until } from './until.js';

@@ -1,0 +1,34 @@
+import { describe, expect, it } from 'vitest';
+import { STALE_AFTER_MS, staleTestStacks } from '../src/index.js';
+
+const now = new Date('2026-12-03T12:00:00Z');
+const ago = (ms: number) => new Date(now.getTime() - ms);
+
+describe('staleTestStacks', () => {
+  it('names the test stacks whose every service is older than a run can last', () => {
+    const services = new Map([
+      ['data-1a2b3c_t0badc0de_localhost_app', ago(STALE_AFTER_MS + 60_000)],
+      ['data-1a2b3c_t0badc0de_localhost_db', ago(STALE_AFTER_MS + 1)],
+      // One young service keeps its stack: a run may still be using it.
+      ['uses-4d5e6f_t12345678_localhost_app', ago(STALE_AFTER_MS * 2)],
+      ['uses-4d5e6f_t12345678_localhost_db', ago(60_000)],
+      ['data-warm_t0badc0de_localhost_app', ago(STALE_AFTER_MS * 4)],
+    ]);
+    expect(staleTestStacks(services, now)).toEqual([
+      'data-1a2b3c_t0badc0de_localhost',
+      'data-warm_t0badc0de_localhost',
+    ]);
+  });
+
+  it('never names what is not a test stack, nor a service of unknown age', () => {
+    const old = ago(STALE_AFTER_MS * 10);
+    const services = new Map([
+      ['traefik_app', old],
+      ['data-1a2b3c_ci_coopcloud_tech_app', old],
+      ['data-1a2b3c_t0badc0de_example_org_app', old],
+      ['data_t0badc0dex_localhost_app', old],
+      ['data-1a2b3c_t0badc0de_localhost_app', new Date('not a date')],
+    ]);
+    expect(staleTestStacks(services, now)).toEqual([]);
+  });
+});
