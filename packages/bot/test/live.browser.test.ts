@@ -93,21 +93,20 @@ describe('live run page', () => {
       { kind: 'step', phase: 'install', step: 'deploy' },
       { kind: 'log', level: 'warn', text: 'slow image pull <img src=x onerror=alert(1)>' },
     ]);
-    await page.waitForFunction(
-      "document.getElementById('live-now')?.textContent === 'install: deploy'",
-    );
+    // Locators wait in Playwright's own world: a string waitForFunction is eval'd in the page,
+    // which its CSP refuses once the condition is not met at the first check.
+    await page.locator('#live-now', { hasText: /^install: deploy$/ }).waitFor();
     await expect(page.locator('li[data-rung="install"] span').textContent()).resolves.toBe(
       'running',
     );
     await post([{ kind: 'rung', rung: 'install', status: 'pass', reason: '' }]);
-    await page.waitForFunction(
-      `document.querySelector('li[data-rung="install"] span')?.textContent === 'pass'`,
-    );
+    await page.locator('li[data-rung="install"] span', { hasText: /^pass$/ }).waitFor();
     // Log text stays text: no element made from it.
     await expect(page.locator('#live-log img').count()).resolves.toBe(0);
     await expect(page.locator('#live-log').textContent()).resolves.toContain('onerror=alert(1)');
     await expect(page.evaluate('window.__sameDocument')).resolves.toBe(true);
 
+    const reloaded = page.waitForEvent('load');
     const report = await fetch(`${base}/api/runs/${runId}/report`, {
       method: 'POST',
       headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
@@ -122,8 +121,8 @@ describe('live run page', () => {
     });
     expect(report.status).toBe(200);
     // The end of the stream reloads the page: a new document with the result.
-    await page.waitForFunction('!window.__sameDocument');
-    await page.waitForLoadState('load');
+    await reloaded;
+    await expect(page.evaluate('window.__sameDocument')).resolves.toBeUndefined();
     await expect(page.locator('body').textContent()).resolves.toMatch(/level\s*3/i);
     await expect(page.locator('#live-now').count()).resolves.toBe(0);
     expect(errors).toEqual([]);
