@@ -11,6 +11,7 @@ export { level, verdict } from './level.js';
 export {
   clipLive,
   LIVE_LIMITS,
+  LIVE_PHASE,
   type LiveEvent,
   type LiveEventInput,
   type LiveState,

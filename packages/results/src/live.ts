@@ -32,7 +32,8 @@ export const LIVE_LIMITS = {
   seq: 1_000_000,
 } as const;
 
-const PHASE = /^[a-z][a-z_]{0,39}$/;
+/** A step's phase: lower-case letters and `_`, at most 40 (the feed refuses others). */
+export const LIVE_PHASE = /^[a-z][a-z_]{0,39}$/;
 const LEVELS: readonly string[] = ['info', 'warn', 'error'];
 
 /** Cuts text to `max` characters (never inside a surrogate pair), marking the cut. */
@@ -90,7 +91,7 @@ function parseEvent(item: unknown): LiveEvent | string {
     typeof e[key] === 'string' ? clipLive(e[key] as string, max) : null;
   switch (e.kind) {
     case 'step': {
-      if (typeof e.phase !== 'string' || !PHASE.test(e.phase))
+      if (typeof e.phase !== 'string' || !LIVE_PHASE.test(e.phase))
         return 'phase: expected a lower-case word (a rung or a phase: prepare, teardown…)';
       const step = str('step', LIVE_LIMITS.step);
       if (step === null) return 'step: expected a string';

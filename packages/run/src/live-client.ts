@@ -1,5 +1,11 @@
 import { backoffDelay } from '@ccci/backoff';
-import { clipLive, LIVE_LIMITS, type LiveEvent, type LiveEventInput } from '@ccci/results';
+import {
+  clipLive,
+  LIVE_LIMITS,
+  LIVE_PHASE,
+  type LiveEvent,
+  type LiveEventInput,
+} from '@ccci/results';
 
 export interface LiveFeedOptions {
   /** trigger-bot base URL, as for the report. */
@@ -138,14 +144,12 @@ export function createLiveFeed(options: LiveFeedOptions): LiveFeed {
   };
 }
 
-const PHASE = /^[a-z][a-z_]{0,39}$/;
-
 function clipped(event: LiveEventInput): LiveEventInput {
   switch (event.kind) {
     case 'step':
       return {
         kind: 'step',
-        phase: PHASE.test(event.phase) ? event.phase : 'other',
+        phase: LIVE_PHASE.test(event.phase) ? event.phase : 'other',
         step: clipLive(event.step, LIVE_LIMITS.step),
       };
     case 'rung':

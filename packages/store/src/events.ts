@@ -31,6 +31,10 @@ export function createRunEventStore(db: Database.Database): RunEventStore {
     after: db.prepare(
       'SELECT seq, kind, data FROM run_events WHERE run_id = ? AND seq > ? ORDER BY seq LIMIT ?',
     ),
+    // The kinds as one JSON array parameter: one statement prepared once, whatever their number.
+    last: db.prepare(
+      'SELECT seq, kind, data FROM run_events WHERE run_id = ? AND kind IN (SELECT value FROM json_each(?)) ORDER BY seq DESC LIMIT ?',
+    ),
     drop: db.prepare('DELETE FROM run_events WHERE run_id = ? AND kind = ?'),
   };
   const top = (runId: string) => ((q.count.get(runId) as Row).top as number | null) ?? 0;
@@ -49,12 +53,7 @@ export function createRunEventStore(db: Database.Database): RunEventStore {
       q.after.all(runId, afterSeq, limit) as StoredEvent[],
     lastRunEvents(runId, kinds, limit) {
       if (kinds.length === 0) return [];
-      const marks = kinds.map(() => '?').join(', ');
-      const rows = db
-        .prepare(
-          `SELECT seq, kind, data FROM run_events WHERE run_id = ? AND kind IN (${marks}) ORDER BY seq DESC LIMIT ?`,
-        )
-        .all(runId, ...kinds, limit) as StoredEvent[];
+      const rows = q.last.all(runId, JSON.stringify(kinds), limit) as StoredEvent[];
       return rows.reverse();
     },
     dropRunEvents(runId, kind) {
