@@ -6,6 +6,9 @@ import { execaDocker, removeStack } from '@ccci/lock';
  */
 const TEST_SERVICE = /^([a-z0-9-]+_t[0-9a-f]{8}_localhost)_[^_]+$/;
 
+/** `docker service inspect`'s format: the name and the creation time (RFC 3339). */
+const NAME_CREATED = '{{.Spec.Name}} {{.CreatedAt.Format "2006-01-02T15:04:05Z07:00"}}';
+
 /** Older than any test run (a whole suite takes under an hour even on a loaded host). */
 export const STALE_AFTER_MS = 3 * 3600_000;
 
@@ -40,13 +43,7 @@ export async function sweepStaleTestStacks(): Promise<string[]> {
   if (ls.exitCode !== 0) return [];
   const names = ls.stdout.split('\n').filter((n) => TEST_SERVICE.test(n));
   if (names.length === 0) return [];
-  const inspect = await execaDocker([
-    'service',
-    'inspect',
-    '--format',
-    '{{.Spec.Name}} {{.CreatedAt.Format "2006-01-02T15:04:05Z07:00"}}',
-    ...names,
-  ]);
+  const inspect = await execaDocker(['service', 'inspect', '--format', NAME_CREATED, ...names]);
   const services = new Map<string, Date>();
   for (const line of inspect.stdout.split('\n')) {
     const [name, created] = line.trim().split(' ');
