@@ -2,7 +2,6 @@ import type { RungName } from '@ccci/contracts';
 
 /** 0 = does not install; n = rung n passed and every rung below passed or was skipped. */
 export type Level = 0 | 1 | 2 | 3 | 4 | 5;
-const MAX_LEVEL = 5;
 
 /** Short human label of each rung, as shown in comments and cards. */
 export const RUNG_LABELS: Readonly<Record<RungName, string>> = {
