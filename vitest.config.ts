@@ -14,10 +14,10 @@ const roots = ['packages', 'apps'].flatMap((dir) =>
     : [],
 );
 
-// Most of the suite's time is spent waiting on the swarm (deploys converging, tasks shutting
-// down), not on the CPU: vitest's default of one worker per core but one ran a 2-core machine's
-// suite file after file. Each Docker suite has its own ci domain, locks and state, so files run
-// side by side: one per core and one more, at least three. On 2 cores the same tree took
+// A Docker suite's file waits on the swarm (deploys converging, tasks shutting down) between
+// bursts of CPU: vitest's default of one worker per core but one ran a 2-core machine's suite
+// file after file. Each Docker suite has its own ci domain, locks and state, so files run side
+// by side: one per core and one more, at least three. On 2 cores the same tree took
 // 815 s with two workers and 644 s with three (the machine then 94 % busy, so a fourth gains
 // nothing; four under a soak took 22.5 min and vitest's own worker calls timed out). Record 142.
 // CCCI_TEST_WORKERS overrides.

@@ -11,7 +11,7 @@ describe('staleTestStacks', () => {
       ['data-1a2b3c_t0badc0de_localhost_db', ago(STALE_AFTER_MS + 1)],
       // One young service keeps its stack: a run may still be using it.
       ['uses-4d5e6f_t12345678_localhost_app', ago(STALE_AFTER_MS * 2)],
-      ['uses-4d5e6f_t12345678_localhost_db', ago(60_000)],
+      ['uses-4d5e6f_t12345678_localhost_db_backup', ago(60_000)],
       ['data-warm_t0badc0de_localhost_app', ago(STALE_AFTER_MS * 4)],
     ]);
     expect(staleTestStacks(services, now)).toEqual([

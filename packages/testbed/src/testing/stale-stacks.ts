@@ -2,9 +2,10 @@ import { execaDocker, removeStack } from '@ccci/lock';
 
 /**
  * A test stack: `<app>_t<8 hex>_localhost` (uniqueCiDomain's domain, dots made underscores),
- * and a service of it `<stack>_<name>`. No production CI domain has this shape.
+ * and a service of it `<stack>_<name>` (the name may hold `_`; the stack part cannot). No
+ * production CI domain has this shape.
  */
-const TEST_SERVICE = /^([a-z0-9-]+_t[0-9a-f]{8}_localhost)_[^_]+$/;
+const TEST_SERVICE = /^([a-z0-9-]+_t[0-9a-f]{8}_localhost)_.+$/;
 
 /** `docker service inspect`'s format: the name and the creation time (RFC 3339). */
 const NAME_CREATED = '{{.Spec.Name}} {{.CreatedAt.Format "2006-01-02T15:04:05Z07:00"}}';
