@@ -20,6 +20,18 @@ describe('staleTestStacks', () => {
     ]);
   });
 
+  it('names a stack whose services are gone but whose volumes and secrets were left', () => {
+    const objects = new Map([
+      ['data-1a2b3c_t0badc0de_localhost_db', ago(STALE_AFTER_MS + 1)],
+      ['data-1a2b3c_t0badc0de_localhost_db_password_v1', ago(STALE_AFTER_MS * 3)],
+      // A volume of unknown age (removed between list and inspect) keeps its stack.
+      ['rich-3b959d_tbc1eec95_localhost_data', new Date(Number.NaN)],
+      ['rich-3b959d_tbc1eec95_localhost_db_password_v1', ago(STALE_AFTER_MS * 3)],
+      ['web-6f88e3_tbc1eec95_localhost_internal', ago(STALE_AFTER_MS - 60_000)],
+    ]);
+    expect(staleTestStacks(objects, now)).toEqual(['data-1a2b3c_t0badc0de_localhost']);
+  });
+
   it('never names what is not a test stack, nor a service of unknown age', () => {
     const old = ago(STALE_AFTER_MS * 10);
     const services = new Map([

@@ -2,30 +2,41 @@ import { execaDocker, removeStack } from '@ccci/lock';
 
 /**
  * A test stack: `<app>_t<8 hex>_localhost` (uniqueCiDomain's domain, dots made underscores),
- * and a service of it `<stack>_<name>` (the name may hold `_`; the stack part cannot). No
- * production CI domain has this shape.
+ * and an object of it `<stack>_<name>` (the name may hold `_`; the stack part cannot): a
+ * service, volume, secret, config or network. No production CI domain has this shape.
  */
-const TEST_SERVICE = /^([a-z0-9-]+_t[0-9a-f]{8}_localhost)_.+$/;
+const TEST_OBJECT = /^([a-z0-9-]+_t[0-9a-f]{8}_localhost)_.+$/;
 
-/** `docker service inspect`'s format: the name and the creation time (RFC 3339). */
-const NAME_CREATED = '{{.Spec.Name}} {{.CreatedAt.Format "2006-01-02T15:04:05Z07:00"}}';
+const RFC3339 = '"2006-01-02T15:04:05Z07:00"';
+/**
+ * Each kind's list and its inspect format: the name and the creation time (RFC 3339). A
+ * volume's CreatedAt is already a string; the others are times.
+ */
+const KINDS = [
+  ['service', `{{.Spec.Name}} {{.CreatedAt.Format ${RFC3339}}}`],
+  ['volume', '{{.Name}} {{.CreatedAt}}'],
+  ['secret', `{{.Spec.Name}} {{.CreatedAt.Format ${RFC3339}}}`],
+  ['config', `{{.Spec.Name}} {{.CreatedAt.Format ${RFC3339}}}`],
+  ['network', `{{.Name}} {{.Created.Format ${RFC3339}}}`],
+] as const;
 
 /** Older than any test run (a whole suite takes under an hour even on a loaded host). */
 export const STALE_AFTER_MS = 3 * 3600_000;
 
 /**
- * The test stacks whose services are all older than `staleAfterMs`: left by a test process that
- * was killed (a worker ended by vitest, a Ctrl-C), so no afterAll removed them. Each holds
- * addresses on `proxy` and host ports for good. Pure, for the test: services as name → created.
+ * The test stacks whose objects are all older than `staleAfterMs`: left by a test process that
+ * was killed (a worker ended by vitest, a Ctrl-C), so no afterAll removed them. Services hold
+ * addresses on `proxy` and host ports for good; a stack's volumes and secrets outlive its
+ * services when the kill came during teardown. Pure, for the test: objects as name → created.
  */
 export function staleTestStacks(
-  services: ReadonlyMap<string, Date>,
+  objects: ReadonlyMap<string, Date>,
   now: Date,
   staleAfterMs = STALE_AFTER_MS,
 ): string[] {
   const youngest = new Map<string, number>();
-  for (const [name, created] of services) {
-    const stack = TEST_SERVICE.exec(name)?.[1];
+  for (const [name, created] of objects) {
+    const stack = TEST_OBJECT.exec(name)?.[1];
     if (stack === undefined) continue;
     youngest.set(stack, Math.max(youngest.get(stack) ?? 0, created.getTime()));
   }
@@ -40,17 +51,22 @@ export function staleTestStacks(
  * does nothing where docker cannot list (no daemon: the fast tests still run).
  */
 export async function sweepStaleTestStacks(): Promise<string[]> {
-  const ls = await execaDocker(['service', 'ls', '--format', '{{.Name}}']);
-  if (ls.exitCode !== 0) return [];
-  const names = ls.stdout.split('\n').filter((n) => TEST_SERVICE.test(n));
-  if (names.length === 0) return [];
-  const inspect = await execaDocker(['service', 'inspect', '--format', NAME_CREATED, ...names]);
-  const services = new Map<string, Date>();
-  for (const line of inspect.stdout.split('\n')) {
-    const [name, created] = line.trim().split(' ');
-    if (name && created) services.set(name, new Date(created));
+  const objects = new Map<string, Date>();
+  for (const [kind, format] of KINDS) {
+    const ls = await execaDocker([kind, 'ls', '--format', '{{.Name}}']);
+    if (ls.exitCode !== 0) return [];
+    const names = ls.stdout.split('\n').filter((n) => TEST_OBJECT.test(n));
+    if (names.length === 0) continue;
+    // An object removed between the list and the inspect fails the inspect: then its age is
+    // unknown and it keeps its stack until the next sweep.
+    const inspect = await execaDocker([kind, 'inspect', '--format', format, ...names]);
+    for (const line of inspect.stdout.split('\n')) {
+      const [name, created] = line.trim().split(' ');
+      if (name && created) objects.set(name, new Date(created));
+    }
+    for (const name of names) if (!objects.has(name)) objects.set(name, new Date(Number.NaN));
   }
-  const stale = staleTestStacks(services, new Date());
+  const stale = staleTestStacks(objects, new Date());
   for (const stack of stale) {
     process.stderr.write(`removing the test stack ${stack}: left by a killed test run\n`);
     await removeStack(execaDocker, stack, { timeoutMs: 60_000 });
