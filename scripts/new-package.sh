@@ -16,11 +16,11 @@ mkdir -p "$dir/src" "$dir/test"
   },
   "files": ["dist"],
   "scripts": {
-    "build": "tsc -p tsconfig.build.json",
-    "typecheck": "tsc -p tsconfig.json"
+    "build": "tsc -p tsconfig.build.json"
   }
 }
 JSON
+# For editors; `pnpm typecheck` checks the whole workspace in one program (root tsconfig.json).
 [ -f "$dir/tsconfig.json" ] || cat > "$dir/tsconfig.json" <<JSON
 {
   "extends": "../../tsconfig.base.json",
