@@ -2,6 +2,7 @@ import { existsSync, readdirSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { defineConfig } from 'vitest/config';
+import LongSuitesFirst from './scripts/vitest-sequencer.js';
 
 // One project per workspace package, discovered from the folders so a new package needs no
 // edit here. Tests import siblings through the `source` export condition: no test depends on
@@ -41,6 +42,8 @@ export default defineConfig({
       suiteTmpdir,
       staleStacks,
     ],
+    // The Docker and browser suites first (see the file).
+    sequence: { sequencer: LongSuitesFirst },
     maxWorkers: workers,
     minWorkers: 1,
     testTimeout: 30_000,

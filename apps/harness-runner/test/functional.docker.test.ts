@@ -5,7 +5,7 @@ import { createFixtureRecipe } from '@ccci/testbed';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createBed, runArgs } from './e2e.js';
 
-const bed = await createBed();
+const bed = await createBed({ screenshots: false });
 afterAll(() => bed.close());
 
 /** The functional rung and the install it needs. */

@@ -7,7 +7,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { type Bed, createBed, git, runArgs, statuses } from './e2e.js';
 import { startObserver } from './observer.js';
 
-const bed = await createBed();
+const bed = await createBed({ screenshots: false });
 afterAll(() => bed.close());
 
 // Hooks run in a sandboxed child: they report through ctx.log, which lands in the run log.

@@ -7,7 +7,7 @@ import { runJanitor } from '@ccci/lock';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createBed, runArgs } from './e2e.js';
 
-const bed = await createBed();
+const bed = await createBed({ screenshots: false });
 afterAll(() => bed.close());
 
 describe('keep on failure (real swarm)', () => {

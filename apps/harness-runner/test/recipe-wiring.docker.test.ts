@@ -10,7 +10,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { createBed, runArgs, statuses } from './e2e.js';
 import { startObserver } from './observer.js';
 
-const bed = await createBed();
+const bed = await createBed({ screenshots: false });
 afterAll(() => bed.close());
 // The dependency (a copy of `data`: it has a generated `db_password` secret), cloned by
 // the harness from CCCI_DEP_SRC.

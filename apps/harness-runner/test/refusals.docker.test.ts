@@ -6,7 +6,7 @@ import { execa } from 'execa';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createBed, git, runArgs } from './e2e.js';
 
-const bed = await createBed();
+const bed = await createBed({ screenshots: false });
 afterAll(() => bed.close());
 
 const SOCKET = '    volumes:\n      - /var/run/docker.sock:/var/run/docker.sock\n    configs:\n';

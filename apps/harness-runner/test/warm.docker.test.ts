@@ -25,7 +25,7 @@ let obs: Observer;
 let warm: string;
 let recordDir: string;
 beforeAll(async () => {
-  bed = await createBed();
+  bed = await createBed({ screenshots: false });
   obs = await startObserver();
   warm = `data-warm.${bed.ciDomain}`;
   recordDir = join(bed.root, 'abra', 'ccci-warm', warm);

@@ -5,7 +5,7 @@ import { checks, testCtx } from './fakes/test-ctx.js';
 /** An executable custom test of the enrolment (`tests/functional/<name>`). */
 const test = (script: string) => ({ text: `#!/bin/sh\n${script}\n`, mode: 0o755 });
 
-// The custom tests part (tests/functional/); Playwright specs: functional-playwright.test.ts.
+// The custom tests part (tests/functional/); Playwright specs: functional-playwright.browser.test.ts.
 describe('functional rung: custom tests of the enrolment, run for real', () => {
   it('passes when every test exits 0; each sees the app domain, base URL and attempt', async () => {
     const { ctx } = await testCtx({
