@@ -12,11 +12,11 @@ mkdir -p "$dir/src" "$dir/test"
   "type": "module",
   "license": "AGPL-3.0-or-later",
   "exports": {
-    ".": { "source": "./src/index.ts", "types": "./dist/index.d.ts", "default": "./dist/index.js" }
+    ".": { "source": "./src/index.ts", "default": "./dist/index.js" }
   },
   "files": ["dist"],
   "scripts": {
-    "build": "tsc -p tsconfig.build.json"
+    "build": "node ../../scripts/build-package.mjs"
   }
 }
 JSON
@@ -24,16 +24,8 @@ JSON
 [ -f "$dir/tsconfig.json" ] || cat > "$dir/tsconfig.json" <<JSON
 {
   "extends": "../../tsconfig.base.json",
-  "compilerOptions": { "noEmit": true },
+  "compilerOptions": { "noEmit": true, "outDir": "dist" },
   "include": ["src", "test"]
-}
-JSON
-[ -f "$dir/tsconfig.build.json" ] || cat > "$dir/tsconfig.build.json" <<JSON
-{
-  "extends": "../../tsconfig.base.json",
-  "compilerOptions": { "rootDir": "src", "outDir": "dist", "customConditions": [] },
-  "include": ["src"],
-  "exclude": ["src/**/*.test.ts"]
 }
 JSON
 [ -f "$dir/src/index.ts" ] || echo "export {};" > "$dir/src/index.ts"
