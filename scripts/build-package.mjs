@@ -33,6 +33,9 @@ if (values.bundle.length > 0) {
     ...common,
     entryPoints: values.bundle,
     outdir: 'dist/bundle',
+    // Named after the entry's file alone (src/abra-double/main.ts → dist/bundle/main.js), as
+    // the bins expect, however many entries there are.
+    entryNames: '[name]',
     bundle: true,
     // The workspace packages' `source` condition: bundle their TypeScript, not their dist.
     conditions: ['source'],

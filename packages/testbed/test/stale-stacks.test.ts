@@ -32,6 +32,14 @@ describe('staleTestStacks', () => {
     expect(staleTestStacks(objects, now)).toEqual(['data-1a2b3c_t0badc0de_localhost']);
   });
 
+  it('counts a service and a volume of the same name each (the data fixture has both `db`)', () => {
+    const name = 'data-1a2b3c_t0badc0de_localhost_db';
+    const oldVolume = [name, ago(STALE_AFTER_MS * 2)] as const;
+    expect(staleTestStacks([[name, ago(60_000)], oldVolume], now)).toEqual([]);
+    expect(staleTestStacks([oldVolume, [name, ago(60_000)]], now)).toEqual([]);
+    expect(staleTestStacks([[name, new Date(Number.NaN)], oldVolume], now)).toEqual([]);
+  });
+
   it('never names what is not a test stack, nor a service of unknown age', () => {
     const old = ago(STALE_AFTER_MS * 10);
     const services = new Map([

@@ -27,10 +27,11 @@ export const STALE_AFTER_MS = 3 * 3600_000;
  * The test stacks whose objects are all older than `staleAfterMs`: left by a test process that
  * was killed (a worker ended by vitest, a Ctrl-C), so no afterAll removed them. Services hold
  * addresses on `proxy` and host ports for good; a stack's volumes and secrets outlive its
- * services when the kill came during teardown. Pure, for the test: objects as name → created.
+ * services when the kill came during teardown. Pure, for the test: objects as [name, created]
+ * pairs (a service and a volume may share a name: each counts; an unknown time keeps its stack).
  */
 export function staleTestStacks(
-  objects: ReadonlyMap<string, Date>,
+  objects: Iterable<readonly [name: string, created: Date]>,
   now: Date,
   staleAfterMs = STALE_AFTER_MS,
 ): string[] {
@@ -51,7 +52,7 @@ export function staleTestStacks(
  * does nothing where docker cannot list (no daemon: the fast tests still run).
  */
 export async function sweepStaleTestStacks(): Promise<string[]> {
-  const objects = new Map<string, Date>();
+  const objects: [string, Date][] = [];
   for (const [kind, format] of KINDS) {
     const ls = await execaDocker([kind, 'ls', '--format', '{{.Name}}']);
     if (ls.exitCode !== 0) return [];
@@ -60,11 +61,12 @@ export async function sweepStaleTestStacks(): Promise<string[]> {
     // An object removed between the list and the inspect fails the inspect: then its age is
     // unknown and it keeps its stack until the next sweep.
     const inspect = await execaDocker([kind, 'inspect', '--format', format, ...names]);
+    const dated = new Map<string, Date>();
     for (const line of inspect.stdout.split('\n')) {
       const [name, created] = line.trim().split(' ');
-      if (name && created) objects.set(name, new Date(created));
+      if (name && created) dated.set(name, new Date(created));
     }
-    for (const name of names) if (!objects.has(name)) objects.set(name, new Date(Number.NaN));
+    for (const name of names) objects.push([name, dated.get(name) ?? new Date(Number.NaN)]);
   }
   const stale = staleTestStacks(objects, new Date());
   for (const stack of stale) {
