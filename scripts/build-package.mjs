@@ -10,6 +10,10 @@
 // (0.22 s of CPU instead of 0.54 s, record 144).
 //
 //   node ../../scripts/build-package.mjs [--bundle src/x/main.ts]...
+//
+// turbo's `dependsOn: ["^build"]` stays although no build reads another's dist/: it puts the
+// dependencies' hashes into a package's cache key, so a change in @ccci/abra rebuilds the
+// testbed's bundle, which holds abra's sources.
 import { readdirSync, rmSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { parseArgs } from 'node:util';

@@ -1,6 +1,6 @@
 // vitest globalSetup: the suite's child programs (the harness-runner CLI, the abra double) run
 // from the build, not through tsx. A tsx start costs about 1 s of CPU (esbuild service, loader,
-// transforms), the built double about 0.3 s, and one harness run makes dozens of abra calls:
+// transforms), the double's one-file bundle about 0.2 s, and one harness run makes dozens of abra calls:
 // on a 2-core machine that CPU was most of the Docker suites' time. The build is turbo's
 // (cached: ~1 s when nothing changed), so the programs are always the current sources. It
 // transpiles without checking types (record 146); when it fails (a file that does not parse),
