@@ -1,7 +1,7 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
-import { defineConfig } from 'vitest/config';
+import { configDefaults, defineConfig } from 'vitest/config';
 import LongSuitesFirst from './scripts/vitest-sequencer.js';
 
 // One project per workspace package, discovered from the folders so a new package needs no
@@ -15,14 +15,19 @@ const roots = ['packages', 'apps'].flatMap((dir) =>
     : [],
 );
 
-// A Docker suite's file waits on the swarm (deploys converging, tasks shutting down) between
-// bursts of CPU: vitest's default of one worker per core but one ran a 2-core machine's suite
-// file after file. Each Docker suite has its own ci domain, locks and state, so files run side
-// by side: one per core and one more, at least three. On 2 cores the same tree took
-// 815 s with two workers and 644 s with three (the machine then 94 % busy, so a fourth gains
-// nothing; four under a soak took 22.5 min and vitest's own worker calls timed out). Record 142.
-// CCCI_TEST_WORKERS overrides.
+// Two pools run side by side (record 147). The swarm and browser suites (the `:e2e` projects,
+// `*.docker.test.ts` and `*.browser.test.ts`) each get a fresh child process: they start
+// children, servers and stacks, and wait on the swarm between bursts of CPU — so one per core
+// and one more, at least three (record 142). The other files are short and CPU-bound, and most
+// of their cost was each file loading the workspace's modules again in a new process: they
+// share the worker threads of a second pool without per-file isolation (the 130 files: 369
+// busy core-seconds isolated in forks, 220 in two shared threads, the same 1 284 tests
+// passing). CCCI_TEST_WORKERS and CCCI_TEST_THREADS override the two counts.
 const workers = Number(process.env['CCCI_TEST_WORKERS'] ?? Math.max(3, availableParallelism() + 1));
+const threads = Number(process.env['CCCI_TEST_THREADS'] ?? Math.max(2, availableParallelism()));
+const SUITES = ['**/*.docker.test.ts', '**/*.browser.test.ts'];
+const UNIT_EXCLUDE = [...configDefaults.exclude, ...SUITES];
+const INCLUDE = ['test/**/*.test.ts', 'src/**/*.test.ts'];
 
 // The run's temporary files go to one new folder, TMPDIR for every worker and child; at the end
 // what tests left there is named on stderr and the folder removed. An absolute path: each
@@ -46,15 +51,31 @@ export default defineConfig({
     sequence: { sequencer: LongSuitesFirst },
     maxWorkers: workers,
     minWorkers: 1,
+    poolOptions: {
+      forks: { isolate: true },
+      // A non-isolated pool whose workers come and go fails with "Terminating worker thread":
+      // the thread count is fixed.
+      threads: { isolate: false, maxThreads: threads, minThreads: threads },
+    },
     testTimeout: 30_000,
     hookTimeout: 120_000,
-    projects: roots.map((root) => ({
-      extends: true,
-      test: {
-        name: root.split('/').pop() ?? root,
-        root,
-        include: ['test/**/*.test.ts', 'src/**/*.test.ts'],
-      },
-    })),
+    projects: roots.flatMap((root) => {
+      const name = root.split('/').pop() ?? root;
+      return [
+        {
+          extends: true,
+          test: { name, root, include: INCLUDE, exclude: UNIT_EXCLUDE, pool: 'threads' },
+        },
+        {
+          extends: true,
+          test: { name: `${name}:e2e`, root, include: SUITES.map(suiteIn), pool: 'forks' },
+        },
+      ];
+    }),
   },
 });
+
+/** A suite glob under the folders tests live in. */
+function suiteIn(glob: string): string {
+  return `{test,src}/${glob}`;
+}

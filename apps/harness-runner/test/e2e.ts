@@ -34,8 +34,11 @@ interface CliResult {
 type RunningCli = Promise<CliResult> & {
   pid?: number | undefined;
   kill(signal?: NodeJS.Signals): boolean;
-  /** Resolves when the output so far matches; rejects after `timeoutMs` or if the CLI exits first. */
-  waitOutput(pattern: RegExp, timeoutMs?: number): Promise<void>;
+  /**
+   * Resolves with the match when the output so far matches; rejects after `timeoutMs` or if the
+   * CLI exits first.
+   */
+  waitOutput(pattern: RegExp, timeoutMs?: number): Promise<RegExpExecArray>;
 };
 
 export const BIN = join(import.meta.dirname, '../bin/harness-runner');
@@ -163,7 +166,9 @@ export async function createBed(options: BedOptions = {}): Promise<Bed> {
       });
       const waitOutput = async (pattern: RegExp, timeoutMs = 300_000) => {
         const end = Date.now() + timeoutMs;
-        while (!pattern.test(seen)) {
+        for (;;) {
+          const match = pattern.exec(seen);
+          if (match) return match;
           if (exited) throw new Error(`CLI exited before printing ${pattern}:\n${seen}`);
           if (Date.now() > end) throw new Error(`no ${pattern} within ${timeoutMs} ms:\n${seen}`);
           await new Promise((r) => setTimeout(r, 50));

@@ -3,7 +3,7 @@ export { appDomain, assertCiDomain, stackName, warmDomain } from './domain.js';
 export { runJanitor } from './janitor.js';
 export { janitorMain } from './janitor-main.js';
 export { KEEP_LEASE_MAX_MS, removeKeepLease, writeKeepLease } from './keep.js';
-export { acquireDomainLock, type DomainLock } from './lock.js';
+export { acquireDomainLock, DEFAULT_STALE_MS, type DomainLock } from './lock.js';
 export { networkUsage } from './network-usage.js';
 export {
   prepareRunDir,

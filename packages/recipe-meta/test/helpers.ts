@@ -1,18 +1,17 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { afterEach } from 'vitest';
+import { onTestFinished } from 'vitest';
 import { type LoadedRecipe, loadRecipeMeta } from '../src/index.js';
 
-const made: string[] = [];
-afterEach(() => {
-  for (const d of made.splice(0)) rmSync(d, { recursive: true, force: true });
-});
-
-/** A real temp folder holding `files` (path → content); removed after the test. */
+/**
+ * A real temp folder holding `files` (path → content); removed when the calling test ends.
+ * (The removal is the test's own, not a file-level hook: the unit files share their workers'
+ * modules, so a hook this module registered would belong to the first file that loaded it.)
+ */
 export function tempTree(files: Record<string, string>): string {
   const root = mkdtempSync(join(tmpdir(), 'recipe-meta-'));
-  made.push(root);
+  onTestFinished(() => rmSync(root, { recursive: true, force: true }));
   for (const [path, content] of Object.entries(files)) {
     mkdirSync(dirname(join(root, path)), { recursive: true });
     writeFileSync(join(root, path), content);
