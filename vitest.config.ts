@@ -64,7 +64,17 @@ export default defineConfig({
       return [
         {
           extends: true,
-          test: { name, root, include: INCLUDE, exclude: UNIT_EXCLUDE, pool: 'threads' },
+          test: {
+            name,
+            root,
+            include: INCLUDE,
+            exclude: UNIT_EXCLUDE,
+            pool: 'threads',
+            // A CPU-bound test runs many times slower while the swarm suites burst (two cores,
+            // a dozen processes at once): a property test of 1.8 s alone took 34 s in a whole
+            // run. The limit is there to end a hang, not to time the test.
+            testTimeout: 90_000,
+          },
         },
         {
           extends: true,
