@@ -25,7 +25,9 @@ function stepScript(yaml) {
   return body.join('\n');
 }
 
-function waitFor(cond, what, timeoutMs = 10_000) {
+// The limit ends a check that will never see its condition; it is not a timing. Under a
+// loaded machine (the test suite beside it) a stand-in's trap once took longer than 10 s.
+function waitFor(cond, what, timeoutMs = 60_000) {
   return new Promise((resolve, reject) => {
     const started = Date.now();
     const tick = () => {
