@@ -2,10 +2,10 @@ import { existsSync, readdirSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { configDefaults, defineConfig } from 'vitest/config';
-import LongSuitesFirst from './scripts/vitest-sequencer.js';
+import LongSuitesFirst, { SUITE_SUFFIXES } from './scripts/vitest-sequencer.js';
 
-// One project per workspace package, discovered from the folders so a new package needs no
-// edit here. Tests import siblings through the `source` export condition: no test depends on
+// Two projects per workspace package (below), discovered from the folders so a new package
+// needs no edit here. Tests import siblings through the `source` export condition: no test depends on
 // another package's built output.
 const roots = ['packages', 'apps'].flatMap((dir) =>
   existsSync(dir)
@@ -25,7 +25,7 @@ const roots = ['packages', 'apps'].flatMap((dir) =>
 // passing). CCCI_TEST_WORKERS and CCCI_TEST_THREADS override the two counts.
 const workers = Number(process.env['CCCI_TEST_WORKERS'] ?? Math.max(3, availableParallelism() + 1));
 const threads = Number(process.env['CCCI_TEST_THREADS'] ?? Math.max(2, availableParallelism()));
-const SUITES = ['**/*.docker.test.ts', '**/*.browser.test.ts'];
+const SUITES = SUITE_SUFFIXES.map((suffix) => `**/*${suffix}`);
 const UNIT_EXCLUDE = [...configDefaults.exclude, ...SUITES];
 const INCLUDE = ['test/**/*.test.ts', 'src/**/*.test.ts'];
 
@@ -47,7 +47,7 @@ export default defineConfig({
       suiteTmpdir,
       staleStacks,
     ],
-    // The Docker and browser suites first (see the file).
+    // The swarm and browser suites longest first (see the file).
     sequence: { sequencer: LongSuitesFirst },
     maxWorkers: workers,
     minWorkers: 1,

@@ -11,7 +11,9 @@
 import { relative } from 'node:path';
 import { BaseSequencer, type TestSpecification } from 'vitest/node';
 
-const LONG = /\.(docker|browser)\.test\.ts$/;
+/** The file names of the long suites (vitest.config.ts gives them their own pool of forks). */
+export const SUITE_SUFFIXES = ['.docker.test.ts', '.browser.test.ts'] as const;
+const isLongFile = (path: string) => SUITE_SUFFIXES.some((suffix) => path.endsWith(suffix));
 /** A long suite not in SECONDS: first, as vitest runs files it knows nothing of first. */
 const UNKNOWN = 1e9;
 
@@ -45,7 +47,7 @@ const SECONDS: Readonly<Record<string, number>> = {
 export default class LongSuitesFirst extends BaseSequencer {
   override async sort(files: TestSpecification[]): Promise<TestSpecification[]> {
     const ordered = await super.sort(files);
-    const isLong = (f: TestSpecification) => LONG.test(f.moduleId);
+    const isLong = (f: TestSpecification) => isLongFile(f.moduleId);
     const long = ordered.filter(isLong);
     const root = this.ctx.config.root;
     const path = (f: TestSpecification) => relative(root, f.moduleId);
