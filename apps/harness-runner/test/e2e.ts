@@ -13,6 +13,7 @@ import {
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { stackName, warmDomain } from '@ccci/lock';
 import {
   ABRA_DOUBLE,
   createFixtureEnrolment,
@@ -196,6 +197,39 @@ export async function createBed(options: BedOptions = {}): Promise<Bed> {
     async close() {
       await gateway.close();
       rmSync(root, { recursive: true, force: true });
+    },
+  };
+}
+
+export interface WarmEnrolment {
+  /** The warm instance's domain (`<recipe>-warm.<ci domain>`). */
+  domain: string;
+  /** Names of the warm stack's services on the swarm. */
+  services(): Promise<string[]>;
+  /** Whatever the tests did, no warm stack stays: the CLI's `unwarm`, then docker directly. */
+  remove(): Promise<void>;
+}
+
+/** Enrols a bed's fixture `recipe` as WARM_CANONICAL (its source made, its meta appended). */
+export async function enrolWarm(bed: Bed, recipe: FixtureName): Promise<WarmEnrolment> {
+  appendFileSync(
+    join(bed.env['CCCI_ENROLMENT_DIR'] as string, recipe, 'recipe_meta.yml'),
+    'WARM_CANONICAL: true\n',
+  );
+  await bed.src(recipe);
+  const domain = warmDomain(recipe, bed.ciDomain);
+  return {
+    domain,
+    async services() {
+      const r = await execa('docker', [
+        ...['service', 'ls', '--filter', `label=com.docker.stack.namespace=${stackName(domain)}`],
+        ...['--format', '{{.Name}}'],
+      ]);
+      return r.stdout.split('\n').filter(Boolean);
+    },
+    async remove() {
+      await bed.run(['unwarm', '--recipe', recipe]);
+      await execa('docker', ['stack', 'rm', stackName(domain)], { reject: false });
     },
   };
 }

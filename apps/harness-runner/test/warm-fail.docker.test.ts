@@ -1,29 +1,20 @@
 // WARM_CANONICAL when the warm deploy fails (real swarm, abra double): the run keeps its own
 // results and nothing of the warm instance is left. Its own bed (ci domain), so it runs beside
 // the warm suite's chain of runs instead of after it.
-import { appendFileSync, existsSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { stackName, warmDomain } from '@ccci/lock';
-import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Bed, createBed, runArgs } from './e2e.js';
+import { type Bed, createBed, enrolWarm, runArgs, type WarmEnrolment } from './e2e.js';
 
 let bed: Bed;
+let warm: WarmEnrolment;
 beforeAll(async () => {
   bed = await createBed({ screenshots: false });
-  appendFileSync(
-    join(bed.env['CCCI_ENROLMENT_DIR'] as string, 'data', 'recipe_meta.yml'),
-    'WARM_CANONICAL: true\n',
-  );
-  await bed.src('data');
+  warm = await enrolWarm(bed, 'data');
 });
 afterAll(async () => {
-  // Whatever happened above, no warm stack stays (the CLI, then docker directly).
   if (bed) {
-    await bed.run(['unwarm', '--recipe', 'data']);
-    await execa('docker', ['stack', 'rm', stackName(warmDomain('data', bed.ciDomain))], {
-      reject: false,
-    });
+    await warm?.remove();
     await bed.close();
   }
 }, 180_000);
@@ -39,13 +30,8 @@ describe('WARM_CANONICAL, a warm deploy that fails (real swarm)', () => {
     expect(res.rungs['install']?.status, r.all).toBe('pass');
     expect(res.rungs['backup_restore']?.status, r.all).toBe('pass');
     expect(r.all).toMatch(/keeping warm failed, no warm instance of data is kept: .*injected/);
-    const warm = warmDomain('data', bed.ciDomain);
-    const services = await execa('docker', [
-      ...['service', 'ls', '--filter', `label=com.docker.stack.namespace=${stackName(warm)}`],
-      ...['--format', '{{.Name}}'],
-    ]);
-    expect(services.stdout.trim()).toBe('');
-    expect(existsSync(join(bed.root, 'abra', 'ccci-warm', warm))).toBe(false);
+    expect(await warm.services()).toEqual([]);
+    expect(existsSync(join(bed.root, 'abra', 'ccci-warm', warm.domain))).toBe(false);
     expect(await bed.leftovers()).toEqual([]);
   }, 400_000);
 });

@@ -3,37 +3,25 @@
 // promotes, a dependent run reuses it with its credential, and `unwarm` removes everything. (A
 // warm deploy that fails: warm-fail.docker.test.ts, beside this chain of runs.)
 // The warm recipe is `data` (it has a generated secret, so the record holds a credential).
-import {
-  appendFileSync,
-  chmodSync,
-  existsSync,
-  mkdirSync,
-  readFileSync,
-  statSync,
-  writeFileSync,
-} from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { join } from 'node:path';
 import { createFixtureRecipe } from '@ccci/testbed';
-import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Bed, createBed, runArgs } from './e2e.js';
+import { type Bed, createBed, enrolWarm, runArgs, type WarmEnrolment } from './e2e.js';
 import { type Observer, startObserver } from './observer.js';
 
 let bed: Bed;
 let obs: Observer;
+let enrolment: WarmEnrolment;
 let warm: string;
 let recordDir: string;
 beforeAll(async () => {
   bed = await createBed({ screenshots: false });
   obs = await startObserver();
-  warm = `data-warm.${bed.ciDomain}`;
+  enrolment = await enrolWarm(bed, 'data');
+  warm = enrolment.domain;
   recordDir = join(bed.root, 'abra', 'ccci-warm', warm);
-  appendFileSync(
-    join(bed.env['CCCI_ENROLMENT_DIR'] as string, 'data', 'recipe_meta.yml'),
-    'WARM_CANONICAL: true\n',
-  );
-  await bed.src('data');
   // A dependent of `data` whose install_steps.sh copies the dep credential it is given.
   await createFixtureRecipe('withdep', { dir: join(bed.root, 'src'), as: 'usesdata' });
   const enrol = join(bed.env['CCCI_ENROLMENT_DIR'] as string, 'usesdata');
@@ -46,29 +34,14 @@ beforeAll(async () => {
   chmodSync(join(enrol, 'install_steps.sh'), 0o755);
 });
 afterAll(async () => {
-  // Whatever happened above, the warm stack and its record go (the CLI, then docker directly).
   await obs?.close();
   if (bed) {
-    await bed.run(['unwarm', '--recipe', 'data']);
-    const stack = warm.replaceAll('.', '_');
-    await execa('docker', ['stack', 'rm', stack], { reject: false });
+    await enrolment?.remove();
     await bed.close();
   }
 }, 180_000);
 
-const stackOf = (domain: string) => domain.replaceAll('.', '_');
-
-async function warmServices(): Promise<string[]> {
-  const r = await execa('docker', [
-    'service',
-    'ls',
-    '--filter',
-    `label=com.docker.stack.namespace=${stackOf(warm)}`,
-    '--format',
-    '{{.Name}}',
-  ]);
-  return r.stdout.split('\n').filter(Boolean);
-}
+const warmServices = () => enrolment.services();
 
 function viaGateway(host: string): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {

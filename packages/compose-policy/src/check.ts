@@ -95,13 +95,15 @@ function checkFile(
   for (const { key, value } of nav.entries(nav.get(root, 'services')?.value)) {
     checker.service(key, value, hostNetworks);
   }
-  for (const kind of ['configs', 'secrets']) {
+  for (const kind of ['configs', 'secrets'] as const) {
     for (const { key, value } of nav.entries(nav.get(root, kind)?.value)) {
       checker.hostFile(kind, key, value);
+      checker.objectName(kind, key, value);
     }
   }
   for (const { key, value } of nav.entries(nav.get(root, 'volumes')?.value)) {
     checker.volumeDefinition(key, value);
+    checker.objectName('volumes', key, value);
   }
   return checker.found;
 }

@@ -10,6 +10,10 @@ const EXCEPTION_HINT =
 
 const SOCKETS = ['/var/run/docker.sock', '/run/docker.sock'];
 
+/** Docker's loader casts these strings to booleans (`read_only`, `external`). */
+const TRUE = /^(y|yes|true|on)$/i;
+const FALSE = /^(n|no|false|off)$/i;
+
 /** Service keys that share a host namespace when set to `host`: the rule and the namespace. */
 const HOST_NAMESPACES: ReadonlyMap<string, readonly [Rule, string]> = new Map([
   ['network_mode', ['host-network', 'network']],
@@ -178,7 +182,8 @@ export class FileChecker {
       const source = this.nav.get(item, 'source');
       if (type === 'bind' && source) {
         const src = this.value(source.value, name, 'volumes.source');
-        if (src !== null) this.bind(src, source.at, name);
+        const ro = this.value(this.nav.get(item, 'read_only')?.value ?? null, name, 'read_only');
+        if (src !== null) this.bind(src, source.at, name, TRUE.test(ro ?? ''));
       }
       return;
     }
@@ -187,11 +192,16 @@ export class FileChecker {
     const parts = spec.split(':');
     if (parts.length < 2) return; // anonymous volume: only a container path
     const src = parts[0] as string;
-    if (/^[/.~]/.test(src)) this.bind(src, item, name);
+    // Docker reads the mode's options in order: the last of `ro`/`rw` wins.
+    const mode = (parts[2] ?? '').split(',').filter((o) => o === 'ro' || o === 'rw');
+    if (/^[/.~]/.test(src)) this.bind(src, item, name, mode.at(-1) === 'ro');
   }
 
-  /** A host path bound into a container (service volume or local-driver volume with a device). */
-  bind(source: string, at: Node | null, name: string): void {
+  /**
+   * A host path bound into a container (service volume or local-driver volume with a device).
+   * An allowed path is shown to the app, never handed over: it must be bound read-only.
+   */
+  bind(source: string, at: Node | null, name: string, readOnly: boolean): void {
     if (!source.startsWith('/')) {
       this.add(
         at,
@@ -224,6 +234,14 @@ export class FileChecker {
         'host-bind',
         `bind-mounts the host path "${source}", which is outside the allowed host paths (${this.allowedBindPrefixes.join(', ') || 'none'})`,
         'Use a named volume, or a config for a file.',
+      );
+    } else if (!readOnly) {
+      this.add(
+        at,
+        name,
+        'host-bind',
+        `bind-mounts the host path "${source}" writable: the container could change the host's files (allowed host paths are bound read-only)`,
+        'Bind it read-only: add ":ro" (short syntax) or "read_only: true" (long syntax).',
       );
     }
   }
@@ -269,6 +287,48 @@ export class FileChecker {
     }
   }
 
+  /**
+   * A secret, config or volume the swarm looks up by a name outside the app's stack is another
+   * app's (the proxy's TLS key, another run's database): the deploy would hand it over. The
+   * engine name is `name:`, else `external.name`, else the key of an external object; each
+   * must start with `${STACK_NAME}_`. Judged when the env names the stack; only the prefix
+   * counts, so a version variable without a value is no refusal.
+   */
+  objectName(kind: 'configs' | 'secrets' | 'volumes', objName: string, def: Node | null): void {
+    const stack = this.env['STACK_NAME'];
+    if (!stack) return;
+    const where = `${kind}.${objName}`;
+    const resolve = (raw: string) =>
+      this.mode.interpolated ? raw : interpolate(raw, this.env).value;
+    const external = this.nav.get(def, 'external');
+    const named =
+      this.nav.get(def, 'name') ??
+      (isMap(external?.value) ? this.nav.get(external?.value, 'name') : undefined);
+    let engineName: string;
+    let at: Node | null;
+    if (named) {
+      const raw = this.nav.scalar(named.value);
+      if (raw === null) return; // not a string: Docker's loader refuses it
+      engineName = resolve(raw);
+      at = named.at;
+    } else if (
+      external &&
+      (isMap(external.value) || !FALSE.test(resolve(this.nav.scalar(external.value) ?? 'false')))
+    ) {
+      engineName = objName; // an external object without a name is looked up by its key
+      at = external.at;
+    } else return;
+    if (engineName.startsWith(`${stack}_`)) return;
+    const noun = kind === 'configs' ? 'config' : kind === 'secrets' ? 'secret' : 'volume';
+    this.add(
+      at,
+      where,
+      kind === 'volumes' ? 'host-bind' : 'host-file',
+      `names the swarm ${noun} "${engineName}", which is not this app's (its names start with "${stack}_"): another app's ${noun} would be handed over`,
+      `Name it \${STACK_NAME}_<name> (abra's convention), or leave name out.`,
+    );
+  }
+
   /** Top-level `include:` pulls in other compose files (Docker's stack loader refuses it). */
   include(at: Node | null): void {
     this.add(
@@ -295,7 +355,8 @@ export class FileChecker {
     const device = this.nav.get(opts.value, 'device');
     if (device && /(^|,)r?bind(,|$)/.test(o)) {
       const src = this.value(device.value, where, 'driver_opts.device');
-      if (src !== null) this.bind(src, device.at, where);
+      const ro = o.split(',').filter((f) => f === 'ro' || f === 'rw');
+      if (src !== null) this.bind(src, device.at, where, ro.at(-1) === 'ro');
       return;
     }
     // Any other mount the local driver makes (a disk device, proc, overlay of host folders)

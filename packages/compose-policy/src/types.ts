@@ -62,15 +62,16 @@ export interface CheckComposeOptions {
   /** Operator-granted exceptions (recipe meta `COMPOSE_POLICY_EXCEPTIONS`). Default: none. */
   exceptions?: readonly PolicyException[];
   /**
-   * Absolute host path prefixes that may be bind-mounted (matched on whole path segments).
-   * Default: {@link DEFAULT_ALLOWED_BIND_PREFIXES}.
+   * Absolute host path prefixes that may be bind-mounted read-only (matched on whole path
+   * segments). Default: {@link DEFAULT_ALLOWED_BIND_PREFIXES}.
    */
   allowedBindPrefixes?: readonly string[];
   /** Capabilities `cap_add` may name (with or without `CAP_`). Default: {@link DEFAULT_ALLOWED_CAPABILITIES}. */
   allowedCapabilities?: readonly string[];
   /**
    * Variables for `${VAR}` interpolation (the app's env). A security-relevant value that
-   * still holds an unresolved variable is refused. Default: `{}`.
+   * still holds an unresolved variable is refused. Its `STACK_NAME` (also with `interpolated`)
+   * is the namespace secret, config and volume names must start with. Default: `{}`.
    */
   env?: Readonly<Record<string, string>>;
   /**

@@ -181,7 +181,7 @@ configs:
   });
 
   it('honours allowedBindPrefixes on whole path segments', () => {
-    const text = 'services:\n  app:\n    volumes: ["/srv/media:/m", "/srv/mediaX:/n"]\n';
+    const text = 'services:\n  app:\n    volumes: ["/srv/media:/m:ro", "/srv/mediaX:/n:ro"]\n';
     const report = check(text, { allowedBindPrefixes: ['/srv/media/'] });
     expect(report.violations.map((v) => v.message)).toEqual([
       expect.stringContaining('"/srv/mediaX"'),

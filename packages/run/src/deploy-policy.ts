@@ -203,6 +203,8 @@ export async function judgeDeploy(
     interpolated: true,
     recipeRoot: root,
     exceptions: d.exceptions,
+    // Already interpolated; STACK_NAME is the namespace its secrets, configs and volumes need.
+    env: { STACK_NAME: d.stack },
   });
   const seen = new Set(own.violations.map((v) => `${v.service}\0${v.rule}`));
   const sources = files.map((f) => ({ ...f, doc: parseDocument(f.text) }));

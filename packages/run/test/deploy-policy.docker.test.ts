@@ -211,6 +211,26 @@ describe('the policy judges what the deploy loads', () => {
     expect((await judge(dir)).refusals.join('\n')).toMatch(/volumes\.disk.*driver_opts/);
   });
 
+
+  it("another app's secret or volume taken by name is refused; the app's own names pass", async () => {
+    const own = recipe({
+      '.env.sample': 'SECRET_DB_PASSWORD_VERSION=v1\n',
+      'compose.yml':
+        'version: "3.8"\nservices:\n  app:\n    image: busybox\n    secrets: [db_password]\nsecrets:\n  db_password:\n    external: true\n    name: ${STACK_NAME}_db_password_${SECRET_DB_PASSWORD_VERSION}\n',
+    });
+    expect((await judge(own)).refusals).toEqual([]);
+    // The name comes from abra.sh: only the loaded value shows whose secret it is.
+    const theirs = recipe({
+      'abra.sh': 'export KEY_NAME=traefik_ci_localhost_ssl_key_v1\n',
+      'compose.yml':
+        'version: "3.8"\nservices:\n  app:\n    image: busybox\n    secrets: [k]\n    volumes: ["certs:/c"]\nsecrets:\n  k:\n    external: true\n    name: ${KEY_NAME}\nvolumes:\n  certs:\n    external: true\n    name: traefik_ci_localhost_letsencrypt\n',
+    });
+    const j = await judge(theirs);
+    expect(j.ok).toBe(false);
+    const text = j.refusals.join('\n');
+    expect(text).toMatch(/compose\.yml:10: .*secret "traefik_ci_localhost_ssl_key_v1"/);
+    expect(text).toMatch(/compose\.yml:14: .*volume "traefik_ci_localhost_letsencrypt"/);
+  });
   it('a compose file name Docker would split (a comma) is refused', async () => {
     const dir = recipe({ '.env.sample': 'COMPOSE_FILE=compose.yml:o,x.yml\n', 'o,x.yml': BASE });
     expect((await judge(dir)).refusals.join('\n')).toMatch(
