@@ -211,7 +211,6 @@ describe('the policy judges what the deploy loads', () => {
     expect((await judge(dir)).refusals.join('\n')).toMatch(/volumes\.disk.*driver_opts/);
   });
 
-
   it("another app's secret or volume taken by name is refused; the app's own names pass", async () => {
     const own = recipe({
       '.env.sample': 'SECRET_DB_PASSWORD_VERSION=v1\n',
