@@ -70,6 +70,13 @@ function latin1KeyBytes(c: string): boolean {
   return true;
 }
 
+/** Names a character of a message: quoted when visible, else by code point (a BOM, a line break). */
+function shownChar(c: string): string {
+  if (/^[\x21-\x7e]$/.test(c)) return JSON.stringify(c);
+  const code = `U+${(c.codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, '0')}`;
+  return c === '\uFEFF' ? `${code} (byte order mark)` : code;
+}
+
 function expand(value: string, vars: ReadonlyMap<string, string>): string {
   return value.replace(
     EXPAND,
@@ -160,7 +167,7 @@ export function scanEnvFile(src: string, file: string): PlacedEntry[] {
         throw new EnvFileError(
           file,
           lineAt(i),
-          `unexpected character ${JSON.stringify(c)} in variable name (expected KEY=value)`,
+          `unexpected character ${shownChar(c)} in variable name (expected KEY=value)`,
         );
       }
     }

@@ -136,6 +136,53 @@ describe('godotenv quirks that change a value', () => {
   });
 });
 
+// The cases of a review (2026-12), each read by godotenv v1.5.1 itself (a throwaway Go program
+// calling godotenv.Unmarshal) and written here as it answered: the reader agrees on every one.
+const REVIEW_CASES: ReadonlyArray<readonly [string, string, Record<string, string> | 'fails']> = [
+  ['export prefix', 'export A=1', { A: '1' }],
+  ['spaces around =', 'A = 1', { A: '1' }],
+  ['# inside double quotes', 'A="x #y"', { A: 'x #y' }],
+  ['inline comment after a space', 'A=x #y', { A: 'x' }],
+  ['the last " #" starts the comment', 'A=x # y # z', { A: 'x # y' }],
+  ['# without a space before it', 'A=x#y', { A: 'x#y' }],
+  ['a value that starts with #', 'A= #c', { A: '#c' }],
+  ["text after '…' on the last line is the empty key", "A='a'b", { A: 'a', '': 'b' }],
+  ["text after '…' before a line break fails", "A='a'b\n", 'fails'],
+  ['a second statement after "…" on one line', 'A="x" B=1', { A: 'x', B: '1' }],
+  ['escaped double quote', 'A="a\\"b"', { A: 'a"b' }],
+  ["backslash-quote in '…' is kept", "A='a\\'b'", { A: "a\\'b" }],
+  ['a trailing escaped backslash leaves "…" open', 'A="\\\\"', 'fails'],
+  ['multi-line double quotes', 'A="l1\nl2"', { A: 'l1\nl2' }],
+  [
+    '${VAR} expands in "…" and unquoted, not in \'…\'',
+    'B=v\nA="${B}"\nC=\'${B}\'\nD=${B}\nE=$B',
+    { B: 'v', A: 'v', C: '${B}', D: 'v', E: 'v' },
+  ],
+  ['empty value at the end', 'A=', { A: '' }],
+  ['empty value', 'A=\n', { A: '' }],
+  ['a dot in the key', 'A.B=1', { 'A.B': '1' }],
+  ['a dash in the key fails', 'A-B=1', 'fails'],
+  ['a line without = fails', 'noequals\nA=1', 'fails'],
+  ['CRLF, also inside "…"', 'A=1\r\nB="x\r\ny"\r\n', { A: '1', B: 'x\ny' }],
+  ['indented comments', '   # c\n\t# d\nA=1', { A: '1' }],
+  ['a byte order mark fails', '\uFEFFA=1', 'fails'],
+];
+
+describe("a review's cases, as godotenv v1.5.1 read them", () => {
+  it.each(REVIEW_CASES)('%s', (_name, text, expected) => {
+    if (expected === 'fails') expect(() => parseEnvFile(text)).toThrow(EnvFileError);
+    else expect(values(text)).toEqual(expected);
+  });
+
+  it('names an invisible character by its code point', () => {
+    expect(() => parseEnvFile('\uFEFFA=1\n', 'x.env')).toThrow(
+      'x.env:1: unexpected character U+FEFF (byte order mark) in variable name (expected KEY=value)',
+    );
+    expect(() => parseEnvFile('A\u200b=1\n', 'x.env')).toThrow(/unexpected character U\+200B /);
+    expect(() => parseEnvFile('A\nB=1\n', 'x.env')).toThrow(/unexpected character U\+000A /);
+  });
+});
+
 // The cases of godotenv's own tests, v1.5.1 (github.com/joho/godotenv, commit
 // 3fc4292b58a67b78e1dbb6e47b4879a6cc602ec4: godotenv_test.go and its fixtures/), the release
 // abra's fork starts from. Each row: the test it comes from, the text, the values read.

@@ -1,4 +1,4 @@
-import { type Dirent, readdirSync, readFileSync } from 'node:fs';
+import { type Dirent, lstatSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { LineCounter, parseDocument } from 'yaml';
 import { type MetaProblem, problem } from './problems.js';
@@ -83,6 +83,7 @@ export function discoverFolder(dir: string, problems: MetaProblem[]): FolderFile
   const files = emptyFolder(dir);
   for (const e of entries) {
     const path = join(dir, e.name);
+    if (wrongKind(e, path, e.name, problems)) continue;
     if (e.name === META_FILE && e.isFile()) files.metaFile = path;
     else if (e.name === HOOKS_FILE && e.isFile()) files.hooksFile = path;
     else if (e.name === INSTALL_STEPS && e.isFile()) files.installSteps = path;
@@ -122,6 +123,7 @@ function discoverPrevious(dir: string, problems: MetaProblem[]): PreviousFiles {
   const known: readonly string[] = PREVIOUS_ENTRIES;
   for (const e of list(dir)) {
     const path = join(dir, e.name);
+    if (wrongKind(e, path, `previous/${e.name}`, problems, PREVIOUS_IS_DIR)) continue;
     if (e.isFile() && e.name === META_FILE) found.metaFile = path;
     else if (e.isFile() && e.name === INSTALL_STEPS) found.installSteps = path;
     else if (e.isFile() && e.name === COMPOSE_OVERLAY)
@@ -143,8 +145,59 @@ function discoverPrevious(dir: string, problems: MetaProblem[]): PreviousFiles {
   return found;
 }
 
+/** Entries ccci reads by name, and whether each is a folder. */
+const ENTRY_IS_DIR: ReadonlyMap<string, boolean> = new Map([
+  [META_FILE, false],
+  [HOOKS_FILE, false],
+  [COMPOSE_OVERLAY, false],
+  [INSTALL_STEPS, false],
+  ['tests', true],
+  ['previous', true],
+]);
+
+/** What `previous/` reads by name: files only. */
+const PREVIOUS_IS_DIR: ReadonlyMap<string, boolean> = new Map(
+  PREVIOUS_ENTRIES.map((name) => [name, false]),
+);
+
+function kindOf(e: Dirent): string {
+  if (e.isSymbolicLink()) return 'a symbolic link';
+  if (e.isDirectory()) return 'a folder';
+  if (e.isFile()) return 'a file';
+  return 'not a regular file';
+}
+
+/**
+ * A known name that is not of its kind (a link, a folder named recipe_meta.yml, a file named
+ * tests): said as such, rather than "not a file ccci reads — did you mean <the same name>?".
+ * A link is never followed: its target is not part of the content an approval names.
+ */
+function wrongKind(
+  e: Dirent,
+  path: string,
+  shown: string,
+  problems: MetaProblem[],
+  known: ReadonlyMap<string, boolean> = ENTRY_IS_DIR,
+): boolean {
+  const isDir = known.get(e.name);
+  if (isDir === undefined || (isDir ? e.isDirectory() : e.isFile())) return false;
+  const want = isDir ? 'a folder' : 'a regular file';
+  problems.push(
+    problem({
+      code: 'wrong_file_kind',
+      file: path,
+      message: `${shown} is ${kindOf(e)}; ccci reads only ${want} here`,
+      hint: e.isSymbolicLink()
+        ? `replace the link with the ${isDir ? 'folder' : 'file'} itself`
+        : `make ${shown} ${want}, or remove it`,
+    }),
+  );
+  return true;
+}
+
 function readOverlay(file: string, problems: MetaProblem[]): { file: string; why: string } | null {
-  const text = readFileSync(file, 'utf8');
+  const text = readRegular(file, COMPOSE_OVERLAY, problems);
+  if (text === null) return null;
   const first = text.split('\n', 1)[0] ?? '';
   const why = /^#\s*(\S.*)$/.exec(first)?.[1]?.trim();
   if (!why) {
@@ -226,9 +279,11 @@ function playwrightTests(dir: string, problems: MetaProblem[]): { file: string; 
   return filesUnder(dir)
     .filter((f) => SPEC_FILE.test(f))
     .sort()
-    .map((f) => {
+    .flatMap((f) => {
       const path = join(dir, f);
-      const tests = countSpecTests(readFileSync(path, 'utf8'));
+      const text = readRegular(path, f, problems);
+      if (text === null) return [];
+      const tests = countSpecTests(text);
       if (tests === 0)
         problems.push(
           problem({
@@ -238,6 +293,37 @@ function playwrightTests(dir: string, problems: MetaProblem[]): { file: string; 
             hint: 'export a test as `export default async ({ page, baseUrl }) => { … }` or several as `export const tests = { "name": async ({ page }) => { … } }` (Playwright Test `test()` calls are not run)',
           }),
         );
-      return { file: f, tests: tests ?? 1 };
+      return [{ file: f, tests: tests ?? 1 }];
     });
+}
+
+/**
+ * The text of a regular file, else a problem and null: a link is not followed (it could name
+ * /dev/zero or a file outside the approved content) and an unreadable file is said, not thrown.
+ */
+function readRegular(path: string, shown: string, problems: MetaProblem[]): string | null {
+  let st: ReturnType<typeof lstatSync>;
+  try {
+    st = lstatSync(path);
+    if (st.isFile()) return readFileSync(path, 'utf8');
+  } catch (e) {
+    problems.push(
+      problem({
+        code: 'unreadable',
+        file: path,
+        message: `cannot read ${shown} (${(e as NodeJS.ErrnoException).code ?? 'error'})`,
+        hint: 'check the file permissions',
+      }),
+    );
+    return null;
+  }
+  problems.push(
+    problem({
+      code: 'wrong_file_kind',
+      file: path,
+      message: `${shown} is ${st.isSymbolicLink() ? 'a symbolic link' : 'not a regular file'}; ccci reads only a regular file here`,
+      hint: st.isSymbolicLink() ? 'replace the link with the file itself' : `remove ${shown}`,
+    }),
+  );
+  return null;
 }

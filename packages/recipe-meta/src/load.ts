@@ -1,5 +1,6 @@
+import { isUtf8 } from 'node:buffer';
 import { readFileSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { RECIPE_NAME } from '@ccci/contracts';
 import { APPROVAL_FILE, isApproved, readApprovalList } from './approval.js';
 import { discoverFolder, type FolderFiles } from './discover.js';
@@ -343,7 +344,21 @@ function isDir(path: string): boolean {
 
 function readText(file: string, problems: MetaProblem[]): string | null {
   try {
-    return readFileSync(file, 'utf8');
+    const bytes = readFileSync(file);
+    const text = bytes.toString('utf8');
+    if (isUtf8(bytes)) return text;
+    // Decoding would put U+FFFD in place of the bad bytes, silently changing a value.
+    const line = text.slice(0, Math.max(0, text.indexOf('\uFFFD'))).split('\n').length;
+    problems.push(
+      problem({
+        code: 'unreadable',
+        file,
+        line,
+        message: `${basename(file)} is not UTF-8 text (first bad byte on line ${line})`,
+        hint: 'save the file as UTF-8',
+      }),
+    );
+    return null;
   } catch (e) {
     problems.push(
       problem({

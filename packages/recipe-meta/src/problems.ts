@@ -5,6 +5,8 @@ import { CcciError } from '@ccci/contracts';
 export const PROBLEM_CODES = [
   'yaml_syntax',
   'yaml_aliases',
+  'yaml_tag',
+  'duplicate_key',
   'file_too_large',
   'not_a_map',
   'unknown_key',
@@ -25,6 +27,7 @@ export const PROBLEM_CODES = [
   'unknown_test_overlay',
   'spec_no_tests',
   'unknown_file',
+  'wrong_file_kind',
   'na_needs_ready_probe',
   'self_dependency',
   'repo_not_approved',

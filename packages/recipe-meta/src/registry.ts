@@ -71,19 +71,38 @@ const seconds = (max: number): TypeSpec => ({
   max,
   text: `whole seconds (1–${max})`,
 });
+/**
+ * An app env entry ccci writes into the app's env file: not a variable ccci itself sets there
+ * (the recipe, the domain, the stack, the deploy's TIMEOUT from DEPLOY_TIMEOUT), and a value
+ * that file can hold (abra's reader has no escape for a single quote next to special
+ * characters, and a line break would end the line: @ccci/abra envFileValue).
+ */
 const envMap: TypeSpec = {
   kind: 'map',
-  keys: { pattern: '^[A-Za-z_][A-Za-z0-9_]*$', text: 'env var name', maxLength: 128 },
-  of: { kind: 'string', maxLength: 4096, text: 'string (quote numbers: "8080")' },
+  keys: {
+    pattern: '^(?!(?:TYPE|RECIPE|DOMAIN|STACK_NAME|TIMEOUT)$)[A-Za-z_][A-Za-z0-9_]*$',
+    text: 'env var name but TYPE, RECIPE, DOMAIN, STACK_NAME, TIMEOUT (ccci sets those)',
+    maxLength: 128,
+  },
+  of: {
+    kind: 'string',
+    pattern: "^[^'\\x00-\\x08\\x0a-\\x1f\\x7f]*$",
+    maxLength: 4096,
+    text: 'one-line string without single quotes (quote numbers: "8080")',
+  },
   maxEntries: 200,
 };
 const reason: TypeSpec = { kind: 'string', minLength: 3, maxLength: 500, text: 'a reason (text)' };
 const statusCode: TypeSpec = { kind: 'integer', min: 100, max: 599, text: 'HTTP status (100–599)' };
+/**
+ * A path the harness requests from the app (resolved against the app's URL): `//host` or `/\host`
+ * would name another host, and URL parsing drops tabs and line breaks, so `/<tab>/host` is one.
+ */
 const httpPath: TypeSpec = {
   kind: 'string',
-  pattern: '^/',
+  pattern: '^/(?!/)[^\\x00-\\x20\\x7f\\\\]*$',
   maxLength: 2048,
-  text: 'string starting with /',
+  text: 'path on the app: one leading /, no spaces, backslashes or control characters',
 };
 const recipeName: TypeSpec = {
   kind: 'string',

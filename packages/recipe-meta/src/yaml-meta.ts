@@ -1,5 +1,6 @@
 import {
   type Document,
+  isAlias,
   isMap,
   isScalar,
   isSeq,
@@ -36,6 +37,140 @@ const MAX_FILE_CHARS = 1024 * 1024;
 
 /** How far aliases may expand (yaml's `maxAliasCount`) before a file is refused. */
 const MAX_ALIAS_COUNT = 100;
+
+/** How deep collections may nest (the registry's deepest value is 3 levels). */
+const MAX_DEPTH = 64;
+
+/** The explicit tags a settings file may use: YAML 1.2's core types, which mean what they say. */
+const CORE_TAGS: ReadonlySet<string> = new Set(
+  ['str', 'int', 'float', 'bool', 'null', 'map', 'seq'].map((t) => `tag:yaml.org,2002:${t}`),
+);
+
+/** A tag as it is written (`!!omap` rather than `tag:yaml.org,2002:omap`). */
+function shownTag(tag: string): string {
+  return tag.startsWith('tag:yaml.org,2002:') ? `!!${tag.slice(18)}` : tag;
+}
+
+/**
+ * A key as it can be read in a message: as is when it is plain printable ASCII, else quoted with
+ * every other character escaped (a zero-width space or a Cyrillic А looks like nothing or like
+ * the Latin letter).
+ */
+function shownKey(key: string): string {
+  if (/^[\x21-\x7e]+$/.test(key)) return key;
+  const escaped = key.replace(
+    /[^\x20-\x7e]/gu,
+    (c) => `\\u${(c.codePointAt(0) ?? 0).toString(16).padStart(4, '0')}`,
+  );
+  return /[^\x20-\x7e]/u.test(key)
+    ? `"${escaped}" (it has characters that are not plain ASCII)`
+    : `"${escaped}"`;
+}
+
+/** The first problem of a node and everything under it, found in one linear pass. */
+interface StructureProblem {
+  code: 'duplicate_key' | 'yaml_tag' | 'yaml_syntax';
+  node: Node;
+  /** The top-level key it is under (or is), when there is one. */
+  key: string | null;
+  message: string;
+  hint: string;
+}
+
+/**
+ * What YAML allows but a settings file must not hold, in one walk bounded in depth: an explicit
+ * tag other than the core ones (`!!omap`, `!!binary`, `!foo` would be resolved into something
+ * else or silently dropped), a key that is not plain text, a key set twice in one map (yaml's
+ * own check is quadratic in the number of keys), nesting deeper than {@link MAX_DEPTH}.
+ */
+function structureProblems(
+  node: unknown,
+  depth: number,
+  pos: (n: Node | null | undefined) => { line: number | null; column: number | null },
+  path: string,
+  out: StructureProblem[],
+): void {
+  const key = path === '' ? null : path;
+  if (out.length > 0 || node === null || node === undefined || isAlias(node)) return;
+  const n = node as Node;
+  if (depth > MAX_DEPTH) {
+    out.push({
+      code: 'yaml_syntax',
+      node: n,
+      key,
+      message: `${path ? `${path}: ` : ''}values nest more than ${MAX_DEPTH} levels deep`,
+      hint: 'settings are a few levels deep at most: flatten the value',
+    });
+    return;
+  }
+  const tag = (n as { tag?: string }).tag;
+  if (tag !== undefined && !CORE_TAGS.has(tag)) {
+    out.push({
+      code: 'yaml_tag',
+      node: n,
+      key,
+      message: `${path ? `${path}: ` : ''}the tag ${shownTag(tag)} is not read in recipe_meta.yml`,
+      hint: 'remove the tag and write the value plainly (quote it to make it a string)',
+    });
+    return;
+  }
+  if (isSeq(node)) {
+    for (const item of node.items) structureProblems(item, depth + 1, pos, path, out);
+    return;
+  }
+  if (!isMap(node)) return;
+  const seen = new Map<unknown, Node>();
+  for (const pair of node.items) {
+    const k = pair.key as Node | null;
+    if (!isScalar(k)) {
+      out.push({
+        code: 'yaml_syntax',
+        node: (k ?? n) as Node,
+        key,
+        message: `${path ? `${path}: ` : ''}a key must be plain text, not ${isAlias(k) ? 'an alias' : 'a list or map'}`,
+        hint: 'write the key out as text',
+      });
+      return;
+    }
+    structureProblems(k, depth + 1, pos, path, out);
+    if (out.length > 0) return;
+    const first = seen.get(k.value);
+    if (first) {
+      const name = shownKey(String(k.value));
+      out.push({
+        code: 'duplicate_key',
+        node: k,
+        key: key ?? String(k.value),
+        message: `${path ? `${path}: ` : ''}${name} is set twice (first at line ${pos(first).line ?? '?'})`,
+        hint: 'keep one of them',
+      });
+      return;
+    }
+    seen.set(k.value, k);
+    structureProblems(pair.value, depth + 1, pos, path || String(k.value), out);
+  }
+}
+
+/** A parser error as a sentence a recipe maintainer can act on. */
+function syntaxMessage(
+  e: { code: string; message: string },
+  label: string,
+): { message: string; hint: string } {
+  if (e.code === 'MULTIPLE_DOCS')
+    return {
+      message: `${label} holds more than one YAML document (a --- or ... line)`,
+      hint: 'remove the --- or ... line: the settings are one map of KEY: value',
+    };
+  if (/Maximum call stack/.test(e.message))
+    return {
+      message: 'not valid YAML: values nest too deeply to be read',
+      hint: 'settings are a few levels deep at most: flatten the value',
+    };
+  return {
+    message: `not valid YAML: ${e.message.split('\n')[0]}`,
+    hint: 'fix the YAML syntax at this line (indentation, quotes)',
+  };
+}
 
 /** Where the first alias (`*name`) is: the place an alias bomb is named by. */
 function firstAlias(doc: Document, lineCounter: LineCounter): { line: number; column: number } {
@@ -81,7 +216,15 @@ export function parseMetaFile(
     return out;
   }
   const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
+  // Duplicate keys and tags are checked below (structureProblems): yaml's uniqueKeys is
+  // quadratic in the number of keys, and its YAML 1.1 tags (!!omap, !!set, !!binary, …) would
+  // turn a value into something no setting is.
+  const doc = parseDocument(text, {
+    lineCounter,
+    prettyErrors: false,
+    uniqueKeys: false,
+    resolveKnownTags: false,
+  });
   const pos = (node: Node | null | undefined) => {
     const offset = node?.range?.[0];
     if (offset === undefined) return { line: null, column: null };
@@ -97,8 +240,7 @@ export function parseMetaFile(
           file,
           line: p.line,
           column: p.col,
-          message: `not valid YAML: ${e.message.split('\n')[0]}`,
-          hint: 'fix the YAML syntax at this line (indentation, quotes, duplicate keys)',
+          ...syntaxMessage(e, label),
         }),
       );
     }
@@ -118,10 +260,39 @@ export function parseMetaFile(
     );
     return out;
   }
+  const structure: StructureProblem[] = [];
+  structureProblems(root, 0, pos, '', structure);
+  for (const s of structure) {
+    const at = pos(s.node);
+    out.problems.push(
+      problem({
+        code: s.code,
+        file,
+        line: at.line ?? 1,
+        column: at.column,
+        key: s.key,
+        message: s.message,
+        hint: s.hint,
+      }),
+    );
+  }
+  if (structure.length > 0) return out;
   let values: Record<string, unknown>;
   try {
     values = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT }) as Record<string, unknown>;
   } catch (error) {
+    if (!/alias/i.test((error as Error).message)) {
+      out.problems.push(
+        problem({
+          code: 'yaml_syntax',
+          file,
+          line: 1,
+          message: `not usable YAML: ${(error as Error).message.split('\n')[0]}`,
+          hint: 'write the settings as plain KEY: value lines',
+        }),
+      );
+      return out;
+    }
     // yaml refuses an alias bomb ("Excessive alias count …"): a settings error like any other.
     out.problems.push(
       problem({
@@ -168,7 +339,7 @@ export function parseMetaFile(
           key,
           message: def
             ? `${key} cannot be set in ${label}: it holds only the settings of the base deploy of an older version (allowed: ${allowed.join(', ')})`
-            : `unknown key ${key} in ${label}${suggestion ? ` — did you mean ${suggestion}?` : ''} (allowed: ${allowed.join(', ')})`,
+            : `unknown key ${shownKey(key)} in ${label}${suggestion ? ` — did you mean ${suggestion}?` : ''} (allowed: ${allowed.join(', ')})`,
           hint: def
             ? `set ${key} in the recipe's own recipe_meta.yml instead`
             : suggestion
@@ -186,10 +357,13 @@ export function parseMetaFile(
           file,
           ...at,
           key,
-          message: `unknown key ${key}${suggestion ? ` — did you mean ${suggestion}?` : ''}`,
-          hint: suggestion
-            ? `rename it to ${suggestion}; keys starting with _ are private and allowed`
-            : `valid keys: ${KEYS.map((k) => k.key).join(', ')}; keys starting with _ are private and allowed`,
+          message: `unknown key ${shownKey(key)}${suggestion ? ` — did you mean ${suggestion}?` : ''}`,
+          hint:
+            key === '<<'
+              ? 'YAML merge keys (<<) are not read: write the keys out'
+              : suggestion
+                ? `rename it to ${suggestion}; keys starting with _ are private and allowed`
+                : `valid keys: ${KEYS.map((k) => k.key).join(', ')}; keys starting with _ are private and allowed`,
         }),
       );
       continue;
@@ -364,6 +538,9 @@ function mapKeyNode(node: Node | null, name: string): Node | null {
 /** Compact one-line rendering of a found value, at most 80 characters. */
 function render(value: unknown): string {
   if (value === undefined) return 'nothing';
+  // JSON has no infinity or NaN (it would print null): name them as YAML writes them.
+  if (typeof value === 'number' && !Number.isFinite(value))
+    return Number.isNaN(value) ? '.nan' : value > 0 ? '.inf' : '-.inf';
   const text = JSON.stringify(value) ?? String(value);
   return text.length > 80 ? `${text.slice(0, 77)}...` : text;
 }

@@ -1,13 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { KEYS } from '../src/registry.js';
 import type { TypeSpec } from '../src/type-spec.js';
-import { loadMeta } from './helpers.js';
+import { metaErrors } from './helpers.js';
 
-const errors = (yaml: string) => {
-  const loaded = loadMeta(yaml);
-  expect(loaded.ok).toBe(false);
-  return loaded.problems.filter((p) => p.severity === 'error');
-};
+const errors = metaErrors;
 
 describe('hostile sizes in recipe_meta.yml', () => {
   it('an alias bomb is a settings problem with file and line, not a crash', () => {

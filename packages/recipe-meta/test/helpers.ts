@@ -1,7 +1,7 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { onTestFinished } from 'vitest';
+import { expect, onTestFinished } from 'vitest';
 import { type LoadedRecipe, loadRecipeMeta } from '../src/index.js';
 
 /**
@@ -28,4 +28,11 @@ export function loadWith(files: Record<string, string>, recipe = 'r'): LoadedRec
 /** Loads `recipe_meta.yml` text for a recipe named r. */
 export function loadMeta(yaml: string): LoadedRecipe {
   return loadWith({ 'recipes/r/recipe_meta.yml': yaml });
+}
+
+/** The error problems of `recipe_meta.yml` text that must not load. */
+export function metaErrors(yaml: string): LoadedRecipe['problems'] {
+  const loaded = loadMeta(yaml);
+  expect(loaded.ok).toBe(false);
+  return loaded.problems.filter((p) => p.severity === 'error');
 }

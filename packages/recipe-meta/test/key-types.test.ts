@@ -6,13 +6,13 @@ const cases: { yaml: string; key: string; expected: string; found: string }[] = 
   {
     yaml: 'HEALTH_PATH: health',
     key: 'HEALTH_PATH',
-    expected: 'string starting with /',
+    expected: 'path on the app: one leading /',
     found: '"health"',
   },
   {
     yaml: 'HEALTH_PATH: 200',
     key: 'HEALTH_PATH',
-    expected: 'string starting with /',
+    expected: 'path on the app: one leading /',
     found: '200',
   },
   { yaml: 'HEALTH_OK: 200', key: 'HEALTH_OK', expected: 'a list of HTTP status', found: '200' },
@@ -62,13 +62,14 @@ const cases: { yaml: string; key: string; expected: string; found: string }[] = 
   {
     yaml: 'EXTRA_ENV: {PORT: 8080}',
     key: 'EXTRA_ENV.PORT',
-    expected: 'string (quote numbers: "8080")',
+    expected: 'one-line string without single quotes (quote numbers: "8080")',
     found: '8080',
   },
   {
     yaml: 'EXTRA_ENV: ["A=1"]',
     key: 'EXTRA_ENV',
-    expected: 'a map of env var name → string',
+    expected:
+      'a map of env var name but TYPE, RECIPE, DOMAIN, STACK_NAME, TIMEOUT (ccci sets those) → one-line string',
     found: '["A=1"]',
   },
   {
@@ -195,7 +196,7 @@ describe('wrong type: file, line, key, expected type, value found', () => {
   it('masks a secret-looking value in the message', () => {
     const r = loadMeta('EXTRA_ENV:\n  DB_PASSWORD: 12345678901\n');
     const p = r.problems[0]!;
-    expect(p.message).toContain('EXTRA_ENV.DB_PASSWORD: expected string');
+    expect(p.message).toContain('EXTRA_ENV.DB_PASSWORD: expected one-line string');
     expect(p.message).not.toContain('12345678901');
     expect(p.message).toContain('found "***"');
   });

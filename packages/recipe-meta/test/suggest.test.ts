@@ -70,7 +70,7 @@ describe('malformed YAML', () => {
 
   it('reports duplicate keys', () => {
     const r = loadMeta('HEALTH_PATH: /a\nHEALTH_PATH: /b\n');
-    expect(r.problems[0]).toMatchObject({ code: 'yaml_syntax', line: 2 });
+    expect(r.problems[0]).toMatchObject({ code: 'duplicate_key', line: 2, key: 'HEALTH_PATH' });
   });
 
   it('refuses a file that is not a map', () => {

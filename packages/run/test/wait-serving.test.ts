@@ -1,7 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { waitServing } from '../src/support/http.js';
+import { httpGet, waitServing } from '../src/support/http.js';
 
 let server: Server | undefined;
 
@@ -57,5 +57,33 @@ describe('waitServing', () => {
     const { target } = await app([[503, 'starting']]);
     const r = await waitServing(target, '/', [200], 60_000, AbortSignal.abort());
     expect(r).toMatchObject({ ok: false, last: 'cancelled' });
+  });
+});
+
+describe('httpGet: a path from the recipe stays on the app', () => {
+  it('refuses a path that resolves to another host, and asks nobody', async () => {
+    const { seen, target } = await app([[200, 'the app']]);
+    const other = await new Promise<Server>((resolve) => {
+      const s = createServer((_req, res) => res.writeHead(200).end('another service'));
+      s.listen(0, '127.0.0.1', () => resolve(s));
+    });
+    const port = (other.address() as AddressInfo).port;
+    try {
+      for (const path of [
+        `//127.0.0.1:${port}/admin`,
+        `/\\127.0.0.1:${port}/admin`,
+        `/\t/127.0.0.1:${port}/admin`,
+        `http://127.0.0.1:${port}/admin`,
+        `https://example.org/`,
+        'admin',
+      ]) {
+        await expect(httpGet(target, path), path).rejects.toThrow(/is not a path of the app/);
+      }
+      expect(seen).toEqual([]);
+      expect((await httpGet(target, '/a//b?x=//c')).body).toBe('the app');
+      expect(seen).toEqual(['app.ci.localhost /a//b?x=//c']);
+    } finally {
+      await new Promise((resolve) => other.close(resolve));
+    }
   });
 });

@@ -20,13 +20,26 @@ export function baseUrlOf(t: HttpTarget): string {
   return t.gatewayUrl ? t.gatewayUrl.replace(/\/$/, '') : `https://${t.domain}`;
 }
 
-/** One GET (or other method) to `path` of the app; bodies are cut at 64 KiB. */
+/**
+ * One GET (or other method) to `path` of the app; bodies are cut at 64 KiB. `path` comes from
+ * the recipe (settings, hooks): one that resolves to another origin (`//host/x`, `/\\host`,
+ * `http://host/`, a tab between the slashes) is refused, never requested: it would make the
+ * harness fetch from any host it can reach, with the app's Host header.
+ */
 export function httpGet(
   t: HttpTarget,
   path: string,
   options: { method?: string; body?: string; timeoutMs?: number; signal?: AbortSignal } = {},
 ): Promise<HttpAnswer> {
-  const url = new URL(path, `${baseUrlOf(t)}/`);
+  const base = new URL(`${baseUrlOf(t)}/`);
+  const url = new URL(path, base);
+  if (!path.startsWith('/') || url.origin !== base.origin) {
+    return Promise.reject(
+      new Error(
+        `${JSON.stringify(path.slice(0, 200))} is not a path of the app: give a path starting with a single /`,
+      ),
+    );
+  }
   const request = url.protocol === 'https:' ? httpsRequest : httpRequest;
   return new Promise((resolve, reject) => {
     const req = request(
