@@ -1,5 +1,5 @@
 // Refused before any deploy, and abra faults become `unver` with a reason, never a crash.
-import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createFixtureRecipe } from '@ccci/testbed';
 import { execa } from 'execa';
@@ -120,6 +120,13 @@ describe('the host, not the recipe', () => {
           .replace(/\nnetworks:\n/, `\nnetworks:\n  tiny:\n    external: true\n    name: ${net}\n`),
       message: 'feat: join another network',
     });
+    // Another network is another app's (rule foreign-object): the operator grants this one.
+    const enrol = join(bed.env['CCCI_ENROLMENT_DIR'] as string, 'noaddr');
+    mkdirSync(enrol, { recursive: true });
+    writeFileSync(
+      join(enrol, 'recipe_meta.yml'),
+      `${readFileSync(join(bed.env['CCCI_ENROLMENT_DIR'] as string, 'web', 'recipe_meta.yml'), 'utf8')}\nCOMPOSE_POLICY_EXCEPTIONS:\n  - {service: networks.tiny, rule: foreign-object, reason: the test's exhausted network}\n`,
+    );
     const r = await bed.run(runArgs('noaddr', repo, 'noaddr'));
     expect(r.exitCode, r.all).toBe(0);
     const res = bed.results('noaddr');

@@ -91,6 +91,7 @@ function checkFile(
     const name = nav.scalar(nav.get(value, 'name')?.value) ?? key;
     // A network whose engine name is `host` is the host's stack (swarm's way to host networking).
     if (name === 'host') hostNetworks.add(key);
+    checker.objectName('networks', key, value);
   }
   for (const { key, value } of nav.entries(nav.get(root, 'services')?.value)) {
     checker.service(key, value, hostNetworks);

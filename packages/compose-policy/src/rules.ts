@@ -10,6 +10,12 @@ const EXCEPTION_HINT =
 
 const SOCKETS = ['/var/run/docker.sock', '/run/docker.sock'];
 
+/**
+ * External networks every app may join: `proxy`, the network abra's recipes share with traefik.
+ * Any other external network is another app's (rule `foreign-object`).
+ */
+const SHARED_NETWORKS: readonly string[] = ['proxy'];
+
 /** Docker's loader casts these strings to booleans (`read_only`, `external`). */
 const TRUE = /^(y|yes|true|on)$/i;
 const FALSE = /^(n|no|false|off)$/i;
@@ -288,19 +294,29 @@ export class FileChecker {
   }
 
   /**
-   * A secret, config or volume the swarm looks up by a name outside the app's stack is another
-   * app's (the proxy's TLS key, another run's database): the deploy would hand it over. The
-   * engine name is `name:`, else `external.name`, else the key of an external object; each
-   * must start with `${STACK_NAME}_`. Judged when the env names the stack; only the prefix
-   * counts, so a version variable without a value is no refusal.
+   * A secret, config, volume or external network the swarm looks up by a name outside the
+   * app's stack is another app's (the proxy's TLS key, another run's database or its internal
+   * network): the deploy would hand it over. The engine name is `name:`, else `external.name`,
+   * else the key of an external object; each must start with `${STACK_NAME}_`, but for the
+   * networks every app shares ({@link SHARED_NETWORKS}). A network only counts when external
+   * (the deploy creates the others, and cannot create one whose name is taken). Judged when the
+   * env names the stack; only the prefix counts, so a version variable without a value is no
+   * refusal.
    */
-  objectName(kind: 'configs' | 'secrets' | 'volumes', objName: string, def: Node | null): void {
+  objectName(
+    kind: 'configs' | 'secrets' | 'volumes' | 'networks',
+    objName: string,
+    def: Node | null,
+  ): void {
     const stack = this.env['STACK_NAME'];
     if (!stack) return;
-    const where = `${kind}.${objName}`;
     const resolve = (raw: string) =>
       this.mode.interpolated ? raw : interpolate(raw, this.env).value;
     const external = this.nav.get(def, 'external');
+    const isExternal =
+      external !== undefined &&
+      (isMap(external.value) || !FALSE.test(resolve(this.nav.scalar(external.value) ?? 'false')));
+    if (kind === 'networks' && !isExternal) return;
     const named =
       this.nav.get(def, 'name') ??
       (isMap(external?.value) ? this.nav.get(external?.value, 'name') : undefined);
@@ -311,21 +327,22 @@ export class FileChecker {
       if (raw === null) return; // not a string: Docker's loader refuses it
       engineName = resolve(raw);
       at = named.at;
-    } else if (
-      external &&
-      (isMap(external.value) || !FALSE.test(resolve(this.nav.scalar(external.value) ?? 'false')))
-    ) {
+    } else if (isExternal) {
       engineName = objName; // an external object without a name is looked up by its key
-      at = external.at;
+      at = external?.at ?? null;
     } else return;
     if (engineName.startsWith(`${stack}_`)) return;
-    const noun = kind === 'configs' ? 'config' : kind === 'secrets' ? 'secret' : 'volume';
+    if (kind === 'networks' && (SHARED_NETWORKS.includes(engineName) || engineName === 'host'))
+      return; // `host` is the host-network rule's
+    const noun = kind.slice(0, -1);
     this.add(
       at,
-      where,
-      kind === 'volumes' ? 'host-bind' : 'host-file',
-      `names the swarm ${noun} "${engineName}", which is not this app's (its names start with "${stack}_"): another app's ${noun} would be handed over`,
-      `Name it \${STACK_NAME}_<name> (abra's convention), or leave name out.`,
+      `${kind}.${objName}`,
+      'foreign-object',
+      `names the swarm ${noun} "${engineName}", which is not this app's (its names start with "${stack}_"${kind === 'networks' ? `; shared: ${SHARED_NETWORKS.join(', ')}` : ''}): another app's ${noun} would be handed over`,
+      kind === 'networks'
+        ? "Join the shared proxy network, or a network of the app's own (leave external out)."
+        : `Name it \${STACK_NAME}_<name> (abra's convention), or leave name out.`,
     );
   }
 

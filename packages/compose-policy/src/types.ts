@@ -16,6 +16,7 @@ export const EXCEPTABLE_RULES = [
   'devices',
   'security-opt',
   'unresolved-variable',
+  'foreign-object',
 ] as const;
 
 /** Stable identifiers of the compose policy rules; `unparseable` admits no exception. */

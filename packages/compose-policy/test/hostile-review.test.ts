@@ -17,49 +17,49 @@ const cases: [string, string, Rule, number, string][] = [
   [
     'external secret named after another stack',
     `services:\n  app:\n    secrets: [tlskey]\nsecrets:\n  tlskey:\n    external: true\n    name: ${TLS_KEY}\n`,
-    'host-file',
+    'foreign-object',
     7,
     'secrets.tlskey',
   ],
   [
     'external secret whose key is the name',
     `services:\n  app:\n    secrets: [${TLS_KEY}]\nsecrets:\n  ${TLS_KEY}:\n    external: true\n`,
-    'host-file',
+    'foreign-object',
     6,
     `secrets.${TLS_KEY}`,
   ],
   [
     'external secret, deprecated external.name',
     `services:\n  app:\n    secrets: [tlskey]\nsecrets:\n  tlskey:\n    external:\n      name: ${TLS_KEY}\n`,
-    'host-file',
+    'foreign-object',
     7,
     'secrets.tlskey',
   ],
   [
     'external secret through a variable (external: "yes", unbraced default)',
     `services:\n  app:\n    secrets: [tlskey]\nsecrets:\n  tlskey:\n    external: \${E:-yes}\n    name: $X:-${TLS_KEY}\n`,
-    'host-file',
+    'foreign-object',
     7,
     'secrets.tlskey',
   ],
   [
     'external config of another stack',
     'services:\n  app:\n    configs: [conf]\nconfigs:\n  conf:\n    external: true\n    name: traefik_ci_example_org_traefik_yml_v1\n',
-    'host-file',
+    'foreign-object',
     7,
     'configs.conf',
   ],
   [
     'external volume of another stack',
     'services:\n  app:\n    volumes: [certs:/certs]\nvolumes:\n  certs:\n    external: true\n    name: traefik_ci_example_org_letsencrypt\n',
-    'host-bind',
+    'foreign-object',
     7,
     'volumes.certs',
   ],
   [
     'plain named volume reusing another run’s volume',
     'services:\n  app:\n    volumes: [dbdata:/var/lib/postgresql/data]\nvolumes:\n  dbdata:\n    name: keyc-zz99_ci_example_org_postgres\n',
-    'host-bind',
+    'foreign-object',
     6,
     'volumes.dbdata',
   ],
@@ -116,7 +116,7 @@ describe('hostile review: routes the policy let through', () => {
       ],
     });
     expect(report.violations.map((v) => [v.file, v.line, v.rule])).toEqual([
-      ['compose.x.yml', 3, 'host-file'],
+      ['compose.x.yml', 3, 'foreign-object'],
     ]);
   });
 
@@ -161,7 +161,7 @@ volumes:
     const text = `services:\n  app:\n    image: x\nsecrets:\n  own:\n    name: ${STACK}_own_v1\n    external: true\n  tlskey:\n    name: ${TLS_KEY}\n    external: true\n`;
     const r = checkCompose({ files: [{ path: 'merged', text }], interpolated: true, env });
     expect(r.violations.map((v) => [v.service, v.rule, v.line])).toEqual([
-      ['secrets.tlskey', 'host-file', 9],
+      ['secrets.tlskey', 'foreign-object', 9],
     ]);
   });
 
@@ -173,10 +173,49 @@ volumes:
   it('an exception allows the rule for that object', () => {
     const text = `volumes:\n  certs:\n    external: true\n    name: traefik_ci_example_org_letsencrypt\n`;
     const r = check(text, {
-      exceptions: [{ service: 'volumes.certs', rule: 'host-bind', reason: 'reads the certs' }],
+      exceptions: [{ service: 'volumes.certs', rule: 'foreign-object', reason: 'reads the certs' }],
     });
     expect(r.ok).toBe(true);
     expect(r.excepted.map((e) => e.service)).toEqual(['volumes.certs']);
+  });
+
+  it("an external network of another app is refused; the shared proxy and the app's own pass", () => {
+    const text = `services:
+  app:
+    image: x
+    networks: [proxy, internal, own, theirs, legacy]
+networks:
+  proxy:
+    external: true
+  internal:
+  own:
+    external: true
+    name: \${STACK_NAME}_backend
+  theirs:
+    external: true
+    name: keyc-zz99_ci_example_org_internal
+  legacy:
+    external:
+      name: traefik_ci_example_org_default
+  created:
+    name: keyc-zz99_ci_example_org_created
+`;
+    expect(check(text).violations.map((v) => [v.service, v.rule, v.line])).toEqual([
+      ['networks.theirs', 'foreign-object', 14],
+      ['networks.legacy', 'foreign-object', 17],
+    ]);
+    // In Docker's rendering an external network always carries its name.
+    const rendered =
+      'networks:\n  proxy:\n    name: proxy\n    external: true\n  theirs:\n    name: keyc-zz99_ci_example_org_internal\n    external: true\n';
+    const r = checkCompose({
+      files: [{ path: 'merged', text: rendered }],
+      interpolated: true,
+      env,
+    });
+    expect(r.violations.map((v) => [v.service, v.line])).toEqual([['networks.theirs', 6]]);
+    expect(r.violations[0]?.message).toMatch(
+      /network "keyc-zz99_ci_example_org_internal".*shared: proxy/,
+    );
   });
 
   it('a time-zone bind through driver_opts must be read-only too', () => {

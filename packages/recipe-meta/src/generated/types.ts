@@ -28,7 +28,8 @@ export type ComposePolicyRule =
   | 'cap-add'
   | 'devices'
   | 'security-opt'
-  | 'unresolved-variable';
+  | 'unresolved-variable'
+  | 'foreign-object';
 
 export interface ReadyProbe {
   /** TCP port that must accept a connection */
