@@ -233,7 +233,8 @@ export class HookHost {
     // Hooks reach the app only through the harness's requests (http, exec, page): no network.
     const view = { read: [dirname(this.o.file), ...this.o.read], write: [], network: false };
     const [file, argv] = this.o.sandbox
-      ? sandboxed(this.o.sandbox, view, node[0] as string, node.slice(1))
+      ? // Its working folder is its own (not the harness's, whatever that is).
+        sandboxed(this.o.sandbox, view, node[0] as string, node.slice(1), dirname(this.o.file))
       : [node[0] as string, node.slice(1)];
     const { subprocess: sub } = startChild(file, argv, {
       ...(this.o.registry ? { registry: this.o.registry } : {}),
