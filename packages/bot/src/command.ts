@@ -1,6 +1,6 @@
 import { isRungName, RUNG_NAMES, type RungName } from '@ccci/contracts';
 import { COMMENT_MARKER } from '@ccci/results';
-import { Lexer, type Token } from 'marked';
+import { Lexer, type Token, Tokenizer } from 'marked';
 
 /** `!testme keep` without minutes keeps a failed run's app this long. */
 const KEEP_DEFAULT_MINUTES = 60;
@@ -73,25 +73,74 @@ export const COMMANDS: readonly CommandSpec[] = [
   ...Object.values(SUBCOMMANDS),
 ];
 
-// `!testme` as the first word of a line, followed by whitespace or the line's end:
-// `!testmexyz` and `foo !testme` are not the command.
-const LINE = /^[ \t]*!testme(?=[ \t]|$)(.*)$/m;
+// `!testme` as the first word of a line, followed by a space, a tab or the line's end:
+// `!testmexyz` and `foo !testme` are not the command. Lines end at `\n` only (after CR/CRLF
+// are made LF): U+2028/U+2029, which a JS multiline `^` takes for line ends, are ordinary
+// characters to markdown, so `foo\u2028!testme` is one line to the reader.
+const LINE = /^[ \t]*!testme(?=[ \t]|$)([^\n]*)$/;
+// A line a reader could take for the command when the comment is too long to be read as
+// markdown: `!testme` first, after list markers at most.
+const CANDIDATE = /^[ \t]*(?:(?:[-*+]|\d{1,9}[.)])[ \t]+)*!testme(?=[ \t]|$)/;
+
+/**
+ * The longest comment read for a command, in UTF-16 units. Parsing runs for every comment of
+ * anyone, before authorization: a bound keeps a hostile comment (GitHub allows 65 536
+ * characters, Gitea more) from holding the bot. A command is a line; a longer comment with a
+ * `!testme` line is refused with a reply saying why.
+ */
+const MAX_COMMAND_COMMENT = 8_192;
+
+/**
+ * Block structure and the inline constructs that hide or show text (code spans, HTML, escapes)
+ * are all the parser needs. Links, emphasis, strikethrough and autolinks are left as text: their
+ * tokenizers are what made marked cubic or quadratic on hostile input (16 KiB of `[a](` took
+ * 89 s), and none of them can hide a line.
+ */
+class ProseTokenizer extends Tokenizer {}
+for (const rule of ['link', 'reflink', 'emStrong', 'del', 'autolink', 'url'] as const) {
+  Object.defineProperty(ProseTokenizer.prototype, rule, { value: () => undefined });
+}
+
+/**
+ * Inline tokens as written, but a code span or inline HTML (a comment, a tag) is kept on one
+ * line: a `!testme` on a line inside one is not the first word of a line of prose.
+ */
+function inlineText(tokens: readonly Token[]): string {
+  let out = '';
+  for (const t of tokens) {
+    if (t.type === 'codespan' || t.type === 'html') out += t.raw.replace(/\n/g, ' ');
+    else if ('tokens' in t && Array.isArray(t.tokens)) out += inlineText(t.tokens);
+    else out += t.raw;
+  }
+  return out;
+}
 
 /**
  * The text of a comment a reader sees as prose: its paragraphs (also in lists), as written.
- * Code (fenced or indented), HTML (comments included), quotes of other comments and tables are
- * not prose: a `!testme` there is shown, not said.
+ * Code (fenced, indented or inline), HTML (comments and tags included, also mid-paragraph),
+ * quotes of other comments, headings and tables are not prose: a `!testme` there is shown,
+ * not said.
  */
 function prose(body: string): string {
   const out: string[] = [];
   const walk = (tokens: readonly Token[]) => {
     for (const t of tokens) {
-      if (t.type === 'paragraph' || t.type === 'text') out.push(t.raw);
-      else if (t.type === 'list') for (const item of t.items) walk(item.tokens);
+      if (t.type === 'paragraph' || t.type === 'text') {
+        out.push('tokens' in t && Array.isArray(t.tokens) ? inlineText(t.tokens) : t.raw);
+      } else if (t.type === 'list') for (const item of t.items) walk(item.tokens);
     }
   };
-  walk(new Lexer({ gfm: true }).lex(body));
+  walk(new Lexer({ gfm: true, tokenizer: new ProseTokenizer() }).lex(body));
   return out.join('\n');
+}
+
+/** The words after the first `!testme` line of the text, or null when there is none. */
+function commandLine(text: string): string | null {
+  for (const line of text.split('\n')) {
+    const m = LINE.exec(line);
+    if (m) return m[1] ?? '';
+  }
+  return null;
 }
 
 const SUBCOMMAND_LIST = Object.values(SUBCOMMANDS)
@@ -105,9 +154,29 @@ const SUBCOMMAND_LIST = Object.values(SUBCOMMANDS)
  * shows. Pure.
  */
 export function parseCommand(body: string): Command {
-  const m = LINE.exec(prose(body.replace(/\r\n?/g, '\n')));
-  if (!m) return { kind: 'none' };
-  const words = (m[1] ?? '')
+  // Most comments are no command: not lexed at all.
+  if (!body.includes('!testme')) return { kind: 'none' };
+  const text = body.replace(/\r\n?/g, '\n');
+  if (text.length > MAX_COMMAND_COMMENT) {
+    if (!text.split('\n').some((line) => CANDIDATE.test(line))) return { kind: 'none' };
+    return {
+      kind: 'invalid',
+      reason: `a comment with a command is read up to ${MAX_COMMAND_COMMENT} characters, this one has ${text.length}: write \`!testme\` in a comment of its own`,
+    };
+  }
+  let rest: string | null;
+  try {
+    rest = commandLine(prose(text));
+  } catch {
+    // A lexer failure (e.g. the stack on deep nesting) must not leave the comment pending
+    // forever, retried on every pass: refused once, with a reply.
+    return {
+      kind: 'invalid',
+      reason: 'the comment could not be read; write `!testme` in a short comment of its own',
+    };
+  }
+  if (rest === null) return { kind: 'none' };
+  const words = rest
     .trim()
     .split(/[ \t]+/)
     .filter(Boolean);

@@ -19,13 +19,13 @@ export function renderRun(store: Store, id: string): string | null {
         return `<tr><td>${e(RUNG_LABELS[n])}</td><td>${e(r?.status ?? '')}</td><td>${e(r?.reason ?? '')}</td></tr>`;
       }).join('')}</table>`
     : '';
-  const artifacts = store
-    .listArtifacts(id)
-    .map(
-      (a) =>
-        `<li><a href="/runs/${e(id)}/artifacts/${e(a.name)}">${e(a.name)}</a> (${a.size} bytes)</li>`,
-    );
-  const card = artifacts.some((a) => a.includes('card.svg'))
+  const stored = store.listArtifacts(id);
+  const has = (name: string) => stored.some((a) => a.name === name);
+  const artifacts = stored.map(
+    (a) =>
+      `<li><a href="/runs/${e(id)}/artifacts/${e(a.name)}">${e(a.name)}</a> (${a.size} bytes)</li>`,
+  );
+  const card = has('card.svg')
     ? `<p><img alt="card" src="/runs/${e(id)}/artifacts/card.svg" width="600"></p>`
     : '';
   return page(
@@ -33,6 +33,6 @@ export function renderRun(store: Store, id: string): string | null {
     `<p><a href="/recipes/${e(run.recipe)}">${e(run.recipe)}</a> · ${run.pr === null ? 'default branch' : `PR #${e(run.pr)}`} · <code>${e(run.headSha)}</code></p>
 <p>State: <strong>${e(run.state)}</strong>${run.level !== null ? ` · level <strong>${run.level}</strong>` : ''}${run.commitState ? ` · status ${e(run.commitState)}` : ''}</p>
 ${run.error ? `<p>${e(run.error)}</p>` : ''}${card}${rungs}${renderLiveSection(store, run)}
-<h2>Artifacts</h2>${artifacts.some((a) => a.includes('>run.log<')) ? `<p><a href="/runs/${e(id)}/log">Read the log</a> (by phase, with times and levels)</p>` : ''}<ul>${artifacts.join('') || '<li>none</li>'}</ul>`,
+<h2>Artifacts</h2>${has('run.log') ? `<p><a href="/runs/${e(id)}/log">Read the log</a> (by phase, with times and levels)</p>` : ''}<ul>${artifacts.join('') || '<li>none</li>'}</ul>`,
   );
 }

@@ -133,6 +133,16 @@ export async function handleComment(ctx: Context, c: SeenComment): Promise<void>
   if (pull.headCloneUrl === null) {
     return refuse('the head repository (fork) of this pull request was deleted', 'fork-gone');
   }
+  // The run tests the head read now, which must be the head the commenter approved: a push
+  // between the comment and this read (the poll interval, a bot restart) would otherwise run
+  // code nobody trusted. The forges keep seconds: a push in the comment's own second cannot be
+  // ordered and counts as before it.
+  if (pull.headPushedAt !== null && Date.parse(pull.headPushedAt) > Date.parse(c.createdAt)) {
+    return refuse(
+      `the pull request's head repository was pushed to after this !testme (at ${pull.headPushedAt}), so the head may not be the one you approved; comment !testme again to test ${pull.headSha.slice(0, 12)}`,
+      'pushed-after',
+    );
+  }
   const runId = newRunId();
   ctx.store.transaction(() => {
     const replaced = ctx.store

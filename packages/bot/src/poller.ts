@@ -1,4 +1,5 @@
 import type { ForgeComment } from '@ccci/forge';
+import { parseCommand } from './command.js';
 import { type Context, errorMessage, rethrowCrash } from './context.js';
 
 /**
@@ -8,6 +9,19 @@ import { type Context, errorMessage, rethrowCrash } from './context.js';
  * bot and the forge, and keeps the first poll to a few pages on a busy repository.
  */
 const FIRST_POLL_LOOKBACK_MS = 24 * 60 * 60 * 1000;
+
+const EDITED_BEFORE_READ =
+  'this comment was edited before the bot read it, and a comment can be edited by others than its author (anyone with write access to the repository); write !testme in a new comment';
+
+/**
+ * A command in a comment edited before the bot first read it (an unedited comment has its
+ * creation time as its update time, on both forges). The comment's author is not necessarily
+ * who wrote the command: Gitea and GitHub let anyone with write access edit any comment, so a
+ * writer who may not start runs could otherwise put `!testme` into a member's fresh comment.
+ */
+function editedCommand(c: ForgeComment): boolean {
+  return Date.parse(c.updatedAt) > Date.parse(c.createdAt) && parseCommand(c.body).kind !== 'none';
+}
 
 /**
  * Polls one repository's comments since its cursor and records the new ones in one
@@ -45,6 +59,16 @@ export async function pollRepo(ctx: Context, repo: string): Promise<number> {
       if (isNew && !old) {
         fresh++;
         ctx.metrics.commentsSeen.inc({ source: 'poll' });
+        if (c.prNumber !== null && editedCommand(c)) {
+          const reason = EDITED_BEFORE_READ;
+          ctx.store.insertRefusal({ commentId: c.id, repo, pr: c.prNumber, user: c.user, reason });
+          ctx.store.markComment(c.id, 'refused', reason);
+          ctx.metrics.refusals.inc({ kind: 'edited' });
+          ctx.log.info?.(
+            { comment: c.id, repo, pr: c.prNumber, user: c.user },
+            'refused a command edited into a comment before the bot read it',
+          );
+        }
       }
     }
     ctx.store.setCursor(repo, newest, firstBound);

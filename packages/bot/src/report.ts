@@ -63,6 +63,16 @@ function awaitsLateReport(ctx: Context, run: RunRecord): boolean {
 }
 
 /**
+ * A late report's run ended when its harness did, not when the report came: newest-first lists
+ * and the default-branch level go by that time, and results of an older commit delivered after
+ * a newer run's must not pass for the newest.
+ */
+function keepEndTime(ctx: Context, before: RunRecord): void {
+  if (before.state === 'done' && before.finishedAt !== null)
+    ctx.store.updateRun(before.id, { finishedAt: before.finishedAt });
+}
+
+/**
  * Intake of a harness report: `{ run_id, results, artifacts: [{ name, base64 }] }`. Results are
  * validated; the run ends in one transaction (artifacts, level, verdict); the comment edit and
  * final status follow in the notify step.
@@ -124,6 +134,7 @@ export function acceptReport(
         commitState: 'error',
         error: 'the harness reported no results (infrastructure failure)',
       });
+      keepEndTime(ctx, run);
     });
     ctx.metrics.reports.inc({ outcome: 'no-results' });
     return { status: 200, body: { ok: true, state: 'done', commit_state: 'error' } };
@@ -138,6 +149,7 @@ export function acceptReport(
         commitState: 'error',
         error: `the harness reported invalid results (${issues[0] ?? 'schema'})`,
       });
+      keepEndTime(ctx, run);
     });
     ctx.metrics.reports.inc({ outcome: 'invalid' });
     return { status: 422, body: { error: 'results do not match the results schema', issues } };
@@ -167,6 +179,7 @@ export function acceptReport(
     flags: value.flags,
     previousLevel: previous as Level | null,
   });
+  const late = run.state === 'done';
   ctx.store.transaction(() => {
     for (const a of artifacts) ctx.store.putArtifact(runId, a.name, a.bytes);
     // The streamed log lines are in run.log now; steps and rung outcomes stay for the page.
@@ -176,8 +189,8 @@ export function acceptReport(
       level: value.level,
       resultsJson: JSON.stringify(value),
     });
+    keepEndTime(ctx, run);
   });
-  const late = run.state === 'done';
   ctx.metrics.reports.inc({ outcome: late ? 'accepted-late' : 'accepted' });
   ctx.log.info?.(
     { runId, level: value.level, commitState, late },

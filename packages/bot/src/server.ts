@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { RECIPE_NAME_PART } from '@ccci/contracts';
 import { readWebhookBody } from '@ccci/forge';
 import { LIVE_LIMITS, renderBadge } from '@ccci/results';
-import { ACTIVE_RUN_STATES } from '@ccci/store';
+import { ACTIVE_RUN_STATES, type StoredEvent } from '@ccci/store';
 import type { Bot } from './bot.js';
 import { errorMessage } from './context.js';
 import { renderRun } from './dashboard.js';
@@ -22,6 +22,7 @@ import {
   renderRunLog,
 } from './pages/index.js';
 import { ARTIFACT_NAME, acceptArtifact, acceptReport, authorizeRun } from './report.js';
+import { budgetOf, createResponseBudget, useBudget } from './response-budget.js';
 import { handleWebhook } from './webhook.js';
 
 export interface BotServerOptions extends DashboardOptions {
@@ -32,6 +33,13 @@ export interface BotServerOptions extends DashboardOptions {
   maxWebhookBytes?: number;
   /** Largest report or artifact body, bytes. Default 64 MiB. */
   maxReportBytes?: number;
+  /**
+   * Bytes of large answers (1 MiB and over: artifacts, logs) held for readers at once; one that
+   * does not fit is answered 503. Default 256 MiB.
+   */
+  maxHeldResponseBytes?: number;
+  /** A large answer whose reader takes nothing for this long is cut off, ms. Default 60 000. */
+  responseIdleMs?: number;
 }
 
 export interface BotServer {
@@ -64,6 +72,16 @@ function send(
   type: string,
   extra: Record<string, string> = {},
 ): void {
+  if (budgetOf(res)?.take(res, Buffer.byteLength(body)) === false) {
+    const busy = '{"error":"the server is busy sending large answers; try again shortly"}\n';
+    res.writeHead(503, {
+      'content-type': 'application/json',
+      'x-content-type-options': 'nosniff',
+      'retry-after': '10',
+    });
+    res.end(busy);
+    return;
+  }
   res.writeHead(status, {
     'content-type': type,
     'x-content-type-options': 'nosniff',
@@ -86,6 +104,8 @@ const html = (res: ServerResponse, body: string | null) =>
 
 /** Open live streams, all runs (each holds a connection and a listener). */
 const MAX_STREAMS = 200;
+/** Events a stream reads at a time (and holds while its reader is slow): at most ~0.6 MB. */
+const EVENTS_PER_READ = 100;
 
 /** The bot's HTTP surface: health, metrics, badges, results API, dashboard, report intake, webhook. */
 export function createBotServer(options: BotServerOptions): BotServer {
@@ -93,6 +113,10 @@ export function createBotServer(options: BotServerOptions): BotServer {
   const ctx = bot.context;
   const maxReport = options.maxReportBytes ?? 64 * 1024 * 1024;
   const maxWebhook = options.maxWebhookBytes ?? 1024 * 1024;
+  const budget = createResponseBudget(
+    options.maxHeldResponseBytes ?? 256 * 1024 * 1024,
+    options.responseIdleMs ?? 60_000,
+  );
 
   const hub = createLiveHub();
   const streams = new Set<ServerResponse>();
@@ -329,13 +353,30 @@ export function createBotServer(options: BotServerOptions): BotServer {
       streams.delete(res);
       res.end();
     };
+    // A reader that does not keep up is sent more when it has taken what was written ('drain'):
+    // a run's events (up to 20 000 lines) never wait in memory all at once, per connection.
+    let draining = false;
+    // Read, not yet written: what the reader gets when it has taken the rest.
+    let batch: StoredEvent[] = [];
+    let sent = 0;
     const pump = () => {
-      if (closed) return;
+      if (closed || draining) return;
       for (;;) {
-        const batch = ctx.store.runEvents(runId, last, 500);
-        for (const ev of batch) res.write(`id: ${ev.seq}\ndata: ${ev.data}\n\n`);
-        last = batch.at(-1)?.seq ?? last;
-        if (batch.length < 500) break;
+        if (sent === batch.length) {
+          batch = ctx.store.runEvents(runId, last, EVENTS_PER_READ);
+          sent = 0;
+          if (batch.length === 0) break;
+        }
+        const ev = batch[sent++] as StoredEvent;
+        last = ev.seq;
+        if (!res.write(`id: ${ev.seq}\ndata: ${ev.data}\n\n`)) {
+          draining = true;
+          res.once('drain', () => {
+            draining = false;
+            pump();
+          });
+          return;
+        }
       }
       const run = ctx.store.getRun(runId);
       if (!run || !ACTIVE_RUN_STATES.includes(run.state)) {
@@ -354,6 +395,7 @@ export function createBotServer(options: BotServerOptions): BotServer {
   }
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    useBudget(res, budget);
     const path = new URL(req.url ?? '/', 'http://bot').pathname;
     let pathMatched = false;
     for (const [method, pattern, handler] of routes) {

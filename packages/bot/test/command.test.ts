@@ -59,6 +59,12 @@ describe('parseCommand', () => {
     ['a subcommand in the middle of a line', 'you could say !testme cancel'],
     ['a subcommand in a glued word', '!testmecancel'],
     ['a subcommand in a non-breaking space', '!testme\u00a0cancel'],
+    // Hidden or glued in ways the forge renders differently from a JS multiline regex.
+    ['an HTML comment opened mid-paragraph', 'looks fine <!--\n!testme\n-->'],
+    ['an HTML attribute spanning lines', 'see <span title="\n!testme\n">this</span>'],
+    ['a code span spanning lines', 'run `this\n!testme --quick` later'],
+    ['U+2028 (one line to markdown)', 'please\u2028!testme'],
+    ['U+2029 (one line to markdown)', 'please\u2029!testme cancel'],
   ])('%s: no command', (_where, body) => {
     expect(parseCommand(body)).toEqual({ kind: 'none' });
   });
@@ -160,5 +166,46 @@ describe('!testme help', () => {
     expect(help).toContain('Only members of **coop-cloud**');
     expect(help).toContain('At most 2 failed app(s) are kept at once');
     expect(renderHelp({ org: null, keepMax: 0 })).toContain('`keep` is turned off');
+  });
+});
+
+describe('hostile comment bodies (anyone may comment; parsing comes before authorization)', () => {
+  // Link-like and emphasis-heavy text made marked's full inline lexer cubic/quadratic: 16 KiB of
+  // `[a](` took 89 s, GitHub's 65 536-character maximum hours, the bot serialized behind it.
+  const hostile: [string, (n: number) => string][] = [
+    ['unclosed links', (n) => '[a]('.repeat(n / 4)],
+    ['emphasis runs', (n) => '*a '.repeat(n / 3)],
+    ['strong runs', (n) => '**'.repeat(n / 2)],
+    ['nested lists', (n) => '- '.repeat(n / 2)],
+    ['underscores', (n) => '_a'.repeat(n / 2)],
+  ];
+
+  it.each(hostile)('%s: parsed quickly at any size', (_what, make) => {
+    for (const n of [4_000, 8_000, 65_536, 1_000_000]) {
+      const body = `${make(n)}\n\n!testme`;
+      const started = performance.now();
+      const c = parseCommand(body);
+      expect(performance.now() - started, `${n} characters`).toBeLessThan(3_000);
+      expect(['testme', 'invalid', 'none']).toContain(c.kind);
+    }
+  });
+
+  it('deep nesting does not throw (a throw left the comment pending, retried every pass)', () => {
+    for (const n of [2_000, 4_000, 20_000]) {
+      expect(() => parseCommand(`${'> '.repeat(n)}x\n\n!testme`)).not.toThrow();
+      expect(() => parseCommand(`${'- '.repeat(n)}x\n\n!testme`)).not.toThrow();
+    }
+  });
+
+  it('a command in a comment too long to read is refused, saying so; without one, ignored', () => {
+    const long = `${'lorem ipsum '.repeat(2_000)}\n\n!testme --quick`;
+    expect(parseCommand(long)).toEqual({
+      kind: 'invalid',
+      reason: expect.stringContaining('comment of its own'),
+    });
+    expect(parseCommand('lorem ipsum '.repeat(100_000))).toEqual({ kind: 'none' });
+    expect(parseCommand(`${'lorem ipsum '.repeat(2_000)}\n\nsay !testme`)).toEqual({
+      kind: 'none',
+    });
   });
 });

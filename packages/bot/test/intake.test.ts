@@ -149,15 +149,11 @@ describe('replacement and cancellation', () => {
 
 describe('metrics', () => {
   it('comment-to-dispatch is measured from the comment’s creation on the forge', async () => {
-    const { bot, pr } = await w.startOnPull();
-    // Written 40 s ago (the bot polls now): the maintainer has waited 40 s, not 0.
-    w.fake.addComment({
-      repo: REPO,
-      pr,
-      user: 'alice',
-      body: '!testme',
-      at: new Date(Date.now() - 40_000),
-    });
+    // The bot reads the comment 40 s after it was written (its clock runs 40 s ahead of the
+    // forge's; a comment older than the PR's last push would be refused): the maintainer has
+    // waited 40 s, not 0.
+    const { bot, pr } = await w.startOnPull({ clock: () => new Date(Date.now() + 40_000) });
+    w.fake.addComment({ repo: REPO, pr, user: 'alice', body: '!testme' });
     await bot.pollOnce();
     expect(w.executor.dispatched).toHaveLength(1);
     const text = await bot.metrics.registry.metrics();
@@ -197,6 +193,43 @@ describe('a push after !testme', () => {
     expect(marks).toHaveLength(1);
     expect(marks[0]).toMatchObject({ state: 'pending' });
     expect(marks[0]?.description).toMatch(/not tested: pushed after !testme/);
+  });
+});
+
+describe('a push between !testme and the bot reading it', () => {
+  it('is refused: the run never tests a head pushed after the approval', async () => {
+    const { bot, store, pr } = await w.startOnPull();
+    // alice approves the head she saw (sha 1); the author pushes sha 2 before the next poll.
+    const approval = w.fake.addComment({
+      repo: REPO,
+      pr,
+      user: 'alice',
+      body: '!testme',
+      at: new Date(Date.now() - 5_000),
+    });
+    w.fake.updatePull(REPO, pr, { headSha: sha(2) });
+    await bot.pollOnce();
+    expect(w.executor.dispatched).toHaveLength(0);
+    expect(store.getComment(approval.id)?.state).toBe('refused');
+    expect(w.botComments(pr)[0]?.body).toMatch(/pushed to after/);
+    expect(w.fake.statuses(REPO, sha(2))).toHaveLength(0);
+    // A !testme written after the push tests what is there now.
+    const d = await w.testme(bot, pr);
+    expect(d.headSha).toBe(sha(2));
+  });
+});
+
+describe('a comment edited before the bot read it', () => {
+  it('is refused: its author is not who wrote the command (writers may edit any comment)', async () => {
+    const { bot, store, pr } = await w.startOnPull();
+    // alice (a member) writes a remark; before the next poll someone with write access to the
+    // repository (Gitea and GitHub let them edit any comment) turns it into a command.
+    const remark = w.fake.addComment({ repo: REPO, pr, user: 'alice', body: 'nice work' });
+    w.fake.editComment(remark.id, '!testme', { at: new Date(Date.now() + 2_000) });
+    await bot.pollOnce();
+    expect(w.executor.dispatched).toHaveLength(0);
+    expect(store.getComment(remark.id)?.state).toBe('refused');
+    expect(w.botComments(pr)[0]?.body).toMatch(/edited before/);
   });
 });
 

@@ -93,6 +93,32 @@ describe('late reports', () => {
     expect((await report(d.runId, d.reportKey, 3)).status).toBe(409);
   });
 
+  it('a late report keeps the run where it ended: a run that ended after it stays the newest', async () => {
+    // Run A (PR 1) ends without a report; run B (PR 2) ends with one; then A's report arrives.
+    // A's results are of an older state of the recipe: they must not pass for the newest.
+    const prA = w.fake.openPull(REPO, { headSha: sha(1) });
+    const prB = w.fake.openPull(REPO, { headSha: sha(2) });
+    const { bot, store } = await boot({ lateReportMs: 2 * HOUR });
+    const a = await runEndedWithoutReport(bot, prA);
+    const endedAt = store.getRun(a.runId)?.finishedAt;
+    offsetMs = 10 * 60_000;
+    const b = await w.testme(bot, prB);
+    const results = { ...exampleResults({ level: 2, recipe: 'custom-html' }), run_id: b.runId };
+    const answer = await fetch(`${base}/api/runs/${b.runId}/report`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${b.reportKey}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ results: { ...results, sha: sha(2), pr: prB } }),
+    });
+    expect(answer.status).toBe(200);
+    offsetMs = HOUR;
+    expect((await report(a.runId, a.reportKey, 5)).status).toBe(200);
+    expect(store.getRun(a.runId)).toMatchObject({ level: 5, finishedAt: endedAt });
+    const recipes = (await (await fetch(`${base}/api/recipes`)).json()) as {
+      recipes: { recipe: string; last_run: { run_id: string } | null }[];
+    };
+    expect(recipes.recipes.find((r) => r.recipe === 'custom-html')?.last_run?.run_id).toBe(b.runId);
+  });
+
   it('after the window the report is refused with why, and the key hash is dropped', async () => {
     const pr = w.fake.openPull(REPO, { headSha: sha(1) });
     const { bot, store } = await boot({ lateReportMs: 2 * HOUR });

@@ -16,6 +16,8 @@ export interface DialectSpec {
   statusField: 'status' | 'state';
   /** Field of a branch answer's `commit` holding the head SHA. */
   branchShaField: 'id' | 'sha';
+  /** Field of a repository answer that moves on every push (see ForgePull.headPushedAt). */
+  pushedField: 'updated_at' | 'pushed_at';
 }
 
 /** Gitea caps `limit` at MAX_RESPONSE_ITEMS (default 50): ask for the cap. */
@@ -56,6 +58,9 @@ const gitea: DialectSpec = {
   statusField: 'status',
   // modules/structs/repo_branch.go: Branch.Commit is a PayloadCommit, whose SHA is `id`.
   branchShaField: 'id',
+  // modules/structs/repo.go Repository has no push time; `updated_at` (UpdatedUnix) is set by
+  // every push (services/repository/push.go pushUpdates → UpdateRepositoryUpdatedTime).
+  pushedField: 'updated_at',
 };
 
 const github: DialectSpec = {
@@ -83,6 +88,8 @@ const github: DialectSpec = {
   statusField: 'state',
   // "Get a branch" answers a branch-with-protection whose `commit` is a commit object (`sha`).
   branchShaField: 'sha',
+  // The `repository` schema's `pushed_at`; its `updated_at` is the repository object's.
+  pushedField: 'pushed_at',
 };
 
 export function dialectSpec(dialect: Dialect): DialectSpec {

@@ -10,7 +10,7 @@ import {
   splitRepo,
   toSince,
 } from './options.js';
-import { asArray, asObject, bool, int, MalformedAnswer, optStr, str } from './parse.js';
+import { asArray, asObject, bool, int, MalformedAnswer, optStr, optTime, str } from './parse.js';
 import { type Answer, createTransport } from './transport.js';
 import type {
   CommentRef,
@@ -200,6 +200,9 @@ export function createForge(options: ForgeOptions): Forge {
             headRef: str(head, 'ref', 'pull request.head'),
             headSha: str(head, 'sha', 'pull request.head'),
             headCloneUrl: headRepo ? optStr(headRepo, 'clone_url', 'pull request.head.repo') : null,
+            headPushedAt: headRepo
+              ? optTime(headRepo, spec.pushedField, 'pull request.head.repo')
+              : null,
             baseRef: str(base, 'ref', 'pull request.base'),
           } satisfies ForgePull;
         },

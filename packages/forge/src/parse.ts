@@ -66,6 +66,12 @@ export function time(o: Json, key: string, where: string): string {
   return formatRfc3339(new Date(ms));
 }
 
+/** An optional RFC 3339 time: absent or null → null; anything else must be a time. */
+export function optTime(o: Json, key: string, where: string): string | null {
+  const v = o[key];
+  return v === undefined || v === null ? null : time(o, key, where);
+}
+
 /** `2026-11-22T03:24:31Z`: the form both forges accept for `since`/`before`. */
 export function formatRfc3339(date: Date): string {
   return `${date.toISOString().slice(0, 19)}Z`;

@@ -24,6 +24,14 @@ export interface ForgePull {
   headSha: string;
   /** Clone URL of the head repository; null when the fork was deleted. */
   headCloneUrl: string | null;
+  /**
+   * When the head repository was last pushed to (any branch), RFC 3339 UTC at one-second
+   * resolution; null when the forge does not say (or the fork is gone). A time after a
+   * `!testme` comment means the head may have moved since it was approved. Gitea:
+   * `head.repo.updated_at` (services/repository/push.go pushUpdates ends with
+   * UpdateRepositoryUpdatedTime); GitHub: `head.repo.pushed_at`.
+   */
+  headPushedAt: string | null;
   baseRef: string;
 }
 

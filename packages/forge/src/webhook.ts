@@ -55,6 +55,7 @@ export interface WebhookCommentEvent {
 
 export type WebhookRejectionCode =
   | 'WEBHOOK_TOO_LARGE'
+  | 'WEBHOOK_UNSUPPORTED_CONTENT_TYPE'
   | 'WEBHOOK_BAD_SIGNATURE'
   | 'WEBHOOK_MALFORMED'
   | 'WEBHOOK_WRONG_EVENT'
@@ -63,8 +64,8 @@ export type WebhookRejectionCode =
 
 export interface WebhookRejection {
   code: WebhookRejectionCode;
-  /** What to answer: 413, 401, 400, or 202 for a valid delivery we simply do not act on. */
-  httpStatus: 202 | 400 | 401 | 413;
+  /** What to answer: 413, 415, 401, 400, or 202 for a valid delivery we simply do not act on. */
+  httpStatus: 202 | 400 | 401 | 413 | 415;
   message: string;
 }
 
@@ -98,7 +99,8 @@ function reject(
 
 /**
  * Verifies and parses a comment webhook delivery (Gitea or GitHub) into a normalized event, or
- * a typed rejection. Order: size, signature (on the raw bytes), event headers, JSON, shape.
+ * a typed rejection. Order: size, content type, signature (on the raw bytes), event headers,
+ * JSON, shape.
  */
 export function parseWebhook(
   headers: WebhookHeaders,
@@ -115,6 +117,20 @@ export function parseWebhook(
       'WEBHOOK_TOO_LARGE',
       413,
       `body of ${size} bytes is over the limit of ${maxBytes}`,
+    );
+  }
+  // A hook set to form encoding posts `payload=<JSON>`; Gitea and Forgejo sign the JSON, not the
+  // body sent (services/webhook/default.go NewRequest), so the signature check would fail with
+  // a misleading "does not match": name the setting instead. Nothing is learnt without the secret.
+  const contentType = header(headers, 'content-type')?.split(';')[0]?.trim().toLowerCase();
+  if (
+    contentType === 'application/x-www-form-urlencoded' ||
+    contentType === 'multipart/form-data'
+  ) {
+    return reject(
+      'WEBHOOK_UNSUPPORTED_CONTENT_TYPE',
+      415,
+      `content type ${contentType} is not accepted: set the webhook's content type to application/json`,
     );
   }
   const giteaEvent = header(headers, 'x-gitea-event') ?? header(headers, 'x-forgejo-event');

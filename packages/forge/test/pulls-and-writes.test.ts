@@ -17,7 +17,18 @@ describe.each(DIALECTS)('pulls, comments and statuses (%s)', (dialect) => {
       headRef: 'fix-healthcheck',
       headSha: SHA,
       headCloneUrl: 'https://git.example.org/someone/custom-html.git',
+      headPushedAt: '2026-11-22T10:00:00Z',
       baseRef: 'main',
+    });
+  });
+
+  it('reads when the head repository was last pushed to (a push after a !testme)', async () => {
+    const n = s.fake.openPull(REPO, { headSha: SHA });
+    s.clock.advance(90_000);
+    s.fake.updatePull(REPO, n, { headSha: 'b'.repeat(40) });
+    expect(await s.forge.getPull(REPO, n)).toMatchObject({
+      headSha: 'b'.repeat(40),
+      headPushedAt: '2026-11-22T10:01:30Z',
     });
   });
 

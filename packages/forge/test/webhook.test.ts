@@ -155,6 +155,27 @@ describe('parseWebhook on hand-made bodies', () => {
     expect(!r.ok && r.rejection.message).toMatch(/payload.comment: expected a JSON object/);
   });
 
+  it('names the content type of a form-encoded delivery (415), not a signature mismatch', () => {
+    // A Gitea/Forgejo hook set to "application/x-www-form-urlencoded" posts `payload=<JSON>` but
+    // signs the JSON itself (services/webhook/default.go NewRequest: body = t.PayloadContent).
+    const json = JSON.stringify({ action: 'created', is_pull: true });
+    const body = new URLSearchParams({ payload: json }).toString();
+    const r = parseWebhook(
+      {
+        'content-type': 'application/x-www-form-urlencoded',
+        'x-gitea-event': 'issue_comment',
+        'x-gitea-signature': sign(json),
+      },
+      body,
+      { secret: SECRET },
+    );
+    expect(!r.ok && r.rejection).toMatchObject({
+      code: 'WEBHOOK_UNSUPPORTED_CONTENT_TYPE',
+      httpStatus: 415,
+      message: expect.stringContaining('application/json'),
+    });
+  });
+
   it('requires a secret', () => {
     expect(() => parseWebhook({}, '{}', { secret: '' })).toThrow(TypeError);
   });

@@ -57,16 +57,28 @@ export function patternsOf(value: Uint8Array, minLength: number): Pattern[] {
   }
   put('hex', Buffer.from(bytes.toString('hex'), 'latin1'));
   put('hex-upper', Buffer.from(bytes.toString('hex').toUpperCase(), 'latin1'));
-  // encodeURIComponent leaves A-Z a-z 0-9 - _ . ! ~ * ' ( ) alone; the WHATWG form
-  // encoding (URLSearchParams) only * - . _ and writes a space as '+'. Some encoders write
-  // lower-case hex digits.
-  const uriKeep = (b: number) => isAlnum(b) || "-_.!~*'()".includes(String.fromCharCode(b));
-  const formKeep = (b: number) => isAlnum(b) || '*-._'.includes(String.fromCharCode(b));
+  // Each URL encoder leaves its own set of characters as they are (letters and digits always):
+  // encodeURIComponent - _ . ! ~ * ' ( ); the WHATWG form encoding (URLSearchParams, Java's
+  // URLEncoder) * - . _ with a space as '+'; RFC 3986's unreserved - . _ ~ (Python's quote with
+  // safe='', PHP's rawurlencode, curl; quote_plus and Go's QueryEscape with a space as '+';
+  // Python's quote also keeps '/' by default); PHP's urlencode - . _ with '+'; encodeURI every
+  // URL delimiter too. Some encoders write lower-case hex digits.
+  const keeps = (chars: string) => (b: number) =>
+    isAlnum(b) || chars.includes(String.fromCharCode(b));
+  const uriKeep = keeps("-_.!~*'()");
+  const formKeep = keeps('*-._');
+  const unreserved = keeps('-._~');
   put('url', percent(value, uriKeep, false, HEX_UPPER));
   put('url-lower', percent(value, uriKeep, false, HEX_LOWER));
+  put('url', percent(value, unreserved, false, HEX_UPPER));
+  put('url-lower', percent(value, unreserved, false, HEX_LOWER));
+  put('url', percent(value, keeps('-._~/'), false, HEX_UPPER));
+  put('url', percent(value, keeps("-_.!~*'();/?:@&=+$,#"), false, HEX_UPPER));
   put('form', percent(value, uriKeep, true, HEX_UPPER));
   put('form', percent(value, formKeep, true, HEX_UPPER));
   put('form-lower', percent(value, formKeep, true, HEX_LOWER));
+  put('form', percent(value, unreserved, true, HEX_UPPER));
+  put('form', percent(value, keeps('-._'), true, HEX_UPPER));
   for (const [kind, inner] of base64Inner(value)) put(kind, Buffer.from(inner, 'latin1'));
   return [...seen.values()];
 }

@@ -87,6 +87,31 @@ describe('base64 and hex cut by line breaks', () => {
   });
 });
 
+describe('URL encodings', () => {
+  it('masks what common URL encoders write: each keeps its own set of characters as they are', () => {
+    const secret = "p/a+s=s w!o*r'd(~)_.-;:@&$,#?é";
+    const hex = (c: string) =>
+      [...Buffer.from(c)].map((b) => `%${b.toString(16).toUpperCase().padStart(2, '0')}`).join('');
+    const keeping = (keep: string, plus = false) =>
+      [...secret]
+        .map((c) =>
+          /[A-Za-z0-9]/.test(c) || keep.includes(c) ? c : plus && c === ' ' ? '+' : hex(c),
+        )
+        .join('');
+    const forms = {
+      encodeURIComponent: encodeURIComponent(secret),
+      encodeURI: encodeURI(secret),
+      'Python quote': keeping('-._~/'),
+      "Python quote(safe=''), PHP rawurlencode, curl": keeping('-._~'),
+      'Python quote_plus, Go QueryEscape': keeping('-._~', true),
+      'PHP urlencode': keeping('-._', true),
+      'URLSearchParams, Java URLEncoder': new URLSearchParams({ v: secret }).toString().slice(2),
+    };
+    for (const [encoder, form] of Object.entries(forms))
+      expect(redact(secret, `url?v=${form}&x`), encoder).toBe(`url?v=${MASK}&x`);
+  });
+});
+
 describe('text escapes', () => {
   it('masks JSON with escaped slashes, upper-case \\u escapes and Go HTML escapes', () => {
     const secret = 'a/b<c>&d"é\u2028\u001b';

@@ -12,7 +12,7 @@ import { budgetOk, collectSkips, earlierStop } from './derive.js';
 import { ResultsBuilderError } from './errors.js';
 import { level } from './level.js';
 import { RESULTS_SCHEMA_VERSION } from './schema.js';
-import { clipText } from './text.js';
+import { clipText, visibleText } from './text.js';
 import {
   type ArtifactName,
   type Artifacts,
@@ -124,8 +124,9 @@ export function createResultsBuilder(options: ResultsBuilderOptions): ResultsBui
   const { recipe, runId, sha, ref, version, pr, executorUrl, clock, redact } =
     checkBuilderOptions(options);
 
-  // Clipped between graphemes after redaction (a secret cut in half would not be recognised).
-  const cleanText = (text: string, max: number) => clipText(redact(text), max);
+  // Redacted as a reader sees it (a secret cut by a terminal escape or an invisible character
+  // reads whole), then clipped between graphemes (a secret cut in half would not be recognised).
+  const cleanText = (text: string, max: number) => clipText(redact(visibleText(text)), max);
   const cleanReason = (reason: string | null | undefined) =>
     reason == null || reason.trim() === '' ? null : cleanText(reason, MAX_REASON);
 

@@ -11,6 +11,59 @@ import type { Results } from './types.js';
 /** First line of every comment ccci writes, so the bot can find its own comment again. */
 export const COMMENT_MARKER = '<!-- ccci -->';
 
+/**
+ * Longest comment body renderComment writes, in UTF-16 units: GitHub refuses one over 65 536
+ * characters, and the bot appends a few lines (the run marker, a keep note).
+ */
+export const COMMENT_MAX_CHARS = 60_000;
+
+/**
+ * How much untrusted text a result comment shows, in characters before escaping (which can
+ * multiply it: `$` becomes `<span>$</span>`). The first set whose comment fits is used.
+ */
+interface TextLimits {
+  version: number;
+  rungReason: number;
+  regressionReason: number;
+  items: number;
+  testName: number;
+  testReason: number;
+  lintId: number;
+  lintDescription: number;
+}
+const LIMITS: readonly TextLimits[] = [
+  {
+    version: 128,
+    rungReason: 300,
+    regressionReason: 200,
+    items: 10,
+    testName: 120,
+    testReason: 200,
+    lintId: 64,
+    lintDescription: 200,
+  },
+  {
+    version: 64,
+    rungReason: 120,
+    regressionReason: 100,
+    items: 10,
+    testName: 60,
+    testReason: 80,
+    lintId: 32,
+    lintDescription: 80,
+  },
+  {
+    version: 32,
+    rungReason: 60,
+    regressionReason: 60,
+    items: 5,
+    testName: 40,
+    testReason: 40,
+    lintId: 24,
+    lintDescription: 40,
+  },
+];
+
 interface CommentLinks {
   /** The run's page on the dashboard. */
   runUrl?: string | null;
@@ -109,11 +162,16 @@ export function renderComment(input: CommentInput): string {
     case 'refused':
       lines.push(`🚫 **ccci** is not starting a run: ${md(input.reason, 500)}`);
       break;
-    case 'result':
-      lines.push(
-        ...resultLines(normalizeResults(input.results), input.links, input.baseline ?? null),
-      );
+    case 'result': {
+      const r = normalizeResults(input.results);
+      // Escaping multiplies hostile text: shorter excerpts until the body fits (the last set
+      // fits whatever the text: at most 14 characters per character shown).
+      for (const [i, limits] of LIMITS.entries()) {
+        const body = `${[...lines, ...resultLines(r, input.links, input.baseline ?? null, limits)].join('\n')}\n`;
+        if (body.length <= COMMENT_MAX_CHARS || i === LIMITS.length - 1) return body;
+      }
       break;
+    }
   }
   return `${lines.join('\n')}\n`;
 }
@@ -122,6 +180,7 @@ function resultLines(
   r: Results,
   links: CommentLinks | undefined,
   baseline: Level | null,
+  limits: TextLimits,
 ): string[] {
   const out: string[] = [];
   const levelText = `level ${r.level}`;
@@ -129,19 +188,21 @@ function resultLines(
   const runUrl = safeUrl(links?.runUrl);
   const badge = badgeUrl ? `![ccci ${levelText}](${badgeUrl})` : '';
   const badgeLinked = badge && runUrl ? `[${badge}](${runUrl})` : badge;
-  const version = r.version ? ` ${md(r.version, 128)}` : '';
+  const version = r.version ? ` ${md(r.version, limits.version)}` : '';
   out.push(
     `${badgeLinked ? `${badgeLinked} ` : ''}**${md(r.recipe, 100)}**${version}${shaPart(r.sha)}: ` +
       `**${levelText}** — ${LEVEL_MEANINGS[r.level]}`,
   );
-  const regression = regressionLine(r, baseline);
+  const regression = regressionLine(r, baseline, limits.regressionReason);
   if (regression) out.push('', regression);
   out.push('', '| | rung | status | reason | time |', '| --- | --- | --- | --- | --- |');
   for (const [i, name] of RUNG_NAMES.entries()) {
     const rung = r.rungs[name];
     const { passed, total } = testTally(rung.tests);
     const testsNote = total ? `${passed}/${total} tests passed` : '';
-    const reason = [rung.reason ? md(rung.reason) : '', testsNote].filter(Boolean).join(' · ');
+    const reason = [rung.reason ? md(rung.reason, limits.rungReason) : '', testsNote]
+      .filter(Boolean)
+      .join(' · ');
     out.push(
       `| ${i + 1} | ${RUNG_LABELS[name]} | ${STATUS_EMOJI[rung.status]} ${STATUS_TEXT[rung.status]} | ${reason} | ${formatDuration(rung.duration_ms)} |`,
     );
@@ -152,22 +213,24 @@ function resultLines(
       .filter((t) => t.status === 'fail' || t.status === 'unver')
       .map(
         (t) =>
-          `- ${STATUS_EMOJI[t.status]} ${RUNG_LABELS[name]} › ${md(t.name, 120)}${t.reason ? `: ${md(t.reason, 200)}` : ''}`,
+          `- ${STATUS_EMOJI[t.status]} ${RUNG_LABELS[name]} › ${md(t.name, limits.testName)}${t.reason ? `: ${md(t.reason, limits.testReason)}` : ''}`,
       ),
   );
   if (problems.length) {
-    out.push('', '**Tests that did not pass**', '', ...problems.slice(0, 10));
-    if (problems.length > 10) out.push(`- … and ${problems.length - 10} more (see the log)`);
+    out.push('', '**Tests that did not pass**', '', ...problems.slice(0, limits.items));
+    if (problems.length > limits.items)
+      out.push(`- … and ${problems.length - limits.items} more (see the log)`);
   }
   const lintRules = r.lint.rules_failed;
   if (lintRules.length) {
     out.push('', '**Lint rules not satisfied**', '');
-    for (const rule of lintRules.slice(0, 10)) {
+    for (const rule of lintRules.slice(0, limits.items)) {
       out.push(
-        `- ${rule.severity === 'error' ? '❌' : '⚠️'} ${md(rule.id, 64)} (${rule.severity}): ${md(rule.description, 200)}`,
+        `- ${rule.severity === 'error' ? '❌' : '⚠️'} ${md(rule.id, limits.lintId)} (${rule.severity}): ${md(rule.description, limits.lintDescription)}`,
       );
     }
-    if (lintRules.length > 10) out.push(`- … and ${lintRules.length - 10} more`);
+    if (lintRules.length > limits.items)
+      out.push(`- … and ${lintRules.length - limits.items} more`);
   }
 
   const notes = flagNotes(r);
@@ -188,13 +251,13 @@ function resultLines(
   return out;
 }
 
-function regressionLine(r: Results, baseline: Level | null): string | null {
+function regressionLine(r: Results, baseline: Level | null, max: number): string | null {
   const reg = regressionOf(r, baseline);
   if (!reg) return null;
   const head = `📉 **Regression:** level ${reg.level}, default branch ${reg.baseline}`;
   if (reg.rung === null || reg.status === null) return head;
   const verb = reg.status === 'fail' ? 'fails' : 'is unverified';
-  const reason = reg.reason ? `: ${md(reg.reason, 200)}` : '';
+  const reason = reg.reason ? `: ${md(reg.reason, max)}` : '';
   return `${head} — **${RUNG_LABELS[reg.rung]}** ${verb}${reason}`;
 }
 

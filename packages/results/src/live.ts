@@ -1,4 +1,5 @@
 import { isRungName, isRungStatus, type RungName, type RungStatus } from '@ccci/contracts';
+import { markHidden } from './text.js';
 
 /**
  * What a running harness streams to trigger-bot while it climbs (`POST
@@ -56,8 +57,9 @@ export type LiveParse = { ok: true; events: LiveEvent[] } | { ok: false; error: 
 
 /**
  * Checks a progress request body `{ run_id, events: [...] }` field by field (it comes from the
- * harness, which runs pull-request code). Strings longer than their bound are cut, not refused:
- * a long log line is still worth showing. Anything else malformed refuses the whole request,
+ * harness, which runs pull-request code). Each string is shown as one line with its hidden
+ * characters made visible (markHidden); one longer than its bound is cut, not refused: a long
+ * log line is still worth showing. Anything else malformed refuses the whole request,
  * naming the first bad field.
  */
 export function parseLiveBody(raw: unknown, runId: string): LiveParse {
@@ -88,7 +90,7 @@ function parseEvent(item: unknown): LiveEvent | string {
   if (!isIsoTime(e.at)) return 'at: expected a UTC time like 2026-12-02T10:00:00.000Z';
   const at = e.at;
   const str = (key: string, max: number): string | null =>
-    typeof e[key] === 'string' ? clipLive(e[key] as string, max) : null;
+    typeof e[key] === 'string' ? clipLive(markHidden(e[key] as string), max) : null;
   switch (e.kind) {
     case 'step': {
       if (typeof e.phase !== 'string' || !LIVE_PHASE.test(e.phase))

@@ -11,6 +11,53 @@ export const BIDI_CONTROLS = /[\u061C\u200E\u200F\u202A-\u202E\u2066-\u2069]/g;
 
 const graphemes = new Intl.Segmenter('en', { granularity: 'grapheme' });
 
+// Terminal escape sequences: CSI (ESC [ or the 8-bit CSI) … final byte; OSC, DCS, SOS, PM and
+// APC strings (ESC ] P X ^ _ or their 8-bit forms) … BEL or ST; any other ESC sequence. Each
+// class is disjoint from the next, so a match never backtracks.
+const TERMINAL_ESCAPE =
+  /(?:\u001b\[|\u009b)[0-?]*[ -/]*[@-~]?|(?:\u001b[\]PX^_]|[\u0090\u0098\u009d-\u009f])[^\u0007\u001b\u009c]*(?:\u0007|\u001b\\|\u009c)?|\u001b[ -/]*[0-~]?/g;
+// C0 and C1 controls but the whitespace ones (tab, line breaks: oneLine makes them a space).
+const CONTROLS = /[\u0000-\u0008\u000E-\u001F\u007F-\u009F]/g;
+// Tag characters: part of a flag emoji after U+1F3F4, invisible anywhere else.
+const TAGS = /\u{1F3F4}[\u{E0020}-\u{E007F}]+|[\u{E0020}-\u{E007F}]+/gu;
+// Joiners where no script or emoji sequence needs them: next to ASCII.
+const STRAY_JOINERS = /(?<=[\0-\x7F])[\u200C\u200D]+|[\u200C\u200D]+(?=[\0-\x7F])/g;
+// Other invisible format characters (U+200B, U+2060, U+FEFF, U+00AD, bidi controls, …).
+const INVISIBLE = /(?!\u200C|\u200D|[\u{E0020}-\u{E007F}])\p{Cf}/gu;
+
+/**
+ * The text as a reader sees it: terminal escapes, controls and invisible format characters
+ * removed (whitespace stays). A secret cut by any of them reads as the secret in a terminal, on
+ * the card and on the dashboard, so text is made visible before it is redacted, never after.
+ */
+export function visibleText(text: string): string {
+  return wellFormed(text)
+    .replace(TERMINAL_ESCAPE, '')
+    .replace(CONTROLS, '')
+    .replace(TAGS, (run) => (run.startsWith('\u{1F3F4}') ? run : ''))
+    .replace(STRAY_JOINERS, '')
+    .replace(INVISIBLE, '');
+}
+
+// What a browser or a terminal takes as the end of a line.
+const LINE_BREAKS = /\r\n|[\n\r\u000B\u000C\u0085\u2028\u2029]/g;
+// Controls but tab (line breaks are replaced first) and invisible format characters but the
+// joiners scripts and emoji sequences need.
+const HIDDEN = /[\u0000-\u0008\u000E-\u001F\u007F-\u009F]|(?!\u200C|\u200D)\p{Cf}/gu;
+
+/** Symbol shown for a line break inside one line of text (U+2424 SYMBOL FOR NEWLINE). */
+const LINE_BREAK_MARK = '\u2424';
+
+/**
+ * One line of already-redacted text for display, nothing removed: each line break becomes
+ * {@link LINE_BREAK_MARK}; controls, bidi controls and other invisible characters become U+FFFD.
+ * Removing them would join what the redactor saw apart; showing a break would draw a line the
+ * writer never wrote.
+ */
+export function markHidden(text: string): string {
+  return wellFormed(text).replace(LINE_BREAKS, LINE_BREAK_MARK).replace(HIDDEN, '\uFFFD');
+}
+
 /** Lone surrogates (half an emoji, or garbage) become U+FFFD, so the text is valid Unicode. */
 export function wellFormed(text: string): string {
   return text.replace(LONE_SURROGATE, '\uFFFD');

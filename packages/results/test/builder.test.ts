@@ -144,6 +144,50 @@ describe('createResultsBuilder', () => {
     expect(r.lint.rules_failed[0]!.description).toBe('has ***');
   });
 
+  it('redacts the text as a reader sees it: terminal escapes, controls and invisible characters first', () => {
+    // A secret cut by what a terminal, a browser or the card does not show reads as the secret,
+    // and the renderers drop those characters: the redactor must see it whole.
+    const secret = 'hunter2hunter2';
+    const { builder: b } = manualBuilder({ redact: (s) => s.replaceAll(secret, '***') });
+    const hidden = [
+      'hunter2\u001b[1mhunter2\u001b[0m',
+      'hunter2\u001b]8;;https://x\u0007hunter2',
+      'hunt\u0000er2\u0007hunt\u001fer2\u007f',
+      'hunter2\u202Ehunter2\u2066',
+      'hun\u200Bter2\u2060hunter2\uFEFF\u00AD',
+      'hunter2\u0085hunter2\u009b31m',
+    ];
+    b.startRung('install');
+    for (const [i, h] of hidden.entries())
+      b.addTest({ name: `t${i} ${h}`, status: 'fail', ms: 1, reason: `said ${h}` });
+    b.finishRung('fail', hidden.join(' '));
+    b.setLint([{ id: 'R\u001b[31m1', severity: 'error', description: hidden[0]! }]);
+    b.abort(`gave up: ${hidden[3]}`);
+    const r = b.finish();
+    const strings: string[] = [];
+    JSON.stringify(r, (_, v: unknown) => {
+      if (typeof v === 'string') strings.push(v);
+      return v;
+    });
+    for (const s of strings) {
+      expect(s).not.toMatch(/hunt/);
+      expect(s).not.toMatch(/[\u0000-\u001f\u007f-\u009f\u200B\u2060\uFEFF\u00AD\u202E\u2066]/);
+    }
+    expect(r.rungs.install.tests.map((t) => t.name)).toEqual(hidden.map((_, i) => `t${i} ***`));
+    expect(r.rungs.install.tests[0]!.reason).toBe('said ***');
+    expect(r.lint.rules_failed[0]).toMatchObject({ id: 'R1', description: '***' });
+    expect(r.rungs.upgrade.reason).toBe('not reached: gave up: ***');
+    // Ordinary text keeps its spaces, emoji sequences and scripts that need joiners.
+    const { builder: c } = manualBuilder();
+    c.addTest(
+      { name: 'family 👩‍👩‍👧 \u0645\u06CC\u200C\u0631\u0648\u0645\ttab', status: 'pass', ms: 1 },
+      'lint',
+    );
+    expect(c.finish().rungs.lint.tests[0]!.name).toBe(
+      'family 👩‍👩‍👧 \u0645\u06CC\u200C\u0631\u0648\u0645 tab',
+    );
+  });
+
   it('copies the manifest so later mutation by the caller does not change the results', () => {
     const { builder: b } = manualBuilder();
     const manifest = { overlays: ['a.yml'] };

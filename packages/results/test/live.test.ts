@@ -20,6 +20,37 @@ describe('parseLiveBody', () => {
     expect(line?.kind === 'log' && line.text.endsWith('…')).toBe(true);
   });
 
+  it('shows each event as one line, with hidden characters made visible', () => {
+    // Log lines carry recipe text (test names, hook messages): a line break would draw a line the
+    // harness never wrote, a bidi override reorder it, a control or an invisible character hide
+    // where the text was cut (the harness masked secrets in what it sent; nothing is dropped here).
+    const r = ok([
+      { seq: 1, at, kind: 'log', level: 'info', text: 'a\n10:00:01 install: pass\r\nb\rc\u2028d' },
+      { seq: 2, at, kind: 'step', phase: 'install', step: 'deploy\u0085e\u000bf\u000cg' },
+      { seq: 3, at, kind: 'rung', rung: 'lint', status: 'fail', reason: 'abc\u202Edcba\u2066' },
+      {
+        seq: 4,
+        at,
+        kind: 'log',
+        level: 'warn',
+        text: 'hunt\u0000er\u001b[1m2\u200Bx\u009by\u00ADz',
+      },
+      { seq: 5, at, kind: 'log', level: 'info', text: 'tab\tand 👩‍👩‍👧 \u0645\u06CC\u200C\u0631' },
+    ]);
+    expect(r.ok).toBe(true);
+    if (!r.ok) return;
+    const texts = r.events.map((e) =>
+      e.kind === 'log' ? e.text : e.kind === 'step' ? e.step : e.reason,
+    );
+    expect(texts).toEqual([
+      'a␤10:00:01 install: pass␤b␤c␤d',
+      'deploy␤e␤f␤g',
+      'abc\uFFFDdcba\uFFFD',
+      'hunt\uFFFDer\uFFFD[1m2\uFFFDx\uFFFDy\uFFFDz',
+      'tab\tand 👩‍👩‍👧 \u0645\u06CC\u200C\u0631',
+    ]);
+  });
+
   it.each([
     [{ run_id: 'other', events: [] }, 'run_id'],
     [{ run_id: 'r1', events: {} }, 'events'],

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { Resvg } from '@resvg/resvg-js';
 import { describe, expect, it } from 'vitest';
 import { CARD_WIDTH } from '../src/card.js';
+import { COMMENT_MAX_CHARS } from '../src/comment.js';
 import {
   exampleResults,
   LEVEL_COLORS,
@@ -12,6 +13,7 @@ import {
   renderComment,
 } from '../src/index.js';
 import { expectGolden } from './golden.js';
+import { manualBuilder } from './helpers.js';
 import { HOSTILE, hostileResults } from './hostile.js';
 import { decodeRgbaPng } from './png-decode.js';
 
@@ -107,6 +109,35 @@ describe('PR comment', () => {
     expect(ours).not.toContain('\u0000');
     // One line per list item: hostile newlines did not start headings or rules.
     expect(ours).not.toMatch(/^(#|---|\* list)/m);
+  });
+
+  it('stays within what a forge takes (GitHub refuses a body over 65 536 characters)', () => {
+    // Text that escaping multiplies: `$` becomes `<span>$</span>`, `@` `@&#8203;`. A body the
+    // forge refuses leaves the comment at "running" and the commit status at pending.
+    for (const ch of ['$', '@', '&', '#1', 'a']) {
+      const { builder: b } = manualBuilder({ version: ch.repeat(128).slice(0, 128) });
+      const text = ch.repeat(1000);
+      b.startRung('install');
+      for (let i = 0; i < 20; i++)
+        b.addTest({ name: `${i}${text}`, status: 'fail', ms: 1, reason: text });
+      b.finishRung('fail', text);
+      for (const r of ['upgrade', 'backup_restore', 'functional', 'lint'] as const)
+        b.setRung(r, 'unver', text);
+      b.setLint(
+        Array.from({ length: 20 }, (_, i) => ({
+          id: `${i}${ch.repeat(63)}`.slice(0, 64),
+          severity: 'error' as const,
+          description: text,
+        })),
+      );
+      const body = renderComment({ kind: 'result', results: b.finish(), links, baseline: 5 });
+      expect(body.length, ch).toBeLessThanOrEqual(COMMENT_MAX_CHARS);
+      // Still the whole story: every rung, the tests that did not pass, the lint rules, links.
+      expect(body.match(/^\| \d \| /gm), ch).toHaveLength(5);
+      expect(body, ch).toContain('**Tests that did not pass**');
+      expect(body, ch).toContain('**Lint rules not satisfied**');
+      expect(body, ch).toContain(`[Run page](${links.runUrl})`);
+    }
   });
 
   it('drops link targets that are not http(s)', () => {

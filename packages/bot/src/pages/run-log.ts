@@ -1,3 +1,5 @@
+import { markHidden } from '@ccci/results';
+
 /**
  * Reading a run.log artifact for people: pino NDJSON lines from the harness (`level` 10…60,
  * `time` in ms since the epoch, `msg`; a step line carries `rung` and `step`, raw child output
@@ -51,11 +53,14 @@ const NAMED = new Set<string>(['trace', 'debug', 'info', 'warn', 'error', 'fatal
 const KNOWN = new Set(['level', 'time', 'msg', 'rung', 'step', 'pid', 'hostname', 'v']);
 // Terminal escapes in child output: CSI … final byte, OSC … BEL/ST (titles, links), and 2-byte ones.
 const ANSI = /\u001b\[[0-?]*[ -/]*[@-~]|\u001b\][^\u0007\u001b]*(?:\u0007|\u001b\\)?|\u001b[@-_]/g;
-// Bidirectional overrides would reorder what a reader sees (Trojan Source): shown as U+FFFD.
-const BIDI = /[\u061C\u200E\u200F\u202A-\u202E\u2066-\u2069]/g;
 
+/**
+ * A message or field as one line: terminal escapes dropped; a line break inside it shown as ␤
+ * (it would draw a line the harness never wrote), other controls, bidi overrides (Trojan
+ * Source) and invisible characters as U+FFFD (dropped, they would join what they separate).
+ */
 function clip(text: string, max: number): string {
-  const clean = text.replace(ANSI, '').replace(BIDI, '\uFFFD');
+  const clean = markHidden(text.replace(ANSI, ''));
   return clean.length > max
     ? `${clean.slice(0, max)}… (${clean.length - max} more characters)`
     : clean;

@@ -2,7 +2,7 @@ import { createWriteStream, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { RungName, RungStatus } from '@ccci/contracts';
 import { pinoRedactOptions, type Redactor, redactingDestination } from '@ccci/redact';
-import type { LiveEventInput } from '@ccci/results';
+import { type LiveEventInput, visibleText } from '@ccci/results';
 import pino, { type Logger } from 'pino';
 import type { Progress } from './progress.js';
 
@@ -39,35 +39,42 @@ export function createRunLog(
   // Values (every known secret, in its encodings) and sensitive field names are both masked.
   const sink = redactingDestination(redactor, fileStream);
   const logger = pino({ level: 'debug', base: null, ...pinoRedactOptions() }, sink);
-  const r = (s: string) => redactor.redactString(s);
+  // Text as a reader sees it before it is masked: a secret cut by a colour code or an invisible
+  // character reads whole in a terminal and on the log page, so the redactor must see it whole.
+  const r = (s: string) => redactor.redactString(visibleText(s));
   return {
     pino: logger,
     file,
-    step(rung, step) {
+    step(rung, raw) {
+      const step = r(raw);
       logger.info({ rung, step }, `${rung}: ${step}`);
-      progress.step(rung, r(step));
-      live({ kind: 'step', phase: rung, step: r(step) });
+      progress.step(rung, step);
+      live({ kind: 'step', phase: rung, step });
     },
-    rung(name, status, reason, durationMs) {
+    rung(name, status, raw, durationMs) {
+      const reason = raw === undefined ? undefined : r(raw);
       const msg = `${name}: ${status}${reason ? ` — ${reason}` : ''}${durationMs > 0 ? ` (${(durationMs / 1000).toFixed(1)}s)` : ''}`;
       logger.info({ rung: name, status }, msg);
-      progress.line(r(msg));
-      live({ kind: 'rung', rung: name, status, reason: r(reason ?? '') });
+      progress.line(msg);
+      live({ kind: 'rung', rung: name, status, reason: reason ?? '' });
     },
-    info(msg, fields) {
+    info(raw, fields) {
+      const msg = r(raw);
       logger.info(fields ?? {}, msg);
-      progress.line(r(msg));
-      live({ kind: 'log', level: 'info', text: r(msg) });
+      progress.line(msg);
+      live({ kind: 'log', level: 'info', text: msg });
     },
-    warn(msg, fields) {
+    warn(raw, fields) {
+      const msg = r(raw);
       logger.warn(fields ?? {}, msg);
-      progress.line(`warning: ${r(msg)}`);
-      live({ kind: 'log', level: 'warn', text: r(msg) });
+      progress.line(`warning: ${msg}`);
+      live({ kind: 'log', level: 'warn', text: msg });
     },
-    error(msg, fields) {
+    error(raw, fields) {
+      const msg = r(raw);
       logger.error(fields ?? {}, msg);
-      progress.line(`error: ${r(msg)}`);
-      live({ kind: 'log', level: 'error', text: r(msg) });
+      progress.line(`error: ${msg}`);
+      live({ kind: 'log', level: 'error', text: msg });
     },
     closeLive: async () => feed?.close(),
     output(source, text) {

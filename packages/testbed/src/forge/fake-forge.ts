@@ -82,7 +82,10 @@ export interface FakeForge {
   closePull(repo: string, number: number, options?: { merged?: boolean }): void;
   reopenPull(repo: string, number: number): void;
   lockIssue(repo: string, number: number, locked?: boolean): void;
-  /** Moves a PR head (a push), or deletes the fork with `cloneUrl: null`. */
+  /**
+   * Moves a PR head (a push: the head repository's push time becomes the clock's), or deletes
+   * the fork with `cloneUrl: null`.
+   */
   updatePull(repo: string, number: number, input: Partial<OpenPullInput>): void;
   addComment(input: AddCommentInput): FakeComment;
   /** Edits a comment as its author would; bumps `updated` to `at` (default: the clock). */
@@ -239,6 +242,7 @@ export async function startFakeForge(options: FakeForgeOptions): Promise<FakeFor
         headRef: input.headRef ?? 'feature',
         headSha: input.headSha,
         cloneUrl: input.cloneUrl === undefined ? `${urls.web}/${repo}.git` : input.cloneUrl,
+        headPushed: toUnix(undefined, clock),
         baseRef: input.baseRef ?? 'main',
       }).number;
     },
@@ -253,6 +257,7 @@ export async function startFakeForge(options: FakeForgeOptions): Promise<FakeFor
         headRef: '',
         headSha: '',
         cloneUrl: null,
+        headPushed: 0,
         baseRef: '',
       }).number;
     },
@@ -269,7 +274,11 @@ export async function startFakeForge(options: FakeForgeOptions): Promise<FakeFor
     },
     updatePull(repo, number, input) {
       const pr = state.mustIssue(repo, number);
-      if (input.headSha !== undefined) pr.headSha = input.headSha;
+      // A push: the head repository's push time moves with it (see renderPull).
+      if (input.headSha !== undefined) {
+        pr.headSha = input.headSha;
+        pr.headPushed = toUnix(undefined, clock);
+      }
       if (input.headRef !== undefined) pr.headRef = input.headRef;
       if (input.cloneUrl !== undefined) pr.cloneUrl = input.cloneUrl;
       if (input.baseRef !== undefined) pr.baseRef = input.baseRef;

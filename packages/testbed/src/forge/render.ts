@@ -163,13 +163,20 @@ export function renderPull(u: Urls, pr: FakeIssue, repo: FakeRepo): GiteaPull | 
     pr.cloneUrl === null
       ? null
       : ({ full_name: pr.repo, clone_url: pr.cloneUrl } satisfies GiteaRepo & GitHubRepo);
+  // The time of the head repository's last push, as each forge shows it: Gitea's Repository has
+  // no push time but every push sets `updated_at` (services/repository/push.go pushUpdates →
+  // repo_model.UpdateRepositoryUpdatedTime; convert.ToRepo `Updated: repo.UpdatedUnix`);
+  // GitHub's `repository` schema has `pushed_at` (required, date-time).
+  const pushed = rfc3339(pr.headPushed, u.utcOffsetMinutes);
+  const giteaFork: GiteaRepo | null = fork && { ...fork, updated_at: pushed };
+  const githubFork: GitHubRepo | null = fork && { ...fork, pushed_at: pushed };
   const head = { label: pr.headRef, ref: pr.headRef, sha: pr.headSha };
   const base = { label: pr.baseRef, ref: pr.baseRef };
   if (u.dialect === 'gitea') {
     return {
       ...common,
       user: giteaUser(pr.user),
-      head: { ...head, repo: fork as GiteaRepo },
+      head: { ...head, repo: giteaFork as GiteaRepo },
       base: { ...base, repo: renderRepo(u, repo) as GiteaRepo },
     } satisfies GiteaPull;
   }
@@ -177,7 +184,7 @@ export function renderPull(u: Urls, pr: FakeIssue, repo: FakeRepo): GiteaPull | 
     ...common,
     state: pr.state === 'closed' ? 'closed' : 'open',
     user: githubUser(pr.user),
-    head: { ...head, repo: fork as GitHubRepo },
+    head: { ...head, repo: githubFork as GitHubRepo },
     base: { ...base, repo: renderRepo(u, repo) as GitHubRepo },
   } satisfies GitHubPull;
 }

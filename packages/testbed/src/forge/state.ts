@@ -24,6 +24,8 @@ export interface FakeIssue {
   headSha: string;
   /** Clone URL of the head repo; null models a deleted fork. */
   cloneUrl: string | null;
+  /** Unix seconds of the last push to the head repo (opening the PR, a head move). */
+  headPushed: number;
   baseRef: string;
 }
 
