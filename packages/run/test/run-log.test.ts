@@ -39,4 +39,34 @@ describe('the run log masks text as a reader sees it', () => {
     expect(progress).not.toContain(SECRET);
     expect(progress.match(/\[REDACTED\]/g)?.length).toBe(3);
   });
+
+  it('keeps 8 MiB of child output and says how much more there was', async () => {
+    const log = createRunLog(
+      join(tmp.path, 'run.log'),
+      createRedactor({ secretsDir: false }),
+      new Progress(new Writable({ write: (_c, _e, done) => done() })),
+    );
+    const line = `${'x'.repeat(1023)}\n`;
+    log.info('before');
+    for (let i = 0; i < 10; i++) log.output('tests/test_install.sh', line.repeat(1024));
+    log.output('abra', 'late\n');
+    log.info('after');
+    await log.close();
+    const text = readFileSync(join(tmp.path, 'run.log'), 'utf8');
+    const entries = text
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { msg: string; source?: string; dropped?: number });
+    const kept = entries.filter((e) => e.source && e.dropped === undefined);
+    expect(kept.reduce((n, e) => n + e.msg.replace(/ …$/, '').length, 0)).toBe(8 * 1024 * 1024);
+    expect(entries.map((e) => e.msg)).toContain('after');
+    expect(entries.filter((e) => e.dropped !== undefined)).toEqual([
+      expect.objectContaining({
+        source: 'tests/test_install.sh',
+        dropped: 10 * 1024 * 1023 - 8 * 1024 * 1024,
+      }),
+      expect.objectContaining({ source: 'abra', dropped: 4 }),
+    ]);
+    expect(text.length).toBeLessThan(11 * 1024 * 1024);
+  });
 });

@@ -6,6 +6,14 @@ import { type LiveEventInput, visibleText } from '@ccci/results';
 import pino, { type Logger } from 'pino';
 import type { Progress } from './progress.js';
 
+const MIB = 1024 * 1024;
+/**
+ * Child output (abra, recipe scripts, hooks) the run log keeps: the rest is counted, not
+ * written. The log goes to the bot in the report (64 MiB at most, with the screenshots): a
+ * recipe that prints without end must not cost the run its results.
+ */
+const OUTPUT_BUDGET = 8 * MIB;
+
 /** The run's log: pino JSON lines (redacted) in the run's artifacts, and the progress view. */
 export interface RunLog {
   readonly pino: Logger;
@@ -42,6 +50,9 @@ export function createRunLog(
   // Text as a reader sees it before it is masked: a secret cut by a colour code or an invisible
   // character reads whole in a terminal and on the log page, so the redactor must see it whole.
   const r = (s: string) => redactor.redactString(visibleText(s));
+  // Child output kept in the log so far (characters), and what was left out, by source.
+  let outputKept = 0;
+  const dropped = new Map<string, number>();
   return {
     pino: logger,
     file,
@@ -80,9 +91,27 @@ export function createRunLog(
     output(source, text) {
       // Masked whole before it is cut into lines: a multi-line secret or a wrapped base64 blob
       // would otherwise reach the log in pieces no matcher recognises.
-      for (const line of r(text).split(/\r?\n/)) if (line.trim()) logger.debug({ source }, line);
+      for (const line of r(text).split(/\r?\n/)) {
+        if (!line.trim()) continue;
+        const room = OUTPUT_BUDGET - outputKept;
+        if (room <= 0) {
+          dropped.set(source, (dropped.get(source) ?? 0) + line.length);
+          continue;
+        }
+        outputKept += Math.min(line.length, room);
+        logger.debug({ source }, line.length > room ? `${line.slice(0, room)} …` : line);
+        if (line.length > room)
+          dropped.set(source, (dropped.get(source) ?? 0) + line.length - room);
+      }
     },
     close() {
+      for (const [source, chars] of dropped) {
+        logger.warn(
+          { source, dropped: chars },
+          `${source}: ${chars} characters of output past the log's ${OUTPUT_BUDGET / MIB} MiB of child output were not kept`,
+        );
+      }
+      dropped.clear();
       return new Promise((resolve) => {
         fileStream.once('finish', () => resolve());
         fileStream.once('error', () => resolve());

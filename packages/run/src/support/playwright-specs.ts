@@ -80,17 +80,35 @@ function readResults(file: string): SpecResult[] {
   return out;
 }
 
-/** A failure screenshot the child left: a plain file of the expected name, at most 10 MB. */
-function collectShots(from: string, to: string): void {
-  for (const name of readdirSync(from)) {
+/**
+ * Failure screenshots a run keeps, at most: they go to the bot in the report (64 MiB at most,
+ * with the log), so a spec that fails a thousand tests does not cost the run its results.
+ */
+export const SHOT_BUDGET = { count: 20, bytes: 32 * 1024 * 1024 } as const;
+
+/**
+ * The failure screenshots the child left, into the artifacts: plain files of the expected name,
+ * at most 10 MB each, while the run's {@link SHOT_BUDGET} lasts (the others are removed).
+ */
+export function collectShots(from: string, to: string): void {
+  const isShot = (name: string) => /^playwright-[A-Za-z0-9_.-]+\.png$/.test(name);
+  const kept = readdirSync(to).filter(isShot);
+  let count = kept.length;
+  let bytes = kept.reduce((n, name) => n + lstatSync(join(to, name)).size, 0);
+  for (const name of readdirSync(from).sort()) {
     const file = join(from, name);
     const st = lstatSync(file);
     if (
-      /^playwright-[A-Za-z0-9_.-]+\.png$/.test(name) &&
+      isShot(name) &&
       st.isFile() &&
-      st.size <= 10 * 1024 * 1024
-    )
+      st.size <= 10 * 1024 * 1024 &&
+      count < SHOT_BUDGET.count &&
+      bytes + st.size <= SHOT_BUDGET.bytes
+    ) {
       copyFileSync(file, join(to, name));
+      count += 1;
+      bytes += st.size;
+    }
     rmSync(file, { recursive: true, force: true });
   }
 }
