@@ -59,7 +59,7 @@ function commentFor(ctx: Context, run: RunRecord): string {
           : 'replaced';
     body = [
       COMMENT_MARKER,
-      `**ccci** ${what} the run of \`${escapeMarkdown(run.recipe)}\`: ${escapeMarkdown((run.error ?? 'no reason recorded').slice(0, 300))}`,
+      `**ccci** ${what} the run of \`${run.recipe.replaceAll('`', '')}\`: ${escapeMarkdown((run.error ?? 'no reason recorded').slice(0, 300))}`,
       '',
       ...(run.state === 'done' && run.lateReportUntil !== null && run.keyHash !== null
         ? [
@@ -300,7 +300,8 @@ export async function notifyRun(ctx: Context, run: RunRecord): Promise<void> {
     if (run.executorRef !== null || run.dispatchedAt !== null)
       await ctx.executor.cancel(run.id, run.executorRef);
   }
-  await editComment(ctx, run);
+  // The status first: it is what a merge waits for, and a comment the forge will not take must
+  // not leave it pending (both are retried until they land; setting a status again is harmless).
   if (run.state === 'done' || run.state === 'cancelled') {
     const state = (run.commitState ?? 'error') as 'success' | 'failure' | 'error';
     await ctx.forge.setStatus(run.repo, run.headSha, {
@@ -310,6 +311,7 @@ export async function notifyRun(ctx: Context, run: RunRecord): Promise<void> {
       targetUrl: runUrl(ctx, run.id),
     });
   }
+  await editComment(ctx, run);
   ctx.step('before-notified');
   ctx.store.updateRun(run.id, { notified: true });
 }

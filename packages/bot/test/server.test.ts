@@ -176,6 +176,19 @@ describe('report intake', () => {
     });
     expect(w.fake.statuses(REPO, sha(1)).at(-1)?.state).toBe('failure');
   });
+  it('a result comment the forge refuses does not hold the status back', async () => {
+    const pr = w.fake.openPull(REPO, { headSha: sha(1) });
+    const { bot, store } = await boot();
+    const d = await w.testme(bot, pr);
+    // Every comment edit fails from here (a forge answering 422 to a body it will not take).
+    w.fake.inject({ path: /comments/, method: 'PATCH', kind: '5xx', status: 422, times: 1000 });
+    expect((await report(d.runId, d.reportKey, { results: resultsFor(d.runId, 3) })).status).toBe(
+      200,
+    );
+    await bot.process().catch(() => {});
+    expect(w.fake.statuses(REPO, sha(1)).at(-1)?.state).toBe('success');
+    expect(store.getRun(d.runId)?.notified).toBe(false);
+  });
 });
 
 describe('routes', () => {
