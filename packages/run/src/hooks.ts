@@ -48,7 +48,9 @@ export async function recipeHooks(ctx: RunCtx): Promise<RecipeHooks> {
     ...(ctx.config.hookTimeoutMs
       ? { loadTimeoutMs: Math.max(60_000, ctx.config.hookTimeoutMs) }
       : {}),
-    output: (text) => ctx.log.pino.debug({ hook: 'output' }, ctx.redactor.redactString(text)),
+    // Through the run log's budget for child output (masked there): a hook printing without
+    // end must not fill the host's disk.
+    output: (text) => ctx.log.output('hooks.ts', text),
   });
   let names: ReadonlySet<string>;
   try {

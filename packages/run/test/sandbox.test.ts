@@ -102,6 +102,22 @@ describe.skipIf(!host.bwrap)('recipe code sandbox (bwrap)', () => {
     }
   });
 
+  it("cannot fill the host's memory through /dev: /dev/shm is bounded, the rest read-only", async () => {
+    // As the code runs when bwrap runs unprivileged (no user to drop to): it owns its /dev.
+    const own = new Proc({ output() {}, childTime() {} }, undefined, { ...host, user: undefined });
+    const r = await own.run(
+      'sh',
+      [
+        '-c',
+        'dd if=/dev/zero of=/dev/shm/fill bs=1M count=80 2>/dev/null; du -m /dev/shm/fill; echo x > /dev/fill && echo dev-written; echo x > /dev/null && echo null-ok',
+      ],
+      { sandbox: { read: [], write: [] }, allowFailure: true, timeoutMs: 20_000 },
+    );
+    expect(Number(r.stdout.match(/^(\d+)\s/m)?.[1])).toBeLessThanOrEqual(64);
+    expect(r.stdout).not.toContain('dev-written');
+    expect(r.stdout).toContain('null-ok');
+  });
+
   it('a killed sandbox leaves no process behind', async () => {
     const marker = `sbx-sleeper-${process.pid}`;
     const r = await proc

@@ -108,6 +108,9 @@ const MAX_PROCESSES = 1024;
 /** Size of the sandbox's own /tmp (bytes). */
 const TMP_BYTES = 512 * 1024 * 1024;
 
+/** Size of the sandbox's /dev/shm (bytes); the rest of its /dev is read-only. */
+const SHM_BYTES = 64 * 1024 * 1024;
+
 /** The first ancestor of `path` (or itself) that others cannot traverse: it is replaced. */
 function closedAncestor(path: string): string | undefined {
   const parts = resolve(path).split(sep).filter(Boolean);
@@ -212,6 +215,16 @@ export function sandboxed(
     '/',
     '/',
     '--dev',
+    '/dev',
+    // bwrap's /dev is a tmpfs without a size, writable by the code when bwrap runs unprivileged:
+    // a bounded /dev/shm, and the rest read-only, so no write there costs the host's memory.
+    '--size',
+    String(SHM_BYTES),
+    '--perms',
+    '1777',
+    '--tmpfs',
+    '/dev/shm',
+    '--remount-ro',
     '/dev',
     '--proc',
     '/proc',
