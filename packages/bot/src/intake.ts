@@ -34,6 +34,30 @@ async function authorize(ctx: Context, user: string): Promise<Decision> {
   };
 }
 
+/** Refuses a comment's command: the reply is queued (rate-limited), the comment is done. */
+export function refuseComment(
+  ctx: Context,
+  c: { commentId: number; repo: string; pr: number; user: string },
+  reason: string,
+  metric: string,
+): void {
+  ctx.store.transaction(() => {
+    ctx.store.insertRefusal({
+      commentId: c.commentId,
+      repo: c.repo,
+      pr: c.pr,
+      user: c.user,
+      reason,
+    });
+    ctx.store.markComment(c.commentId, 'refused', reason);
+  });
+  ctx.metrics.refusals.inc({ kind: metric });
+  ctx.log.info?.(
+    { comment: c.commentId, repo: c.repo, pr: c.pr, user: c.user, reason },
+    'refused !testme',
+  );
+}
+
 /**
  * Handles one recorded comment, each outcome committed in one transaction: ignored, refused
  * (a reply queued), or accepted (a queued run, a queued run of the same PR replaced; a cancel;
@@ -50,17 +74,8 @@ export async function handleComment(ctx: Context, c: SeenComment): Promise<void>
     return;
   }
   const pr = c.pr;
-  const refuse = (reason: string, metric: string) => {
-    ctx.store.transaction(() => {
-      ctx.store.insertRefusal({ commentId: c.commentId, repo: c.repo, pr, user: c.user, reason });
-      ctx.store.markComment(c.commentId, 'refused', reason);
-    });
-    ctx.metrics.refusals.inc({ kind: metric });
-    ctx.log.info?.(
-      { comment: c.commentId, repo: c.repo, pr, user: c.user, reason },
-      'refused !testme',
-    );
-  };
+  const refuse = (reason: string, metric: string) =>
+    refuseComment(ctx, { ...c, pr }, reason, metric);
   /** A reply that is not a refusal (the help, a notice); rate-limited per kind like refusals. */
   const reply = (kind: Exclude<ReplyKind, 'refused'>, reason: string, note: string) => {
     ctx.store.transaction(() => {

@@ -1,6 +1,7 @@
 import type { ForgeComment } from '@ccci/forge';
 import { parseCommand } from './command.js';
 import { type Context, errorMessage, rethrowCrash } from './context.js';
+import { refuseComment } from './intake.js';
 
 /**
  * How far back the first poll of a repository looks. Comments created earlier are never
@@ -60,14 +61,8 @@ export async function pollRepo(ctx: Context, repo: string): Promise<number> {
         fresh++;
         ctx.metrics.commentsSeen.inc({ source: 'poll' });
         if (c.prNumber !== null && editedCommand(c)) {
-          const reason = EDITED_BEFORE_READ;
-          ctx.store.insertRefusal({ commentId: c.id, repo, pr: c.prNumber, user: c.user, reason });
-          ctx.store.markComment(c.id, 'refused', reason);
-          ctx.metrics.refusals.inc({ kind: 'edited' });
-          ctx.log.info?.(
-            { comment: c.id, repo, pr: c.prNumber, user: c.user },
-            'refused a command edited into a comment before the bot read it',
-          );
+          const seen = { commentId: c.id, repo, pr: c.prNumber, user: c.user };
+          refuseComment(ctx, seen, EDITED_BEFORE_READ, 'edited');
         }
       }
     }

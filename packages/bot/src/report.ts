@@ -63,16 +63,6 @@ function awaitsLateReport(ctx: Context, run: RunRecord): boolean {
 }
 
 /**
- * A late report's run ended when its harness did, not when the report came: newest-first lists
- * and the default-branch level go by that time, and results of an older commit delivered after
- * a newer run's must not pass for the newest.
- */
-function keepEndTime(ctx: Context, before: RunRecord): void {
-  if (before.state === 'done' && before.finishedAt !== null)
-    ctx.store.updateRun(before.id, { finishedAt: before.finishedAt });
-}
-
-/**
  * Intake of a harness report: `{ run_id, results, artifacts: [{ name, base64 }] }`. Results are
  * validated; the run ends in one transaction (artifacts, level, verdict); the comment edit and
  * final status follow in the notify step.
@@ -134,7 +124,6 @@ export function acceptReport(
         commitState: 'error',
         error: 'the harness reported no results (infrastructure failure)',
       });
-      keepEndTime(ctx, run);
     });
     ctx.metrics.reports.inc({ outcome: 'no-results' });
     return { status: 200, body: { ok: true, state: 'done', commit_state: 'error' } };
@@ -149,7 +138,6 @@ export function acceptReport(
         commitState: 'error',
         error: `the harness reported invalid results (${issues[0] ?? 'schema'})`,
       });
-      keepEndTime(ctx, run);
     });
     ctx.metrics.reports.inc({ outcome: 'invalid' });
     return { status: 422, body: { error: 'results do not match the results schema', issues } };
@@ -189,7 +177,6 @@ export function acceptReport(
       level: value.level,
       resultsJson: JSON.stringify(value),
     });
-    keepEndTime(ctx, run);
   });
   ctx.metrics.reports.inc({ outcome: late ? 'accepted-late' : 'accepted' });
   ctx.log.info?.(

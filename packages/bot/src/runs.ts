@@ -179,8 +179,9 @@ export function finishRun(
   },
 ): void {
   const now = ctx.clock();
+  const before = ctx.store.getRun(runId);
   const late = patch.awaitLateReport === true && ctx.lateReportMs > 0;
-  const keep = late && (ctx.store.getRun(runId)?.keyHash ?? null) !== null;
+  const keep = late && (before?.keyHash ?? null) !== null;
   ctx.store.updateRun(runId, {
     state: 'done',
     commitState: patch.commitState,
@@ -189,7 +190,13 @@ export function finishRun(
     error: patch.error ?? null,
     ...(keep ? {} : { keyHash: null }),
     lateReportUntil: keep ? new Date(now.getTime() + ctx.lateReportMs).toISOString() : null,
-    finishedAt: now.toISOString(),
+    // A late report's run ended when its harness did, not when the report came: newest-first
+    // lists and the default-branch level go by that time, so results of an older commit
+    // delivered after a newer run's do not pass for the newest.
+    finishedAt:
+      before?.state === 'done' && before.finishedAt !== null
+        ? before.finishedAt
+        : now.toISOString(),
     notified: false,
   });
 }
