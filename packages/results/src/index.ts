@@ -22,7 +22,7 @@ export { normalizeResults } from './normalize.js';
 export { LEVEL_COLORS, UNKNOWN_COLOR } from './palette.js';
 export { regressionOf, regressionText } from './regression.js';
 export { type Level, RUNG_LABELS } from './rungs.js';
-export { markHidden, visibleText } from './text.js';
+export { dropTerminalEscapes, markHidden, visibleText } from './text.js';
 export type { Results } from './types.js';
 export { validateResults } from './validate.js';
 export { safeWriteResults } from './write.js';

@@ -25,14 +25,18 @@ const STRAY_JOINERS = /(?<=[\0-\x7F])[\u200C\u200D]+|[\u200C\u200D]+(?=[\0-\x7F]
 // Other invisible format characters (U+200B, U+2060, U+FEFF, U+00AD, bidi controls, …).
 const INVISIBLE = /(?!\u200C|\u200D|[\u{E0020}-\u{E007F}])\p{Cf}/gu;
 
+/** The text without terminal escape sequences (colours, titles, links, cursor moves). */
+export function dropTerminalEscapes(text: string): string {
+  return text.replace(TERMINAL_ESCAPE, '');
+}
+
 /**
  * The text as a reader sees it: terminal escapes, controls and invisible format characters
  * removed (whitespace stays). A secret cut by any of them reads as the secret in a terminal, on
  * the card and on the dashboard, so text is made visible before it is redacted, never after.
  */
 export function visibleText(text: string): string {
-  return wellFormed(text)
-    .replace(TERMINAL_ESCAPE, '')
+  return dropTerminalEscapes(wellFormed(text))
     .replace(CONTROLS, '')
     .replace(TAGS, (run) => (run.startsWith('\u{1F3F4}') ? run : ''))
     .replace(STRAY_JOINERS, '')

@@ -1,4 +1,4 @@
-import { markHidden } from '@ccci/results';
+import { dropTerminalEscapes, markHidden } from '@ccci/results';
 
 /**
  * Reading a run.log artifact for people: pino NDJSON lines from the harness (`level` 10…60,
@@ -51,8 +51,6 @@ const PINO_LEVELS: Record<number, LogLevel> = {
 };
 const NAMED = new Set<string>(['trace', 'debug', 'info', 'warn', 'error', 'fatal']);
 const KNOWN = new Set(['level', 'time', 'msg', 'rung', 'step', 'pid', 'hostname', 'v']);
-// Terminal escapes in child output: CSI … final byte, OSC … BEL/ST (titles, links), and 2-byte ones.
-const ANSI = /\u001b\[[0-?]*[ -/]*[@-~]|\u001b\][^\u0007\u001b]*(?:\u0007|\u001b\\)?|\u001b[@-_]/g;
 
 /**
  * A message or field as one line: terminal escapes dropped; a line break inside it shown as ␤
@@ -60,7 +58,7 @@ const ANSI = /\u001b\[[0-?]*[ -/]*[@-~]|\u001b\][^\u0007\u001b]*(?:\u0007|\u001b
  * Source) and invisible characters as U+FFFD (dropped, they would join what they separate).
  */
 function clip(text: string, max: number): string {
-  const clean = markHidden(text.replace(ANSI, ''));
+  const clean = markHidden(dropTerminalEscapes(text));
   return clean.length > max
     ? `${clean.slice(0, max)}… (${clean.length - max} more characters)`
     : clean;
