@@ -151,7 +151,8 @@ describe('a reader that does not read', () => {
   it('is sent a run’s events as it takes them, not all at once into memory', async () => {
     const { res, readAll, close } = await getWithoutReading(`/runs/${ids.chatty}/events`);
     try {
-      await new Promise((r) => setTimeout(r, 300));
+      // The stream has written what it writes before it waits for its reader ('drain').
+      await until(() => res.writableNeedDrain, 5000, 'the stream waits for its reader');
       // 20 000 events of 2 kB are 40 MB: what waits for the reader stays near one batch.
       expect(res.writableLength).toBeLessThan(4 * 1024 * 1024);
       // Once it reads, it gets every event, in order, once.
