@@ -89,9 +89,11 @@ export function createRunLog(
     },
     closeLive: async () => feed?.close(),
     output(source, text) {
+      // Past the budget nothing is written: counted as it came, neither cleaned nor masked.
+      const full = outputKept >= OUTPUT_BUDGET;
       // Masked whole before it is cut into lines: a multi-line secret or a wrapped base64 blob
       // would otherwise reach the log in pieces no matcher recognises.
-      for (const line of r(text).split(/\r?\n/)) {
+      for (const line of (full ? text : r(text)).split(/\r?\n/)) {
         if (!line.trim()) continue;
         const room = OUTPUT_BUDGET - outputKept;
         if (room <= 0) {
