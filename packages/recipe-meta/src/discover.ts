@@ -1,5 +1,6 @@
+import { isUtf8 } from 'node:buffer';
 import { type Dirent, lstatSync, readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { LineCounter, parseDocument } from 'yaml';
 import { type MetaProblem, problem } from './problems.js';
 import { OVERLAY_OPS, PREVIOUS_ENTRIES } from './registry.js';
@@ -305,7 +306,6 @@ function readRegular(path: string, shown: string, problems: MetaProblem[]): stri
   let st: ReturnType<typeof lstatSync>;
   try {
     st = lstatSync(path);
-    if (st.isFile()) return readFileSync(path, 'utf8');
   } catch (e) {
     problems.push(
       problem({
@@ -317,6 +317,7 @@ function readRegular(path: string, shown: string, problems: MetaProblem[]): stri
     );
     return null;
   }
+  if (st.isFile()) return readText(path, problems);
   problems.push(
     problem({
       code: 'wrong_file_kind',
@@ -326,4 +327,35 @@ function readRegular(path: string, shown: string, problems: MetaProblem[]): stri
     }),
   );
   return null;
+}
+
+/** A file's text, checked as UTF-8; else a problem (`unreadable`) and null. */
+export function readText(file: string, problems: MetaProblem[]): string | null {
+  try {
+    const bytes = readFileSync(file);
+    const text = bytes.toString('utf8');
+    if (isUtf8(bytes)) return text;
+    // Decoding would put U+FFFD in place of the bad bytes, silently changing a value.
+    const line = text.slice(0, Math.max(0, text.indexOf('\uFFFD'))).split('\n').length;
+    problems.push(
+      problem({
+        code: 'unreadable',
+        file,
+        line,
+        message: `${basename(file)} is not UTF-8 text (first bad byte on line ${line})`,
+        hint: 'save the file as UTF-8',
+      }),
+    );
+    return null;
+  } catch (e) {
+    problems.push(
+      problem({
+        code: 'unreadable',
+        file,
+        message: `cannot read ${file} (${(e as NodeJS.ErrnoException).code ?? 'error'})`,
+        hint: 'check the file permissions',
+      }),
+    );
+    return null;
+  }
 }

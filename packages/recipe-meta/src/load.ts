@@ -1,9 +1,8 @@
-import { isUtf8 } from 'node:buffer';
-import { readFileSync, statSync } from 'node:fs';
-import { basename, join } from 'node:path';
+import { statSync } from 'node:fs';
+import { join } from 'node:path';
 import { RECIPE_NAME } from '@ccci/contracts';
 import { APPROVAL_FILE, isApproved, readApprovalList } from './approval.js';
-import { discoverFolder, type FolderFiles } from './discover.js';
+import { discoverFolder, type FolderFiles, readText } from './discover.js';
 import type { RecipeMeta } from './generated/types.js';
 import { analyseHooks, type HookExport } from './hooks-static.js';
 import { type MetaProblem, problem } from './problems.js';
@@ -339,36 +338,6 @@ function isDir(path: string): boolean {
     return statSync(path).isDirectory();
   } catch {
     return false;
-  }
-}
-
-function readText(file: string, problems: MetaProblem[]): string | null {
-  try {
-    const bytes = readFileSync(file);
-    const text = bytes.toString('utf8');
-    if (isUtf8(bytes)) return text;
-    // Decoding would put U+FFFD in place of the bad bytes, silently changing a value.
-    const line = text.slice(0, Math.max(0, text.indexOf('\uFFFD'))).split('\n').length;
-    problems.push(
-      problem({
-        code: 'unreadable',
-        file,
-        line,
-        message: `${basename(file)} is not UTF-8 text (first bad byte on line ${line})`,
-        hint: 'save the file as UTF-8',
-      }),
-    );
-    return null;
-  } catch (e) {
-    problems.push(
-      problem({
-        code: 'unreadable',
-        file,
-        message: `cannot read ${file} (${(e as NodeJS.ErrnoException).code ?? 'error'})`,
-        hint: 'check the file permissions',
-      }),
-    );
-    return null;
   }
 }
 
